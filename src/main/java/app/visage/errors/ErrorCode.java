@@ -1,0 +1,40 @@
+package app.visage.errors;
+
+/** The stable error codes of the public API, with the HTTP status each answers with. */
+public enum ErrorCode {
+    INVALID_REQUEST(400),
+    INVALID_PARAM(400),
+    UNSUPPORTED_MEDIA_TYPE(415),
+    IMAGE_TOO_LARGE(413),
+    IMAGE_UNREADABLE(422),
+    FACE_NOT_FOUND(422),
+    MULTIPLE_FACES(422),
+    UNAUTHORIZED(401),
+    NOT_FOUND(404),
+    IDEMPOTENCY_CONFLICT(409),
+    RATE_LIMITED(429),
+    PROVIDER_ERROR(502),
+    PROVIDER_TIMEOUT(504),
+    CONTENT_MODERATION(422),
+    EXPIRED(410),
+    INTERNAL(500);
+
+    private final int httpStatus;
+
+    ErrorCode(int httpStatus) {
+        this.httpStatus = httpStatus;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    /** The code as it appears on the wire: {@code invalid_param}. */
+    public String wire() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public static ErrorCode fromWire(String code) {
+        return valueOf(code.toUpperCase(java.util.Locale.ROOT));
+    }
+}

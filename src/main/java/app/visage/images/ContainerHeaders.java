@@ -1,0 +1,196 @@
+package app.visage.images;
+
+import app.visage.errors.ErrorCode;
+import app.visage.errors.VisageException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads picture dimensions straight from HEIF and WebP container headers, for which ImageIO has no reader.
+ * Only box/chunk headers are parsed; no coded data is touched.
+ */
+final class ContainerHeaders {
+
+    record Size(int width, int height) {}
+
+    private ContainerHeaders() {}
+
+    /**
+     * The primary item's display size: its {@code ispe} property, turned by its {@code irot} property when
+     * that is a quarter turn (libheif applies irot when it decodes, so the size is the shown one).
+     */
+    static Size heif(byte[] b) {
+        try {
+            Box meta = find(b, 0, b.length, "meta");
+            if (meta == null) {
+                throw unreadable("HEIC has no meta box");
+            }
+            int metaChildren = meta.body + 4; // meta is a FullBox: version and flags come first
+            Box pitm = find(b, metaChildren, meta.end, "pitm");
+            Box iprp = find(b, metaChildren, meta.end, "iprp");
+            if (pitm == null || iprp == null) {
+                throw unreadable("HEIC has no primary item properties");
+            }
+            long primary = (b[pitm.body] & 0xFF) == 0 ? u16(b, pitm.body + 4) : u32(b, pitm.body + 4);
+            Box ipco = find(b, iprp.body, iprp.end, "ipco");
+            Box ipma = find(b, iprp.body, iprp.end, "ipma");
+            if (ipco == null || ipma == null) {
+                throw unreadable("HEIC has no item property boxes");
+            }
+            List<Box> properties = children(b, ipco.body, ipco.end);
+            Size size = null;
+            int quarterTurns = 0;
+            for (int index : associations(b, ipma, primary)) {
+                if (index < 1 || index > properties.size()) {
+                    continue;
+                }
+                Box p = properties.get(index - 1);
+                if (p.type.equals("ispe")) {
+                    size = new Size(toInt(u32(b, p.body + 4)), toInt(u32(b, p.body + 8)));
+                } else if (p.type.equals("irot")) {
+                    quarterTurns = b[p.body] & 0x03;
+                }
+            }
+            if (size == null) {
+                throw unreadable("HEIC primary image has no size");
+            }
+            return quarterTurns % 2 == 1 ? new Size(size.height(), size.width()) : size;
+        } catch (ArrayIndexOutOfBoundsException e) {
+            throw unreadable("HEIC header is truncated");
+        }
+    }
+
+    /** The canvas size from the first chunk: VP8X (extended), VP8L (lossless) or VP8 (lossy). */
+    static Size webp(byte[] b) {
+        try {
+            String chunk = ascii(b, 12, 4);
+            switch (chunk) {
+                case "VP8X" -> {
+                    return new Size(1 + u24le(b, 24), 1 + u24le(b, 27));
+                }
+                case "VP8L" -> {
+                    if ((b[20] & 0xFF) != 0x2F) {
+                        throw unreadable("WebP lossless signature missing");
+                    }
+                    long bits = (b[21] & 0xFFL) | (b[22] & 0xFFL) << 8 | (b[23] & 0xFFL) << 16 | (b[24] & 0xFFL) << 24;
+                    return new Size(1 + (int) (bits & 0x3FFF), 1 + (int) ((bits >> 14) & 0x3FFF));
+                }
+                case "VP8 " -> {
+                    if ((b[23] & 0xFF) != 0x9D || (b[24] & 0xFF) != 0x01 || (b[25] & 0xFF) != 0x2A) {
+                        throw unreadable("WebP frame start code missing");
+                    }
+                    return new Size(u16le(b, 26) & 0x3FFF, u16le(b, 28) & 0x3FFF);
+                }
+                default -> throw unreadable("WebP has no image chunk");
+            }
+        } catch (ArrayIndexOutOfBoundsException e) {
+            throw unreadable("WebP header is truncated");
+        }
+    }
+
+    private record Box(String type, int body, int end) {}
+
+    private static Box find(byte[] b, int from, int to, String type) {
+        for (Box box : children(b, from, to)) {
+            if (box.type.equals(type)) {
+                return box;
+            }
+        }
+        return null;
+    }
+
+    private static List<Box> children(byte[] b, int from, int to) {
+        var boxes = new java.util.ArrayList<Box>();
+        int off = from;
+        while (off + 8 <= to) {
+            long size = u32(b, off);
+            String type = ascii(b, off + 4, 4);
+            int header = 8;
+            if (size == 1) {
+                size = (u32(b, off + 8) << 32) | u32(b, off + 12);
+                header = 16;
+            } else if (size == 0) {
+                size = to - off;
+            }
+            if (size < header || off + size > to) {
+                // A box running past its parent: the file is cut short or corrupt.
+                throw unreadable("HEIC box '" + printable(type) + "' is truncated");
+            }
+            boxes.add(new Box(type, off + header, (int) (off + size)));
+            off += (int) size;
+        }
+        return boxes;
+    }
+
+    /** The 1-based ipco indices associated with the item, per ISO/IEC 23008-12 ItemPropertyAssociation. */
+    private static List<Integer> associations(byte[] b, Box ipma, long item) {
+        int version = b[ipma.body] & 0xFF;
+        boolean wideIndex = (b[ipma.body + 3] & 0x01) != 0;
+        int off = ipma.body + 4;
+        long entries = u32(b, off);
+        off += 4;
+        Map<Long, List<Integer>> byItem = new HashMap<>();
+        for (long e = 0; e < entries && off < ipma.end; e++) {
+            long id;
+            if (version < 1) {
+                id = u16(b, off);
+                off += 2;
+            } else {
+                id = u32(b, off);
+                off += 4;
+            }
+            int count = b[off++] & 0xFF;
+            var list = new java.util.ArrayList<Integer>(count);
+            for (int i = 0; i < count; i++) {
+                if (wideIndex) {
+                    list.add(u16(b, off) & 0x7FFF);
+                    off += 2;
+                } else {
+                    list.add(b[off++] & 0x7F);
+                }
+            }
+            byItem.put(id, list);
+        }
+        return byItem.getOrDefault(item, List.of());
+    }
+
+    private static int toInt(long v) {
+        if (v <= 0 || v > Integer.MAX_VALUE) {
+            throw unreadable("image dimensions are out of range");
+        }
+        return (int) v;
+    }
+
+    private static long u32(byte[] b, int off) {
+        return ((b[off] & 0xFFL) << 24) | ((b[off + 1] & 0xFFL) << 16) | ((b[off + 2] & 0xFFL) << 8) | (b[off + 3] & 0xFFL);
+    }
+
+    private static int u16(byte[] b, int off) {
+        return ((b[off] & 0xFF) << 8) | (b[off + 1] & 0xFF);
+    }
+
+    private static int u16le(byte[] b, int off) {
+        return (b[off] & 0xFF) | ((b[off + 1] & 0xFF) << 8);
+    }
+
+    private static int u24le(byte[] b, int off) {
+        return (b[off] & 0xFF) | ((b[off + 1] & 0xFF) << 8) | ((b[off + 2] & 0xFF) << 16);
+    }
+
+    private static String ascii(byte[] b, int off, int len) {
+        if (off + len > b.length) {
+            throw new ArrayIndexOutOfBoundsException(off + len);
+        }
+        return new String(b, off, len, StandardCharsets.ISO_8859_1);
+    }
+
+    private static String printable(String s) {
+        return s.replaceAll("[^A-Za-z0-9 ]", "?");
+    }
+
+    private static VisageException unreadable(String message) {
+        return new VisageException(ErrorCode.IMAGE_UNREADABLE, message);
+    }
+}
