@@ -1,0 +1,116 @@
+package app.visage.local.s3;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+
+/**
+ * Makes sure every request body is read to its end before S3Proxy's response goes out, so
+ * keep-alive connections stay usable and early errors (412, 403, ...) reach the client.
+ *
+ * <p>The AWS SDK's URL-connection client sends {@code Expect: 100-continue} and an
+ * {@code aws-chunked} body with every PutObject. S3Proxy 4.1 leaves part of such bodies unread:
+ * <ul>
+ *   <li>always the last chunk and the trailer (about 200 bytes), even on success;
+ *   <li>all of it when it answers before reading, e.g. its {@code If-Match} check (a HEAD in
+ *       {@code handlePutBlob}) or {@link KeyLockingBlobStore}'s, or a bad signature.
+ * </ul>
+ * Jetty then closes the connection. Mid-upload, the client sees a broken pipe instead of the
+ * error; after a success, the client has already pooled the connection and its next PUT fails
+ * with "Error writing request body to server" (plain S3Proxy: about half of put/put/get rounds).
+ *
+ * <p>S3Proxy's servlet closes the request stream right after handling, before it writes an error
+ * response, so the stream handed to it here reads the rest of the body on {@code close()}. This
+ * also matches S3, which evaluates conditional writes on the complete upload.
+ */
+final class RequestBodyFilter implements Filter {
+    @Override
+    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if (request instanceof HttpServletRequest http) {
+            chain.doFilter(new BodyRequest(http, http.getInputStream()), response);
+        } else {
+            chain.doFilter(request, response);
+        }
+    }
+
+    private static final class BodyRequest extends HttpServletRequestWrapper {
+        private final ServletInputStream stream;
+
+        BodyRequest(HttpServletRequest request, InputStream body) {
+            super(request);
+            this.stream = new DrainingInputStream(body);
+        }
+
+        @Override
+        public ServletInputStream getInputStream() {
+            return stream;
+        }
+    }
+
+    private static final class DrainingInputStream extends ServletInputStream {
+        private final InputStream in;
+        private boolean finished;
+
+        DrainingInputStream(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            finished = b < 0;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            finished = n < 0;
+            return n;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return in.available();
+        }
+
+        /** Reads what S3Proxy left unread, so Jetty can keep the connection alive. */
+        @Override
+        public void close() {
+            if (!finished) {
+                finished = true;
+                try {
+                    in.transferTo(OutputStream.nullOutputStream());
+                } catch (IOException e) {
+                    // The client went away; Jetty drops the connection, nothing left to keep.
+                }
+            }
+        }
+
+        @Override
+        public boolean isFinished() {
+            return finished;
+        }
+
+        @Override
+        public boolean isReady() {
+            return true;
+        }
+
+        @Override
+        public void setReadListener(ReadListener listener) {
+            throw new UnsupportedOperationException("S3Proxy reads blocking");
+        }
+    }
+}
