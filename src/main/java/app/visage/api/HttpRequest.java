@@ -1,0 +1,90 @@
+package app.visage.api;
+
+import app.visage.errors.ErrorCode;
+import app.visage.errors.VisageException;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** The parts of an API Gateway HTTP API (v2) event that Visage reads, decoded once. */
+public final class HttpRequest {
+    private final Route route;
+    private final Map<String, String> pathParameters;
+    private final Map<String, String> headers;
+    private final Map<String, String> query;
+    private final byte[] body;
+
+    private HttpRequest(Route route, Map<String, String> pathParameters, Map<String, String> headers,
+            Map<String, String> query, byte[] body) {
+        this.route = route;
+        this.pathParameters = pathParameters;
+        this.headers = headers;
+        this.query = query;
+        this.body = body;
+    }
+
+    /** Decodes the event; a route this API does not have is 404 not_found. */
+    public static HttpRequest of(APIGatewayV2HTTPEvent event) {
+        if (event == null) {
+            throw new VisageException(ErrorCode.INVALID_REQUEST, "no event");
+        }
+        String method = event.getRequestContext() != null && event.getRequestContext().getHttp() != null
+                ? event.getRequestContext().getHttp().getMethod()
+                : null;
+        Route.Match match = Optional.ofNullable(event.getRouteKey()).flatMap(Route::byRouteKey)
+                .map(r -> new Route.Match(r, event.getPathParameters() == null ? Map.of() : event.getPathParameters()))
+                .or(() -> method == null || event.getRawPath() == null ? Optional.empty()
+                        : Route.match(method, event.getRawPath()))
+                .orElseThrow(() -> new VisageException(ErrorCode.NOT_FOUND, "no such route"));
+        Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        if (event.getHeaders() != null) {
+            headers.putAll(event.getHeaders());
+        }
+        String raw = event.getBody();
+        byte[] body = raw == null ? new byte[0]
+                : event.getIsBase64Encoded() ? decodeBase64(raw) : raw.getBytes(StandardCharsets.UTF_8);
+        return new HttpRequest(match.route(), match.pathParameters(), headers,
+                event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters(), body);
+    }
+
+    private static byte[] decodeBase64(String raw) {
+        try {
+            return Base64.getMimeDecoder().decode(raw);
+        } catch (IllegalArgumentException e) {
+            throw new VisageException(ErrorCode.INVALID_REQUEST, "the body is not valid base64");
+        }
+    }
+
+    public Route route() {
+        return route;
+    }
+
+    public String pathParameter(String name) {
+        String value = pathParameters.get(name);
+        if (value == null) {
+            throw new VisageException(ErrorCode.NOT_FOUND, "no such route");
+        }
+        return value;
+    }
+
+    public Optional<String> header(String name) {
+        return Optional.ofNullable(headers.get(name));
+    }
+
+    public Optional<String> query(String name) {
+        return Optional.ofNullable(query.get(name));
+    }
+
+    /** The media type without parameters, lower-cased; empty when absent. */
+    public String mediaType() {
+        return header("content-type").map(v -> v.split(";", 2)[0].trim().toLowerCase(Locale.ROOT)).orElse("");
+    }
+
+    public byte[] body() {
+        return body;
+    }
+}

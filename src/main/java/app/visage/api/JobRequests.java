@@ -1,0 +1,245 @@
+package app.visage.api;
+
+import app.visage.config.VisageConfig;
+import app.visage.egress.PhotoFetcher;
+import app.visage.errors.ErrorCode;
+import app.visage.errors.VisageException;
+import app.visage.images.ImageFormat;
+import app.visage.images.ImageInspector;
+import app.visage.jobs.Operation;
+import app.visage.jobs.Params;
+import app.visage.jobs.Photo;
+import app.visage.jobs.Provider;
+import app.visage.jobs.Providers;
+import app.visage.jobs.SubmitCommand;
+import app.visage.jobs.UploadCommand;
+import app.visage.json.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.net.URI;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns POST /v1/jobs and POST /v1/uploads bodies into checked commands. Everything is validated
+ * here, before anything is stored, so a refused request leaves nothing behind.
+ */
+@ApplicationScoped
+public class JobRequests {
+    private static final Set<String> JOB_FIELDS = Set.of("operation", "provider", "face_image", "params", "webhook",
+            "metadata");
+    private static final Set<String> UPLOAD_FIELDS = Set.of("operation", "provider", "content_type", "params",
+            "webhook", "metadata");
+    private static final Pattern DATA_URI = Pattern.compile("data:([\\w.+/-]*)((?:;[\\w-]+=[\\w.-]+)*);base64,",
+            Pattern.CASE_INSENSITIVE);
+    private static final int MAX_METADATA_KEYS = 20;
+    private static final int MAX_METADATA_KEY = 40;
+    private static final int MAX_METADATA_VALUE = 500;
+
+    private final Providers providers;
+    private final ImageInspector inspector;
+    private final PhotoFetcher fetcher;
+    private final VisageConfig config;
+
+    public JobRequests(Providers providers, ImageInspector inspector, PhotoFetcher fetcher, VisageConfig config) {
+        this.providers = providers;
+        this.inspector = inspector;
+        this.fetcher = fetcher;
+        this.config = config;
+    }
+
+    public SubmitCommand submit(HttpRequest request) {
+        JsonNode json;
+        byte[] attached = null;
+        if (request.mediaType().equals("multipart/form-data")) {
+            Map<String, Multipart.Part> parts = Multipart.parse(request.header("content-type").orElse(""),
+                    request.body());
+            Multipart.Part file = parts.get("face_image");
+            Multipart.Part body = parts.get("request");
+            if (file == null || body == null) {
+                throw new VisageException(ErrorCode.INVALID_REQUEST,
+                        "multipart requests need a face_image file part and a request JSON part");
+            }
+            json = parseJson(body.body());
+            checkFields(json, JOB_FIELDS);
+            if (json.has("face_image")) {
+                throw new VisageException(ErrorCode.INVALID_REQUEST,
+                        "face_image comes as the file part, not inside request", "face_image");
+            }
+            attached = file.body();
+        } else {
+            json = jsonBody(request);
+            checkFields(json, JOB_FIELDS);
+        }
+        // Cheap checks first: a bad parameter is refused before any photo is fetched or decoded.
+        Operation operation = operation(json);
+        Provider provider = providers.choose(operation, text(json, "provider"));
+        Params params = params(json, provider, operation);
+        URI webhook = webhook(json);
+        Map<String, String> metadata = metadata(json);
+        byte[] bytes = attached != null ? attached : faceImage(json.get("face_image"));
+        return new SubmitCommand(operation, provider, params, photo(bytes, "face_image"), webhook, metadata);
+    }
+
+    public UploadCommand upload(HttpRequest request) {
+        JsonNode json = jsonBody(request);
+        checkFields(json, UPLOAD_FIELDS);
+        Operation operation = operation(json);
+        Provider provider = providers.choose(operation, text(json, "provider"));
+        Params params = params(json, provider, operation);
+        String contentType = text(json, "content_type");
+        ImageFormat format = contentType == null ? ImageFormat.JPEG : uploadFormat(contentType);
+        return new UploadCommand(operation, provider, params, format, webhook(json), metadata(json));
+    }
+
+    private static Params params(JsonNode json, Provider provider, Operation operation) {
+        Params params = Params.validate(json.get("params"), provider.operations().get(operation), provider.id(),
+                operation);
+        provider.check(operation, params);
+        return params;
+    }
+
+    private JsonNode jsonBody(HttpRequest request) {
+        String type = request.mediaType();
+        if (!type.isEmpty() && !type.equals("application/json")) {
+            throw new VisageException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                    "send application/json or multipart/form-data, not " + type);
+        }
+        return parseJson(request.body());
+    }
+
+    private static JsonNode parseJson(byte[] body) {
+        try {
+            JsonNode json = Json.MAPPER.readTree(body);
+            if (json == null || !json.isObject()) {
+                throw new VisageException(ErrorCode.INVALID_REQUEST, "the body must be a JSON object");
+            }
+            return json;
+        } catch (IOException e) {
+            throw new VisageException(ErrorCode.INVALID_REQUEST, "the body is not valid JSON");
+        }
+    }
+
+    private static void checkFields(JsonNode json, Set<String> allowed) {
+        json.fieldNames().forEachRemaining(name -> {
+            if (!allowed.contains(name)) {
+                throw new VisageException(ErrorCode.INVALID_REQUEST, "unknown field " + name, name);
+            }
+        });
+    }
+
+    private static Operation operation(JsonNode json) {
+        String value = text(json, "operation");
+        if (value == null) {
+            throw new VisageException(ErrorCode.INVALID_PARAM, "operation is required", "operation");
+        }
+        return Operation.fromWire(value);
+    }
+
+    private static String text(JsonNode json, String field) {
+        JsonNode node = json.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            throw new VisageException(ErrorCode.INVALID_PARAM, field + " must be a string", field);
+        }
+        return node.asText();
+    }
+
+    /** The bytes of face_image: a data URI decoded here, or an https URL fetched under the egress rules. */
+    private byte[] faceImage(JsonNode node) {
+        if (node == null || node.isNull()) {
+            throw new VisageException(ErrorCode.INVALID_PARAM, "face_image is required", "face_image");
+        }
+        if (!node.isTextual()) {
+            throw new VisageException(ErrorCode.INVALID_PARAM, "face_image must be a URL or a data URI", "face_image");
+        }
+        String value = node.asText();
+        Matcher data = DATA_URI.matcher(value);
+        if (data.lookingAt()) {
+            String encoded = value.substring(data.end());
+            if ((long) encoded.length() * 3 / 4 > config.maxImageBytes() + 2) {
+                throw tooLarge();
+            }
+            try {
+                return Base64.getMimeDecoder().decode(encoded);
+            } catch (IllegalArgumentException e) {
+                throw new VisageException(ErrorCode.INVALID_PARAM, "face_image is not valid base64", "face_image");
+            }
+        }
+        URI url;
+        try {
+            url = URI.create(value);
+        } catch (IllegalArgumentException e) {
+            throw new VisageException(ErrorCode.INVALID_PARAM, "face_image must be a URL or a data URI", "face_image");
+        }
+        return fetcher.fetch(url, config.maxImageBytes(), "face_image");
+    }
+
+    private Photo photo(byte[] bytes, String field) {
+        if (bytes.length > config.maxImageBytes()) {
+            throw tooLarge();
+        }
+        if (bytes.length == 0) {
+            throw new VisageException(ErrorCode.IMAGE_UNREADABLE, "the photo is empty", field);
+        }
+        return new Photo(bytes, inspector.inspect(bytes));
+    }
+
+    private VisageException tooLarge() {
+        return new VisageException(ErrorCode.IMAGE_TOO_LARGE,
+                "the photo is larger than " + config.maxImageBytes() + " bytes", "face_image");
+    }
+
+    private static ImageFormat uploadFormat(String contentType) {
+        for (ImageFormat format : ImageFormat.values()) {
+            if (format.mediaType().equalsIgnoreCase(contentType)
+                    || (format == ImageFormat.HEIC && contentType.equalsIgnoreCase("image/heif"))) {
+                return format;
+            }
+        }
+        throw new VisageException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                "content_type must be image/jpeg, image/png or image/heic", "content_type");
+    }
+
+    private URI webhook(JsonNode json) {
+        String value = text(json, "webhook");
+        if (value == null) {
+            return null;
+        }
+        try {
+            URI url = URI.create(value);
+            PhotoFetcher.EgressPolicy.check(url, config.egress().allowPrivate(), "webhook");
+            return url;
+        } catch (IllegalArgumentException e) {
+            throw new VisageException(ErrorCode.INVALID_PARAM, "webhook must be an https URL", "webhook");
+        }
+    }
+
+    private static Map<String, String> metadata(JsonNode json) {
+        JsonNode node = json.get("metadata");
+        if (node == null || node.isNull()) {
+            return Map.of();
+        }
+        if (!node.isObject() || node.size() > MAX_METADATA_KEYS) {
+            throw new VisageException(ErrorCode.INVALID_PARAM,
+                    "metadata must be an object of at most " + MAX_METADATA_KEYS + " string values", "metadata");
+        }
+        Map<String, String> metadata = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> entry : node.properties()) {
+            if (!entry.getValue().isTextual() || entry.getKey().length() > MAX_METADATA_KEY
+                    || entry.getValue().asText().length() > MAX_METADATA_VALUE) {
+                throw new VisageException(ErrorCode.INVALID_PARAM, "metadata keys are at most " + MAX_METADATA_KEY
+                        + " characters and values strings of at most " + MAX_METADATA_VALUE, "metadata." + entry.getKey());
+            }
+            metadata.put(entry.getKey(), entry.getValue().asText());
+        }
+        return metadata;
+    }
+}

@@ -1,0 +1,66 @@
+package app.visage.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** Every setting of Visage, under {@code visage.*} (environment: {@code VISAGE_*}). */
+@ConfigMapping(prefix = "visage")
+public interface VisageConfig {
+
+    /** The bucket holding job records, inputs and outputs. */
+    @WithDefault("visage")
+    String bucket();
+
+    /** Where clients and providers reach the HTTP API; provider webhook URLs are built on it. */
+    @WithDefault("http://127.0.0.1:8080")
+    String publicBaseUrl();
+
+    /** How long inputs and outputs are kept after a job is created. */
+    @WithDefault("PT24H")
+    Duration ttl();
+
+    /** How long a presigned upload URL from POST /v1/uploads stays valid. */
+    @WithDefault("PT15M")
+    Duration uploadUrlTtl();
+
+    /** Longest validity of a presigned output URL in a job view (never past the job's expiry). */
+    @WithDefault("PT1H")
+    Duration outputUrlTtl();
+
+    /** A job still processing this long after it started fails with provider_timeout. */
+    @WithDefault("PT10M")
+    Duration processingDeadline();
+
+    /** Largest accepted photo, in bytes. */
+    @WithDefault("10485760")
+    long maxImageBytes();
+
+    /** Default provider per operation (keys: head_shot, face_gen, face_to_model, face_recon). */
+    Map<String, String> defaultProvider();
+
+    S3 s3();
+
+    Egress egress();
+
+    interface S3 {
+        /** Endpoint override (an S3-compatible store); empty means AWS's regional endpoint. */
+        Optional<String> endpoint();
+
+        Optional<String> region();
+
+        @WithDefault("false")
+        boolean pathStyle();
+    }
+
+    interface Egress {
+        /** Lets fetches reach loopback and private addresses: local experiments only. */
+        @WithDefault("false")
+        boolean allowPrivate();
+
+        @WithDefault("PT10S")
+        Duration fetchTimeout();
+    }
+}

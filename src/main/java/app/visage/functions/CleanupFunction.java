@@ -1,0 +1,19 @@
+package app.visage.functions;
+
+import app.visage.functions.events.ScheduledEvent;
+import app.visage.jobs.SweepJobs;
+import io.quarkus.funqy.Funq;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/** EventBridge schedule (every 15 min): the sweep. */
+@ApplicationScoped
+public class CleanupFunction {
+    @Inject
+    SweepJobs sweepJobs;
+
+    @Funq("cleanup")
+    public SweepJobs.Summary cleanup(ScheduledEvent event) {
+        return sweepJobs.sweep();
+    }
+}

@@ -1,0 +1,27 @@
+package app.visage.functions;
+
+import app.visage.api.HttpResponses;
+import app.visage.api.JobViews;
+import app.visage.api.Route;
+import app.visage.jobs.FindJob;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.quarkus.funqy.Funq;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/** API Gateway: GET /v1/jobs/{id}. */
+@ApplicationScoped
+public class StatusFunction {
+    @Inject
+    FindJob findJob;
+    @Inject
+    JobViews views;
+
+    @Funq("status")
+    public APIGatewayV2HTTPResponse status(APIGatewayV2HTTPEvent event) {
+        return HttpResponses.serve(event, request -> request.route() == Route.GET_JOB
+                ? HttpResponses.json(200, views.view(findJob.find(request.pathParameter("id"))))
+                : HttpResponses.notServedHere(request));
+    }
+}

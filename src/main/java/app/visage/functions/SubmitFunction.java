@@ -1,0 +1,38 @@
+package app.visage.functions;
+
+import app.visage.api.HttpResponses;
+import app.visage.api.JobRequests;
+import app.visage.api.JobViews;
+import app.visage.jobs.CancelJob;
+import app.visage.jobs.CreateUpload;
+import app.visage.jobs.SubmitJob;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.quarkus.funqy.Funq;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/** API Gateway: POST /v1/jobs, POST /v1/uploads, POST /v1/jobs/{id}/cancel. */
+@ApplicationScoped
+public class SubmitFunction {
+    @Inject
+    JobRequests requests;
+    @Inject
+    JobViews views;
+    @Inject
+    SubmitJob submitJob;
+    @Inject
+    CreateUpload createUpload;
+    @Inject
+    CancelJob cancelJob;
+
+    @Funq("submit")
+    public APIGatewayV2HTTPResponse submit(APIGatewayV2HTTPEvent event) {
+        return HttpResponses.serve(event, request -> switch (request.route()) {
+            case CREATE_JOB -> HttpResponses.json(202, views.accepted(submitJob.submit(requests.submit(request))));
+            case CREATE_UPLOAD -> HttpResponses.json(201, views.uploadTicket(createUpload.create(requests.upload(request))));
+            case CANCEL_JOB -> HttpResponses.json(200, views.view(cancelJob.cancel(request.pathParameter("id"))));
+            default -> HttpResponses.notServedHere(request);
+        });
+    }
+}

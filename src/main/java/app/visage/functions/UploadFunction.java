@@ -1,0 +1,40 @@
+package app.visage.functions;
+
+import app.visage.functions.events.S3EventNotification;
+import app.visage.jobs.StartUploadedJob;
+import io.quarkus.funqy.Funq;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+
+/** S3 ObjectCreated under uploads/: a client's presigned upload landed; start its job. */
+@ApplicationScoped
+public class UploadFunction {
+    @Inject
+    StartUploadedJob startUploadedJob;
+
+    @Funq("upload")
+    public List<Started> upload(S3EventNotification event) {
+        List<Started> started = new ArrayList<>();
+        if (event == null || event.records() == null) {
+            return started;
+        }
+        for (S3EventNotification.Record record : event.records()) {
+            if (record.eventName() == null || !record.eventName().startsWith("ObjectCreated:") || record.s3() == null) {
+                continue;
+            }
+            String key = record.decodedKey();
+            startUploadedJob.photoArrived(key)
+                    .ifPresent(job -> started.add(new Started(key, job.id().value(), job.status().wire())));
+        }
+        return started;
+    }
+
+    /** What became of the job an uploaded object belongs to. */
+    @RegisterForReflection
+    public record Started(String key, @com.fasterxml.jackson.annotation.JsonProperty("job_id") String jobId,
+            String status) {
+    }
+}

@@ -1,0 +1,31 @@
+package app.visage.functions;
+
+import app.visage.api.HttpResponses;
+import app.visage.api.Route;
+import app.visage.jobs.Job;
+import app.visage.webhooks.ReceiveProviderWebhook;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.quarkus.funqy.Funq;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Map;
+
+/** API Gateway: POST /v1/provider-webhooks/{provider}/{jobId}?token=…. */
+@ApplicationScoped
+public class WebhookFunction {
+    @Inject
+    ReceiveProviderWebhook receiver;
+
+    @Funq("webhook")
+    public APIGatewayV2HTTPResponse webhook(APIGatewayV2HTTPEvent event) {
+        return HttpResponses.serve(event, request -> {
+            if (request.route() != Route.PROVIDER_WEBHOOK) {
+                return HttpResponses.notServedHere(request);
+            }
+            Job job = receiver.receive(request.pathParameter("provider"), request.pathParameter("jobId"),
+                    request.query("token").orElse(null));
+            return HttpResponses.json(200, Map.of("id", job.id().value(), "status", job.status().wire()));
+        });
+    }
+}

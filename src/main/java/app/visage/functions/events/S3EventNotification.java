@@ -1,0 +1,44 @@
+package app.visage.functions.events;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * An S3 event notification, as AWS delivers it to Lambda. Our own type because the library's
+ * {@code S3Event} cannot be built by Jackson. Only the fields Visage reads are declared.
+ */
+@RegisterForReflection
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record S3EventNotification(@JsonProperty("Records") List<Record> records) {
+
+    @RegisterForReflection
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Record(@JsonProperty("eventName") String eventName, @JsonProperty("eventTime") String eventTime,
+            @JsonProperty("s3") S3 s3) {
+
+        /** The object key: S3 events URL-encode it (a space arrives as '+'). */
+        public String decodedKey() {
+            return URLDecoder.decode(s3.object().key(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @RegisterForReflection
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record S3(@JsonProperty("bucket") Bucket bucket, @JsonProperty("object") S3Object object) {
+    }
+
+    @RegisterForReflection
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Bucket(@JsonProperty("name") String name) {
+    }
+
+    @RegisterForReflection
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record S3Object(@JsonProperty("key") String key, @JsonProperty("size") Long size,
+            @JsonProperty("eTag") String eTag) {
+    }
+}

@@ -1,0 +1,72 @@
+package app.visage.jobs;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The job record stored at {@code jobs/{id}.json}. Immutable: every change is a new record
+ * written with a compare-and-swap, through {@link JobRecords}.
+ */
+@RegisterForReflection
+public record Job(
+        JobId id,
+        JobStatus status,
+        Operation operation,
+        String provider,
+        Map<String, Object> params,
+        Map<String, String> metadata,
+        String webhook,
+        String webhookTokenHash,
+        StoredObject input,
+        UploadSlot upload,
+        List<StoredObject> outputs,
+        Map<String, Object> result,
+        JobError error,
+        Instant createdAt,
+        Instant updatedAt,
+        Instant expiresAt) {
+
+    public Job {
+        params = params == null ? Map.of() : Map.copyOf(params);
+        metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+        outputs = outputs == null ? List.of() : List.copyOf(outputs);
+    }
+
+    /** The same job in {@code next} state; callers check the move with {@link JobStatus#canMoveTo}. */
+    public Job moveTo(JobStatus next, Instant now) {
+        return new Job(id, next, operation, provider, params, metadata, webhook, webhookTokenHash, input, upload,
+                outputs, result, error, createdAt, now, expiresAt);
+    }
+
+    /** Processing, with the hash of the token the provider may call back with. */
+    public Job started(String tokenHash, Instant now) {
+        return new Job(id, JobStatus.PROCESSING, operation, provider, params, metadata, webhook, tokenHash, input,
+                upload, outputs, result, error, createdAt, now, expiresAt);
+    }
+
+    public Job withInput(StoredObject newInput) {
+        return new Job(id, status, operation, provider, params, metadata, webhook, webhookTokenHash, newInput, upload,
+                outputs, result, error, createdAt, updatedAt, expiresAt);
+    }
+
+    public Job succeeded(List<StoredObject> newOutputs, Map<String, Object> newResult, Instant now) {
+        return new Job(id, JobStatus.SUCCEEDED, operation, provider, params, metadata, webhook, webhookTokenHash,
+                input, upload, newOutputs, newResult, null, createdAt, now, expiresAt);
+    }
+
+    public Job failed(JobError newError, Instant now) {
+        return new Job(id, JobStatus.FAILED, operation, provider, params, metadata, webhook, webhookTokenHash, input,
+                upload, outputs, result, newError, createdAt, now, expiresAt);
+    }
+
+    /**
+     * Objects are gone, and so is what was measured of the face; the record stays so the job's view
+     * can say what happened.
+     */
+    public Job expired(Instant now) {
+        return new Job(id, JobStatus.EXPIRED, operation, provider, params, metadata, webhook, webhookTokenHash, null,
+                null, List.of(), null, error, createdAt, now, expiresAt);
+    }
+}

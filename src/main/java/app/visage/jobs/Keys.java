@@ -1,0 +1,49 @@
+package app.visage.jobs;
+
+/** The bucket layout of DESIGN.md. Prefixes end in '/' so one job's keys never nest in another's. */
+public final class Keys {
+    public static final String INPUTS = "inputs/";
+    public static final String UPLOADS = "uploads/";
+    public static final String OUTPUTS = "outputs/";
+
+    private Keys() {
+    }
+
+    public static String input(JobId id, String extension) {
+        return INPUTS + id + "/face." + extension;
+    }
+
+    public static String upload(JobId id, String extension) {
+        return UPLOADS + id + "/face." + extension;
+    }
+
+    public static String output(JobId id, int n, String extension) {
+        return OUTPUTS + id + "/" + n + "." + extension;
+    }
+
+    public static String result(JobId id) {
+        return OUTPUTS + id + "/result.json";
+    }
+
+    /** Every prefix that holds objects of this job. */
+    public static String[] prefixes(JobId id) {
+        return new String[] {INPUTS + id + "/", UPLOADS + id + "/", OUTPUTS + id + "/"};
+    }
+
+    /** The job an {@code uploads/{id}/face.{ext}} key belongs to, if it is one. */
+    public static java.util.Optional<JobId> uploadedJob(String key) {
+        if (!key.startsWith(UPLOADS)) {
+            return java.util.Optional.empty();
+        }
+        String rest = key.substring(UPLOADS.length());
+        int slash = rest.indexOf('/');
+        if (slash < 0 || !rest.substring(slash + 1).startsWith("face.")) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(JobId.of(rest.substring(0, slash)));
+        } catch (RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package app.visage.jobs;
+
+import app.visage.config.VisageConfig;
+import app.visage.errors.ErrorCode;
+import app.visage.errors.VisageException;
+import app.visage.images.ImageHeader;
+import app.visage.images.ImageInspector;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * A photo landed under {@code uploads/}: check it like a submitted one, move it to {@code inputs/},
+ * start the job. S3 delivers events at least once, so a repeat finds the job no longer waiting
+ * and does nothing.
+ */
+@ApplicationScoped
+public class StartUploadedJob {
+    private static final Logger LOG = Logger.getLogger(StartUploadedJob.class);
+
+    private final JobRecords records;
+    private final FileStore files;
+    private final RunJob runner;
+    private final ImageInspector inspector;
+    private final VisageConfig config;
+    private final Clock clock;
+
+    public StartUploadedJob(JobRecords records, FileStore files, RunJob runner, ImageInspector inspector,
+            VisageConfig config, Clock clock) {
+        this.records = records;
+        this.files = files;
+        this.runner = runner;
+        this.inspector = inspector;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** Returns the job as it stands afterwards, or empty when the key belongs to no waiting job. */
+    public Optional<Job> photoArrived(String key) {
+        Optional<JobId> id = Keys.uploadedJob(key);
+        Optional<Job> job = id.flatMap(records::find);
+        if (job.isEmpty()) {
+            LOG.warnf("upload event for an object that belongs to no job; deleting it");
+            files.delete(List.of(key));
+            return Optional.empty();
+        }
+        Job waiting = job.get();
+        if (!isWaitingFor(waiting, key)) {
+            return Optional.of(waiting);
+        }
+        Photo photo;
+        try {
+            photo = readPhoto(key);
+        } catch (VisageException rejected) {
+            files.delete(List.of(key));
+            return Optional.of(records.transition(waiting.id(), JobStatus.FAILED,
+                            j -> j.failed(JobError.of(rejected), clock.instant()))
+                    .orElseGet(() -> records.find(waiting.id()).orElseThrow()));
+        }
+        String inputKey = Keys.input(waiting.id(), photo.extension());
+        files.put(inputKey, photo.bytes(), photo.contentType());
+        StoredObject input = new StoredObject(inputKey, photo.contentType(), photo.bytes().length,
+                photo.header().displayWidth(), photo.header().displayHeight());
+        Optional<Job> attached = records.update(waiting.id(),
+                j -> isWaitingFor(j, key) ? Optional.of(j.withInput(input)) : Optional.empty());
+        files.delete(List.of(key));
+        if (attached.isEmpty()) {
+            return records.find(waiting.id());
+        }
+        return Optional.of(runner.run(waiting.id()));
+    }
+
+    private static boolean isWaitingFor(Job job, String key) {
+        return job.status() == JobStatus.QUEUED && job.input() == null && job.upload() != null
+                && job.upload().key().equals(key);
+    }
+
+    private Photo readPhoto(String key) {
+        long max = config.maxImageBytes();
+        byte[] bytes = files.getAtMost(key, max)
+                .orElseThrow(() -> new VisageException(ErrorCode.IMAGE_UNREADABLE, "the uploaded photo is gone"));
+        if (bytes.length > max) {
+            throw new VisageException(ErrorCode.IMAGE_TOO_LARGE, "the photo is larger than " + max + " bytes");
+        }
+        ImageHeader header = inspector.inspect(bytes);
+        return new Photo(bytes, header);
+    }
+}

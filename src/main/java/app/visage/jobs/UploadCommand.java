@@ -1,0 +1,10 @@
+package app.visage.jobs;
+
+import app.visage.images.ImageFormat;
+import java.net.URI;
+import java.util.Map;
+
+/** A checked request for a job whose photo the client will upload through a presigned URL. */
+public record UploadCommand(Operation operation, Provider provider, Params params, ImageFormat format, URI webhook,
+        Map<String, String> metadata) {
+}

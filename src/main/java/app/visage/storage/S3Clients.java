@@ -1,0 +1,60 @@
+package app.visage.storage;
+
+import app.visage.config.VisageConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.Produces;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+/** Builds the S3 client and presigner once per process, for AWS or for a configured {@link S3Target}. */
+@ApplicationScoped
+public class S3Clients {
+
+    @Produces
+    @ApplicationScoped
+    S3Client s3Client(VisageConfig config, Instance<S3Target> target) {
+        var builder = S3Client.builder()
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .region(region(config))
+                .serviceConfiguration(s3Configuration(config, target));
+        config.s3().endpoint().map(java.net.URI::create).ifPresent(builder::endpointOverride);
+        if (target.isResolvable()) {
+            builder.endpointOverride(target.get().endpoint()).credentialsProvider(target.get().credentials());
+        }
+        return builder.build();
+    }
+
+    @Produces
+    @ApplicationScoped
+    S3Presigner s3Presigner(VisageConfig config, Instance<S3Target> target) {
+        var builder = S3Presigner.builder().region(region(config)).serviceConfiguration(s3Configuration(config, target));
+        config.s3().endpoint().map(java.net.URI::create).ifPresent(builder::endpointOverride);
+        if (target.isResolvable()) {
+            builder.endpointOverride(target.get().endpoint()).credentialsProvider(target.get().credentials());
+        }
+        return builder.build();
+    }
+
+    void close(@Disposes S3Client client) {
+        client.close();
+    }
+
+    void close(@Disposes S3Presigner presigner) {
+        presigner.close();
+    }
+
+    private static Region region(VisageConfig config) {
+        return config.s3().region().map(Region::of)
+                .orElseGet(() -> Region.of(System.getenv().getOrDefault("AWS_REGION", "us-east-1")));
+    }
+
+    private static S3Configuration s3Configuration(VisageConfig config, Instance<S3Target> target) {
+        return S3Configuration.builder().pathStyleAccessEnabled(config.s3().pathStyle() || target.isResolvable())
+                .build();
+    }
+}
