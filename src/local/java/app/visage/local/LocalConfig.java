@@ -1,0 +1,39 @@
+package app.visage.local;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Local mode's own settings ({@code visage.local.*}); none of them exist in the Lambda artifact. */
+@ConfigMapping(prefix = "visage.local")
+public interface LocalConfig {
+
+    /** Serve the HTTP API and run the sweep timer at start-up (off in tests, which start what they need). */
+    @WithDefault("true")
+    boolean serve();
+
+    @WithDefault("127.0.0.1")
+    String host();
+
+    @WithDefault("8080")
+    int port();
+
+    /** Where the embedded S3 keeps objects; empty keeps them in memory. */
+    Optional<String> dataDir();
+
+    /** Port of the embedded S3 (presigned URLs point at it); 0 picks a free one. */
+    @WithDefault("9000")
+    int s3Port();
+
+    @WithDefault("PT10S")
+    Duration sweepInterval();
+
+    /** Deliver object-created events under uploads/ to the upload function, as the bucket notification does. */
+    @WithDefault("true")
+    boolean uploadEvents();
+
+    /** Largest request body the local server reads (API Gateway's own limit is 10 MB). */
+    @WithDefault("16777216")
+    int maxBodyBytes();
+}

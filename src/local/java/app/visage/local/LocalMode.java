@@ -1,0 +1,74 @@
+package app.visage.local;
+
+import app.visage.functions.CleanupFunction;
+import app.visage.functions.events.ScheduledEvent;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Local mode's start-up: the embedded S3, the HTTP API on {@code visage.local.host:port}, and the
+ * sweep on a timer, each driving the same function code as in AWS.
+ */
+@ApplicationScoped
+public class LocalMode {
+    private static final Logger LOG = Logger.getLogger(LocalMode.class);
+
+    private final LocalConfig config;
+    private final LocalHttpServer http;
+    private final LocalS3 s3;
+    private final CleanupFunction cleanup;
+    private ScheduledExecutorService timer;
+
+    public LocalMode(LocalConfig config, LocalHttpServer http, LocalS3 s3, CleanupFunction cleanup) {
+        this.config = config;
+        this.http = http;
+        this.s3 = s3;
+        this.cleanup = cleanup;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (!config.serve()) {
+            return;
+        }
+        try {
+            int port = http.start(config.host(), config.port());
+            LOG.infof("Visage local mode: API on http://%s:%d, S3 at %s, data in %s", config.host(), port,
+                    s3.endpoint(), config.dataDir().orElse("memory"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serve on " + config.host() + ":" + config.port(), e);
+        }
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "visage-sweep");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = config.sweepInterval().toMillis();
+        timer.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private void sweep() {
+        try {
+            cleanup.cleanup(new ScheduledEvent(UUID.randomUUID().toString(), "Scheduled Event", "aws.events",
+                    Instant.now().toString()));
+        } catch (RuntimeException e) {
+            LOG.errorf("sweep failed: %s", e.getClass().getName());
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+        http.stop();
+    }
+}

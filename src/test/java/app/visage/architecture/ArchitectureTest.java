@@ -1,0 +1,68 @@
+package app.visage.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import io.quarkus.funqy.Funq;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The folder tree is the architecture; these rules keep it so. */
+class ArchitectureTest {
+    private static JavaClasses main;
+
+    @BeforeAll
+    static void importMainClasses() {
+        main = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("app.visage");
+    }
+
+    @Test
+    void theJobCoreDependsOnNoAdapter() {
+        noClasses().that().resideInAPackage("app.visage.jobs..")
+                .should().dependOnClassesThat().resideInAnyPackage("app.visage.functions..", "app.visage.api..",
+                        "app.visage.storage..", "app.visage.providers..", "app.visage.webhooks..", "app.visage.local..",
+                        "software.amazon.awssdk..", "com.amazonaws..")
+                .check(main);
+    }
+
+    @Test
+    void functionsStayThinAndReachNoAdapterDirectly() {
+        noClasses().that().resideInAPackage("app.visage.functions..")
+                .should().dependOnClassesThat().resideInAnyPackage("app.visage.storage..", "app.visage.providers..",
+                        "app.visage.egress..", "software.amazon.awssdk..")
+                .check(main);
+    }
+
+    @Test
+    void onlyFunctionsAreFunqyEntryPoints() {
+        com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods().that().areAnnotatedWith(Funq.class)
+                .should().beDeclaredInClassesThat().resideInAPackage("app.visage.functions")
+                .check(main);
+    }
+
+    @Test
+    void providersAndStorageDoNotReachBackIntoTheApi() {
+        noClasses().that().resideInAnyPackage("app.visage.providers..", "app.visage.storage..", "app.visage.images..")
+                .should().dependOnClassesThat().resideInAnyPackage("app.visage.functions..", "app.visage.api..",
+                        "app.visage.webhooks..", "app.visage.local..")
+                .check(main);
+    }
+
+    @Test
+    void imagesIsALeafLibrary() {
+        classes().that().resideInAPackage("app.visage.images..")
+                .should().onlyDependOnClassesThat().resideOutsideOfPackages("app.visage.jobs..", "app.visage.api..",
+                        "app.visage.storage..", "app.visage.providers..", "app.visage.functions..")
+                .check(main);
+    }
+
+    @Test
+    void nothingShippedDependsOnLocalMode() {
+        noClasses().should().dependOnClassesThat().resideInAPackage("app.visage.local..").check(main);
+        noClasses().should().dependOnClassesThat().resideInAPackage("org.gaul..").check(main);
+    }
+}

@@ -1,0 +1,50 @@
+package app.visage.functions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import app.visage.images.ImageFormat;
+import app.visage.jobs.CreateUpload;
+import app.visage.jobs.FindJob;
+import app.visage.jobs.JobStatus;
+import app.visage.jobs.Operation;
+import app.visage.jobs.Params;
+import app.visage.jobs.Providers;
+import app.visage.jobs.UploadCommand;
+import app.visage.support.TestClock;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@TestProfile(ExportProfiles.Cleanup.class)
+class CleanupFunctionTest {
+    @Inject
+    CreateUpload createUpload;
+    @Inject
+    Providers providers;
+    @Inject
+    FindJob findJob;
+    @Inject
+    TestClock clock;
+
+    @AfterEach
+    void resetClock() {
+        clock.reset();
+    }
+
+    @Test
+    void theScheduledEventRunsTheSweep() {
+        String id = createUpload.create(new UploadCommand(Operation.HEAD_SHOT, providers.choose(Operation.HEAD_SHOT,
+                null), Params.none(), ImageFormat.JPEG, null, Map.of())).job().id().value();
+        clock.advance(Duration.ofMinutes(20));
+        JsonPath summary = SampleEvents.invoke(SampleEvents.read("cleanup-scheduled.json"));
+        assertThat(summary.getInt("failed")).isGreaterThanOrEqualTo(1);
+        assertThat(summary.getInt("errors")).isZero();
+        assertThat(findJob.find(id).status()).isEqualTo(JobStatus.FAILED);
+    }
+}

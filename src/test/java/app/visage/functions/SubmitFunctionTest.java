@@ -1,0 +1,52 @@
+package app.visage.functions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import app.visage.jobs.FindJob;
+import app.visage.jobs.JobStatus;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@TestProfile(ExportProfiles.Submit.class)
+class SubmitFunctionTest {
+    @Inject
+    FindJob findJob;
+
+    @Test
+    void jsonBodyWithDataUriRunsTheJob() {
+        JsonPath response = SampleEvents.invoke(SampleEvents.read("submit-create-job.json"));
+        assertThat(response.getInt("statusCode")).isEqualTo(202);
+        JsonPath body = JsonPath.from(SampleEvents.body(response));
+        assertThat(body.getString("operation")).isEqualTo("head_shot");
+        assertThat(findJob.find(body.getString("id")).status()).isEqualTo(JobStatus.SUCCEEDED);
+    }
+
+    @Test
+    void base64MultipartBodyRunsTheJob() {
+        JsonPath response = SampleEvents.invoke(SampleEvents.read("submit-create-job-multipart.json"));
+        assertThat(response.getInt("statusCode")).isEqualTo(202);
+        String id = JsonPath.from(SampleEvents.body(response)).getString("id");
+        assertThat(findJob.find(id).outputs()).hasSize(1);
+    }
+
+    @Test
+    void uploadRequestAnswersAPresignedUrl() {
+        JsonPath response = SampleEvents.invoke(SampleEvents.read("submit-create-upload.json"));
+        assertThat(response.getInt("statusCode")).isEqualTo(201);
+        JsonPath body = JsonPath.from(SampleEvents.body(response));
+        assertThat(body.getString("upload_url")).contains("uploads/" + body.getString("job_id") + "/face.jpg")
+                .contains("X-Amz-Signature=");
+        assertThat(findJob.find(body.getString("job_id")).status()).isEqualTo(JobStatus.QUEUED);
+    }
+
+    @Test
+    void cancelOfAnUnknownJobIsNotFound() {
+        JsonPath response = SampleEvents.invoke(SampleEvents.read("submit-cancel-job.json"));
+        assertThat(response.getInt("statusCode")).isEqualTo(404);
+        assertThat(JsonPath.from(SampleEvents.body(response)).getString("error.code")).isEqualTo("not_found");
+    }
+}

@@ -1,0 +1,63 @@
+package app.visage.functions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import app.visage.images.ImageFormat;
+import app.visage.jobs.CreateUpload;
+import app.visage.jobs.FileStore;
+import app.visage.jobs.FindJob;
+import app.visage.jobs.JobStatus;
+import app.visage.jobs.Operation;
+import app.visage.jobs.Params;
+import app.visage.jobs.Providers;
+import app.visage.jobs.UploadCommand;
+import app.visage.support.Bucket;
+import app.visage.support.Photos;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@TestProfile(ExportProfiles.Upload.class)
+class UploadFunctionTest {
+    @Inject
+    CreateUpload createUpload;
+    @Inject
+    Providers providers;
+    @Inject
+    FileStore files;
+    @Inject
+    FindJob findJob;
+    @Inject
+    Bucket bucket;
+
+    @Test
+    void anUploadedPhotoStartsItsJobOnceEvenWhenTheEventRepeats() {
+        CreateUpload.Ticket ticket = createUpload.create(new UploadCommand(Operation.HEAD_SHOT,
+                providers.choose(Operation.HEAD_SHOT, null), Params.none(), ImageFormat.JPEG, null, Map.of()));
+        String id = ticket.job().id().value();
+        files.put(ticket.job().upload().key(), Photos.bytes("astronaut.jpg"), "image/jpeg");
+        String event = SampleEvents.read("upload-object-created.json").replace(SampleEvents.SAMPLE_JOB_ID, id);
+
+        JsonPath first = SampleEvents.invoke(event);
+        assertThat(first.getList("job_id")).contains(id);
+        assertThat(findJob.find(id).status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(bucket.keys("uploads/" + id + "/")).isEmpty();
+        assertThat(bucket.keys("outputs/" + id + "/")).hasSize(1);
+
+        JsonPath repeat = SampleEvents.invoke(event);
+        assertThat(repeat.getList("status")).containsOnly("succeeded");
+        assertThat(findJob.find(id).outputs()).hasSize(1);
+    }
+
+    @Test
+    void anObjectOfNoJobIsRemoved() {
+        files.put("uploads/job_sampleaaaaaaaaaaaaaaaaaaaa/face copy+1.jpg", Photos.bytes("astronaut.jpg"), "image/jpeg");
+        JsonPath response = SampleEvents.invoke(SampleEvents.read("upload-object-created.json"));
+        assertThat(response.getList("$")).isEmpty();
+        assertThat(bucket.keys("uploads/job_sampleaaaaaaaaaaaaaaaaaaaa/")).isEmpty();
+    }
+}

@@ -1,0 +1,61 @@
+package app.visage.functions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import app.visage.jobs.Job;
+import app.visage.jobs.JobId;
+import app.visage.jobs.JobRecords;
+import app.visage.jobs.JobStatus;
+import app.visage.jobs.Operation;
+import app.visage.jobs.WebhookToken;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@TestProfile(ExportProfiles.Webhook.class)
+class WebhookFunctionTest {
+    private static final String SAMPLE_TOKEN = "sample-token";
+
+    @Inject
+    JobRecords records;
+
+    private String processingJobWithToken(String token) {
+        Instant now = Instant.now();
+        JobId id = JobId.random();
+        records.create(new Job(id, JobStatus.PROCESSING, Operation.HEAD_SHOT, "modelslab", Map.of(), Map.of(), null,
+                WebhookToken.hash(token), null, null, List.of(), null, null, now, now, now.plus(Duration.ofHours(24))));
+        return id.value();
+    }
+
+    @Test
+    void theRightTokenFindsTheJob() {
+        String token = WebhookToken.generate();
+        String id = processingJobWithToken(token);
+        JsonPath response = SampleEvents.invoke(SampleEvents.read("webhook-provider-callback.json")
+                .replace(SampleEvents.SAMPLE_JOB_ID, id).replace(SAMPLE_TOKEN, token));
+        assertThat(response.getInt("statusCode")).isEqualTo(200);
+        assertThat(JsonPath.from(SampleEvents.body(response)).getString("status")).isEqualTo("processing");
+    }
+
+    @Test
+    void aWrongTokenOrProviderIsIndistinguishableFromNoJob() {
+        String token = WebhookToken.generate();
+        String id = processingJobWithToken(token);
+        String sample = SampleEvents.read("webhook-provider-callback.json").replace(SampleEvents.SAMPLE_JOB_ID, id);
+        JsonPath wrongToken = SampleEvents.invoke(sample.replace(SAMPLE_TOKEN, WebhookToken.generate()));
+        JsonPath wrongProvider = SampleEvents.invoke(sample.replace(SAMPLE_TOKEN, token)
+                .replace("/modelslab/", "/fashn/").replace("\"provider\": \"modelslab\"", "\"provider\": \"fashn\""));
+        JsonPath noJob = SampleEvents.invoke(SampleEvents.read("webhook-provider-callback.json"));
+        for (JsonPath response : List.of(wrongToken, wrongProvider, noJob)) {
+            assertThat(response.getInt("statusCode")).isEqualTo(404);
+            assertThat(SampleEvents.body(response)).isEqualTo(SampleEvents.body(noJob));
+        }
+    }
+}

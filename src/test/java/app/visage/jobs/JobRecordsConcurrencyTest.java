@@ -1,0 +1,93 @@
+package app.visage.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+
+/** Compare-and-swap on job records in the (embedded) S3: racing finishers, exactly one wins. */
+@QuarkusTest
+class JobRecordsConcurrencyTest {
+    private static final int FINISHERS = 12;
+
+    @Inject
+    JobRecords records;
+
+    static Job processingJob() {
+        Instant now = Instant.now();
+        return new Job(JobId.random(), JobStatus.PROCESSING, Operation.HEAD_SHOT, "local", Map.of(), Map.of(), null,
+                null, null, null, List.of(), null, null, now, now, now.plus(Duration.ofHours(24)));
+    }
+
+    @RepeatedTest(5)
+    void manyConcurrentFinishersMakeExactlyOneTransition() throws Exception {
+        Job job = processingJob();
+        records.create(job);
+        ExecutorService pool = Executors.newFixedThreadPool(FINISHERS);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Optional<Job>>> results = new ArrayList<>();
+        for (int i = 0; i < FINISHERS; i++) {
+            int n = i;
+            Callable<Optional<Job>> finisher = () -> {
+                start.await();
+                return switch (n % 3) {
+                    case 0 -> records.transition(job.id(), JobStatus.SUCCEEDED, j -> j.succeeded(List.of(
+                            new StoredObject("outputs/" + j.id() + "/" + n + ".png", "image/png", n, 1, 1)),
+                            null, Instant.now()));
+                    case 1 -> records.transition(job.id(), JobStatus.FAILED,
+                            j -> j.failed(new JobError("provider_error", "finisher " + n, null), Instant.now()));
+                    default -> records.transition(job.id(), JobStatus.CANCELED,
+                            j -> j.moveTo(JobStatus.CANCELED, Instant.now()));
+                };
+            };
+            results.add(pool.submit(finisher));
+        }
+        start.countDown();
+        List<Job> winners = new ArrayList<>();
+        for (Future<Optional<Job>> result : results) {
+            result.get().ifPresent(winners::add);
+        }
+        pool.shutdown();
+        assertThat(winners).hasSize(1);
+        Job stored = records.find(job.id()).orElseThrow();
+        assertThat(stored).isEqualTo(winners.get(0));
+        assertThat(stored.status().isTerminal()).isTrue();
+    }
+
+    @Test
+    void terminalStatesAreFinalAndExpiryIsTheOnlyWayOut() {
+        Job job = processingJob();
+        records.create(job);
+        assertThat(records.transition(job.id(), JobStatus.CANCELED, j -> j.moveTo(JobStatus.CANCELED, Instant.now())))
+                .isPresent();
+        assertThat(records.transition(job.id(), JobStatus.SUCCEEDED, j -> j.succeeded(List.of(), null, Instant.now())))
+                .isEmpty();
+        assertThat(records.transition(job.id(), JobStatus.PROCESSING, j -> j.moveTo(JobStatus.PROCESSING, Instant.now())))
+                .isEmpty();
+        assertThat(records.transition(job.id(), JobStatus.EXPIRED, j -> j.expired(Instant.now()))).isPresent();
+        assertThat(records.transition(job.id(), JobStatus.FAILED,
+                j -> j.failed(new JobError("provider_error", "late", null), Instant.now()))).isEmpty();
+        assertThat(records.find(job.id()).orElseThrow().status()).isEqualTo(JobStatus.EXPIRED);
+    }
+
+    @Test
+    void aJobRecordIsCreatedOnce() {
+        Job job = processingJob();
+        records.create(job);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> records.create(job))
+                .isInstanceOf(JobStore.AlreadyExists.class);
+    }
+}

@@ -1,0 +1,194 @@
+package app.visage.local;
+
+import static app.visage.support.LocalApi.awaitEnd;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+
+import app.visage.support.Bucket;
+import app.visage.support.LocalApi;
+import app.visage.support.Photos;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+
+/** The whole job lifecycle through local mode's HTTP API: real HTTP, real events, real S3, real photos. */
+@QuarkusTest
+class LocalApiTest {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @Inject
+    LocalHttpServer server;
+    @Inject
+    Bucket bucket;
+
+    private RequestSpecification api() {
+        return LocalApi.given(server);
+    }
+
+    private String submit(Map<String, Object> body) {
+        return api().contentType("application/json").body(body).post("/v1/jobs")
+                .then().statusCode(202)
+                .body("status", notNullValue())
+                .body("links.self", notNullValue())
+                .extract().path("id");
+    }
+
+    @Test
+    void portraitBecomesHeadShotOfAskedSize() throws Exception {
+        String id = submit(Map.of("operation", "head_shot", "face_image", Photos.dataUri("astronaut.jpg", "image/jpeg"),
+                "params", Map.of("width", 384, "height", 512), "metadata", Map.of("user", "42")));
+        JsonPath job = awaitEnd(server, id);
+        assertThat(job.getString("status")).isEqualTo("succeeded");
+        assertThat(job.getString("provider")).isEqualTo("local");
+        assertThat(job.getMap("metadata")).containsEntry("user", "42");
+        assertThat(job.getString("expires_at")).isNotBlank();
+        BufferedImage shot = download(job, 0, "image/png");
+        assertThat(shot.getWidth()).isEqualTo(384);
+        assertThat(shot.getHeight()).isEqualTo(512);
+        assertThat(job.getInt("outputs[0].width")).isEqualTo(384);
+        assertThat(bucket.keys("outputs/" + id + "/")).containsExactly("outputs/" + id + "/1.png");
+        assertThat(bucket.keys("inputs/" + id + "/")).containsExactly("inputs/" + id + "/face.jpg");
+    }
+
+    @Test
+    void smallFaceInWideSceneBecomesJpegHeadShot() throws Exception {
+        String id = submit(Map.of("operation", "head_shot", "provider", "local",
+                "face_image", Photos.dataUri("small_face_scene.jpg", "image/jpeg"),
+                "params", Map.of("width", 512, "height", 768, "output_format", "jpeg")));
+        JsonPath job = awaitEnd(server, id);
+        assertThat(job.getString("status")).isEqualTo("succeeded");
+        BufferedImage shot = download(job, 0, "image/jpeg");
+        assertThat(shot.getWidth()).isEqualTo(512);
+        assertThat(shot.getHeight()).isEqualTo(768);
+    }
+
+    @Test
+    void multipartUploadWorks() throws Exception {
+        String id = api().multiPart("face_image", "grace.jpg", Photos.bytes("grace_hopper.jpg"), "image/jpeg")
+                .multiPart("request", "{\"operation\":\"head_shot\",\"params\":{\"aspect_ratio\":\"4:5\"}}",
+                        "application/json")
+                .post("/v1/jobs").then().statusCode(202).extract().path("id");
+        JsonPath job = awaitEnd(server, id);
+        assertThat(job.getString("status")).isEqualTo("succeeded");
+        BufferedImage shot = download(job, 0, "image/png");
+        assertThat(shot.getWidth()).isEqualTo(512);
+        assertThat(shot.getHeight()).isEqualTo(640);
+    }
+
+    @Test
+    void presignedUploadFlowRunsTheJob() throws Exception {
+        JsonPath ticket = api().contentType("application/json")
+                .body(Map.of("operation", "head_shot", "content_type", "image/jpeg",
+                        "params", Map.of("width", 256, "height", 256)))
+                .post("/v1/uploads").then().statusCode(201)
+                .body("upload_headers.Content-Type", equalTo("image/jpeg"))
+                .extract().jsonPath();
+        String id = ticket.getString("job_id");
+        assertThat(api().get("/v1/jobs/" + id).then().statusCode(200).extract().<String>path("status"))
+                .isEqualTo("queued");
+        HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(ticket.getString("upload_url")))
+                .header("Content-Type", "image/jpeg")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(Photos.bytes("astronaut.jpg"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).isEqualTo(200);
+        JsonPath job = awaitEnd(server, id);
+        assertThat(job.getString("status")).isEqualTo("succeeded");
+        BufferedImage shot = download(job, 0, "image/png");
+        assertThat(shot.getWidth()).isEqualTo(256);
+        assertThat(bucket.keys("uploads/" + id + "/")).isEmpty();
+        assertThat(bucket.keys("inputs/" + id + "/")).hasSize(1);
+    }
+
+    @Test
+    void photoWithoutFaceEndsInFaceNotFound() {
+        String id = submit(Map.of("operation", "head_shot", "face_image", Photos.dataUri("chelsea.jpg", "image/jpeg")));
+        JsonPath job = awaitEnd(server, id);
+        assertThat(job.getString("status")).isEqualTo("failed");
+        assertThat(job.getString("error.code")).isEqualTo("face_not_found");
+        assertThat(job.getList("outputs")).isEmpty();
+    }
+
+    @Test
+    void faceReconOnLocalReportsWhatItMeasured() {
+        String id = submit(Map.of("operation", "face_recon", "face_image", Photos.dataUri("astronaut.jpg", "image/jpeg")));
+        JsonPath job = awaitEnd(server, id);
+        assertThat(job.getString("status")).isEqualTo("succeeded");
+        assertThat(job.getMap("result")).containsKeys("box", "keypoints", "score");
+        assertThat(job.getMap("result.keypoints")).hasSize(6);
+        assertThat(job.getString("result.skin.hex")).matches("#[0-9a-f]{6}");
+        assertThat(job.getFloat("result.box.width")).isGreaterThan(50f);
+        assertThat(bucket.keys("outputs/" + id + "/")).containsExactly("outputs/" + id + "/result.json");
+    }
+
+    @Test
+    void cancelStopsAQueuedJobAndIsIdempotent() {
+        String id = api().contentType("application/json").body(Map.of("operation", "head_shot"))
+                .post("/v1/uploads").then().statusCode(201).extract().path("job_id");
+        api().post("/v1/jobs/" + id + "/cancel").then().statusCode(200).body("status", equalTo("canceled"));
+        api().post("/v1/jobs/" + id + "/cancel").then().statusCode(200).body("status", equalTo("canceled"));
+        api().post("/v1/jobs/job_aaaaaaaaaaaaaaaaaaaaaaaaaa/cancel").then().statusCode(404)
+                .body("error.code", equalTo("not_found"));
+    }
+
+    @Test
+    void refusedRequestsAnswerTheirCodeAndLeaveNothingBehind() {
+        List<String> before = bucket.keys();
+        refuse(api().contentType("application/json").body(Map.of("operation", "head_shot",
+                "face_image", "data:image/jpeg;base64," + java.util.Base64.getEncoder()
+                        .encodeToString("just some text, not a photo".getBytes()))), 415, "unsupported_media_type");
+        byte[] eleven = Arrays.copyOf(Photos.bytes("astronaut.jpg"), 11 * 1024 * 1024);
+        refuse(api().multiPart("face_image", "big.jpg", eleven, "image/jpeg")
+                .multiPart("request", "{\"operation\":\"head_shot\"}", "application/json"), 413, "image_too_large");
+        refuse(api().contentType("application/json").body(Map.of("operation", "head_shot",
+                "face_image", Photos.dataUri("astronaut.jpg", "image/jpeg"), "params", Map.of("width", 600))),
+                400, "invalid_param").body("error.field", equalTo("params.width"));
+        refuse(api().contentType("application/json").body("{\"operation\": \"head_shot\","), 400, "invalid_request");
+        refuse(api().contentType("application/json").body(Map.of("operation", "face_gen", "provider", "local",
+                "face_image", Photos.dataUri("astronaut.jpg", "image/jpeg"))), 400, "invalid_param")
+                .body("error.message", org.hamcrest.Matchers.containsString("modelslab"));
+        refuse(api().contentType("application/json").body(Map.of("operation", "face_to_model", "provider", "local",
+                "face_image", Photos.dataUri("astronaut.jpg", "image/jpeg"))), 400, "invalid_param")
+                .body("error.message", org.hamcrest.Matchers.containsString("fashn"));
+        refuse(api().contentType("application/json").body(Map.of("operation", "head_shot",
+                "face_image", "http://127.0.0.1:9/face.jpg")), 400, "invalid_param")
+                .body("error.field", equalTo("face_image"));
+        refuse(api().contentType("application/json").body(Map.of("operation", "head_shot",
+                "face_image", Photos.dataUri("astronaut.jpg", "image/jpeg"), "params", Map.of("steps", 21))),
+                400, "invalid_param").body("error.field", equalTo("params.steps"));
+        api().get("/v1/jobs/job_aaaaaaaaaaaaaaaaaaaaaaaaaa").then().statusCode(404).body("error.code", equalTo("not_found"));
+        api().get("/v1/jobs/not-a-job-id").then().statusCode(404).body("error.code", equalTo("not_found"));
+        api().get("/v1/nothing-here").then().statusCode(404).body("error.code", equalTo("not_found"));
+        assertThat(bucket.keys()).containsExactlyInAnyOrderElementsOf(before);
+    }
+
+    private static io.restassured.response.ValidatableResponse refuse(RequestSpecification request, int status,
+            String code) {
+        return request.post("/v1/jobs").then().statusCode(status).body("error.code", equalTo(code))
+                .body("error.message", notNullValue());
+    }
+
+    private static BufferedImage download(JsonPath job, int index, String contentType) throws IOException,
+            InterruptedException {
+        assertThat(job.getString("outputs[" + index + "].content_type")).isEqualTo(contentType);
+        HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(
+                URI.create(job.getString("outputs[" + index + "].url"))).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).hasSize(job.getInt("outputs[" + index + "].bytes"));
+        return ImageIO.read(new ByteArrayInputStream(response.body()));
+    }
+}

@@ -1,0 +1,43 @@
+package app.visage.support;
+
+import app.visage.local.LocalHttpServer;
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+
+/** Local mode's HTTP API on a free loopback port, for tests that go through real HTTP. */
+public final class LocalApi {
+    private static final Set<String> ENDED = Set.of("succeeded", "failed", "canceled", "expired");
+    private LocalApi() {
+    }
+
+    public static RequestSpecification given(LocalHttpServer server) {
+        try {
+            return RestAssured.given().baseUri("http://127.0.0.1").port(server.start("127.0.0.1", 0));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Polls GET /v1/jobs/{id} until the job has ended, for at most 30 s. */
+    public static JsonPath awaitEnd(LocalHttpServer server, String id) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (true) {
+            JsonPath job = given(server).get("/v1/jobs/" + id).then().statusCode(200).extract().jsonPath();
+            if (ENDED.contains(job.getString("status")) || Instant.now().isAfter(deadline)) {
+                return job;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return job;
+            }
+        }
+    }
+}
