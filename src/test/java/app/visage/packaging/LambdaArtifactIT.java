@@ -1,0 +1,38 @@
+package app.visage.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.Test;
+
+/** The Lambda artifact as built: the five functions in, local mode and its embedded S3 out. */
+class LambdaArtifactIT {
+
+    private static List<String> entries() throws IOException {
+        try (ZipFile zip = new ZipFile(Path.of("target", "function.zip").toFile())) {
+            return Collections.list(zip.entries()).stream().map(ZipEntry::getName).toList();
+        }
+    }
+
+    @Test
+    void carriesTheFunctionsAndTheModels() throws IOException {
+        List<String> entries = entries();
+        for (String function : List.of("Submit", "Status", "Webhook", "Upload", "Cleanup")) {
+            assertThat(entries).contains("app/visage/functions/" + function + "Function.class");
+        }
+        assertThat(entries).contains("models/blazeface/face_detection_front_128x128_barracuda.onnx",
+                "models/blazeface/face_detection_back_256x256_barracuda.onnx");
+    }
+
+    @Test
+    void leavesLocalModeOut() throws IOException {
+        assertThat(entries()).noneMatch(e -> e.startsWith("app/visage/local/"))
+                .noneMatch(e -> e.contains("s3proxy"))
+                .noneMatch(e -> e.contains("jakarta.servlet"));
+    }
+}
