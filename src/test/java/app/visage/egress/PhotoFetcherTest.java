@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import app.visage.errors.ErrorCode;
 import app.visage.errors.VisageException;
-import app.visage.support.Photos;
+import app.visage.support.TestPhotos;
 import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -38,7 +38,7 @@ class PhotoFetcherTest {
 
     @BeforeAll
     static void serve() throws IOException {
-        photo = Photos.bytes("astronaut.jpg");
+        photo = TestPhotos.bytes("astronaut.jpg");
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/photo.jpg", exchange -> {
             exchange.sendResponseHeaders(200, photo.length);

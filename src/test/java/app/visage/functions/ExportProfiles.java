@@ -1,6 +1,7 @@
 package app.visage.functions;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
+import java.util.HashMap;
 import java.util.Map;
 
 /** One exported function per Lambda: each profile exports one, as QUARKUS_FUNQY_EXPORT does in AWS. */
@@ -8,39 +9,51 @@ final class ExportProfiles {
     private ExportProfiles() {
     }
 
-    public static class Submit implements QuarkusTestProfile {
+    /** Quarkus tells profiles apart by class, so each function gets a one-line subclass. */
+    abstract static class Export implements QuarkusTestProfile {
+        private final Map<String, String> config = new HashMap<>();
+
+        Export(String function, String... moreConfig) {
+            config.put("quarkus.funqy.export", function);
+            for (int i = 0; i + 1 < moreConfig.length; i += 2) {
+                config.put(moreConfig[i], moreConfig[i + 1]);
+            }
+        }
+
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.funqy.export", "submit");
+            return config;
         }
     }
 
-    public static class Status implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.funqy.export", "status");
+    public static class Submit extends Export {
+        public Submit() {
+            super("submit");
         }
     }
 
-    public static class Webhook implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.funqy.export", "webhook");
+    public static class Status extends Export {
+        public Status() {
+            super("status");
+        }
+    }
+
+    public static class Webhook extends Export {
+        public Webhook() {
+            super("webhook");
         }
     }
 
     /** The sample event is the only delivery: the embedded S3's own notifications are off. */
-    public static class Upload implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.funqy.export", "upload", "visage.local.upload-events", "false");
+    public static class Upload extends Export {
+        public Upload() {
+            super("upload", "visage.local.upload-events", "false");
         }
     }
 
-    public static class Cleanup implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.funqy.export", "cleanup");
+    public static class Cleanup extends Export {
+        public Cleanup() {
+            super("cleanup");
         }
     }
 }

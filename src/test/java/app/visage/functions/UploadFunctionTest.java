@@ -12,7 +12,7 @@ import app.visage.jobs.Params;
 import app.visage.jobs.Providers;
 import app.visage.jobs.UploadCommand;
 import app.visage.support.Bucket;
-import app.visage.support.Photos;
+import app.visage.support.TestPhotos;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
@@ -39,7 +39,7 @@ class UploadFunctionTest {
         CreateUpload.Ticket ticket = createUpload.create(new UploadCommand(Operation.HEAD_SHOT,
                 providers.choose(Operation.HEAD_SHOT, null), Params.none(), ImageFormat.JPEG, null, Map.of()));
         String id = ticket.job().id().value();
-        files.put(ticket.job().upload().key(), Photos.bytes("astronaut.jpg"), "image/jpeg");
+        files.put(ticket.job().upload().key(), TestPhotos.bytes("astronaut.jpg"), "image/jpeg");
         String event = SampleEvents.read("upload-object-created.json").replace(SampleEvents.SAMPLE_JOB_ID, id);
 
         JsonPath first = SampleEvents.invoke(event);
@@ -55,7 +55,7 @@ class UploadFunctionTest {
 
     @Test
     void anObjectOfNoJobIsRemoved() {
-        files.put("uploads/job_sampleaaaaaaaaaaaaaaaaaaaa/face copy+1.jpg", Photos.bytes("astronaut.jpg"), "image/jpeg");
+        files.put("uploads/job_sampleaaaaaaaaaaaaaaaaaaaa/face copy+1.jpg", TestPhotos.bytes("astronaut.jpg"), "image/jpeg");
         JsonPath response = SampleEvents.invoke(SampleEvents.read("upload-object-created.json"));
         assertThat(response.getList("$")).isEmpty();
         assertThat(bucket.keys("uploads/job_sampleaaaaaaaaaaaaaaaaaaaa/")).isEmpty();

@@ -1,5 +1,6 @@
 package app.visage.images;
 
+import app.visage.support.TestPhotos;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,7 @@
 package app.visage.images;
 
-import static app.visage.images.TestPhotos.codeOf;
+import app.visage.support.TestPhotos;
+import static app.visage.support.TestPhotos.codeOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import app.visage.errors.ErrorCode;

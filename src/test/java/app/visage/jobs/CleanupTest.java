@@ -6,7 +6,7 @@ import app.visage.errors.ErrorCode;
 import app.visage.functions.CleanupFunction;
 import app.visage.functions.events.ScheduledEvent;
 import app.visage.support.Bucket;
-import app.visage.support.Photos;
+import app.visage.support.TestPhotos;
 import app.visage.support.TestClock;
 import app.visage.api.JobViews;
 import io.quarkus.test.junit.QuarkusTest;
@@ -46,7 +46,7 @@ class CleanupTest {
     }
 
     private Job headShot() {
-        byte[] bytes = Photos.bytes("astronaut.jpg");
+        byte[] bytes = TestPhotos.bytes("astronaut.jpg");
         return submitJob.submit(new SubmitCommand(Operation.HEAD_SHOT, providers.choose(Operation.HEAD_SHOT, null),
                 Params.none(), new Photo(bytes, inspector.inspect(bytes)), null, Map.of()));
     }
@@ -90,7 +90,7 @@ class CleanupTest {
     @Test
     void objectsOfNoJobAreRemovedOnceOlderThanTheTtl() {
         String orphan = "inputs/job_orphanorphanorphanorphanorph/face.jpg";
-        files.put(orphan, Photos.bytes("astronaut.jpg"), "image/jpeg");
+        files.put(orphan, TestPhotos.bytes("astronaut.jpg"), "image/jpeg");
         cleanup.cleanup(new ScheduledEvent("5", "Scheduled Event", "aws.events", null));
         assertThat(bucket.keys(orphan)).containsExactly(orphan);
         clock.advance(Duration.ofHours(25));

@@ -1,11 +1,11 @@
 package app.visage.providers.local.engine;
 
+import app.visage.support.TestPhotos;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import app.visage.images.ImageDecoder;
 import app.visage.images.ImageInspector;
-import app.visage.images.TestPhotos;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;

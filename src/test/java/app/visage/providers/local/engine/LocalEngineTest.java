@@ -1,6 +1,7 @@
 package app.visage.providers.local.engine;
 
-import static app.visage.images.TestPhotos.codeOf;
+import app.visage.support.TestPhotos;
+import static app.visage.support.TestPhotos.codeOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -12,7 +13,6 @@ import app.visage.images.ImageFormat;
 import app.visage.images.ImageHeader;
 import app.visage.images.ImageInspector;
 import app.visage.images.OutputFormat;
-import app.visage.images.TestPhotos;
 import com.drew.imaging.ImageMetadataReader;
 import com.drew.metadata.Metadata;
 import com.drew.metadata.exif.ExifIFD0Directory;

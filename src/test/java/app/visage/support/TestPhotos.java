@@ -1,4 +1,4 @@
-package app.visage.images;
+package app.visage.support;
 
 import app.visage.errors.ErrorCode;
 import app.visage.errors.VisageException;
@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Base64;
 import javax.imageio.ImageIO;
 
 /** The committed test photos (src/test/resources/photos, see SOURCES.md there) and small helpers. */
@@ -24,6 +25,10 @@ public final class TestPhotos {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    public static String dataUri(String name, String mediaType) {
+        return "data:" + mediaType + ";base64," + Base64.getEncoder().encodeToString(bytes(name));
     }
 
     /** Decoded with plain ImageIO (stored orientation), as an independent reference. */
