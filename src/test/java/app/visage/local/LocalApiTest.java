@@ -7,7 +7,7 @@ import static org.hamcrest.Matchers.notNullValue;
 
 import app.visage.support.Bucket;
 import app.visage.support.LocalApi;
-import app.visage.support.Photos;
+import app.visage.support.TestPhotos;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
@@ -49,7 +49,7 @@ class LocalApiTest {
 
     @Test
     void portraitBecomesHeadShotOfAskedSize() throws Exception {
-        String id = submit(Map.of("operation", "head_shot", "face_image", Photos.dataUri("astronaut.jpg", "image/jpeg"),
+        String id = submit(Map.of("operation", "head_shot", "face_image", TestPhotos.dataUri("astronaut.jpg", "image/jpeg"),
                 "params", Map.of("width", 384, "height", 512), "metadata", Map.of("user", "42")));
         JsonPath job = awaitEnd(server, id);
         assertThat(job.getString("status")).isEqualTo("succeeded");
@@ -67,7 +67,7 @@ class LocalApiTest {
     @Test
     void smallFaceInWideSceneBecomesJpegHeadShot() throws Exception {
         String id = submit(Map.of("operation", "head_shot", "provider", "local",
-                "face_image", Photos.dataUri("small_face_scene.jpg", "image/jpeg"),
+                "face_image", TestPhotos.dataUri("small_face_scene.jpg", "image/jpeg"),
                 "params", Map.of("width", 512, "height", 768, "output_format", "jpeg")));
         JsonPath job = awaitEnd(server, id);
         assertThat(job.getString("status")).isEqualTo("succeeded");
@@ -78,7 +78,7 @@ class LocalApiTest {
 
     @Test
     void multipartUploadWorks() throws Exception {
-        String id = api().multiPart("face_image", "grace.jpg", Photos.bytes("grace_hopper.jpg"), "image/jpeg")
+        String id = api().multiPart("face_image", "grace.jpg", TestPhotos.bytes("grace_hopper.jpg"), "image/jpeg")
                 .multiPart("request", "{\"operation\":\"head_shot\",\"params\":{\"aspect_ratio\":\"4:5\"}}",
                         "application/json")
                 .post("/v1/jobs").then().statusCode(202).extract().path("id");
@@ -102,7 +102,7 @@ class LocalApiTest {
                 .isEqualTo("queued");
         HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(ticket.getString("upload_url")))
                 .header("Content-Type", "image/jpeg")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(Photos.bytes("astronaut.jpg"))).build(),
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(TestPhotos.bytes("astronaut.jpg"))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(put.statusCode()).isEqualTo(200);
         JsonPath job = awaitEnd(server, id);
@@ -114,8 +114,47 @@ class LocalApiTest {
     }
 
     @Test
+    void aBadUploadFailsTheJobAndIsRemoved() throws Exception {
+        String uploadUrl = api().contentType("application/json").body(Map.of("operation", "head_shot"))
+                .post("/v1/uploads").then().statusCode(201).extract().path("upload_url");
+        String id = uploadUrl.replaceAll(".*/uploads/([^/]+)/.*", "$1");
+        HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(uploadUrl))
+                .header("Content-Type", "image/jpeg")
+                .PUT(HttpRequest.BodyPublishers.ofString("not a photo at all")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).isEqualTo(200);
+        JsonPath job = awaitEnd(server, id);
+        assertThat(job.getString("status")).isEqualTo("failed");
+        assertThat(job.getString("error.code")).isEqualTo("unsupported_media_type");
+        assertThat(bucket.keys("uploads/" + id + "/")).isEmpty();
+        assertThat(bucket.keys("inputs/" + id + "/")).isEmpty();
+    }
+
+    @Test
+    void twoComparableFacesEndInMultipleFaces() {
+        String id = submit(Map.of("operation", "head_shot", "face_image", TestPhotos.dataUri("two_people.jpg", "image/jpeg")));
+        JsonPath job = awaitEnd(server, id);
+        assertThat(job.getString("status")).isEqualTo("failed");
+        assertThat(job.getString("error.code")).isEqualTo("multiple_faces");
+    }
+
+    @Test
+    void returnBase64GivesTheOutputAsADataUri() throws IOException {
+        String id = submit(Map.of("operation", "head_shot", "face_image", TestPhotos.dataUri("grace_hopper_exif6.jpg",
+                "image/jpeg"), "params", Map.of("width", 128, "height", 160, "return_base64", true)));
+        JsonPath job = awaitEnd(server, id);
+        assertThat(job.getString("status")).isEqualTo("succeeded");
+        String url = job.getString("outputs[0].url");
+        assertThat(url).startsWith("data:image/png;base64,");
+        BufferedImage shot = ImageIO.read(new ByteArrayInputStream(
+                java.util.Base64.getDecoder().decode(url.substring(url.indexOf(',') + 1))));
+        assertThat(shot.getWidth()).isEqualTo(128);
+        assertThat(shot.getHeight()).isEqualTo(160);
+    }
+
+    @Test
     void photoWithoutFaceEndsInFaceNotFound() {
-        String id = submit(Map.of("operation", "head_shot", "face_image", Photos.dataUri("chelsea.jpg", "image/jpeg")));
+        String id = submit(Map.of("operation", "head_shot", "face_image", TestPhotos.dataUri("chelsea.jpg", "image/jpeg")));
         JsonPath job = awaitEnd(server, id);
         assertThat(job.getString("status")).isEqualTo("failed");
         assertThat(job.getString("error.code")).isEqualTo("face_not_found");
@@ -124,7 +163,7 @@ class LocalApiTest {
 
     @Test
     void faceReconOnLocalReportsWhatItMeasured() {
-        String id = submit(Map.of("operation", "face_recon", "face_image", Photos.dataUri("astronaut.jpg", "image/jpeg")));
+        String id = submit(Map.of("operation", "face_recon", "face_image", TestPhotos.dataUri("astronaut.jpg", "image/jpeg")));
         JsonPath job = awaitEnd(server, id);
         assertThat(job.getString("status")).isEqualTo("succeeded");
         assertThat(job.getMap("result")).containsKeys("box", "keypoints", "score");
@@ -150,24 +189,24 @@ class LocalApiTest {
         refuse(api().contentType("application/json").body(Map.of("operation", "head_shot",
                 "face_image", "data:image/jpeg;base64," + java.util.Base64.getEncoder()
                         .encodeToString("just some text, not a photo".getBytes()))), 415, "unsupported_media_type");
-        byte[] eleven = Arrays.copyOf(Photos.bytes("astronaut.jpg"), 11 * 1024 * 1024);
+        byte[] eleven = Arrays.copyOf(TestPhotos.bytes("astronaut.jpg"), 11 * 1024 * 1024);
         refuse(api().multiPart("face_image", "big.jpg", eleven, "image/jpeg")
                 .multiPart("request", "{\"operation\":\"head_shot\"}", "application/json"), 413, "image_too_large");
         refuse(api().contentType("application/json").body(Map.of("operation", "head_shot",
-                "face_image", Photos.dataUri("astronaut.jpg", "image/jpeg"), "params", Map.of("width", 600))),
+                "face_image", TestPhotos.dataUri("astronaut.jpg", "image/jpeg"), "params", Map.of("width", 600))),
                 400, "invalid_param").body("error.field", equalTo("params.width"));
         refuse(api().contentType("application/json").body("{\"operation\": \"head_shot\","), 400, "invalid_request");
         refuse(api().contentType("application/json").body(Map.of("operation", "face_gen", "provider", "local",
-                "face_image", Photos.dataUri("astronaut.jpg", "image/jpeg"))), 400, "invalid_param")
+                "face_image", TestPhotos.dataUri("astronaut.jpg", "image/jpeg"))), 400, "invalid_param")
                 .body("error.message", org.hamcrest.Matchers.containsString("modelslab"));
         refuse(api().contentType("application/json").body(Map.of("operation", "face_to_model", "provider", "local",
-                "face_image", Photos.dataUri("astronaut.jpg", "image/jpeg"))), 400, "invalid_param")
+                "face_image", TestPhotos.dataUri("astronaut.jpg", "image/jpeg"))), 400, "invalid_param")
                 .body("error.message", org.hamcrest.Matchers.containsString("fashn"));
         refuse(api().contentType("application/json").body(Map.of("operation", "head_shot",
                 "face_image", "http://127.0.0.1:9/face.jpg")), 400, "invalid_param")
                 .body("error.field", equalTo("face_image"));
         refuse(api().contentType("application/json").body(Map.of("operation", "head_shot",
-                "face_image", Photos.dataUri("astronaut.jpg", "image/jpeg"), "params", Map.of("steps", 21))),
+                "face_image", TestPhotos.dataUri("astronaut.jpg", "image/jpeg"), "params", Map.of("steps", 21))),
                 400, "invalid_param").body("error.field", equalTo("params.steps"));
         api().get("/v1/jobs/job_aaaaaaaaaaaaaaaaaaaaaaaaaa").then().statusCode(404).body("error.code", equalTo("not_found"));
         api().get("/v1/jobs/not-a-job-id").then().statusCode(404).body("error.code", equalTo("not_found"));
