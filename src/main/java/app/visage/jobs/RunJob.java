@@ -58,7 +58,7 @@ public class RunJob {
         } catch (VisageException e) {
             return fail(id, JobError.of(e));
         } catch (RuntimeException e) {
-            LOG.errorf("job %s: provider %s failed unexpectedly: %s", id, job.provider(), e.getClass().getName());
+            LOG.errorf(e, "job %s: provider %s failed unexpectedly", id, job.provider());
             return fail(id, JobError.of(ErrorCode.PROVIDER_ERROR, "the " + job.provider() + " provider failed"));
         }
     }

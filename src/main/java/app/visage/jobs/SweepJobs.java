@@ -50,7 +50,7 @@ public class SweepJobs {
                     records.find(id).ifPresent(job -> sweepJob(job, now, summary));
                 } catch (RuntimeException e) {
                     // One bad record must not stop the sweep of the others; the next run retries it.
-                    LOG.errorf("sweep of job %s failed: %s", id, e.getClass().getName());
+                    LOG.errorf(e, "sweep of job %s failed", id);
                     summary.errors++;
                 }
             }
