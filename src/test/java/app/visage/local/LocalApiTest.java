@@ -4,7 +4,9 @@ import static app.visage.support.LocalApi.awaitEnd;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import app.visage.images.ImageDecoder;
 import app.visage.support.Bucket;
 import app.visage.support.LocalApi;
 import app.visage.support.TestPhotos;
@@ -74,6 +76,19 @@ class LocalApiTest {
         BufferedImage shot = download(job, 0, "image/jpeg");
         assertThat(shot.getWidth()).isEqualTo(512);
         assertThat(shot.getHeight()).isEqualTo(768);
+    }
+
+    @Test
+    void heicPortraitBecomesHeadShot() throws Exception {
+        assumeTrue(new ImageDecoder().heifSupported(),
+                "HEIC decoding needs libheif's heif-convert (.ci/run installs libheif-examples)");
+        String id = submit(Map.of("operation", "head_shot", "face_image", TestPhotos.dataUri("astronaut.heic", "image/heic"),
+                "params", Map.of("width", 200, "height", 250)));
+        JsonPath job = awaitEnd(server, id);
+        assertThat(job.getString("status")).isEqualTo("succeeded");
+        assertThat(bucket.keys("inputs/" + id + "/")).containsExactly("inputs/" + id + "/face.heic");
+        BufferedImage shot = download(job, 0, "image/png");
+        assertThat(shot.getWidth()).isEqualTo(200);
     }
 
     @Test
