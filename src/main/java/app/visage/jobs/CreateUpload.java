@@ -5,7 +5,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 
 /** POST /v1/uploads: a queued job waiting for its photo, and a presigned URL to PUT it to. */
@@ -29,10 +28,8 @@ public class CreateUpload {
         Instant uploadBy = now.plus(config.uploadUrlTtl());
         String contentType = command.format().mediaType();
         UploadSlot slot = new UploadSlot(Keys.upload(id, command.format().extension()), contentType, uploadBy);
-        Job job = new Job(id, JobStatus.QUEUED, command.operation(), command.provider().id(),
-                command.params().toStored(), command.metadata(),
-                command.webhook() == null ? null : command.webhook().toString(), null, null, slot, List.of(), null,
-                null, now, now, now.plus(config.ttl()));
+        Job job = Job.queued(id, command.operation(), command.provider(), command.params(), command.metadata(),
+                command.webhook(), null, slot, now, config.ttl());
         records.create(job);
         URI url = files.presignPut(slot.key(), contentType, config.uploadUrlTtl());
         return new Ticket(job, url, Map.of("Content-Type", contentType), uploadBy);

@@ -1,6 +1,8 @@
 package app.visage.jobs;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +34,15 @@ public record Job(
         params = params == null ? Map.of() : Map.copyOf(params);
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
         outputs = outputs == null ? List.of() : List.copyOf(outputs);
+    }
+
+    /** A new job, waiting for its provider (with {@code input}) or for its upload (with {@code upload}). */
+    public static Job queued(JobId id, Operation operation, Provider provider, Params params,
+            Map<String, String> metadata, URI webhook, StoredObject input, UploadSlot upload, Instant now,
+            Duration ttl) {
+        return new Job(id, JobStatus.QUEUED, operation, provider.id(), params.toStored(), metadata,
+                webhook == null ? null : webhook.toString(), null, input, upload, List.of(), null, null, now, now,
+                now.plus(ttl));
     }
 
     /** The same job in {@code next} state; callers check the move with {@link JobStatus#canMoveTo}. */

@@ -11,4 +11,10 @@ public record Photo(byte[] bytes, ImageHeader header) {
     public String extension() {
         return header.format().extension();
     }
+
+    /** The record of this photo stored as the job's input, {@code inputs/{id}/face.{ext}}. */
+    public StoredObject asInputOf(JobId id) {
+        return new StoredObject(Keys.input(id, extension()), contentType(), bytes.length, header.displayWidth(),
+                header.displayHeight());
+    }
 }

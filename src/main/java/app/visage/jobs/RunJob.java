@@ -39,8 +39,16 @@ public class RunJob {
         this.clock = clock;
     }
 
-    /** Runs the job if it is still queued with its photo in place; answers the job as it then stands. */
+    /** Runs the job if it is still queued with its photo in place, reading the photo from the bucket. */
     public Job run(JobId id) {
+        return run(id, null);
+    }
+
+    /**
+     * Runs the job with the photo its caller already holds (just stored as its input), so the
+     * photo is not read back from the bucket; {@code null} reads it.
+     */
+    public Job run(JobId id, Photo inHand) {
         String token = WebhookToken.generate();
         Optional<Job> started = records.update(id, job -> job.status() == JobStatus.QUEUED && job.input() != null
                 ? Optional.of(job.started(WebhookToken.hash(token), clock.instant()))
@@ -51,7 +59,8 @@ public class RunJob {
         Job job = started.get();
         try {
             ProviderOutcome outcome = providers.get(job.provider()).start(new Provider.ProviderCall(id,
-                    job.operation(), Params.fromStored(job.params()), loadPhoto(job), webhookUrl(job, token)));
+                    job.operation(), Params.fromStored(job.params()), inHand != null ? inHand : loadPhoto(job),
+                    webhookUrl(job, token)));
             return switch (outcome) {
                 case ProviderOutcome.Finished finished -> finish(job, finished);
             };

@@ -59,17 +59,15 @@ public class StartUploadedJob {
                             j -> j.failed(JobError.of(rejected), clock.instant()))
                     .orElseGet(() -> records.find(waiting.id()).orElseThrow()));
         }
-        String inputKey = Keys.input(waiting.id(), photo.extension());
-        files.put(inputKey, photo.bytes(), photo.contentType());
-        StoredObject input = new StoredObject(inputKey, photo.contentType(), photo.bytes().length,
-                photo.header().displayWidth(), photo.header().displayHeight());
+        StoredObject input = photo.asInputOf(waiting.id());
+        files.put(input.key(), photo.bytes(), photo.contentType());
         Optional<Job> attached = records.update(waiting.id(),
                 j -> isWaitingFor(j, key) ? Optional.of(j.withInput(input)) : Optional.empty());
         files.delete(List.of(key));
         if (attached.isEmpty()) {
             return records.find(waiting.id());
         }
-        return Optional.of(runner.run(waiting.id()));
+        return Optional.of(runner.run(waiting.id(), photo));
     }
 
     private static boolean isWaitingFor(Job job, String key) {

@@ -27,20 +27,16 @@ public class SubmitJob {
         JobId id = JobId.random();
         Instant now = clock.instant();
         Photo photo = command.photo();
-        String inputKey = Keys.input(id, photo.extension());
-        files.put(inputKey, photo.bytes(), photo.contentType());
-        Job job = new Job(id, JobStatus.QUEUED, command.operation(), command.provider().id(),
-                command.params().toStored(), command.metadata(),
-                command.webhook() == null ? null : command.webhook().toString(), null,
-                new StoredObject(inputKey, photo.contentType(), photo.bytes().length, photo.header().displayWidth(),
-                        photo.header().displayHeight()),
-                null, List.of(), null, null, now, now, now.plus(config.ttl()));
+        StoredObject input = photo.asInputOf(id);
+        files.put(input.key(), photo.bytes(), photo.contentType());
+        Job job = Job.queued(id, command.operation(), command.provider(), command.params(), command.metadata(),
+                command.webhook(), input, null, now, config.ttl());
         try {
             records.create(job);
         } catch (RuntimeException e) {
-            files.delete(List.of(inputKey));
+            files.delete(List.of(input.key()));
             throw e;
         }
-        return runner.run(id);
+        return runner.run(id, photo);
     }
 }
