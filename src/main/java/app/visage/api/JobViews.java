@@ -32,7 +32,8 @@ public class JobViews {
         Map<String, Object> view = summary(job);
         view.put("updated_at", job.updatedAt());
         view.put("expires_at", job.expiresAt());
-        view.put("outputs", job.outputs().stream().map(o -> output(job, o)).toList());
+        boolean inline = Params.fromStored(job.params()).flag(Param.RETURN_BASE64);
+        view.put("outputs", job.outputs().stream().map(o -> output(job, o, inline)).toList());
         if (job.result() != null) {
             view.put("result", job.result());
         }
@@ -78,14 +79,14 @@ public class JobViews {
     }
 
     /** A presigned GET valid until the sooner of the URL lifetime and the job's expiry; or a data URI if asked. */
-    private Map<String, Object> output(Job job, StoredObject object) {
+    private Map<String, Object> output(Job job, StoredObject object, boolean inline) {
         Instant now = clock.instant();
         Instant until = now.plus(config.outputUrlTtl());
         if (until.isAfter(job.expiresAt())) {
             until = job.expiresAt();
         }
         Map<String, Object> view = new LinkedHashMap<>();
-        if (Params.fromStored(job.params()).flag(Param.RETURN_BASE64)) {
+        if (inline) {
             byte[] bytes = files.get(object.key()).orElse(new byte[0]);
             view.put("url", "data:" + object.contentType() + ";base64," + Base64.getEncoder().encodeToString(bytes));
         } else {

@@ -1,23 +1,21 @@
 package app.visage.images;
 
-/** The formats Visage writes its images in. */
+/** The formats Visage writes its images in: a subset of the formats it reads. */
 public enum OutputFormat {
-    PNG("image/png", "png"),
-    JPEG("image/jpeg", "jpg");
+    PNG(ImageFormat.PNG),
+    JPEG(ImageFormat.JPEG);
 
-    private final String mediaType;
-    private final String extension;
+    private final ImageFormat format;
 
-    OutputFormat(String mediaType, String extension) {
-        this.mediaType = mediaType;
-        this.extension = extension;
+    OutputFormat(ImageFormat format) {
+        this.format = format;
     }
 
     public String mediaType() {
-        return mediaType;
+        return format.mediaType();
     }
 
     public String extension() {
-        return extension;
+        return format.extension();
     }
 }
