@@ -19,6 +19,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,6 +32,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * A provider emulator: a real HTTP server on loopback that follows one provider's documented
@@ -123,8 +127,8 @@ public abstract class EmulatorServer implements AutoCloseable {
         exchange.close();
     }
 
-    /** POSTs {@code json} to {@code url} now, on the calling thread, and records the answer. */
-    protected void sendWebhook(String url, Object json) {
+    /** POSTs {@code json} to {@code url} now, on the calling thread, and records and answers the status. */
+    protected int sendWebhook(String url, Object json) {
         int status;
         byte[] body;
         try {
@@ -145,6 +149,7 @@ public abstract class EmulatorServer implements AutoCloseable {
             status = -1;
         }
         deliveries.add(new WebhookDelivery(url, body, status));
+        return status;
     }
 
     protected void sendWebhookLater(String url, Object json, Duration delay) {
@@ -183,6 +188,34 @@ public abstract class EmulatorServer implements AutoCloseable {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ImageIO.write(out, format.toLowerCase(Locale.ROOT).equals("jpeg") ? "jpg" : "png", bytes);
         return bytes.toByteArray();
+    }
+
+    /**
+     * Whether ImageIO decodes {@code bytes} as a whole picture. Its JPEG reader pads a cut-off file with grey
+     * and only warns, where the providers' decoders fail; a header claiming a huge picture is refused unread.
+     */
+    protected static boolean decodes(byte[] bytes) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                return false;
+            }
+            ImageReader reader = readers.next();
+            List<String> warnings = new ArrayList<>();
+            reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+            try {
+                reader.setInput(in);
+                if ((long) reader.getWidth(0) * reader.getHeight(0) > 50_000_000L) {
+                    return false;
+                }
+                return reader.read(0) != null && warnings.stream().map(w -> w.toLowerCase(Locale.ROOT))
+                        .noneMatch(w -> w.contains("truncated") || w.contains("premature end"));
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private void dispatch(HttpExchange exchange) throws IOException {

@@ -1,0 +1,626 @@
+package app.visage.emulators.modelslab;
+
+import app.visage.emulators.EmulatorServer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.imageio.ImageIO;
+
+/**
+ * The three ModelsLab servers Visage may use (v6 shared image_editing, enterprise image_editing,
+ * enterprise face_gen), each with its own key, following the documented contract including its
+ * inconsistencies: errors as HTTP 200 bodies, {@code output} a string while a fetch is processing,
+ * string ids in webhooks, the legacy {@code messege} field, best-effort webhooks.
+ */
+public final class ModelsLabEmulator extends EmulatorServer {
+    private static final String TIP = "Your image is processing in background, you can get this image using fetch API";
+    private static final Set<String> STYLES = Set.of("comic", "chibi", "3d", "anime", "realistic");
+    private static final Set<String> SAFETY_TYPES = Set.of("black", "blur", "sensitive_content_text", "pixelate");
+    private static final Set<Integer> STEPS = Set.of(21, 31, 41);
+
+    private enum Api {
+        V6("/api/v6/image_editing/", Set.of("head_shot", "face_gen")),
+        ENTERPRISE_IMAGE_EDITING("/api/v1/enterprise/image_editing/", Set.of("face_gen", "head_shot")),
+        ENTERPRISE_FACE_GEN("/api/v1/enterprise/face_gen/", Set.of("make_gen"));
+
+        final String prefix;
+        final Set<String> generators;
+
+        Api(String prefix, Set<String> generators) {
+            this.prefix = prefix;
+            this.generators = generators;
+        }
+
+        String operation(String path) {
+            return path.startsWith(prefix) ? path.substring(prefix.length()) : null;
+        }
+    }
+
+    private enum State { PROCESSING, SUCCESS, FAILED }
+
+    private sealed interface Route {
+        Api api();
+
+        record Generate(Api api, String operation) implements Route {
+        }
+
+        record Fetch(Api api, String id) implements Route {
+        }
+    }
+
+    private final Map<Api, String> keys;
+    private final Map<Integer, Job> jobs = new ConcurrentHashMap<>();
+    private final AtomicInteger nextId = new AtomicInteger(81000);
+    private final Queue<Script> scripts = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger failingFetches = new AtomicInteger();
+    private volatile int failingFetchStatus;
+    private volatile Duration processingTime;
+    private volatile int retryAfterSeconds;
+    private volatile int queueLimit;
+
+    public ModelsLabEmulator(String apiKey, String enterpriseKey, String faceGenKey) {
+        keys = Map.of(Api.V6, apiKey, Api.ENTERPRISE_IMAGE_EDITING, enterpriseKey, Api.ENTERPRISE_FACE_GEN, faceGenKey);
+        resetScripts();
+    }
+
+    /** What the next generation call (on any of the three servers) does; calls without a script behave normally. */
+    public void nextSubmit(Script script) {
+        scripts.add(Objects.requireNonNull(script));
+    }
+
+    /** The next {@code n} authorised fetch calls answer {@code status} with a server error body. */
+    public void failNextFetches(int n, int status) {
+        failingFetchStatus = status;
+        failingFetches.set(n);
+    }
+
+    public void processingTime(Duration time) {
+        processingTime = time;
+    }
+
+    public void retryAfterSeconds(int seconds) {
+        retryAfterSeconds = seconds;
+    }
+
+    /** Jobs one key may have processing at once (the account's queued-request limit). */
+    public void queueLimit(int limit) {
+        queueLimit = limit;
+    }
+
+    @Override
+    protected void resetScripts() {
+        scripts.clear();
+        failingFetches.set(0);
+        processingTime = Duration.ofSeconds(1);
+        retryAfterSeconds = 30;
+        queueLimit = 5;
+    }
+
+    public List<Recorded> generationCalls() {
+        return requests().stream().filter(r -> route(r.path()) instanceof Route.Generate).toList();
+    }
+
+    public List<Recorded> fetchCalls() {
+        return requests().stream().filter(r -> route(r.path()) instanceof Route.Fetch).toList();
+    }
+
+    /**
+     * The output images of the latest job whose webhook URL contains {@code visageJobId} (Visage puts
+     * its job id in the webhook path); empty while that job has not succeeded.
+     */
+    public List<byte[]> outputsFor(String visageJobId) {
+        return jobs.values().stream()
+                .filter(j -> j.webhook != null && j.webhook.contains(visageJobId))
+                .max(Comparator.comparingInt(j -> j.id))
+                .filter(j -> j.state == State.SUCCESS)
+                .map(j -> j.images)
+                .orElse(List.of());
+    }
+
+    /** Jobs processing for {@code key}: what counts against its queue limit. */
+    public int inFlight(String key) {
+        return (int) jobs.values().stream().filter(j -> j.key.equals(key) && j.state == State.PROCESSING).count();
+    }
+
+    @Override
+    protected void handle(Recorded request, HttpExchange exchange) throws IOException {
+        Route route = request.method().equals("POST") ? route(request.path()) : null;
+        if (route == null) {
+            respond(exchange, 404, error("not found"));
+            return;
+        }
+        JsonNode body = jsonObject(request);
+        if (!keys.get(route.api()).equals(body.path("key").asText(null))) {
+            respond(exchange, 401, error("Invalid API key"));
+            return;
+        }
+        switch (route) {
+            case Route.Generate g -> generate(g, body, exchange);
+            case Route.Fetch f -> fetch(f, exchange);
+        }
+    }
+
+    private static Route route(String path) {
+        for (Api api : Api.values()) {
+            String operation = api.operation(path);
+            if (operation == null) {
+                continue;
+            }
+            if (api.generators.contains(operation)) {
+                return new Route.Generate(api, operation);
+            }
+            if (operation.startsWith("fetch/")) {
+                return new Route.Fetch(api, operation.substring("fetch/".length()));
+            }
+        }
+        return null;
+    }
+
+    private void generate(Route.Generate route, JsonNode body, HttpExchange exchange) throws IOException {
+        Script script = Objects.requireNonNullElse(scripts.poll(), Script.normal());
+        switch (script.kind) {
+            case RATE_LIMITED -> {
+                respond(exchange, 429, rateLimited());
+                return;
+            }
+            case SERVER_ERROR -> {
+                respond(exchange, script.status, error("Server error"));
+                return;
+            }
+            case ERROR_BODY -> {
+                respond(exchange, 200, error(script.message));
+                return;
+            }
+            case LEGACY_ERROR_BODY -> {
+                respond(exchange, 200, Map.of("status", "error", "messege", script.message));
+                return;
+            }
+            case SLOW -> sleep(script.delay);
+            default -> {
+            }
+        }
+        Job job;
+        try {
+            job = accept(route, body);
+        } catch (Invalid e) {
+            respond(exchange, 200, error(e.getMessage()));
+            return;
+        }
+        if (job == null) {
+            respond(exchange, 429, rateLimited());
+            return;
+        }
+        switch (script.kind) {
+            case SUCCEED_AT_ONCE -> {
+                succeed(job);
+                respond(exchange, 200, successResponse(job));
+                notify(job, script);
+            }
+            case WEBHOOK_BEFORE_RESPONSE -> {
+                succeed(job);
+                notify(job, script);
+                respond(exchange, 200, processingResponse(job));
+            }
+            default -> {
+                scheduler.schedule(() -> finish(job, script), processingTime.toMillis(), TimeUnit.MILLISECONDS);
+                respond(exchange, 200, processingResponse(job));
+                if (script.kind == Kind.EARLY_WEBHOOK && job.webhook != null) {
+                    sendWebhook(job.webhook, successWebhook(job)); // its output URLs are not published yet
+                }
+            }
+        }
+    }
+
+    /** Validates the request and creates its job; null when the key's queue is full. */
+    private Job accept(Route.Generate route, JsonNode body) throws Invalid {
+        String prompt = body.path("prompt").asText("");
+        String faceImage = body.path("face_image").asText("");
+        if (prompt.isBlank()) {
+            throw new Invalid("The prompt field is required.");
+        }
+        if (faceImage.isBlank()) {
+            throw new Invalid("The face_image field is required.");
+        }
+        Integer width = integer(body, "width");
+        Integer height = integer(body, "height");
+        Integer steps = integer(body, "num_inference_steps");
+        Integer samples = integer(body, "samples");
+        BigDecimal sScale = number(body, "s_scale");
+        if (width != null && (width < 1 || width > 512)) {
+            throw new Invalid("The width must be between 1 and 512.");
+        }
+        if (height != null && (height < 1 || height > 768)) {
+            throw new Invalid("The height must be between 1 and 768.");
+        }
+        if (steps != null && !STEPS.contains(steps)) {
+            throw new Invalid("The num_inference_steps must be one of 21, 31, 41.");
+        }
+        if (samples != null && (samples < 1 || samples > 2)) {
+            throw new Invalid("The samples must be between 1 and 2.");
+        }
+        if (sScale != null && (sScale.signum() < 0 || sScale.compareTo(BigDecimal.TWO) > 0)) {
+            throw new Invalid("The s_scale must be between 0 and 2.");
+        }
+        if (route.operation().equals("face_gen") && body.hasNonNull("style") && !STYLES.contains(body.get("style").asText())) {
+            throw new Invalid("The style must be one of comic, chibi, 3d, anime, realistic.");
+        }
+        if (body.hasNonNull("safety_checker_type") && !SAFETY_TYPES.contains(body.get("safety_checker_type").asText())) {
+            throw new Invalid("The safety_checker_type must be one of black, blur, sensitive_content_text, pixelate.");
+        }
+        if (route.api() == Api.ENTERPRISE_FACE_GEN) {
+            for (String field : List.of("safety_checker", "safety_checker_type", "s_scale", "seed")) {
+                if (!body.hasNonNull(field)) {
+                    throw new Invalid("The " + field + " field is required.");
+                }
+            }
+            number(body, "seed"); // fails unless a number
+        }
+        byte[] face = loadFace(faceImage, body.path("base64").asBoolean(false));
+        BufferedImage faceSize = decode(face);
+        String key = keys.get(route.api());
+        synchronized (this) {
+            if (inFlight(key) >= queueLimit) {
+                return null;
+            }
+            Job job = new Job(nextId.getAndIncrement(), route.api(), key, body, face,
+                    width != null ? width : faceSize.getWidth(), height != null ? height : faceSize.getHeight(),
+                    samples != null ? samples : 1, processingTime);
+            jobs.put(job.id, job);
+            return job;
+        }
+    }
+
+    private byte[] loadFace(String faceImage, boolean base64) throws Invalid {
+        if (faceImage.startsWith("data:image/") && faceImage.contains(";base64,")) {
+            if (!base64) {
+                throw new Invalid("face_image is base64 data: set base64 to true.");
+            }
+            try {
+                return Base64.getMimeDecoder().decode(faceImage.substring(faceImage.indexOf(";base64,") + 8));
+            } catch (IllegalArgumentException e) {
+                throw new Invalid("unable to load face_image");
+            }
+        }
+        try {
+            String scheme = URI.create(faceImage).getScheme();
+            if (!"http".equals(scheme) && !"https".equals(scheme)) {
+                throw new Invalid("unable to load face_image");
+            }
+            return download(faceImage);
+        } catch (IllegalArgumentException | IOException e) {
+            throw new Invalid("unable to load face_image");
+        }
+    }
+
+    private static BufferedImage decode(byte[] face) throws Invalid {
+        try {
+            BufferedImage image = ImageIO.read(new ByteArrayInputStream(face));
+            if (image != null) {
+                return image;
+            }
+        } catch (IOException e) {
+            // reported below like any other unreadable face
+        }
+        throw new Invalid("unable to load face_image");
+    }
+
+    private void finish(Job job, Script script) {
+        if (script.kind == Kind.FAIL_LATER) {
+            job.failure = script.message;
+            job.state = State.FAILED;
+        } else {
+            succeed(job);
+        }
+        notify(job, script);
+    }
+
+    private void succeed(Job job) {
+        List<byte[]> images = new ArrayList<>();
+        try {
+            for (String path : job.paths) {
+                byte[] image = render(job.face, job.width, job.height, "png");
+                publish(path, image);
+                images.add(image);
+            }
+        } catch (IOException e) {
+            job.failure = "render failed: " + e.getMessage();
+            job.state = State.FAILED;
+            return;
+        }
+        job.images = List.copyOf(images);
+        job.state = State.SUCCESS;
+    }
+
+    private void notify(Job job, Script script) {
+        if (job.webhook == null || script.kind == Kind.DROP_WEBHOOK) {
+            return;
+        }
+        Map<String, Object> payload = job.state == State.SUCCESS ? successWebhook(job) : failedWebhook(job);
+        sendWebhook(job.webhook, payload);
+        if (script.kind == Kind.DUPLICATE_WEBHOOK) {
+            sendWebhook(job.webhook, payload);
+        }
+    }
+
+    private void fetch(Route.Fetch route, HttpExchange exchange) throws IOException {
+        if (failingFetches.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            respond(exchange, failingFetchStatus, error("Server error"));
+            return;
+        }
+        Job job = route.id().matches("\\d{1,9}") ? jobs.get(Integer.parseInt(route.id())) : null;
+        if (job == null || job.api != route.api()) {
+            if (route.api() == Api.ENTERPRISE_FACE_GEN) {
+                respond(exchange, 404, error("ID does not exist or is not queued"));
+            } else {
+                respond(exchange, 200, Map.of("status", "error", "messege", "Invalid id"));
+            }
+            return;
+        }
+        switch (job.state) {
+            // while processing, output is an empty string, not an array: documented
+            case PROCESSING -> respond(exchange, 200,
+                    Map.of("status", "processing", "message", "Request processing", "output", "", "tip", TIP));
+            case SUCCESS -> respond(exchange, 200, Map.of("status", "success", "id", job.id, "output", job.urls()));
+            case FAILED -> respond(exchange, 200, error(job.failure));
+        }
+    }
+
+    private Map<String, Object> processingResponse(Job job) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "processing");
+        body.put("tip", TIP);
+        body.put("eta", (job.processingTime.toMillis() + 999) / 1000);
+        body.put("message", "Request processing");
+        body.put("fetch_result", baseUrl() + job.api.prefix + "fetch/" + job.id);
+        body.put("id", job.id);
+        body.put("output", List.of());
+        body.put("future_links", job.urls());
+        body.put("proxy_links", job.urls());
+        body.put("meta", job.meta);
+        return body;
+    }
+
+    private Map<String, Object> successResponse(Job job) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "success");
+        body.put("generationTime", job.generationTime());
+        body.put("id", job.id);
+        body.put("output", job.urls());
+        body.put("proxy_links", job.urls());
+        body.put("meta", job.meta);
+        return body;
+    }
+
+    /** Webhooks carry the id as a string, unlike every synchronous answer: documented. */
+    private Map<String, Object> successWebhook(Job job) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "success");
+        body.put("id", String.valueOf(job.id));
+        body.put("output", job.urls());
+        body.put("generationTime", job.generationTime());
+        body.put("track_id", job.trackId);
+        body.put("meta", Map.of());
+        return body;
+    }
+
+    /** "failed", where synchronous answers say "error": documented. */
+    private static Map<String, Object> failedWebhook(Job job) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "failed");
+        body.put("id", String.valueOf(job.id));
+        body.put("message", job.failure);
+        body.put("track_id", job.trackId);
+        return body;
+    }
+
+    private Map<String, Object> rateLimited() {
+        return Map.of("status", "error", "retry_after", retryAfterSeconds,
+                "message", "Rate limit exceeded. Maximum " + queueLimit + " queued requests allowed.");
+    }
+
+    private static Map<String, Object> error(String message) {
+        return Map.of("status", "error", "message", message);
+    }
+
+    /** The request body as a JSON object; anything else counts as an empty one (so: no key). */
+    private static JsonNode jsonObject(Recorded request) {
+        try {
+            JsonNode node = JSON.readTree(request.body());
+            return node != null && node.isObject() ? node : JSON.createObjectNode();
+        } catch (IOException e) {
+            return JSON.createObjectNode();
+        }
+    }
+
+    /** A JSON number or, as the docs' examples send them, a numeric string; null when absent. */
+    private static BigDecimal number(JsonNode body, String field) throws Invalid {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (node.isNumber()) {
+            return node.decimalValue();
+        }
+        try {
+            if (node.isTextual()) {
+                return new BigDecimal(node.asText().trim());
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new Invalid("The " + field + " must be a number.");
+    }
+
+    private static Integer integer(JsonNode body, String field) throws Invalid {
+        BigDecimal value = number(body, field);
+        try {
+            return value == null ? null : value.intValueExact();
+        } catch (ArithmeticException e) {
+            throw new Invalid("The " + field + " must be an integer.");
+        }
+    }
+
+    private static void sleep(Duration delay) {
+        try {
+            Thread.sleep(delay);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static final class Invalid extends Exception {
+        Invalid(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private final class Job {
+        final int id;
+        final Api api;
+        final String key;
+        final String webhook;
+        final JsonNode trackId;
+        final byte[] face;
+        final int width;
+        final int height;
+        final Duration processingTime;
+        /** Where the outputs will be served: known (and handed out as future_links) before they exist. */
+        final List<String> paths = new ArrayList<>();
+        final ObjectNode meta;
+        volatile State state = State.PROCESSING;
+        volatile List<byte[]> images = List.of();
+        volatile String failure;
+
+        Job(int id, Api api, String key, JsonNode body, byte[] face, int width, int height, int samples,
+                Duration processingTime) {
+            this.id = id;
+            this.api = api;
+            this.key = key;
+            this.webhook = body.path("webhook").isTextual() && !body.get("webhook").asText().isBlank()
+                    ? body.get("webhook").asText() : null;
+            this.trackId = body.get("track_id");
+            this.face = face;
+            this.width = width;
+            this.height = height;
+            this.processingTime = processingTime;
+            String prefix = randomName();
+            for (int n = 0; n < samples; n++) {
+                paths.add("/generations/" + prefix + "-" + n + ".png");
+            }
+            // the docs' meta echoes the request's parameters, numbers as numbers
+            meta = ((ObjectNode) body.deepCopy()).put("width", width).put("height", height).put("samples", samples)
+                    .put("file_prefix", prefix);
+            meta.remove("key");
+        }
+
+        List<String> urls() {
+            return paths.stream().map(p -> baseUrl() + p).toList();
+        }
+
+        double generationTime() {
+            return processingTime.toMillis() / 1000.0;
+        }
+    }
+
+    private enum Kind {
+        NORMAL, RATE_LIMITED, SERVER_ERROR, SLOW, ERROR_BODY, LEGACY_ERROR_BODY, SUCCEED_AT_ONCE, FAIL_LATER,
+        DROP_WEBHOOK, DUPLICATE_WEBHOOK, EARLY_WEBHOOK, WEBHOOK_BEFORE_RESPONSE
+    }
+
+    /** What one generation call does. */
+    public static final class Script {
+        private final Kind kind;
+        private final int status;
+        private final Duration delay;
+        private final String message;
+
+        private Script(Kind kind, int status, Duration delay, String message) {
+            this.kind = kind;
+            this.status = status;
+            this.delay = delay;
+            this.message = message;
+        }
+
+        private static Script of(Kind kind) {
+            return new Script(kind, 0, Duration.ZERO, null);
+        }
+
+        public static Script normal() {
+            return of(Kind.NORMAL);
+        }
+
+        /** HTTP 429 whatever the queue holds; no job. */
+        public static Script rateLimited() {
+            return of(Kind.RATE_LIMITED);
+        }
+
+        /** That HTTP status (500, 503) with a server error body; no job. */
+        public static Script serverError(int status) {
+            return new Script(Kind.SERVER_ERROR, status, Duration.ZERO, null);
+        }
+
+        /** Answers only after {@code delay}, then as usual: the job exists even if the caller gave up. */
+        public static Script slow(Duration delay) {
+            return new Script(Kind.SLOW, 0, delay, null);
+        }
+
+        /** HTTP 200 {@code {"status":"error","message":...}}; no job. */
+        public static Script errorBody(String message) {
+            return new Script(Kind.ERROR_BODY, 0, Duration.ZERO, message);
+        }
+
+        /** HTTP 200 {@code {"status":"error","messege":...}}, the legacy spelling; no job. */
+        public static Script legacyErrorBody(String message) {
+            return new Script(Kind.LEGACY_ERROR_BODY, 0, Duration.ZERO, message);
+        }
+
+        /** The job is done before the answer, which is the success shape; a webhook follows if asked. */
+        public static Script succeedAtOnce() {
+            return of(Kind.SUCCEED_AT_ONCE);
+        }
+
+        /** Accepted, then fails after the processing time: "failed" webhook, fetch answers an error. */
+        public static Script failLater(String message) {
+            return new Script(Kind.FAIL_LATER, 0, Duration.ZERO, message);
+        }
+
+        /** As usual, but the webhook is never sent (generation webhooks are best-effort). */
+        public static Script dropWebhook() {
+            return of(Kind.DROP_WEBHOOK);
+        }
+
+        /** As usual, but the completion webhook is sent twice. */
+        public static Script duplicateWebhook() {
+            return of(Kind.DUPLICATE_WEBHOOK);
+        }
+
+        /** A success-looking webhook, whose outputs do not exist yet, right away; the real one when done. */
+        public static Script earlyWebhook() {
+            return of(Kind.EARLY_WEBHOOK);
+        }
+
+        /** Done at once; its webhook is sent and answered before the (processing) answer is written. */
+        public static Script webhookBeforeResponse() {
+            return of(Kind.WEBHOOK_BEFORE_RESPONSE);
+        }
+    }
+}
