@@ -2,6 +2,8 @@ package app.visage.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +36,14 @@ public interface VisageConfig {
     @WithDefault("PT10M")
     Duration processingDeadline();
 
+    /** First wait before asking a provider about a job again; it doubles up to a minute. */
+    @WithDefault("PT5S")
+    Duration pollInterval();
+
+    /** First wait before re-sending a start call that took nothing (5xx, no connection); it doubles. */
+    @WithDefault("PT2S")
+    Duration providerRetryDelay();
+
     /** Largest accepted photo, in bytes. */
     @WithDefault("10485760")
     long maxImageBytes();
@@ -41,9 +51,49 @@ public interface VisageConfig {
     /** Default provider per operation (keys: head_shot, face_gen, face_to_model, face_recon). */
     Map<String, String> defaultProvider();
 
+    /** Largest output Visage copies from a provider into the bucket, in bytes. */
+    @WithDefault("26214400")
+    long maxOutputBytes();
+
     S3 s3();
 
     Egress egress();
+
+    Providers providers();
+
+    /** Each provider's endpoint, key and limits; defaults for the real services are in application.properties. */
+    interface Providers {
+        Provider modelslab();
+
+        @WithName("modelslab-enterprise")
+        Provider modelslabEnterprise();
+
+        @WithName("modelslab-face-gen")
+        Provider modelslabFaceGen();
+
+        Provider fashn();
+
+        Provider metahuman();
+    }
+
+    interface Provider {
+        /** Scheme and host (and port); the adapter appends the documented paths. */
+        URI baseUrl();
+
+        /** The API key (MetaHuman: its token). Without one the provider is unavailable. */
+        Optional<String> apiKey();
+
+        @WithDefault("PT5S")
+        Duration connectTimeout();
+
+        /** Longest wait for one answer; keep the submit path under API Gateway's 30 s. */
+        @WithDefault("PT20S")
+        Duration timeout();
+
+        /** Jobs at this provider at once; more wait queued. 0: no limit. */
+        @WithDefault("0")
+        int maxInFlight();
+    }
 
     interface S3 {
         /** Endpoint override (an S3-compatible store); empty means AWS's regional endpoint. */

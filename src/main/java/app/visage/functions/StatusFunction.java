@@ -21,7 +21,7 @@ public class StatusFunction {
     @Funq("status")
     public APIGatewayV2HTTPResponse status(APIGatewayV2HTTPEvent event) {
         return HttpResponses.serve(event, request -> request.route() == Route.GET_JOB
-                ? HttpResponses.json(200, views.view(findJob.find(request.pathParameter("id"))))
+                ? HttpResponses.json(200, views.view(findJob.findFresh(request.pathParameter("id"))))
                 : HttpResponses.notServedHere(request));
     }
 }

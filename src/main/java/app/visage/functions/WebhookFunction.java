@@ -24,7 +24,7 @@ public class WebhookFunction {
                 return HttpResponses.notServedHere(request);
             }
             Job job = receiver.receive(request.pathParameter("provider"), request.pathParameter("jobId"),
-                    request.query("token").orElse(null));
+                    request.query("token").orElse(null), request.body());
             return HttpResponses.json(200, Map.of("id", job.id().value(), "status", job.status().wire()));
         });
     }

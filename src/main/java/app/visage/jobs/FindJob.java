@@ -4,16 +4,23 @@ import app.visage.errors.ErrorCode;
 import app.visage.errors.VisageException;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** GET /v1/jobs/{id}. */
+/** GET /v1/jobs/{id}: the record, refreshed from the provider when a poll is due. */
 @ApplicationScoped
 public class FindJob {
     private final JobRecords records;
+    private final PollJob poller;
 
-    public FindJob(JobRecords records) {
+    public FindJob(JobRecords records, PollJob poller) {
         this.records = records;
+        this.poller = poller;
     }
 
     public Job find(String id) {
         return records.find(JobId.of(id)).orElseThrow(() -> new VisageException(ErrorCode.NOT_FOUND, "no such job"));
+    }
+
+    /** The job, after asking its provider if a result is overdue (its webhook may never come). */
+    public Job findFresh(String id) {
+        return poller.pollIfDue(find(id));
     }
 }

@@ -28,12 +28,14 @@ public record Job(
         JobError error,
         Instant createdAt,
         Instant updatedAt,
-        Instant expiresAt) {
+        Instant expiresAt,
+        Dispatch dispatch) {
 
     public Job {
         params = params == null ? Map.of() : Map.copyOf(params);
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
         outputs = outputs == null ? List.of() : List.copyOf(outputs);
+        dispatch = dispatch == null ? Dispatch.NONE : dispatch;
     }
 
     /** A new job, waiting for its provider (with {@code input}) or for its upload (with {@code upload}). */
@@ -42,34 +44,45 @@ public record Job(
             Duration ttl) {
         return new Job(id, JobStatus.QUEUED, operation, provider.id(), params.toStored(), metadata,
                 webhook == null ? null : webhook.toString(), null, input, upload, List.of(), null, null, now, now,
-                now.plus(ttl));
+                now.plus(ttl), Dispatch.NONE);
     }
 
     /** The same job in {@code next} state; callers check the move with {@link JobStatus#canMoveTo}. */
     public Job moveTo(JobStatus next, Instant now) {
         return new Job(id, next, operation, provider, params, metadata, webhook, webhookTokenHash, input, upload,
-                outputs, result, error, createdAt, now, expiresAt);
+                outputs, result, error, createdAt, now, expiresAt, dispatch);
     }
 
-    /** Processing, with the hash of the token the provider may call back with. */
-    public Job started(String tokenHash, Instant now) {
-        return new Job(id, JobStatus.PROCESSING, operation, provider, params, metadata, webhook, tokenHash, input,
-                upload, outputs, result, error, createdAt, now, expiresAt);
+    /** Still queued, but being started: only the claimer calls the provider, with a fresh webhook token. */
+    public Job claimed(String tokenHash, Dispatch claim, Instant now) {
+        return new Job(id, status, operation, provider, params, metadata, webhook, tokenHash, input, upload, outputs,
+                result, error, createdAt, now, expiresAt, claim);
+    }
+
+    public Job withDispatch(Dispatch next, Instant now) {
+        return new Job(id, status, operation, provider, params, metadata, webhook, webhookTokenHash, input, upload,
+                outputs, result, error, createdAt, now, expiresAt, next);
+    }
+
+    /** The provider has the job (or may have it): processing. */
+    public Job accepted(Dispatch next, Instant now) {
+        return new Job(id, JobStatus.PROCESSING, operation, provider, params, metadata, webhook, webhookTokenHash,
+                input, upload, outputs, result, error, createdAt, now, expiresAt, next);
     }
 
     public Job withInput(StoredObject newInput) {
         return new Job(id, status, operation, provider, params, metadata, webhook, webhookTokenHash, newInput, upload,
-                outputs, result, error, createdAt, updatedAt, expiresAt);
+                outputs, result, error, createdAt, updatedAt, expiresAt, dispatch);
     }
 
     public Job succeeded(List<StoredObject> newOutputs, Map<String, Object> newResult, Instant now) {
         return new Job(id, JobStatus.SUCCEEDED, operation, provider, params, metadata, webhook, webhookTokenHash,
-                input, upload, newOutputs, newResult, null, createdAt, now, expiresAt);
+                input, upload, newOutputs, newResult, null, createdAt, now, expiresAt, dispatch);
     }
 
     public Job failed(JobError newError, Instant now) {
         return new Job(id, JobStatus.FAILED, operation, provider, params, metadata, webhook, webhookTokenHash, input,
-                upload, outputs, result, newError, createdAt, now, expiresAt);
+                upload, outputs, result, newError, createdAt, now, expiresAt, dispatch);
     }
 
     /**
@@ -78,6 +91,6 @@ public record Job(
      */
     public Job expired(Instant now) {
         return new Job(id, JobStatus.EXPIRED, operation, provider, params, metadata, webhook, webhookTokenHash, null,
-                null, List.of(), null, error, createdAt, now, expiresAt);
+                null, List.of(), null, error, createdAt, now, expiresAt, dispatch);
     }
 }

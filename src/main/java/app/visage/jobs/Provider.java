@@ -1,7 +1,10 @@
 package app.visage.jobs;
 
+import java.net.URI;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /** Port: a service (or the built-in engine) that turns a photo into outputs. One adapter each. */
 public interface Provider {
@@ -12,17 +15,56 @@ public interface Provider {
     /** The operations it performs, each with the parameters it takes. */
     Map<Operation, Set<Param>> operations();
 
-    /** Checks rules that span parameters (one excludes another); the names and limits are already checked. */
+    /** Why new jobs can't go to it (a missing key, naming the setting), or empty when they can. */
+    default Optional<String> unavailable() {
+        return Optional.empty();
+    }
+
+    /** Checks rules that span parameters or that only this provider has (required, narrower limits). */
     default void check(Operation operation, Params params) {
     }
 
+    /** Jobs it may have at once (its queue limit); 0 means no limit. */
+    default int maxInFlight() {
+        return 0;
+    }
+
     /**
-     * Starts the job. Synchronous providers return {@link ProviderOutcome.Finished}; a failure the
-     * user should see (no face, unreadable image) is thrown as a {@code VisageException}.
+     * Whether a start that was interrupted (the process died mid-call) may simply be run again:
+     * true only where a second run costs nothing.
      */
+    default boolean restartable() {
+        return false;
+    }
+
+    /** Where its output URLs may point besides public addresses: its own configured host. */
+    default Optional<URI> origin() {
+        return Optional.empty();
+    }
+
+    /** Starts the job: {@link ProviderOutcome.Finished} when synchronous, {@link ProviderOutcome.Pending} when not. */
     ProviderOutcome start(ProviderCall call);
 
-    /** {@code webhookUrl} carries the job's one-time token; providers that call back get it. */
-    record ProviderCall(JobId jobId, Operation operation, Params params, Photo photo, java.net.URI webhookUrl) {
+    /** Asks how a started job is doing: the only source of truth, whatever a webhook claimed. */
+    default ProviderOutcome fetch(String providerJobId) {
+        throw new UnsupportedOperationException(id() + " finishes jobs synchronously");
+    }
+
+    /** The provider's job id named in a webhook body, for a webhook that beat the submit call's answer. */
+    default Optional<String> webhookJobId(byte[] body) {
+        return Optional.empty();
+    }
+
+    /**
+     * One start call. {@code photoUrl} is a presigned GET of the stored photo, for providers that fetch
+     * it themselves; {@code webhookUrl} carries the job's one-time token. The photo's bytes are read
+     * from the bucket only if the provider asks for them.
+     */
+    record ProviderCall(JobId jobId, Operation operation, Params params, Supplier<Photo> photoSource, URI photoUrl,
+            URI webhookUrl) {
+
+        public Photo photo() {
+            return photoSource.get();
+        }
     }
 }

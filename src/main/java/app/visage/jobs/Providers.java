@@ -45,6 +45,10 @@ public class Providers {
                     + KNOWN.get(operation).stream().filter(p -> !p.equals(id)).collect(Collectors.joining(", ")),
                     "operation");
         }
+        provider.unavailable().ifPresent(why -> {
+            throw new VisageException(ErrorCode.INVALID_PARAM, "provider " + id + " is not configured: " + why,
+                    "provider");
+        });
         return provider;
     }
 

@@ -4,106 +4,111 @@ import app.visage.config.VisageConfig;
 import app.visage.errors.ErrorCode;
 import app.visage.errors.VisageException;
 import app.visage.images.ImageInspector;
-import app.visage.json.Json;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * Starts a queued job at its provider and records what came back. Starting is a compare-and-swap
- * from queued to processing, so two triggers for one job (a duplicate S3 event, the sweep) start
- * the provider once.
+ * Starts a queued job at its provider. Starting is claimed with a compare-and-swap on the queued
+ * record, so two triggers for one job (a duplicate S3 event, the sweep) call the provider once;
+ * then a provider slot is taken (or the job waits), then the provider is called.
  */
 @ApplicationScoped
 public class RunJob {
     private static final Logger LOG = Logger.getLogger(RunJob.class);
+    /** Longer than any start call may take: past it, the claimer is presumed dead (see {@link SweepJobs}). */
+    static final Duration CLAIM_LEASE = Duration.ofMinutes(2);
 
     private final JobRecords records;
     private final FileStore files;
     private final Providers providers;
+    private final ProviderSlots slots;
+    private final ProviderOutcomes outcomes;
     private final ImageInspector inspector;
     private final VisageConfig config;
     private final Clock clock;
 
-    public RunJob(JobRecords records, FileStore files, Providers providers, ImageInspector inspector,
-            VisageConfig config, Clock clock) {
+    public RunJob(JobRecords records, FileStore files, Providers providers, ProviderSlots slots,
+            ProviderOutcomes outcomes, ImageInspector inspector, VisageConfig config, Clock clock) {
         this.records = records;
         this.files = files;
         this.providers = providers;
+        this.slots = slots;
+        this.outcomes = outcomes;
         this.inspector = inspector;
         this.config = config;
         this.clock = clock;
     }
 
-    /** Runs the job if it is still queued with its photo in place, reading the photo from the bucket. */
+    /** Runs the job if it is queued, due, unclaimed and has its photo, reading the photo from the bucket if needed. */
     public Job run(JobId id) {
         return run(id, null);
     }
 
     /**
      * Runs the job with the photo its caller already holds (just stored as its input), so the
-     * photo is not read back from the bucket; {@code null} reads it.
+     * photo is not read back from the bucket; {@code null} reads it, and only if the provider needs the bytes.
      */
     public Job run(JobId id, Photo inHand) {
+        Instant now = clock.instant();
         String token = WebhookToken.generate();
-        Optional<Job> started = records.update(id, job -> job.status() == JobStatus.QUEUED && job.input() != null
-                ? Optional.of(job.started(WebhookToken.hash(token), clock.instant()))
+        Optional<Job> claimed = records.update(id, job -> startable(job, now)
+                ? Optional.of(job.claimed(WebhookToken.hash(token), job.dispatch().claim(now.plus(CLAIM_LEASE), null),
+                        now))
                 : Optional.empty());
-        if (started.isEmpty()) {
+        if (claimed.isEmpty()) {
             return records.find(id).orElseThrow(() -> new JobRecords.MissingJob(id));
         }
-        Job job = started.get();
+        Job job = claimed.get();
+        Provider provider = providers.get(job.provider());
+        Integer slot = null;
+        if (provider.maxInFlight() > 0) {
+            Optional<Integer> acquired = slots.acquire(provider, id);
+            if (acquired.isEmpty()) {
+                return outcomes.noSlot(job);
+            }
+            slot = acquired.get();
+        }
+        ProviderOutcome outcome;
         try {
-            ProviderOutcome outcome = providers.get(job.provider()).start(new Provider.ProviderCall(id,
-                    job.operation(), Params.fromStored(job.params()), inHand != null ? inHand : loadPhoto(job),
+            outcome = provider.start(new Provider.ProviderCall(id, job.operation(), Params.fromStored(job.params()),
+                    photoSource(job, inHand), files.presignGet(job.input().key(), config.processingDeadline()),
                     webhookUrl(job, token)));
-            return switch (outcome) {
-                case ProviderOutcome.Finished finished -> finish(job, finished);
-            };
         } catch (VisageException e) {
-            return fail(id, JobError.of(e));
+            outcome = new ProviderOutcome.Failed(e.code(), e.getMessage(), null);
         } catch (RuntimeException e) {
             LOG.errorf(e, "job %s: provider %s failed unexpectedly", id, job.provider());
-            return fail(id, JobError.of(ErrorCode.PROVIDER_ERROR, "the " + job.provider() + " provider failed"));
+            outcome = new ProviderOutcome.Failed(ErrorCode.PROVIDER_ERROR, "the " + job.provider() + " provider failed",
+                    null);
         }
+        return outcomes.afterStart(job, provider, slot, outcome);
     }
 
-    private Photo loadPhoto(Job job) {
-        byte[] bytes = files.get(job.input().key())
-                .orElseThrow(() -> new IllegalStateException("input photo missing for " + job.id()));
-        return new Photo(bytes, inspector.inspect(bytes));
+    /** Queued with its photo, not being started by anyone, and not told to wait. */
+    static boolean startable(Job job, Instant now) {
+        return job.status() == JobStatus.QUEUED && job.input() != null && !job.dispatch().claimed()
+                && job.dispatch().due(now);
     }
 
-    /** Outputs go to the bucket first, then the record points at them: a crash in between leaves only objects the sweep removes. */
-    private Job finish(Job job, ProviderOutcome.Finished finished) {
-        List<StoredObject> outputs = new ArrayList<>();
-        int n = 1;
-        for (ProviderOutcome.OutputImage image : finished.images()) {
-            String key = Keys.output(job.id(), n++, image.extension());
-            files.put(key, image.bytes(), image.contentType());
-            outputs.add(new StoredObject(key, image.contentType(), image.bytes().length, image.width(), image.height()));
-        }
-        if (finished.result() != null) {
-            files.put(Keys.result(job.id()), Json.write(finished.result()), "application/json");
-        }
-        return records.transition(job.id(), JobStatus.SUCCEEDED,
-                        current -> current.succeeded(outputs, finished.result(), clock.instant()))
-                .orElseGet(() -> {
-                    // Canceled (or already finished) while we worked: the outputs belong to nobody.
-                    List<String> keys = new ArrayList<>(outputs.stream().map(StoredObject::key).toList());
-                    keys.add(Keys.result(job.id()));
-                    files.delete(keys);
-                    return records.find(job.id()).orElseThrow();
-                });
-    }
+    private Supplier<Photo> photoSource(Job job, Photo inHand) {
+        return new Supplier<>() {
+            private Photo photo = inHand;
 
-    private Job fail(JobId id, JobError error) {
-        return records.transition(id, JobStatus.FAILED, current -> current.failed(error, clock.instant()))
-                .orElseGet(() -> records.find(id).orElseThrow());
+            @Override
+            public Photo get() {
+                if (photo == null) {
+                    byte[] bytes = files.get(job.input().key())
+                            .orElseThrow(() -> new IllegalStateException("input photo missing for " + job.id()));
+                    photo = new Photo(bytes, inspector.inspect(bytes));
+                }
+                return photo;
+            }
+        };
     }
 
     private URI webhookUrl(Job job, String token) {

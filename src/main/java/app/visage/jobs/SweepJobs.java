@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -19,22 +20,28 @@ import org.jboss.logging.Logger;
 public class SweepJobs {
     private static final Logger LOG = Logger.getLogger(SweepJobs.class);
     private static final int PAGE = 500;
-    /** A queued job with its photo in place is normally started within a second; this one was not. */
+    /** A queued job with its photo in place is normally started within a second; this one was not (a crash). */
     private static final Duration STALLED_START = Duration.ofMinutes(2);
 
     private final JobRecords records;
     private final JobStore store;
     private final FileStore files;
     private final RunJob runner;
+    private final PollJob poller;
+    private final Providers providers;
+    private final ProviderSlots slots;
     private final VisageConfig config;
     private final Clock clock;
 
-    public SweepJobs(JobRecords records, JobStore store, FileStore files, RunJob runner, VisageConfig config,
-            Clock clock) {
+    public SweepJobs(JobRecords records, JobStore store, FileStore files, RunJob runner, PollJob poller,
+            Providers providers, ProviderSlots slots, VisageConfig config, Clock clock) {
         this.records = records;
         this.store = store;
         this.files = files;
         this.runner = runner;
+        this.poller = poller;
+        this.providers = providers;
+        this.slots = slots;
         this.config = config;
         this.clock = clock;
     }
@@ -61,22 +68,61 @@ public class SweepJobs {
     }
 
     private void sweepJob(Job job, Instant now, Summary summary) {
+        Dispatch d = job.dispatch();
         if (job.status().isTerminal() && !now.isBefore(job.expiresAt())) {
             deleteObjectsOf(job.id());
             records.transition(job.id(), JobStatus.EXPIRED, j -> j.expired(now)).ifPresent(j -> summary.expired++);
         } else if (job.status() == JobStatus.QUEUED && job.input() == null && job.upload() != null
                 && now.isAfter(job.upload().expiresAt())) {
-            records.transition(job.id(), JobStatus.FAILED, j -> j.failed(JobError.of(ErrorCode.EXPIRED,
-                    "no photo was uploaded before the upload URL expired"), now)).ifPresent(j -> summary.failed++);
-        } else if (job.status() == JobStatus.QUEUED && job.input() != null
-                && now.isAfter(job.updatedAt().plus(STALLED_START))) {
+            failIfStill(job, JobStatus.QUEUED, ErrorCode.EXPIRED, "no photo was uploaded before the upload URL expired",
+                    now, summary);
+        } else if (job.status() == JobStatus.QUEUED && job.input() != null && !now.isBefore(job.expiresAt())) {
+            failIfStill(job, JobStatus.QUEUED, ErrorCode.RATE_LIMITED,
+                    "the " + job.provider() + " provider stayed busy until the job expired", now, summary);
+        } else if (job.status() == JobStatus.QUEUED && d.claimed() && now.isAfter(d.claimedUntil())) {
+            recoverInterruptedStart(job, now);
+            summary.restarted++;
+        } else if (job.status() == JobStatus.QUEUED && job.input() != null && !d.claimed()
+                && (d.retryAt() != null ? d.due(now) : now.isAfter(job.updatedAt().plus(STALLED_START)))) {
             runner.run(job.id());
             summary.restarted++;
-        } else if (job.status() == JobStatus.PROCESSING
-                && now.isAfter(job.updatedAt().plus(config.processingDeadline()))) {
-            records.transition(job.id(), JobStatus.FAILED, j -> j.failed(JobError.of(ErrorCode.PROVIDER_TIMEOUT,
-                    "the " + j.provider() + " provider did not finish in time"), now)).ifPresent(j -> summary.failed++);
+        } else if (job.status() == JobStatus.PROCESSING) {
+            Job polled = poller.pollIfDue(job);
+            if (polled != job) {
+                summary.polled++;
+            }
+            Instant since = polled.dispatch().acceptedAt() != null ? polled.dispatch().acceptedAt() : polled.updatedAt();
+            if (polled.status() == JobStatus.PROCESSING && now.isAfter(since.plus(config.processingDeadline()))) {
+                failIfStill(polled, JobStatus.PROCESSING, ErrorCode.PROVIDER_TIMEOUT,
+                        "the " + polled.provider() + " provider did not finish in time", now, summary);
+            }
         }
+    }
+
+    /**
+     * A start call whose process died before recording the answer. If running it again is free, it
+     * runs again; otherwise the provider may have the job (and have charged for it), so it is never
+     * sent twice: it waits for the provider's webhook until the processing deadline.
+     */
+    private void recoverInterruptedStart(Job job, Instant now) {
+        Provider provider = providers.get(job.provider());
+        if (provider.restartable()) {
+            records.update(job.id(), j -> j.status() == JobStatus.QUEUED && j.dispatch().claimed()
+                    ? Optional.of(j.withDispatch(j.dispatch().waitUntil(now, false), now)) : Optional.empty());
+            runner.run(job.id());
+        } else {
+            records.update(job.id(), j -> j.status() == JobStatus.QUEUED && j.dispatch().claimed()
+                    ? Optional.of(j.accepted(j.dispatch().accepted(null, null, now, null, null), now))
+                    : Optional.empty());
+        }
+    }
+
+    private void failIfStill(Job job, JobStatus status, ErrorCode code, String message, Instant now, Summary summary) {
+        records.update(job.id(), j -> j.status() == status ? Optional.of(j.failed(JobError.of(code, message), now))
+                : Optional.empty()).ifPresent(j -> {
+                    summary.failed++;
+                    slots.release(providers.get(j.provider()), j.id(), j.dispatch().slot());
+                });
     }
 
     private void deleteObjectsOf(JobId id) {
@@ -104,6 +150,7 @@ public class SweepJobs {
         public int expired;
         public int failed;
         public int restarted;
+        public int polled;
         public int orphansDeleted;
         public int errors;
     }

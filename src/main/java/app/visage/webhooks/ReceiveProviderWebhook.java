@@ -4,24 +4,33 @@ import app.visage.errors.ErrorCode;
 import app.visage.errors.VisageException;
 import app.visage.jobs.FindJob;
 import app.visage.jobs.Job;
+import app.visage.jobs.JobStatus;
+import app.visage.jobs.PollJob;
+import app.visage.jobs.Providers;
 import app.visage.jobs.WebhookToken;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
 
 /**
  * POST /v1/provider-webhooks/{provider}/{jobId}?token=…. No provider signs its webhooks, so the
- * URL's per-job token is the only proof of origin, and even then the payload is not trusted: the
- * job is confirmed by fetching it from the provider (providers issue). A wrong provider, job or
- * token all answer the same 404, so the endpoint tells a guesser nothing.
+ * URL's per-job token is the only proof of origin, and even then the body is not trusted: it only
+ * says which provider job to ask about (when the start call has not answered yet), and the job is
+ * finished from what the provider answers to a fetch. Duplicate, late and early webhooks therefore
+ * change nothing. A wrong provider, job or token all answer the same 404.
  */
 @ApplicationScoped
 public class ReceiveProviderWebhook {
     private final FindJob findJob;
+    private final Providers providers;
+    private final PollJob poller;
 
-    public ReceiveProviderWebhook(FindJob findJob) {
+    public ReceiveProviderWebhook(FindJob findJob, Providers providers, PollJob poller) {
         this.findJob = findJob;
+        this.providers = providers;
+        this.poller = poller;
     }
 
-    public Job receive(String provider, String jobId, String token) {
+    public Job receive(String provider, String jobId, String token, byte[] body) {
         Job job;
         try {
             job = findJob.find(jobId);
@@ -31,7 +40,17 @@ public class ReceiveProviderWebhook {
         if (!job.provider().equals(provider) | !WebhookToken.matches(token, job.webhookTokenHash())) {
             throw unknown();
         }
-        return job;
+        if (!awaitsProvider(job)) {
+            return job;
+        }
+        Optional<String> providerJobId = Optional.ofNullable(job.dispatch().providerJobId())
+                .or(() -> providers.get(provider).webhookJobId(body));
+        return providerJobId.map(id -> poller.confirm(job, id)).orElse(job);
+    }
+
+    /** At the provider, or being started (a webhook may beat the start call's answer). */
+    private static boolean awaitsProvider(Job job) {
+        return job.status() == JobStatus.PROCESSING || job.status() == JobStatus.QUEUED && job.dispatch().claimed();
     }
 
     private static VisageException unknown() {

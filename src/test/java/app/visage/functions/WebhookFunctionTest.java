@@ -30,7 +30,7 @@ class WebhookFunctionTest {
         Instant now = Instant.now();
         JobId id = JobId.random();
         records.create(new Job(id, JobStatus.PROCESSING, Operation.HEAD_SHOT, "modelslab", Map.of(), Map.of(), null,
-                WebhookToken.hash(token), null, null, List.of(), null, null, now, now, now.plus(Duration.ofHours(24))));
+                WebhookToken.hash(token), null, null, List.of(), null, null, now, now, now.plus(Duration.ofHours(24)), null));
         return id.value();
     }
 

@@ -29,7 +29,7 @@ class JobRecordsConcurrencyTest {
     static Job processingJob() {
         Instant now = Instant.now();
         return new Job(JobId.random(), JobStatus.PROCESSING, Operation.HEAD_SHOT, "local", Map.of(), Map.of(), null,
-                null, null, null, List.of(), null, null, now, now, now.plus(Duration.ofHours(24)));
+                null, null, null, List.of(), null, null, now, now, now.plus(Duration.ofHours(24)), null);
     }
 
     @RepeatedTest(5)

@@ -6,6 +6,7 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
@@ -22,6 +23,16 @@ public final class LocalApi {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The bytes of a job's output {@code index}: its presigned URL fetched, or its data URI decoded. */
+    public static byte[] outputBytes(JsonPath job, int index) {
+        String url = job.getString("outputs[" + index + "].url");
+        if (url.startsWith("data:")) {
+            return java.util.Base64.getDecoder().decode(url.substring(url.indexOf(',') + 1));
+        }
+        return RestAssured.given().urlEncodingEnabled(false).get(URI.create(url)).then().statusCode(200)
+                .extract().asByteArray();
     }
 
     /** Polls GET /v1/jobs/{id} until the job has ended, for at most 30 s. */

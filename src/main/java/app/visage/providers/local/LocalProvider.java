@@ -49,6 +49,12 @@ public class LocalProvider implements Provider {
                 Operation.FACE_RECON, Set.of());
     }
 
+    /** Running the engine again costs nothing, so a start a crash interrupted is simply run again. */
+    @Override
+    public boolean restartable() {
+        return true;
+    }
+
     @Override
     public void check(Operation operation, Params params) {
         if (params.has(Param.ASPECT_RATIO) && (params.has(Param.WIDTH) || params.has(Param.HEIGHT))) {
@@ -81,8 +87,7 @@ public class LocalProvider implements Provider {
         OutputFormat format = params.string(Param.OUTPUT_FORMAT).map(f -> f.equals("jpeg") ? OutputFormat.JPEG
                 : OutputFormat.PNG).orElse(OutputFormat.PNG);
         var shot = engine.headShot(call.photo().bytes(), call.photo().header(), width, height, format);
-        return new ProviderOutcome.Finished(List.of(new ProviderOutcome.OutputImage(shot.bytes(),
-                shot.format().mediaType(), shot.format().extension(), shot.width(), shot.height())), null);
+        return new ProviderOutcome.Finished(List.of(new ProviderOutcome.Bytes(shot.bytes())), null);
     }
 
     private ProviderOutcome faceRecon(ProviderCall call) {

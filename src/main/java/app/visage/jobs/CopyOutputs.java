@@ -1,0 +1,73 @@
+package app.visage.jobs;
+
+import app.visage.config.VisageConfig;
+import app.visage.egress.OutputFetcher;
+import app.visage.errors.VisageException;
+import app.visage.images.ImageHeader;
+import app.visage.images.ImageInspector;
+import app.visage.json.Json;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Puts a finished job's outputs into {@code outputs/{jobId}/}, as soon as the provider has them:
+ * provider URLs die within 1–72 h. Keys are fixed by position, so copying twice (a duplicate
+ * webhook racing a poll, a retry after a crash) writes the same objects again, never more.
+ */
+@ApplicationScoped
+public class CopyOutputs {
+    private final FileStore files;
+    private final OutputFetcher fetcher;
+    private final ImageInspector inspector;
+    private final VisageConfig config;
+
+    public CopyOutputs(FileStore files, OutputFetcher fetcher, ImageInspector inspector, VisageConfig config) {
+        this.files = files;
+        this.fetcher = fetcher;
+        this.inspector = inspector;
+        this.config = config;
+    }
+
+    /**
+     * @throws OutputFetcher.Unavailable when an output can't be had yet
+     * @throws OutputFetcher.Rejected    when one is not an acceptable image
+     */
+    public List<StoredObject> copy(JobId id, Provider provider, ProviderOutcome.Finished finished) {
+        List<StoredObject> stored = new ArrayList<>();
+        int n = 1;
+        for (ProviderOutcome.Output output : finished.outputs()) {
+            byte[] bytes = switch (output) {
+                case ProviderOutcome.Bytes inline -> inline.bytes();
+                case ProviderOutcome.Link link -> fetcher.fetch(link.url(), provider.origin());
+            };
+            if (bytes.length > config.maxOutputBytes()) {
+                throw new OutputFetcher.Rejected("an output is larger than " + config.maxOutputBytes() + " bytes");
+            }
+            ImageHeader header = header(bytes);
+            String key = Keys.output(id, n++, header.format().extension());
+            files.put(key, bytes, header.format().mediaType());
+            stored.add(new StoredObject(key, header.format().mediaType(), bytes.length, header.displayWidth(),
+                    header.displayHeight()));
+        }
+        if (finished.result() != null) {
+            files.put(Keys.result(id), Json.write(finished.result()), "application/json");
+        }
+        return stored;
+    }
+
+    /** Removes what {@link #copy} wrote, for a job that ended otherwise meanwhile. */
+    public void remove(JobId id, List<StoredObject> outputs) {
+        List<String> keys = new ArrayList<>(outputs.stream().map(StoredObject::key).toList());
+        keys.add(Keys.result(id));
+        files.delete(keys);
+    }
+
+    private ImageHeader header(byte[] bytes) {
+        try {
+            return inspector.inspect(bytes);
+        } catch (VisageException e) {
+            throw new OutputFetcher.Rejected("an output is not an image Visage accepts: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package app.visage.jobs;
+
+import app.visage.config.VisageConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Asks the provider about a processing job whose webhook has not come (yet): when its next poll
+ * is due, with back-off between polls. The poll is claimed on the record first, so many status
+ * calls and the sweep together ask the provider once per due time.
+ */
+@ApplicationScoped
+public class PollJob {
+    private static final Logger LOG = Logger.getLogger(PollJob.class);
+
+    private final JobRecords records;
+    private final Providers providers;
+    private final ProviderOutcomes outcomes;
+    private final VisageConfig config;
+    private final Clock clock;
+
+    public PollJob(JobRecords records, Providers providers, ProviderOutcomes outcomes, VisageConfig config,
+            Clock clock) {
+        this.records = records;
+        this.providers = providers;
+        this.outcomes = outcomes;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** Polls if due; answers the job as it stands afterwards. */
+    public Job pollIfDue(Job job) {
+        Instant now = clock.instant();
+        if (!due(job, now)) {
+            return job;
+        }
+        Optional<Job> claimed = records.update(job.id(), current -> due(current, now)
+                ? Optional.of(current.withDispatch(current.dispatch().polled(
+                        now.plus(Dispatch.backOff(config.pollInterval(), current.dispatch().polls()))), now))
+                : Optional.empty());
+        if (claimed.isEmpty()) {
+            return records.find(job.id()).orElse(job);
+        }
+        Provider provider = providers.get(job.provider());
+        String providerJobId = claimed.get().dispatch().providerJobId();
+        return outcomes.afterFetch(claimed.get(), provider, providerJobId, fetch(provider, job.id(), providerJobId));
+    }
+
+    /** Confirms with the provider what a webhook said of {@code providerJobId}. */
+    public Job confirm(Job job, String providerJobId) {
+        Provider provider = providers.get(job.provider());
+        return outcomes.afterFetch(job, provider, providerJobId, fetch(provider, job.id(), providerJobId));
+    }
+
+    private static ProviderOutcome fetch(Provider provider, JobId id, String providerJobId) {
+        try {
+            return provider.fetch(providerJobId);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "job %s: asking %s failed unexpectedly", id, provider.id());
+            return new ProviderOutcome.Transient("asking the provider failed", null);
+        }
+    }
+
+    private static boolean due(Job job, Instant now) {
+        Dispatch d = job.dispatch();
+        return job.status() == JobStatus.PROCESSING && d.providerJobId() != null
+                && (d.nextPollAt() == null || !now.isBefore(d.nextPollAt()));
+    }
+}

@@ -1,0 +1,181 @@
+package app.visage.jobs;
+
+import app.visage.config.VisageConfig;
+import app.visage.egress.OutputFetcher;
+import app.visage.errors.ErrorCode;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Records what a provider answered, whoever asked: the start call, a poll, or the fetch that
+ * confirms a webhook. Every change is a compare-and-swap on the job record, so answers arriving
+ * in any order and any number of times end the job once; a finished job releases its slot.
+ */
+@ApplicationScoped
+public class ProviderOutcomes {
+    private static final Logger LOG = Logger.getLogger(ProviderOutcomes.class);
+    /** Start calls that took nothing (5xx, no connection) before the job fails with provider_error. */
+    static final int MAX_START_FAILURES = 4;
+    /** Consecutive failed polls or output downloads before the job fails with provider_error. */
+    static final int MAX_FETCH_FAILURES = 6;
+    /** How soon a job that found every provider slot taken tries again. */
+    static final Duration SLOT_WAIT = Duration.ofSeconds(5);
+
+    private final JobRecords records;
+    private final CopyOutputs copier;
+    private final ProviderSlots slots;
+    private final VisageConfig config;
+    private final Clock clock;
+
+    public ProviderOutcomes(JobRecords records, CopyOutputs copier, ProviderSlots slots, VisageConfig config,
+            Clock clock) {
+        this.records = records;
+        this.copier = copier;
+        this.slots = slots;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** The answer to the start call of a job this process claimed, holding {@code slot} (null: none). */
+    public Job afterStart(Job claimed, Provider provider, Integer slot, ProviderOutcome outcome) {
+        JobId id = claimed.id();
+        Job result = switch (outcome) {
+            case ProviderOutcome.Finished finished -> finish(id, provider, null, slot, finished);
+            case ProviderOutcome.Pending pending -> accept(id, pending.providerJobId(), pending.eta(), slot);
+            case ProviderOutcome.Failed failed -> fail(id, new JobError(failed.code().wire(), failed.message(),
+                    failed.providerCode()));
+            case ProviderOutcome.Busy busy -> waitFor(id, busy.retryAfter(), false);
+            case ProviderOutcome.Transient fault -> claimed.dispatch().startFailures() + 1 >= MAX_START_FAILURES
+                    ? fail(id, new JobError(ErrorCode.PROVIDER_ERROR.wire(), "the " + provider.id()
+                            + " provider kept failing: " + fault.message(), fault.providerCode()))
+                    : waitFor(id, Dispatch.backOff(config.providerRetryDelay(), claimed.dispatch().startFailures()), true);
+            case ProviderOutcome.Unconfirmed unconfirmed -> accept(id, null, null, slot);
+        };
+        if (result.status() != JobStatus.PROCESSING) {
+            slots.release(provider, id, slot);
+        }
+        return result;
+    }
+
+    /** The job found no free slot: it waits, queued. */
+    public Job noSlot(Job claimed) {
+        return waitFor(claimed.id(), SLOT_WAIT, false);
+    }
+
+    /**
+     * What the provider says of a job it has (or, for a webhook that beat the start call's answer,
+     * of {@code providerJobId} as the webhook named it).
+     */
+    public Job afterFetch(Job job, Provider provider, String providerJobId, ProviderOutcome outcome) {
+        Instant now = clock.instant();
+        return switch (outcome) {
+            case ProviderOutcome.Finished finished -> finish(job.id(), provider, providerJobId, job.dispatch().slot(),
+                    finished);
+            case ProviderOutcome.Failed failed -> fail(job.id(), new JobError(failed.code().wire(), failed.message(),
+                    failed.providerCode()), provider);
+            case ProviderOutcome.Pending pending -> pollAgain(job.id(), d -> d.stillRunning(
+                    pending.eta() == null ? d.eta() : now.plus(pending.eta()), now.plus(Dispatch.backOff(config.pollInterval(), d.polls()))));
+            case ProviderOutcome.Busy busy -> pollAgain(job.id(), d -> d.polled(now.plus(busy.retryAfter())));
+            case ProviderOutcome.Transient fault -> fetchFailed(job, provider, fault.message(), fault.providerCode());
+            case ProviderOutcome.Unconfirmed unconfirmed -> fetchFailed(job, provider, unconfirmed.message(), null);
+        };
+    }
+
+    /** Copies the outputs, then moves the job to succeeded (through processing if the webhook came first). */
+    private Job finish(JobId id, Provider provider, String providerJobId, Integer slot,
+            ProviderOutcome.Finished finished) {
+        Job current = records.find(id).orElseThrow(() -> new JobRecords.MissingJob(id));
+        if (current.status().isFinal()) {
+            return current;
+        }
+        List<StoredObject> outputs;
+        try {
+            outputs = copier.copy(id, provider, finished);
+        } catch (OutputFetcher.Rejected e) {
+            return fail(id, new JobError(ErrorCode.PROVIDER_ERROR.wire(), "the " + provider.id()
+                    + " provider's output was refused: " + e.getMessage(), null), provider);
+        } catch (OutputFetcher.Unavailable e) {
+            if (providerJobId == null && current.dispatch().providerJobId() == null) {
+                return fail(id, new JobError(ErrorCode.PROVIDER_ERROR.wire(), "the " + provider.id()
+                        + " provider's output could not be downloaded", null), provider);
+            }
+            accept(id, providerJobId, null, slot);
+            return fetchFailed(records.find(id).orElseThrow(), provider, e.getMessage(), null);
+        }
+        accept(id, providerJobId, null, slot);
+        Instant now = clock.instant();
+        Optional<Job> succeeded = records.transition(id, JobStatus.SUCCEEDED,
+                job -> job.succeeded(outputs, finished.result(), now));
+        Job result = succeeded.orElseGet(() -> records.find(id).orElseThrow());
+        if (succeeded.isEmpty() && result.status() != JobStatus.SUCCEEDED) {
+            // Canceled while we copied: the outputs belong to nobody. (Already succeeded means a
+            // racing copy of the same outputs won: those keys are its own, and stay.)
+            copier.remove(id, outputs);
+        }
+        slots.release(provider, id, result.dispatch().slot() != null ? result.dispatch().slot() : slot);
+        return result;
+    }
+
+    /** Queued → processing with what the provider said; fills in the provider's id if a webhook came first. */
+    private Job accept(JobId id, String providerJobId, Duration eta, Integer slot) {
+        Instant now = clock.instant();
+        Instant expected = eta == null ? null : now.plus(eta);
+        Instant firstPoll = providerJobId == null ? null : expected != null ? expected : now.plus(config.pollInterval());
+        return records.update(id, job -> {
+            if (job.status() == JobStatus.QUEUED) {
+                return Optional.of(job.accepted(job.dispatch().accepted(providerJobId, slot, now, expected, firstPoll),
+                        now));
+            }
+            if (job.status() == JobStatus.PROCESSING && job.dispatch().providerJobId() == null
+                    && providerJobId != null) {
+                Dispatch d = job.dispatch();
+                return Optional.of(job.withDispatch(d.accepted(providerJobId, d.slot(), now, expected, firstPoll), now));
+            }
+            return Optional.empty();
+        }).orElseGet(() -> records.find(id).orElseThrow());
+    }
+
+    private Job fail(JobId id, JobError error) {
+        Instant now = clock.instant();
+        return records.transition(id, JobStatus.FAILED, job -> job.failed(error, now))
+                .orElseGet(() -> records.find(id).orElseThrow());
+    }
+
+    private Job fail(JobId id, JobError error, Provider provider) {
+        Job failed = fail(id, error);
+        slots.release(provider, id, failed.dispatch().slot());
+        return failed;
+    }
+
+    /** Back to queued, unclaimed, until {@code delay} has passed; nothing is at the provider. */
+    private Job waitFor(JobId id, Duration delay, boolean countFailure) {
+        Instant now = clock.instant();
+        return records.update(id, job -> job.status() == JobStatus.QUEUED && job.dispatch().claimed()
+                ? Optional.of(job.withDispatch(job.dispatch().waitUntil(now.plus(delay), countFailure), now))
+                : Optional.empty()).orElseGet(() -> records.find(id).orElseThrow());
+    }
+
+    private Job pollAgain(JobId id, java.util.function.UnaryOperator<Dispatch> next) {
+        Instant now = clock.instant();
+        return records.update(id, job -> job.status() == JobStatus.PROCESSING
+                ? Optional.of(job.withDispatch(next.apply(job.dispatch()), now))
+                : Optional.empty()).orElseGet(() -> records.find(id).orElseThrow());
+    }
+
+    private Job fetchFailed(Job job, Provider provider, String message, String providerCode) {
+        if (job.dispatch().fetchFailures() + 1 >= MAX_FETCH_FAILURES) {
+            LOG.warnf("job %s: giving up on %s after %d failed attempts", job.id(), provider.id(),
+                    MAX_FETCH_FAILURES);
+            return fail(job.id(), new JobError(ErrorCode.PROVIDER_ERROR.wire(), "the " + provider.id()
+                    + " provider kept failing: " + message, providerCode), provider);
+        }
+        Instant now = clock.instant();
+        return pollAgain(job.id(), d -> d.fetchFailed(now.plus(Dispatch.backOff(config.pollInterval(), d.fetchFailures()))));
+    }
+
+}

@@ -1,0 +1,105 @@
+package app.visage.providers;
+
+import app.visage.config.VisageConfig;
+import app.visage.json.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the adapters share about talking to a provider over HTTP: building a REST client for its
+ * configured base URL, and telling apart an answer, a call that never left (safe to repeat), and a
+ * call that left but got no answer (the provider may have the job: never repeat it).
+ */
+public final class ProviderHttp {
+    private ProviderHttp() {
+    }
+
+    /** A REST client on the provider's base URL; answers of every status come back as responses, not exceptions. */
+    public static <T> T client(Class<T> api, VisageConfig.Provider settings) {
+        return QuarkusRestClientBuilder.newBuilder()
+                .baseUri(settings.baseUrl())
+                .connectTimeout(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                .disableDefaultMapper(true)
+                .build(api);
+    }
+
+    /** The origin its outputs may come from: the configured base URL's scheme, host and port. */
+    public static Optional<URI> origin(VisageConfig.Provider settings) {
+        URI base = settings.baseUrl();
+        return Optional.of(URI.create(base.getScheme() + "://" + base.getRawAuthority()));
+    }
+
+    /** Why a provider is unavailable without a key: the setting to set, by property and environment name. */
+    public static Optional<String> missingKey(String provider, VisageConfig.Provider settings) {
+        if (settings.apiKey().filter(k -> !k.isBlank()).isPresent()) {
+            return Optional.empty();
+        }
+        String property = "visage.providers." + provider + ".api-key";
+        return Optional.of("set " + property + " ("
+                + property.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_') + ")");
+    }
+
+    /** Waits for the call at most {@code timeout} (plus a margin for the client's own timeout to fire first). */
+    public static Reply await(Uni<Response> call, Duration timeout) {
+        try {
+            Response response = call.await().atMost(timeout.plusSeconds(2));
+            try (response) {
+                String text = response.hasEntity() ? response.readEntity(String.class) : "";
+                return new Answer(response.getStatus(), parse(text), text, response.getHeaderString("retry-after"));
+            }
+        } catch (RuntimeException e) {
+            return new NoAnswer(!neverSent(e), e.getClass().getSimpleName());
+        }
+    }
+
+    private static JsonNode parse(String text) {
+        try {
+            JsonNode node = text.isBlank() ? null : Json.MAPPER.readTree(text);
+            return node == null ? MissingNode.getInstance() : node;
+        } catch (IOException e) {
+            return MissingNode.getInstance();
+        }
+    }
+
+    /** The connection was never made, so the provider cannot have seen the request. */
+    private static boolean neverSent(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t instanceof UnknownHostException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** How a call ended. */
+    public sealed interface Reply {
+    }
+
+    /** An HTTP answer; {@code json} is a MissingNode when the body is not JSON. */
+    public record Answer(int status, JsonNode json, String text, String retryAfterHeader) implements Reply {
+        public boolean ok() {
+            return status >= 200 && status < 300;
+        }
+
+        /** A body field as text, whether the provider sent it as a string or a number. */
+        public String field(String name) {
+            JsonNode value = json.path(name);
+            return value.isValueNode() && !value.isNull() ? value.asText() : null;
+        }
+    }
+
+    /** No answer: {@code sent} says whether the request may have reached the provider. */
+    public record NoAnswer(boolean sent, String why) implements Reply {
+    }
+}

@@ -1,0 +1,181 @@
+package app.visage.providers.fashn;
+
+import app.visage.config.VisageConfig;
+import app.visage.errors.ErrorCode;
+import app.visage.jobs.Operation;
+import app.visage.jobs.Param;
+import app.visage.jobs.Provider;
+import app.visage.jobs.ProviderOutcome;
+import app.visage.json.Json;
+import app.visage.providers.ProviderHttp;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code fashn}: face-to-model through {@code POST /v1/run} and {@code GET /v1/status/{id}}. The
+ * photo goes as a data URI: FASHN keeps the URLs it is given but not base64 inputs.
+ */
+@ApplicationScoped
+public class FashnProvider implements Provider {
+    /** FASHN's own estimate is 12–120 s; the first look comes after the shorter. */
+    private static final Duration EXPECTED = Duration.ofSeconds(12);
+    private static final Duration DEFAULT_RETRY = Duration.ofSeconds(10);
+
+    private final VisageConfig.Provider settings;
+    private final FashnApi api;
+
+    public FashnProvider(VisageConfig config) {
+        this.settings = config.providers().fashn();
+        this.api = ProviderHttp.client(FashnApi.class, settings);
+    }
+
+    @Override
+    public String id() {
+        return "fashn";
+    }
+
+    @Override
+    public Map<Operation, Set<Param>> operations() {
+        return Map.of(Operation.FACE_TO_MODEL, Set.of(Param.PROMPT, Param.ASPECT_RATIO, Param.SEED,
+                Param.OUTPUT_FORMAT, Param.RETURN_BASE64));
+    }
+
+    @Override
+    public Optional<String> unavailable() {
+        return ProviderHttp.missingKey(id(), settings);
+    }
+
+    @Override
+    public int maxInFlight() {
+        return settings.maxInFlight();
+    }
+
+    @Override
+    public Optional<URI> origin() {
+        return ProviderHttp.origin(settings);
+    }
+
+    @Override
+    public ProviderOutcome start(ProviderCall call) {
+        ObjectNode inputs = Json.MAPPER.createObjectNode();
+        inputs.put("face_image", "data:" + call.photo().contentType() + ";base64,"
+                + Base64.getEncoder().encodeToString(call.photo().bytes()));
+        call.params().toStored().forEach((name, value) -> inputs.set(name, Json.MAPPER.valueToTree(value)));
+        ObjectNode body = Json.MAPPER.createObjectNode().put("model_name", "face-to-model");
+        body.set("inputs", inputs);
+        ProviderHttp.Reply reply = ProviderHttp.await(api.run(bearer(), call.webhookUrl().toString(), body),
+                settings.timeout());
+        return switch (reply) {
+            case ProviderHttp.NoAnswer none when !none.sent() -> new ProviderOutcome.Transient(
+                    "FASHN could not be reached", null);
+            case ProviderHttp.NoAnswer none -> new ProviderOutcome.Unconfirmed("FASHN did not answer in time");
+            case ProviderHttp.Answer answer when answer.ok() && answer.field("id") != null ->
+                    new ProviderOutcome.Pending(answer.field("id"), EXPECTED);
+            case ProviderHttp.Answer answer when answer.ok() -> new ProviderOutcome.Unconfirmed(
+                    "FASHN answered without a prediction id");
+            case ProviderHttp.Answer answer -> refusal(answer);
+        };
+    }
+
+    @Override
+    public ProviderOutcome fetch(String providerJobId) {
+        ProviderHttp.Reply reply = ProviderHttp.await(api.status(bearer(), providerJobId), settings.timeout());
+        return switch (reply) {
+            case ProviderHttp.NoAnswer none -> new ProviderOutcome.Transient("FASHN did not answer", null);
+            case ProviderHttp.Answer answer when answer.ok() -> prediction(answer.json());
+            case ProviderHttp.Answer answer when answer.status() == 404 -> new ProviderOutcome.Failed(
+                    ErrorCode.PROVIDER_ERROR, "FASHN no longer tracks this prediction", errorName(answer));
+            case ProviderHttp.Answer answer when answer.status() == 429 -> new ProviderOutcome.Busy(
+                    retryAfter(answer), errorName(answer));
+            case ProviderHttp.Answer answer -> new ProviderOutcome.Transient("FASHN answered " + answer.status(),
+                    errorName(answer));
+        };
+    }
+
+    @Override
+    public Optional<String> webhookJobId(byte[] body) {
+        try {
+            JsonNode id = Json.MAPPER.readTree(body).path("id");
+            return id.isTextual() && !id.asText().isBlank() ? Optional.of(id.asText()) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** API-level errors: no prediction was created, so nothing was charged. */
+    private static ProviderOutcome refusal(ProviderHttp.Answer answer) {
+        String name = errorName(answer);
+        if (answer.status() == 429 && !"OutOfCredits".equals(name)) {
+            return new ProviderOutcome.Busy(retryAfter(answer), name);
+        }
+        if (answer.status() >= 500) {
+            return new ProviderOutcome.Transient("FASHN answered " + answer.status(), name);
+        }
+        return new ProviderOutcome.Failed(ErrorCode.PROVIDER_ERROR, "FASHN refused the job: "
+                + Optional.ofNullable(answer.field("message")).orElse("HTTP " + answer.status()), name);
+    }
+
+    private static ProviderOutcome prediction(JsonNode body) {
+        String status = body.path("status").asText("");
+        return switch (status) {
+            case "starting", "in_queue", "processing" -> new ProviderOutcome.Pending(null, null);
+            case "completed" -> new ProviderOutcome.Finished(outputs(body.path("output")), null);
+            case "failed" -> failure(body.path("error"));
+            default -> new ProviderOutcome.Failed(ErrorCode.PROVIDER_ERROR, "FASHN ended the prediction as "
+                    + (status.isEmpty() ? "unknown" : status), status.isEmpty() ? null : status);
+        };
+    }
+
+    /** Runtime errors, as FASHN names them, onto Visage's codes. */
+    private static ProviderOutcome failure(JsonNode error) {
+        String name = error.path("name").asText("PipelineError");
+        ErrorCode code = switch (name) {
+            case "ImageLoadError", "PhotoTypeError" -> ErrorCode.IMAGE_UNREADABLE;
+            case "ContentModerationError", "NSFWError" -> ErrorCode.CONTENT_MODERATION;
+            default -> ErrorCode.PROVIDER_ERROR;
+        };
+        return new ProviderOutcome.Failed(code, "FASHN: " + error.path("message").asText(name), name);
+    }
+
+    /** URLs, or data URIs when return_base64 was asked. */
+    private static List<ProviderOutcome.Output> outputs(JsonNode output) {
+        List<ProviderOutcome.Output> outputs = new ArrayList<>();
+        output.forEach(o -> {
+            String value = o.asText("");
+            if (value.startsWith("data:")) {
+                outputs.add(new ProviderOutcome.Bytes(Base64.getMimeDecoder().decode(
+                        value.substring(value.indexOf(',') + 1))));
+            } else if (!value.isBlank()) {
+                outputs.add(new ProviderOutcome.Link(URI.create(value)));
+            }
+        });
+        return outputs;
+    }
+
+    private static String errorName(ProviderHttp.Answer answer) {
+        return Optional.ofNullable(answer.field("error")).orElse(String.valueOf(answer.status()));
+    }
+
+    private static Duration retryAfter(ProviderHttp.Answer answer) {
+        try {
+            return answer.retryAfterHeader() == null ? DEFAULT_RETRY
+                    : Duration.ofSeconds(Long.parseLong(answer.retryAfterHeader().trim()));
+        } catch (NumberFormatException e) {
+            return DEFAULT_RETRY;
+        }
+    }
+
+    private String bearer() {
+        return "Bearer " + settings.apiKey().orElse("");
+    }
+}

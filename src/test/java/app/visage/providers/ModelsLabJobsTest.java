@@ -1,0 +1,304 @@
+package app.visage.providers;
+
+import static app.visage.support.LocalApi.awaitEnd;
+import static app.visage.support.LocalApi.outputBytes;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import app.visage.emulators.EmulatorServer.Recorded;
+import app.visage.emulators.modelslab.ModelsLabEmulator;
+import app.visage.emulators.modelslab.ModelsLabEmulator.Script;
+import app.visage.local.LocalHttpServer;
+import app.visage.support.Bucket;
+import app.visage.support.LocalApi;
+import app.visage.support.ProviderEmulators;
+import app.visage.support.TestPhotos;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The three ModelsLab servers driven through local mode's public API, against the ModelsLab emulator. */
+@QuarkusTest
+@TestProfile(ProviderEmulators.Profile.class)
+class ModelsLabJobsTest {
+    @Inject
+    LocalHttpServer server;
+    @Inject
+    Bucket bucket;
+
+    private final ModelsLabEmulator modelslab = ProviderEmulators.modelslab();
+
+    @BeforeEach
+    void reset() {
+        modelslab.reset();
+        modelslab.processingTime(Duration.ofMillis(300));
+        modelslab.retryAfterSeconds(1);
+    }
+
+    private String submit(String provider, String operation, Map<String, Object> params) {
+        return LocalApi.given(server).contentType("application/json")
+                .body(Map.of("operation", operation, "provider", provider,
+                        "face_image", TestPhotos.dataUri("astronaut.jpg", "image/jpeg"), "params", params))
+                .post("/v1/jobs").then().statusCode(202).extract().path("id");
+    }
+
+    private static Map<String, Object> headShot() {
+        return new HashMap<>(Map.of("prompt", "studio portrait", "width", 384, "height", 512,
+                "num_inference_steps", 31));
+    }
+
+    @Test
+    void headShotMeetsA429ThenIsFinishedByADuplicatedWebhook() {
+        modelslab.nextSubmit(Script.rateLimited());
+        modelslab.nextSubmit(Script.duplicateWebhook());
+        String id = submit("modelslab", "head_shot", headShot());
+
+        JsonPath job = awaitEnd(server, id);
+
+        assertThat(job.getString("status")).isEqualTo("succeeded");
+        List<Recorded> calls = modelslab.generationCalls();
+        assertThat(calls).hasSize(2).allSatisfy(c -> assertThat(c.path()).isEqualTo("/api/v6/image_editing/head_shot"));
+        JsonNode sent = calls.get(1).json();
+        assertThat(sent.get("key").asText()).isEqualTo(ProviderEmulators.MODELSLAB_KEY);
+        assertThat(sent.get("width").isInt()).isTrue();
+        assertThat(sent.get("width").asInt()).isEqualTo(384);
+        assertThat(sent.get("height").isInt()).isTrue();
+        assertThat(sent.get("num_inference_steps").isInt()).isTrue();
+        assertThat(sent.get("num_inference_steps").asInt()).isEqualTo(31);
+        assertThat(sent.get("track_id").isIntegralNumber()).isTrue();
+        assertThat(sent.get("base64").asBoolean()).isFalse();
+        assertThat(sent.get("webhook").asText()).contains("/v1/provider-webhooks/modelslab/" + id + "?token=");
+        assertThat(sent.get("face_image").asText()).startsWith("http://127.0.0.1:");
+        assertThat(sent.has("return_base64")).isFalse();
+        assertThat(modelslab.deliveries()).hasSize(2).allSatisfy(d -> assertThat(d.status()).isEqualTo(200));
+        assertOutputsAreTheProvidersBytes(job, id, "png");
+    }
+
+    @Test
+    void headShotWhoseWebhookNeverComesIsFinishedByPolling() {
+        modelslab.nextSubmit(Script.dropWebhook());
+        String id = submit("modelslab", "head_shot", headShot());
+
+        JsonPath job = awaitEnd(server, id);
+
+        assertThat(job.getString("status")).isEqualTo("succeeded");
+        assertThat(modelslab.deliveries()).isEmpty();
+        assertThat(modelslab.fetchCalls()).isNotEmpty().allSatisfy(c -> {
+            assertThat(c.path()).startsWith("/api/v6/image_editing/fetch/");
+            assertThat(c.json().get("key").asText()).isEqualTo(ProviderEmulators.MODELSLAB_KEY);
+        });
+        assertOutputsAreTheProvidersBytes(job, id, "png");
+    }
+
+    @Test
+    void aWebhookThatArrivesBeforeTheSubmitAnswerFinishesTheJobOnce() {
+        modelslab.nextSubmit(Script.webhookBeforeResponse());
+        String id = submit("modelslab", "face_gen", Map.of("prompt", "anime hero", "style", "anime"));
+
+        JsonPath job = awaitEnd(server, id);
+
+        assertThat(job.getString("status")).isEqualTo("succeeded");
+        assertThat(modelslab.deliveries()).hasSize(1).allSatisfy(d -> assertThat(d.status()).isEqualTo(200));
+        assertThat(modelslab.generationCalls()).hasSize(1);
+        assertOutputsAreTheProvidersBytes(job, id, "png");
+    }
+
+    @Test
+    void anEarlyWebhookIsCheckedWithTheProviderAndChangesNothing() throws Exception {
+        modelslab.processingTime(Duration.ofSeconds(2));
+        modelslab.nextSubmit(Script.earlyWebhook());
+        String id = submit("modelslab", "head_shot", headShot());
+
+        awaitDeliveries(1);
+        JsonPath early = LocalApi.given(server).get("/v1/jobs/" + id).then().extract().jsonPath();
+        assertThat(early.getString("status")).isEqualTo("processing");
+        assertThat(early.getList("outputs")).isEmpty();
+
+        JsonPath job = awaitEnd(server, id);
+        assertThat(job.getString("status")).isEqualTo("succeeded");
+        assertOutputsAreTheProvidersBytes(job, id, "png");
+    }
+
+    @Test
+    void aStartCallThatTimesOutIsNeverSentAgainAndItsWebhookStillFinishesTheJob() {
+        modelslab.nextSubmit(Script.slow(Duration.ofSeconds(3)));
+        String id = submit("modelslab", "head_shot", headShot());
+
+        JsonPath waiting = LocalApi.given(server).get("/v1/jobs/" + id).then().extract().jsonPath();
+        assertThat(waiting.getString("status")).isEqualTo("processing");
+        JsonPath job = awaitEnd(server, id);
+
+        assertThat(job.getString("status")).isEqualTo("succeeded");
+        assertThat(modelslab.generationCalls()).hasSize(1);
+        assertOutputsAreTheProvidersBytes(job, id, "png");
+    }
+
+    @Test
+    void errorBodiesInHttp200AreProviderErrorsWithTheProvidersMessage() {
+        modelslab.nextSubmit(Script.errorBody("Face not detected in the image"));
+        modelslab.nextSubmit(Script.legacyErrorBody("Invalid prompt"));
+        JsonPath first = awaitEnd(server, submit("modelslab", "head_shot", headShot()));
+        JsonPath second = awaitEnd(server, submit("modelslab", "head_shot", headShot()));
+
+        assertThat(first.getString("status")).isEqualTo("failed");
+        assertThat(first.getString("error.code")).isEqualTo("provider_error");
+        assertThat(first.getString("error.message")).contains("Face not detected in the image");
+        assertThat(first.getString("error.provider_code")).isEqualTo("error");
+        assertThat(second.getString("error.message")).contains("Invalid prompt");
+        assertThat(modelslab.generationCalls()).hasSize(2);
+    }
+
+    @Test
+    void aFailureReportedLaterIsConfirmedAndRecorded() {
+        modelslab.nextSubmit(Script.failLater("GPU out of memory"));
+        JsonPath job = awaitEnd(server, submit("modelslab", "head_shot", headShot()));
+
+        assertThat(job.getString("status")).isEqualTo("failed");
+        assertThat(job.getString("error.code")).isEqualTo("provider_error");
+        assertThat(job.getString("error.message")).contains("GPU out of memory");
+        assertThat(modelslab.fetchCalls()).isNotEmpty();
+    }
+
+    @Test
+    void serverErrorsAreRetriedAFewTimesThenTheJobFails() {
+        modelslab.nextSubmit(Script.serverError(503));
+        String recovered = submit("modelslab", "head_shot", headShot());
+        assertThat(awaitEnd(server, recovered).getString("status")).isEqualTo("succeeded");
+        assertThat(modelslab.generationCalls()).hasSize(2);
+
+        modelslab.reset();
+        modelslab.processingTime(Duration.ofMillis(300));
+        for (int i = 0; i < 6; i++) {
+            modelslab.nextSubmit(Script.serverError(500));
+        }
+        JsonPath failed = awaitEnd(server, submit("modelslab", "head_shot", headShot()));
+        assertThat(failed.getString("status")).isEqualTo("failed");
+        assertThat(failed.getString("error.code")).isEqualTo("provider_error");
+        assertThat(failed.getString("error.provider_code")).isEqualTo("500");
+        assertThat(modelslab.generationCalls()).hasSize(4);
+    }
+
+    @Test
+    void failedFetchesAreRetried() {
+        modelslab.nextSubmit(Script.dropWebhook());
+        modelslab.failNextFetches(2, 500);
+        JsonPath job = awaitEnd(server, submit("modelslab", "head_shot", headShot()));
+
+        assertThat(job.getString("status")).isEqualTo("succeeded");
+        assertThat(modelslab.fetchCalls()).hasSizeGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void theEnterpriseServersGetTheirOwnPathsKeysAndRequiredFields() {
+        String headShot = submit("modelslab-enterprise", "head_shot", Map.of("prompt", "portrait", "seed", 7));
+        String faceGen = submit("modelslab-enterprise", "face_gen", Map.of("prompt", "comic hero", "style", "comic"));
+        String makeGen = submit("modelslab-face-gen", "face_gen", Map.of("prompt", "portrait", "samples", 2));
+
+        for (String id : List.of(headShot, faceGen, makeGen)) {
+            assertThat(awaitEnd(server, id).getString("status")).isEqualTo("succeeded");
+        }
+        Map<String, JsonNode> byPath = new HashMap<>();
+        modelslab.generationCalls().forEach(c -> byPath.put(c.path(), c.json()));
+        JsonNode enterpriseHeadShot = byPath.get("/api/v1/enterprise/image_editing/head_shot");
+        assertThat(enterpriseHeadShot.get("key").asText()).isEqualTo(ProviderEmulators.ENTERPRISE_KEY);
+        assertThat(enterpriseHeadShot.get("track_id").isTextual()).isTrue();
+        assertThat(enterpriseHeadShot.get("seed").asLong()).isEqualTo(7);
+        JsonNode enterpriseFaceGen = byPath.get("/api/v1/enterprise/image_editing/face_gen");
+        assertThat(enterpriseFaceGen.get("style").asText()).isEqualTo("comic");
+        assertThat(enterpriseFaceGen.get("width").asInt()).isEqualTo(512);
+        assertThat(enterpriseFaceGen.get("num_inference_steps").asInt()).isIn(21, 31, 41);
+        JsonNode sentMakeGen = byPath.get("/api/v1/enterprise/face_gen/make_gen");
+        assertThat(sentMakeGen.get("key").asText()).isEqualTo(ProviderEmulators.FACE_GEN_KEY);
+        assertThat(sentMakeGen.get("seed").isIntegralNumber()).isTrue();
+        assertThat(sentMakeGen.get("safety_checker").isBoolean()).isTrue();
+        assertThat(sentMakeGen.get("s_scale").isNumber()).isTrue();
+        assertThat(modelslab.fetchCalls()).noneMatch(c -> c.path().startsWith("/api/v6/"));
+
+        JsonPath twoSamples = awaitEnd(server, makeGen);
+        assertThat(twoSamples.getList("outputs")).hasSize(2);
+        assertThat(bucket.keys("outputs/" + makeGen + "/")).containsExactly(
+                "outputs/" + makeGen + "/1.png", "outputs/" + makeGen + "/2.png");
+    }
+
+    @Test
+    void paramsAreCheckedAgainstTheChosenServerBeforeAnythingIsSent() {
+        record Case(String provider, String operation, Map<String, Object> params, String field) {
+        }
+        List<Case> cases = List.of(
+                new Case("modelslab", "head_shot", Map.of("prompt", "p", "width", 600), "params.width"),
+                new Case("modelslab", "head_shot", Map.of("prompt", "p", "num_inference_steps", 30),
+                        "params.num_inference_steps"),
+                new Case("modelslab", "head_shot", Map.of("prompt", "p", "style", "anime"), "params.style"),
+                new Case("modelslab", "head_shot", Map.of("prompt", "p", "aspect_ratio", "1:1"), "params.aspect_ratio"),
+                new Case("modelslab", "head_shot", Map.of("prompt", "p", "samples", 3), "params.samples"),
+                new Case("modelslab", "face_gen", Map.of("width", 512), "params.prompt"),
+                new Case("modelslab-enterprise", "head_shot", Map.of("prompt", "p", "width", 512), "params.width"),
+                new Case("modelslab-face-gen", "head_shot", Map.of("prompt", "p"), "operation"),
+                new Case("modelslab-face-gen", "face_gen", Map.of("prompt", "p", "style", "3d"), "params.style"));
+        for (Case c : cases) {
+            LocalApi.given(server).contentType("application/json")
+                    .body(Map.of("operation", c.operation(), "provider", c.provider(),
+                            "face_image", TestPhotos.dataUri("astronaut.jpg", "image/jpeg"), "params", c.params()))
+                    .post("/v1/jobs").then().statusCode(400)
+                    .body("error.code", org.hamcrest.Matchers.equalTo("invalid_param"))
+                    .body("error.field", org.hamcrest.Matchers.equalTo(c.field()));
+        }
+        assertThat(modelslab.generationCalls()).isEmpty();
+    }
+
+    @Test
+    void atMostMaxInFlightJobsAreAtTheProviderAndTheRestWaitQueued() {
+        modelslab.queueLimit(ProviderEmulators.MODELSLAB_MAX_IN_FLIGHT);
+        assertThat(modelslab.inFlight(ProviderEmulators.MODELSLAB_KEY)).isZero();
+        modelslab.processingTime(Duration.ofMillis(800));
+        List<CompletableFuture<String>> submits = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            submits.add(CompletableFuture.supplyAsync(() -> submit("modelslab", "head_shot", headShot())));
+        }
+        List<String> ids = submits.stream().map(CompletableFuture::join).toList();
+
+        for (String id : ids) {
+            assertThat(awaitEnd(server, id).getString("status")).isEqualTo("succeeded");
+        }
+        // The emulator answers 429 past its queue limit: one call per job means Visage never exceeded it.
+        assertThat(modelslab.generationCalls()).hasSize(5);
+    }
+
+    @Test
+    void aJobTheProviderNeverFinishesFailsAtTheDeadline() {
+        modelslab.processingTime(Duration.ofSeconds(60));
+        modelslab.nextSubmit(Script.dropWebhook());
+        // The enterprise server has its own queue, so the job left running there blocks no other test.
+        JsonPath job = awaitEnd(server, submit("modelslab-enterprise", "head_shot", Map.of("prompt", "portrait")));
+
+        assertThat(job.getString("status")).isEqualTo("failed");
+        assertThat(job.getString("error.code")).isEqualTo("provider_timeout");
+    }
+
+    private void assertOutputsAreTheProvidersBytes(JsonPath job, String id, String extension) {
+        List<byte[]> produced = modelslab.outputsFor(id);
+        assertThat(produced).isNotEmpty();
+        assertThat(job.getList("outputs")).hasSize(produced.size());
+        for (int i = 0; i < produced.size(); i++) {
+            assertThat(outputBytes(job, i)).isEqualTo(produced.get(i));
+            assertThat(job.getString("outputs[" + i + "].url")).doesNotContain(modelslab.baseUrl().toString());
+        }
+        assertThat(bucket.keys("outputs/" + id + "/")).contains("outputs/" + id + "/1." + extension);
+    }
+
+    private void awaitDeliveries(int n) throws InterruptedException {
+        for (int i = 0; i < 100 && modelslab.deliveries().size() < n; i++) {
+            Thread.sleep(50);
+        }
+        assertThat(modelslab.deliveries()).hasSizeGreaterThanOrEqualTo(n);
+    }
+}

@@ -1,0 +1,96 @@
+package app.visage.support;
+
+import app.visage.emulators.fashn.FashnEmulator;
+import app.visage.emulators.metahuman.MetaHumanEmulator;
+import app.visage.emulators.modelslab.ModelsLabEmulator;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every provider's base URL pointed at its emulator, in local mode serving real HTTP on a known
+ * loopback port (the provider webhooks' public base URL), with the sweep running every half second.
+ */
+public class ProviderEmulators implements QuarkusTestResourceLifecycleManager {
+    public static final String MODELSLAB_KEY = "ml-key";
+    public static final String ENTERPRISE_KEY = "ml-enterprise-key";
+    public static final String FACE_GEN_KEY = "ml-face-gen-key";
+    public static final String FASHN_KEY = "fashn-key";
+    public static final String METAHUMAN_TOKEN = "metahuman-token";
+    /** Small enough for a backpressure test to fill it. */
+    public static final int MODELSLAB_MAX_IN_FLIGHT = 2;
+
+    private static ModelsLabEmulator modelslab;
+    private static FashnEmulator fashn;
+    private static MetaHumanEmulator metahuman;
+
+    public static ModelsLabEmulator modelslab() {
+        return modelslab;
+    }
+
+    public static FashnEmulator fashn() {
+        return fashn;
+    }
+
+    public static MetaHumanEmulator metahuman() {
+        return metahuman;
+    }
+
+    @Override
+    public Map<String, String> start() {
+        modelslab = new ModelsLabEmulator(MODELSLAB_KEY, ENTERPRISE_KEY, FACE_GEN_KEY);
+        fashn = new FashnEmulator(FASHN_KEY);
+        metahuman = new MetaHumanEmulator(METAHUMAN_TOKEN);
+        int port = freePort();
+        Map<String, String> config = new HashMap<>();
+        config.put("visage.local.serve", "true");
+        config.put("visage.local.port", String.valueOf(port));
+        config.put("visage.local.sweep-interval", "PT0.5S");
+        config.put("visage.public-base-url", "http://127.0.0.1:" + port);
+        config.put("visage.poll-interval", "PT0.5S");
+        config.put("visage.provider-retry-delay", "PT0.2S");
+        config.put("visage.processing-deadline", "PT8S");
+        provider(config, "modelslab", modelslab.baseUrl().toString(), MODELSLAB_KEY);
+        provider(config, "modelslab-enterprise", modelslab.baseUrl().toString(), ENTERPRISE_KEY);
+        provider(config, "modelslab-face-gen", modelslab.baseUrl().toString(), FACE_GEN_KEY);
+        provider(config, "fashn", fashn.baseUrl().toString(), FASHN_KEY);
+        provider(config, "metahuman", metahuman.baseUrl().toString(), METAHUMAN_TOKEN);
+        config.put("visage.providers.modelslab.max-in-flight", String.valueOf(MODELSLAB_MAX_IN_FLIGHT));
+        return config;
+    }
+
+    private static void provider(Map<String, String> config, String id, String baseUrl, String key) {
+        config.put("visage.providers." + id + ".base-url", baseUrl);
+        config.put("visage.providers." + id + ".api-key", key);
+        config.put("visage.providers." + id + ".timeout", "PT2S");
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void stop() {
+        modelslab.close();
+        fashn.close();
+        metahuman.close();
+    }
+
+    /** The test profile that runs local mode against the emulators. */
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(ProviderEmulators.class));
+        }
+    }
+}
