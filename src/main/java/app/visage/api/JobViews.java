@@ -32,6 +32,9 @@ public class JobViews {
         Map<String, Object> view = summary(job);
         view.put("updated_at", job.updatedAt());
         view.put("expires_at", job.expiresAt());
+        if (!job.status().isFinal() && job.dispatch().eta() != null) {
+            view.put("eta_seconds", Math.max(0, Duration.between(clock.instant(), job.dispatch().eta()).toSeconds()));
+        }
         boolean inline = Params.fromStored(job.params()).flag(Param.RETURN_BASE64);
         view.put("outputs", job.outputs().stream().map(o -> output(job, o, inline)).toList());
         if (job.result() != null) {

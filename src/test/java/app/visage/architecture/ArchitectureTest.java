@@ -53,6 +53,13 @@ class ArchitectureTest {
     }
 
     @Test
+    void eachProviderAdapterStandsAlone() {
+        com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices()
+                .matching("app.visage.providers.(*)..").should().notDependOnEachOther()
+                .check(main);
+    }
+
+    @Test
     void imagesIsALeafLibrary() {
         classes().that().resideInAPackage("app.visage.images..")
                 .should().onlyDependOnClassesThat().resideOutsideOfPackages("app.visage.jobs..", "app.visage.api..",

@@ -122,6 +122,7 @@ class ModelsLabJobsTest {
         JsonPath early = LocalApi.given(server).get("/v1/jobs/" + id).then().extract().jsonPath();
         assertThat(early.getString("status")).isEqualTo("processing");
         assertThat(early.getList("outputs")).isEmpty();
+        assertThat(early.getInt("eta_seconds")).isBetween(0, 2);
 
         JsonPath job = awaitEnd(server, id);
         assertThat(job.getString("status")).isEqualTo("succeeded");
