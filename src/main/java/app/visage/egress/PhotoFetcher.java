@@ -12,7 +12,6 @@ import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 
 /**
  * Fetches a photo from a URL the user gave: https only, public addresses only, no redirects,

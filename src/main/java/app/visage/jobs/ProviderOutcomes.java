@@ -125,7 +125,11 @@ public class ProviderOutcomes {
     private Job accept(JobId id, String providerJobId, Duration eta, Integer slot) {
         Instant now = clock.instant();
         Instant expected = eta == null ? null : now.plus(eta);
-        Instant firstPoll = providerJobId == null ? null : expected != null ? expected : now.plus(config.pollInterval());
+        // No later than halfway to the processing deadline: a job whose webhook is lost must be asked
+        // about (and the asking retried) before it times out, however long the provider expects to take.
+        Instant latest = now.plus(config.processingDeadline().dividedBy(2));
+        Instant wanted = expected != null ? expected : now.plus(config.pollInterval());
+        Instant firstPoll = providerJobId == null ? null : wanted.isAfter(latest) ? latest : wanted;
         return records.update(id, job -> {
             if (job.status() == JobStatus.QUEUED) {
                 return Optional.of(job.accepted(job.dispatch().accepted(providerJobId, slot, now, expected, firstPoll),

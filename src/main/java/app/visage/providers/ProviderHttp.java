@@ -9,10 +9,8 @@ import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,22 +30,6 @@ public final class ProviderHttp {
                 .readTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
                 .disableDefaultMapper(true)
                 .build(api);
-    }
-
-    /** The origin its outputs may come from: the configured base URL's scheme, host and port. */
-    public static Optional<URI> origin(VisageConfig.Provider settings) {
-        URI base = settings.baseUrl();
-        return Optional.of(URI.create(base.getScheme() + "://" + base.getRawAuthority()));
-    }
-
-    /** Why a provider is unavailable without a key: the setting to set, by property and environment name. */
-    public static Optional<String> missingKey(String provider, VisageConfig.Provider settings) {
-        if (settings.apiKey().filter(k -> !k.isBlank()).isPresent()) {
-            return Optional.empty();
-        }
-        String property = "visage.providers." + provider + ".api-key";
-        return Optional.of("set " + property + " ("
-                + property.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_') + ")");
     }
 
     /** Waits for the call at most {@code timeout} (plus a margin for the client's own timeout to fire first). */

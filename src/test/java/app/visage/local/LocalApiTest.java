@@ -229,6 +229,17 @@ class LocalApiTest {
         assertThat(bucket.keys()).containsExactlyInAnyOrderElementsOf(before);
     }
 
+    @Test
+    void aProviderWithoutItsKeyIsRefusedNamingTheSettingToSet() {
+        refuse(api().contentType("application/json").body(Map.of("operation", "face_gen", "provider", "modelslab",
+                "face_image", TestPhotos.dataUri("astronaut.jpg", "image/jpeg"), "params", Map.of("prompt", "portrait"))),
+                400, "invalid_param")
+                .body("error.field", equalTo("provider"))
+                .body("error.message", org.hamcrest.Matchers.allOf(
+                        org.hamcrest.Matchers.containsString("visage.providers.modelslab.api-key"),
+                        org.hamcrest.Matchers.containsString("VISAGE_PROVIDERS_MODELSLAB_API_KEY")));
+    }
+
     private static io.restassured.response.ValidatableResponse refuse(RequestSpecification request, int status,
             String code) {
         return request.post("/v1/jobs").then().statusCode(status).body("error.code", equalTo(code))

@@ -4,13 +4,13 @@ import app.visage.config.VisageConfig;
 import app.visage.errors.ErrorCode;
 import app.visage.jobs.Operation;
 import app.visage.jobs.Param;
-import app.visage.jobs.Provider;
 import app.visage.jobs.ProviderOutcome;
 import app.visage.json.Json;
 import app.visage.providers.ProviderHttp;
+import app.visage.providers.RemoteProvider;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -25,17 +25,16 @@ import java.util.Set;
  * {@code fashn}: face-to-model through {@code POST /v1/run} and {@code GET /v1/status/{id}}. The
  * photo goes as a data URI: FASHN keeps the URLs it is given but not base64 inputs.
  */
-@ApplicationScoped
-public class FashnProvider implements Provider {
+@Singleton
+public class FashnProvider extends RemoteProvider {
     /** FASHN's own estimate is 12–120 s; the first look comes after the shorter. */
     private static final Duration EXPECTED = Duration.ofSeconds(12);
     private static final Duration DEFAULT_RETRY = Duration.ofSeconds(10);
 
-    private final VisageConfig.Provider settings;
     private final FashnApi api;
 
     public FashnProvider(VisageConfig config) {
-        this.settings = config.providers().fashn();
+        super(config.providers().fashn());
         this.api = ProviderHttp.client(FashnApi.class, settings);
     }
 
@@ -48,21 +47,6 @@ public class FashnProvider implements Provider {
     public Map<Operation, Set<Param>> operations() {
         return Map.of(Operation.FACE_TO_MODEL, Set.of(Param.PROMPT, Param.ASPECT_RATIO, Param.SEED,
                 Param.OUTPUT_FORMAT, Param.RETURN_BASE64));
-    }
-
-    @Override
-    public Optional<String> unavailable() {
-        return ProviderHttp.missingKey(id(), settings);
-    }
-
-    @Override
-    public int maxInFlight() {
-        return settings.maxInFlight();
-    }
-
-    @Override
-    public Optional<URI> origin() {
-        return ProviderHttp.origin(settings);
     }
 
     @Override
@@ -176,6 +160,6 @@ public class FashnProvider implements Provider {
     }
 
     private String bearer() {
-        return "Bearer " + settings.apiKey().orElse("");
+        return "Bearer " + apiKey();
     }
 }

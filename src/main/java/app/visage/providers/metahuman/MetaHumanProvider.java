@@ -5,19 +5,17 @@ import app.visage.errors.ErrorCode;
 import app.visage.jobs.Operation;
 import app.visage.jobs.Param;
 import app.visage.jobs.Photo;
-import app.visage.jobs.Provider;
 import app.visage.jobs.ProviderOutcome;
 import app.visage.json.Json;
 import app.visage.providers.ProviderHttp;
+import app.visage.providers.RemoteProvider;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.buffer.Buffer;
-import jakarta.enterprise.context.ApplicationScoped;
-import java.net.URI;
+import jakarta.inject.Singleton;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.jboss.resteasy.reactive.client.api.ClientMultipartForm;
 
@@ -27,13 +25,12 @@ import org.jboss.resteasy.reactive.client.api.ClientMultipartForm;
  * the job's {@code result}. There is no job id to ask about later, so a call that got no answer is
  * not repeated (it may have been charged): the job fails with {@code provider_timeout}.
  */
-@ApplicationScoped
-public class MetaHumanProvider implements Provider {
-    private final VisageConfig.Provider settings;
+@Singleton
+public class MetaHumanProvider extends RemoteProvider {
     private final MetaHumanApi api;
 
     public MetaHumanProvider(VisageConfig config) {
-        this.settings = config.providers().metahuman();
+        super(config.providers().metahuman());
         this.api = ProviderHttp.client(MetaHumanApi.class, settings);
     }
 
@@ -48,25 +45,10 @@ public class MetaHumanProvider implements Provider {
     }
 
     @Override
-    public Optional<String> unavailable() {
-        return ProviderHttp.missingKey(id(), settings);
-    }
-
-    @Override
-    public int maxInFlight() {
-        return settings.maxInFlight();
-    }
-
-    @Override
-    public Optional<URI> origin() {
-        return ProviderHttp.origin(settings);
-    }
-
-    @Override
     public ProviderOutcome start(ProviderCall call) {
         Photo photo = call.photo();
         ClientMultipartForm form = ClientMultipartForm.create()
-                .attribute("token", settings.apiKey().orElseThrow(), null)
+                .attribute("token", apiKey(), null)
                 .binaryFileUpload("image_bytes", "face." + photo.extension(), Buffer.buffer(photo.bytes()),
                         photo.contentType());
         ProviderHttp.Reply reply = ProviderHttp.await(api.runPipeline(form), settings.timeout());

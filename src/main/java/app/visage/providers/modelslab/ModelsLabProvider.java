@@ -7,15 +7,14 @@ import app.visage.jobs.JobId;
 import app.visage.jobs.Operation;
 import app.visage.jobs.Param;
 import app.visage.jobs.Params;
-import app.visage.jobs.Provider;
 import app.visage.jobs.ProviderOutcome;
 import app.visage.json.Json;
 import app.visage.providers.ProviderHttp;
+import app.visage.providers.RemoteProvider;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -29,16 +28,15 @@ import java.util.Set;
  * way of reading answers. Each server says its endpoints, the params it takes, and the ones it
  * requires (filled with their documented defaults when the user gave none).
  */
-abstract class ModelsLabProvider implements Provider {
+abstract class ModelsLabProvider extends RemoteProvider {
     /** Params every ModelsLab generation takes; {@code return_base64} is Visage's (outputs as data URIs in the view). */
     static final Set<Param> COMMON = Set.of(Param.PROMPT, Param.NEGATIVE_PROMPT, Param.NUM_INFERENCE_STEPS,
             Param.GUIDANCE_SCALE, Param.SEED, Param.RETURN_BASE64);
 
-    private final VisageConfig.Provider settings;
     private final ModelsLabApi api;
 
     ModelsLabProvider(VisageConfig.Provider settings) {
-        this.settings = settings;
+        super(settings);
         this.api = ProviderHttp.client(ModelsLabApi.class, settings);
     }
 
@@ -58,11 +56,6 @@ abstract class ModelsLabProvider implements Provider {
     }
 
     @Override
-    public Optional<String> unavailable() {
-        return ProviderHttp.missingKey(id(), settings);
-    }
-
-    @Override
     public void check(Operation operation, Params params) {
         if (params.string(Param.PROMPT).filter(p -> !p.isBlank()).isEmpty()) {
             throw new VisageException(ErrorCode.INVALID_PARAM, "params.prompt is required by " + id(), "params.prompt");
@@ -70,19 +63,9 @@ abstract class ModelsLabProvider implements Provider {
     }
 
     @Override
-    public int maxInFlight() {
-        return settings.maxInFlight();
-    }
-
-    @Override
-    public Optional<URI> origin() {
-        return ProviderHttp.origin(settings);
-    }
-
-    @Override
     public ProviderOutcome start(ProviderCall call) {
         ObjectNode body = Json.MAPPER.createObjectNode();
-        body.put("key", settings.apiKey().orElseThrow());
+        body.put("key", apiKey());
         body.put("face_image", call.photoUrl().toString());
         body.put("base64", false);
         body.put("webhook", call.webhookUrl().toString());
@@ -103,7 +86,7 @@ abstract class ModelsLabProvider implements Provider {
 
     @Override
     public ProviderOutcome fetch(String providerJobId) {
-        ObjectNode body = Json.MAPPER.createObjectNode().put("key", settings.apiKey().orElse(""));
+        ObjectNode body = Json.MAPPER.createObjectNode().put("key", apiKey());
         return ModelsLabAnswers.fetch(ProviderHttp.await(fetch(api, providerJobId, body), settings.timeout()));
     }
 

@@ -1,0 +1,46 @@
+package app.visage.providers;
+
+import app.visage.config.VisageConfig;
+import app.visage.jobs.Provider;
+import java.net.URI;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * What every paid provider's adapter has: its settings, unavailable without a key, at most
+ * {@code max-in-flight} jobs at once, and outputs trusted from its own configured origin.
+ */
+public abstract class RemoteProvider implements Provider {
+    protected final VisageConfig.Provider settings;
+
+    protected RemoteProvider(VisageConfig.Provider settings) {
+        this.settings = settings;
+    }
+
+    /** Names the setting to set, by property and by environment variable. */
+    @Override
+    public Optional<String> unavailable() {
+        if (settings.apiKey().filter(k -> !k.isBlank()).isPresent()) {
+            return Optional.empty();
+        }
+        String property = "visage.providers." + id() + ".api-key";
+        return Optional.of("set " + property + " ("
+                + property.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_') + ")");
+    }
+
+    @Override
+    public int maxInFlight() {
+        return settings.maxInFlight();
+    }
+
+    /** The configured base URL's scheme, host and port. */
+    @Override
+    public Optional<URI> origin() {
+        URI base = settings.baseUrl();
+        return Optional.of(URI.create(base.getScheme() + "://" + base.getRawAuthority()));
+    }
+
+    protected String apiKey() {
+        return settings.apiKey().orElse("");
+    }
+}
