@@ -7,6 +7,7 @@ import app.visage.images.ImageHeader;
 import app.visage.images.ImageInspector;
 import app.visage.json.Json;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,6 +18,8 @@ import java.util.List;
  */
 @ApplicationScoped
 public class CopyOutputs {
+    private static final int DOWNLOAD_ATTEMPTS = 3;
+
     private final FileStore files;
     private final OutputFetcher fetcher;
     private final ImageInspector inspector;
@@ -39,7 +42,7 @@ public class CopyOutputs {
         for (ProviderOutcome.Output output : finished.outputs()) {
             byte[] bytes = switch (output) {
                 case ProviderOutcome.Bytes inline -> inline.bytes();
-                case ProviderOutcome.Link link -> fetcher.fetch(link.url(), provider.origin());
+                case ProviderOutcome.Link link -> download(link, provider);
             };
             if (bytes.length > config.maxOutputBytes()) {
                 throw new OutputFetcher.Rejected("an output is larger than " + config.maxOutputBytes() + " bytes");
@@ -54,6 +57,32 @@ public class CopyOutputs {
             files.put(Keys.result(id), Json.write(finished.result()), "application/json");
         }
         return stored;
+    }
+
+    /**
+     * An output can lag a moment behind the provider's "done", and a synchronous provider's can't be
+     * asked for again, so a download that may work later gets two more tries before the caller decides.
+     */
+    private byte[] download(ProviderOutcome.Link link, Provider provider) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return fetcher.fetch(link.url(), provider.origin());
+            } catch (OutputFetcher.Unavailable e) {
+                if (attempt == DOWNLOAD_ATTEMPTS) {
+                    throw e;
+                }
+                pause(Duration.ofMillis(500L * attempt));
+            }
+        }
+    }
+
+    private static void pause(Duration delay) {
+        try {
+            Thread.sleep(delay);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OutputFetcher.Unavailable("interrupted while waiting to download an output");
+        }
     }
 
     /** Removes what {@link #copy} wrote, for a job that ended otherwise meanwhile. */

@@ -35,8 +35,8 @@ public record Dispatch(int startFailures, Instant claimedUntil, Instant retryAt,
         return retryAt == null || !now.isBefore(retryAt);
     }
 
-    public Dispatch claim(Instant until, Integer heldSlot) {
-        return new Dispatch(startFailures, until, null, heldSlot, providerJobId, acceptedAt, eta, nextPollAt, polls,
+    public Dispatch claim(Instant until) {
+        return new Dispatch(startFailures, until, null, null, providerJobId, acceptedAt, eta, nextPollAt, polls,
                 fetchFailures);
     }
 

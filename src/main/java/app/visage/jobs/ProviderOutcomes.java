@@ -78,6 +78,8 @@ public class ProviderOutcomes {
                     finished);
             case ProviderOutcome.Failed failed -> fail(job.id(), new JobError(failed.code().wire(), failed.message(),
                     failed.providerCode()), provider);
+            // The claimed poll already set the next one; write only what the answer changes.
+            case ProviderOutcome.Pending pending when pending.eta() == null && job.dispatch().fetchFailures() == 0 -> job;
             case ProviderOutcome.Pending pending -> pollAgain(job.id(), d -> d.stillRunning(
                     pending.eta() == null ? d.eta() : now.plus(pending.eta()), now.plus(Dispatch.backOff(config.pollInterval(), d.polls()))));
             case ProviderOutcome.Busy busy -> pollAgain(job.id(), d -> d.polled(now.plus(busy.retryAfter())));

@@ -58,7 +58,7 @@ public class RunJob {
         Instant now = clock.instant();
         String token = WebhookToken.generate();
         Optional<Job> claimed = records.update(id, job -> startable(job, now)
-                ? Optional.of(job.claimed(WebhookToken.hash(token), job.dispatch().claim(now.plus(CLAIM_LEASE), null),
+                ? Optional.of(job.claimed(WebhookToken.hash(token), job.dispatch().claim(now.plus(CLAIM_LEASE)),
                         now))
                 : Optional.empty());
         if (claimed.isEmpty()) {
