@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads picture dimensions straight from HEIF and WebP container headers, for which ImageIO has no reader.
- * Only box/chunk headers are parsed; no coded data is touched.
+ * Reads picture dimensions straight from JPEG, PNG, HEIF and WebP headers. Only marker, chunk and box
+ * headers are parsed; no coded data is touched, and neither AWT nor ImageIO is needed, so the functions
+ * that build as native executables can check photos and outputs.
  */
 final class ContainerHeaders {
 
@@ -21,6 +22,50 @@ final class ContainerHeaders {
      * The primary item's display size: its {@code ispe} property, turned by its {@code irot} property when
      * that is a quarter turn (libheif applies irot when it decodes, so the size is the shown one).
      */
+    /** PNG: the IHDR chunk, which the format requires to come first. */
+    static Size png(byte[] b) {
+        if (b.length < 24 || !ascii(b, 12, 4).equals("IHDR")) {
+            throw unreadable("PNG header is truncated or corrupt");
+        }
+        return new Size(toInt(u32(b, 16)), toInt(u32(b, 20)));
+    }
+
+    /** JPEG: the first start-of-frame marker's size, skipping every segment before it by its length. */
+    static Size jpeg(byte[] b) {
+        int i = 2;
+        while (i + 4 <= b.length) {
+            if ((b[i] & 0xFF) != 0xFF) {
+                throw unreadable("JPEG header is truncated or corrupt");
+            }
+            int marker = b[i + 1] & 0xFF;
+            if (marker == 0xFF) {
+                i++; // fill byte
+                continue;
+            }
+            if (marker == 0x01 || marker >= 0xD0 && marker <= 0xD8) {
+                i += 2; // markers without a length
+                continue;
+            }
+            if (marker == 0xD9 || marker == 0xDA) {
+                break; // end of image, or scan data before any frame header
+            }
+            int length = u16(b, i + 2);
+            boolean startOfFrame = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8
+                    && marker != 0xCC;
+            if (startOfFrame) {
+                if (i + 9 > b.length) {
+                    break;
+                }
+                return new Size(u16(b, i + 7), u16(b, i + 5));
+            }
+            if (length < 2) {
+                break;
+            }
+            i += 2 + length;
+        }
+        throw unreadable("JPEG header is truncated or corrupt");
+    }
+
     static Size heif(byte[] b) {
         try {
             Box meta = find(b, 0, b.length, "meta");

@@ -58,7 +58,7 @@ public final class ImageDecoder {
         }
         return switch (header.format()) {
             case JPEG, PNG -> Orientation.apply(
-                    decodeWithImageIo(bytes, header.format(), ImageInspector.reader(header.format()), maxLongSide),
+                    decodeWithImageIo(bytes, header.format(), reader(header.format()), maxLongSide),
                     header.orientation());
             case HEIC -> decodeHeif(bytes, maxLongSide);
             case WEBP -> decodeWebp(bytes, header, maxLongSide);
@@ -180,7 +180,7 @@ public final class ImageDecoder {
                 throw new VisageException(ErrorCode.IMAGE_UNREADABLE, "HEIC image data is truncated or corrupt");
             }
             byte[] png = Files.readAllBytes(output);
-            return decodeWithImageIo(png, ImageFormat.PNG, ImageInspector.reader(ImageFormat.PNG), maxLongSide);
+            return decodeWithImageIo(png, ImageFormat.PNG, reader(ImageFormat.PNG), maxLongSide);
         } catch (IOException e) {
             throw new VisageException(ErrorCode.INTERNAL, "HEIC decoding failed: " + e.getClass().getSimpleName());
         } catch (InterruptedException e) {
@@ -220,5 +220,13 @@ public final class ImageDecoder {
         } catch (IOException ignored) {
             // a temp directory left behind is not worth failing the request for
         }
+    }
+
+    private static ImageReader reader(ImageFormat format) {
+        Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format == ImageFormat.JPEG ? "jpeg" : "png");
+        if (!readers.hasNext()) {
+            throw new VisageException(ErrorCode.INTERNAL, "no ImageIO reader for " + format.name());
+        }
+        return readers.next();
     }
 }

@@ -6,12 +6,6 @@ import com.drew.imaging.ImageMetadataReader;
 import com.drew.metadata.Metadata;
 import com.drew.metadata.exif.ExifIFD0Directory;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.util.Iterator;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Reads a photo's format, size and orientation from its headers only. Pixel data is never decoded, so a
@@ -30,9 +24,10 @@ public final class ImageInspector {
         int orientation = 1;
         switch (format) {
             case JPEG, PNG -> {
-                int[] size = imageIoSize(bytes, format);
-                width = size[0];
-                height = size[1];
+                ContainerHeaders.Size size = format == ImageFormat.JPEG ? ContainerHeaders.jpeg(bytes)
+                        : ContainerHeaders.png(bytes);
+                width = size.width();
+                height = size.height();
                 orientation = exifOrientation(bytes);
             }
             case HEIC -> {
@@ -58,27 +53,6 @@ public final class ImageInspector {
                     "image is " + width + "x" + height + " pixels; at most " + MAX_PIXELS / 1_000_000 + " MP are accepted");
         }
         return new ImageHeader(format, width, height, orientation);
-    }
-
-    private static int[] imageIoSize(byte[] bytes, ImageFormat format) {
-        ImageReader reader = reader(format);
-        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
-            // seekForwardOnly + ignoreMetadata: the reader parses the header segments and stops.
-            reader.setInput(in, true, true);
-            return new int[] {reader.getWidth(0), reader.getHeight(0)};
-        } catch (IOException | RuntimeException e) {
-            throw new VisageException(ErrorCode.IMAGE_UNREADABLE, format.name() + " header is truncated or corrupt");
-        } finally {
-            reader.dispose();
-        }
-    }
-
-    static ImageReader reader(ImageFormat format) {
-        Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format == ImageFormat.JPEG ? "jpeg" : "png");
-        if (!readers.hasNext()) {
-            throw new VisageException(ErrorCode.INTERNAL, "no ImageIO reader for " + format.name());
-        }
-        return readers.next();
     }
 
     /**

@@ -31,6 +31,20 @@ class ImageInspectorTest {
     }
 
     @Test
+    void headerSizesAgreeWithImageIoOnEveryTestPhoto() throws Exception {
+        for (String name : java.util.List.of("astronaut.jpg", "camera.jpg", "chelsea.jpg", "coffee.jpg",
+                "grace_hopper.jpg", "grace_hopper_exif6.jpg", "rocket.jpg", "small_face_scene.jpg", "two_people.jpg")) {
+            byte[] bytes = TestPhotos.bytes(name);
+            java.awt.image.BufferedImage decoded = TestPhotos.read(bytes);
+            ImageHeader header = inspector.inspect(bytes);
+            assertThat(header.width()).as(name).isEqualTo(decoded.getWidth());
+            assertThat(header.height()).as(name).isEqualTo(decoded.getHeight());
+            byte[] png = TestPhotos.png(decoded);
+            assertThat(inspector.inspect(png).width()).as(name + " as PNG").isEqualTo(decoded.getWidth());
+        }
+    }
+
+    @Test
     void readsPngSize() {
         byte[] png = TestPhotos.png(TestPhotos.image("chelsea.jpg"));
         assertThat(inspector.inspect(png)).isEqualTo(new ImageHeader(ImageFormat.PNG, 451, 300, 1));
