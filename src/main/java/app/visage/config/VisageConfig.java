@@ -44,6 +44,13 @@ public interface VisageConfig {
     @WithDefault("PT2S")
     Duration providerRetryDelay();
 
+    /**
+     * Build time: whether the local engine (ONNX Runtime, AWT) is built in. The native build sets it
+     * false; local jobs are then handed to the upload function. Reading it at run time tells nothing.
+     */
+    @WithDefault("true")
+    boolean localEngine();
+
     /** Largest accepted photo, in bytes. */
     @WithDefault("10485760")
     long maxImageBytes();

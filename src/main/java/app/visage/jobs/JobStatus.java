@@ -1,12 +1,14 @@
 package app.visage.jobs;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.Locale;
 
 /**
  * queued → processing → succeeded | failed | canceled, and any terminal state → expired.
  * A queued job may also fail (bad upload, provider refusal) or be canceled before it starts.
  */
+@RegisterForReflection
 public enum JobStatus {
     QUEUED, PROCESSING, SUCCEEDED, FAILED, CANCELED, EXPIRED;
 

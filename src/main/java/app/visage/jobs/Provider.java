@@ -24,6 +24,14 @@ public interface Provider {
     default void check(Operation operation, Params params) {
     }
 
+    /**
+     * Whether this process can run its jobs. A build without the local engine (the native
+     * executables) cannot: such jobs are handed to a function that can (see {@link SubmitJob}).
+     */
+    default boolean runsHere() {
+        return true;
+    }
+
     /** Jobs it may have at once (its queue limit); 0 means no limit. */
     default int maxInFlight() {
         return 0;

@@ -6,7 +6,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 
-/** POST /v1/jobs: store the photo, create the job record, start the provider. */
+/** POST /v1/jobs: store the photo, create the job record, start the provider (or hand the job to one that can). */
 @ApplicationScoped
 public class SubmitJob {
     private final JobRecords records;
@@ -27,6 +27,9 @@ public class SubmitJob {
         JobId id = JobId.random();
         Instant now = clock.instant();
         Photo photo = command.photo();
+        if (!command.provider().runsHere()) {
+            return handOff(id, command, now);
+        }
         StoredObject input = photo.asInputOf(id);
         files.put(input.key(), photo.bytes(), photo.contentType());
         Job job = Job.queued(id, command.operation(), command.provider(), command.params(), command.metadata(),
@@ -38,5 +41,21 @@ public class SubmitJob {
             throw e;
         }
         return runner.run(id, photo);
+    }
+
+    /**
+     * For a provider this process cannot run (the local engine, from a native executable): the job
+     * waits for its photo under {@code uploads/} like a presigned upload, and putting the photo there
+     * raises the object-created event that starts it in the {@code upload} function, on the JVM.
+     */
+    private Job handOff(JobId id, SubmitCommand command, Instant now) {
+        Photo photo = command.photo();
+        UploadSlot slot = new UploadSlot(Keys.upload(id, photo.extension()), photo.contentType(),
+                now.plus(config.uploadUrlTtl()));
+        Job job = Job.queued(id, command.operation(), command.provider(), command.params(), command.metadata(),
+                command.webhook(), null, slot, now, config.ttl());
+        records.create(job); // first: the event must find the job waiting
+        files.put(slot.key(), photo.bytes(), photo.contentType());
+        return job;
     }
 }

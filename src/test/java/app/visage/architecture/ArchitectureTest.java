@@ -59,6 +59,27 @@ class ArchitectureTest {
                 .check(main);
     }
 
+    /**
+     * submit, status and webhook build as native executables without AWT or ONNX Runtime: those are
+     * reached only through the engine, and the engine only through the one bean the native build leaves out.
+     */
+    @Test
+    void awtAndOnnxRuntimeAreReachedOnlyThroughTheLocalEngineBean() {
+        noClasses().that().resideOutsideOfPackage("app.visage.providers.local.engine..")
+                .and().doNotHaveFullyQualifiedName("app.visage.images.ImageDecoder")
+                .and().doNotHaveFullyQualifiedName("app.visage.images.ImageEncoder")
+                .and().doNotHaveFullyQualifiedName("app.visage.images.Orientation")
+                .should().dependOnClassesThat().resideInAnyPackage("java.awt..", "javax.imageio..", "ai.onnxruntime..")
+                .check(main);
+        noClasses().that().resideOutsideOfPackage("app.visage.providers.local.engine..")
+                .and().doNotHaveFullyQualifiedName("app.visage.providers.local.InProcessEngine")
+                .and().doNotHaveFullyQualifiedName("app.visage.images.ImageEncoder")
+                .should().dependOnClassesThat().resideInAPackage("app.visage.providers.local.engine..")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("app.visage.images.ImageDecoder")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("app.visage.images.ImageEncoder")
+                .check(main);
+    }
+
     @Test
     void imagesIsALeafLibrary() {
         classes().that().resideInAPackage("app.visage.images..")

@@ -2,39 +2,29 @@ package app.visage.providers.local;
 
 import app.visage.errors.ErrorCode;
 import app.visage.errors.VisageException;
-import app.visage.images.OutputFormat;
 import app.visage.jobs.Operation;
 import app.visage.jobs.Param;
 import app.visage.jobs.Params;
 import app.visage.jobs.Provider;
 import app.visage.jobs.ProviderOutcome;
-import app.visage.json.Json;
-import app.visage.providers.local.engine.FaceReport;
-import app.visage.providers.local.engine.LocalEngine;
-import com.fasterxml.jackson.core.type.TypeReference;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.List;
+import jakarta.enterprise.inject.Instance;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The offline engine as a provider: BlazeFace detection, head-shot framing and face measurements,
- * in process and synchronous. The engine (ONNX Runtime, Java2D) loads on the first job, not at
- * start-up.
+ * The offline engine as a provider: head shots framed on the face, and face measurements, in
+ * process and synchronous. What it takes is known in every build; the engine itself only where
+ * {@link InProcessEngine} is built in (not in the native executables, which hand its jobs to the
+ * JVM {@code upload} function).
  */
 @ApplicationScoped
 public class LocalProvider implements Provider {
-    private static final int DEFAULT_SIDE = 512;
-    /** Output sizes for an aspect ratio: the largest that fits the 512×768 limits. */
-    private static final Map<String, int[]> ASPECT_SIZES = Map.of(
-            "1:1", new int[] {512, 512},
-            "4:5", new int[] {512, 640},
-            "3:4", new int[] {512, 683},
-            "2:3", new int[] {512, 768},
-            "9:16", new int[] {432, 768});
+    private final Instance<InProcessEngine> engine;
 
-    private final LocalEngine engine = new LocalEngine();
+    public LocalProvider(Instance<InProcessEngine> engine) {
+        this.engine = engine;
+    }
 
     @Override
     public String id() {
@@ -47,6 +37,11 @@ public class LocalProvider implements Provider {
                 Operation.HEAD_SHOT, Set.of(Param.WIDTH, Param.HEIGHT, Param.ASPECT_RATIO, Param.OUTPUT_FORMAT,
                         Param.RETURN_BASE64),
                 Operation.FACE_RECON, Set.of());
+    }
+
+    @Override
+    public boolean runsHere() {
+        return engine.isResolvable();
     }
 
     /** Running the engine again costs nothing, so a start a crash interrupted is simply run again. */
@@ -66,39 +61,9 @@ public class LocalProvider implements Provider {
     @Override
     public ProviderOutcome start(ProviderCall call) {
         return switch (call.operation()) {
-            case HEAD_SHOT -> headShot(call);
-            case FACE_RECON -> faceRecon(call);
+            case HEAD_SHOT -> engine.get().headShot(call);
+            case FACE_RECON -> engine.get().faceRecon(call);
             default -> throw new IllegalStateException("local does not do " + call.operation().wire());
         };
-    }
-
-    private ProviderOutcome headShot(ProviderCall call) {
-        Params params = call.params();
-        int width;
-        int height;
-        if (params.has(Param.ASPECT_RATIO)) {
-            int[] size = ASPECT_SIZES.get(params.string(Param.ASPECT_RATIO).orElseThrow());
-            width = size[0];
-            height = size[1];
-        } else {
-            width = params.integer(Param.WIDTH).map(Long::intValue).orElse(DEFAULT_SIDE);
-            height = params.integer(Param.HEIGHT).map(Long::intValue).orElse(DEFAULT_SIDE);
-        }
-        OutputFormat format = params.string(Param.OUTPUT_FORMAT).map(f -> f.equals("jpeg") ? OutputFormat.JPEG
-                : OutputFormat.PNG).orElse(OutputFormat.PNG);
-        var shot = engine.headShot(call.photo().bytes(), call.photo().header(), width, height, format);
-        return new ProviderOutcome.Finished(List.of(new ProviderOutcome.Bytes(shot.bytes())), null);
-    }
-
-    private ProviderOutcome faceRecon(ProviderCall call) {
-        FaceReport report = engine.faceRecon(call.photo().bytes(), call.photo().header());
-        Map<String, Object> result = Json.MAPPER.convertValue(report, new TypeReference<Map<String, Object>>() {
-        });
-        return new ProviderOutcome.Finished(List.of(), result);
-    }
-
-    @PreDestroy
-    void close() {
-        engine.close();
     }
 }

@@ -1,0 +1,108 @@
+package app.visage.infra;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.services.iam.Effect;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.s3.IBucket;
+
+/**
+ * What each function may do in the bucket, prefix by prefix, as the code uses it
+ * (app.visage.jobs, app.visage.storage, app.visage.api.JobViews):
+ *
+ * <pre>
+ * function  jobs/    slots/   inputs/          uploads/    outputs/         ListBucket (s3:prefix)
+ * submit    Get Put  Get Put  Get Put Delete   Put         Get Put Delete   jobs slots inputs outputs
+ * status    Get Put  Get Put  -                -           Get Put Delete   jobs slots outputs
+ * webhook   Get Put  Get Put  -                -           Put Delete       jobs slots outputs
+ * upload    Get Put  Get Put  Get Put          Get Delete  Put Delete       jobs slots inputs uploads
+ * cleanup   Get Put  Get Put  Get Delete       Delete      Put Delete       jobs slots inputs uploads outputs
+ * </pre>
+ *
+ * <ul>
+ * <li>Get: reads, HeadObject, and the presigned GETs the function signs (input photos handed to
+ * providers, output URLs in job views). Put: writes, the conditional ones of job records and
+ * slots, and the presigned upload PUTs {@code submit} signs. Delete: DeleteObjects batches too.</li>
+ * <li>{@code jobs/}, {@code slots/}: every function finds, creates or swaps job records; any that
+ * starts a job or ends one (a poll, a webhook, the sweep) takes or frees a provider slot.</li>
+ * <li>{@code outputs/}: whoever finishes a job copies its outputs and removes them again when the job
+ * ended otherwise meanwhile; only {@code submit} (cancel answers a view) and {@code status} render
+ * views with presigned GETs.</li>
+ * <li>ListBucket: {@code cleanup} lists {@code jobs/} and the three object prefixes. Every function
+ * also needs it so that a missing key answers 404 NoSuchKey (without it S3 answers 403): job
+ * records of unknown ids, never-created slots, an uploaded photo that is gone. That implicit
+ * check carries no {@code s3:prefix}, hence {@code StringLikeIfExists}: a listing that names a
+ * prefix must name one of the function's own.</li>
+ * </ul>
+ */
+public final class BucketAccess {
+    public static final String GET = "s3:GetObject";
+    public static final String PUT = "s3:PutObject";
+    public static final String DELETE = "s3:DeleteObject";
+    public static final String LIST = "s3:ListBucket";
+
+    /** Prefix → object actions; then the prefixes a listing may name. */
+    public record Access(Map<String, List<String>> objects, List<String> listPrefixes) {
+    }
+
+    private BucketAccess() {
+    }
+
+    public static Access of(VisageFunction function) {
+        return switch (function) {
+            case SUBMIT -> new Access(Map.of(
+                    "jobs/", List.of(GET, PUT),
+                    "slots/", List.of(GET, PUT),
+                    "inputs/", List.of(GET, PUT, DELETE),
+                    "uploads/", List.of(PUT),
+                    "outputs/", List.of(GET, PUT, DELETE)),
+                    List.of("jobs/", "slots/", "inputs/", "outputs/"));
+            case STATUS -> new Access(Map.of(
+                    "jobs/", List.of(GET, PUT),
+                    "slots/", List.of(GET, PUT),
+                    "outputs/", List.of(GET, PUT, DELETE)),
+                    List.of("jobs/", "slots/", "outputs/"));
+            case WEBHOOK -> new Access(Map.of(
+                    "jobs/", List.of(GET, PUT),
+                    "slots/", List.of(GET, PUT),
+                    "outputs/", List.of(PUT, DELETE)),
+                    List.of("jobs/", "slots/", "outputs/"));
+            case UPLOAD -> new Access(Map.of(
+                    "jobs/", List.of(GET, PUT),
+                    "slots/", List.of(GET, PUT),
+                    "inputs/", List.of(GET, PUT),
+                    "uploads/", List.of(GET, DELETE),
+                    "outputs/", List.of(PUT, DELETE)),
+                    List.of("jobs/", "slots/", "inputs/", "uploads/"));
+            case CLEANUP -> new Access(Map.of(
+                    "jobs/", List.of(GET, PUT),
+                    "slots/", List.of(GET, PUT),
+                    "inputs/", List.of(GET, DELETE),
+                    "uploads/", List.of(DELETE),
+                    "outputs/", List.of(PUT, DELETE)),
+                    List.of("jobs/", "slots/", "inputs/", "uploads/", "outputs/"));
+        };
+    }
+
+    /** One statement per prefix ({@code bucketArn/prefix*}), and ListBucket on the bucket with its condition. */
+    public static List<PolicyStatement> statements(IBucket bucket, VisageFunction function) {
+        Access access = of(function);
+        List<PolicyStatement> statements = new ArrayList<>();
+        access.objects().entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(e -> statements.add(PolicyStatement.Builder.create()
+                        .effect(Effect.ALLOW)
+                        .actions(e.getValue())
+                        .resources(List.of(bucket.arnForObjects(e.getKey() + "*")))
+                        .build()));
+        statements.add(PolicyStatement.Builder.create()
+                .effect(Effect.ALLOW)
+                .actions(List.of(LIST))
+                .resources(List.of(bucket.getBucketArn()))
+                .conditions(Map.of("StringLikeIfExists",
+                        Map.of("s3:prefix", access.listPrefixes().stream().map(p -> p + "*").toList())))
+                .build());
+        return statements;
+    }
+}

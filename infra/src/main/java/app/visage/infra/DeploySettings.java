@@ -1,0 +1,97 @@
+package app.visage.infra;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.zip.ZipFile;
+import software.constructs.Node;
+
+/**
+ * The app's context flags ({@code -c key=value} on the CLI, {@code context} in cdk.json, or
+ * arguments of the build's synth), checked before anything is built so a mistake is one clear
+ * message at synth rather than a broken deployment.
+ *
+ * <ul>
+ * <li>{@code runtime}: {@code jvm} (default; all five on java21 with SnapStart) or {@code native}
+ * (submit, status, webhook on provided.al2023; upload and cleanup stay on java21)</li>
+ * <li>{@code jvmArtifact}: the JVM function.zip, default {@code ../target/function.zip}</li>
+ * <li>{@code nativeArtifact}: the native zip holding {@code bootstrap}, default
+ * {@code ../target/native/function.zip} (read only when {@code runtime=native})</li>
+ * <li>{@code cleanupSchedule}: the cleanup rule's schedule expression, default {@code rate(15 minutes)}</li>
+ * <li>{@code removalPolicy}: {@code retain} (default) or {@code destroy}, for the bucket and the secret</li>
+ * <li>{@code stackName}: default {@code Visage}</li>
+ * </ul>
+ * Relative artifact paths are resolved against infra/.
+ */
+public record DeploySettings(String stackName, Runtime runtime, Path jvmArtifact, Path nativeArtifact,
+        String cleanupSchedule, boolean retainData) {
+
+    public static final String DEFAULT_JVM_ARTIFACT = "../target/function.zip";
+    public static final String DEFAULT_NATIVE_ARTIFACT = "../target/native/function.zip";
+    public static final String DEFAULT_CLEANUP_SCHEDULE = "rate(15 minutes)";
+
+    public enum Runtime {
+        JVM, NATIVE
+    }
+
+    public static DeploySettings from(Node node, Path infraDir) {
+        String runtimeName = context(node, "runtime", "jvm").toLowerCase(Locale.ROOT);
+        Runtime runtime = switch (runtimeName) {
+            case "jvm" -> Runtime.JVM;
+            case "native" -> Runtime.NATIVE;
+            default -> throw new IllegalArgumentException(
+                    "context runtime must be 'jvm' or 'native', not '" + runtimeName + "'");
+        };
+        Path jvm = artifact(infraDir, context(node, "jvmArtifact", DEFAULT_JVM_ARTIFACT), "jvmArtifact",
+                "./mvnw package");
+        Path nativeZip = null;
+        if (runtime == Runtime.NATIVE) {
+            nativeZip = artifact(infraDir, context(node, "nativeArtifact", DEFAULT_NATIVE_ARTIFACT), "nativeArtifact",
+                    "the native build, see infra/README.md");
+            requireBootstrap(nativeZip);
+        }
+        String schedule = context(node, "cleanupSchedule", DEFAULT_CLEANUP_SCHEDULE).trim();
+        if (!schedule.matches("(rate|cron)\\(.+\\)")) {
+            throw new IllegalArgumentException(
+                    "context cleanupSchedule must be an EventBridge rate(…) or cron(…) expression, not '" + schedule + "'");
+        }
+        String removal = context(node, "removalPolicy", "retain").toLowerCase(Locale.ROOT);
+        if (!removal.equals("retain") && !removal.equals("destroy")) {
+            throw new IllegalArgumentException("context removalPolicy must be 'retain' or 'destroy', not '" + removal + "'");
+        }
+        return new DeploySettings(context(node, "stackName", "Visage"), runtime, jvm, nativeZip, schedule,
+                removal.equals("retain"));
+    }
+
+    private static String context(Node node, String key, String fallback) {
+        Object value = node.tryGetContext(key);
+        if (value == null || value.toString().isBlank()) {
+            return fallback;
+        }
+        return value.toString();
+    }
+
+    private static Path artifact(Path infraDir, String given, String key, String howToBuild) {
+        Path path = infraDir.resolve(given).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(path)) {
+            throw new IllegalArgumentException("Visage artifact not found: " + path + " (context " + key + "=" + given
+                    + ", relative to " + infraDir + "). Build it first (" + howToBuild
+                    + ") or pass -c " + key + "=<path to the zip>.");
+        }
+        return path;
+    }
+
+    /** A provided.al2023 function runs the zip's {@code bootstrap}; without one it could never start. */
+    private static void requireBootstrap(Path zip) {
+        try (ZipFile file = new ZipFile(zip.toFile())) {
+            if (file.getEntry("bootstrap") == null) {
+                throw new IllegalArgumentException("the native artifact " + zip
+                        + " holds no 'bootstrap' executable at its root: is it the JVM function.zip?");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("the native artifact " + zip + " is not a readable zip", e);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package app.visage.infra;
+
+/**
+ * The five Funqy functions of the one artifact, each a Lambda picked by {@code QUARKUS_FUNQY_EXPORT}.
+ * {@code nativeReady}: off the ONNX/AWT engine's path, so it may run as the native executable.
+ */
+public enum VisageFunction {
+    SUBMIT("submit", "Submit", 1024, 29, true),
+    STATUS("status", "Status", 512, 29, true),
+    WEBHOOK("webhook", "Webhook", 512, 29, true),
+    UPLOAD("upload", "Upload", 1024, 120, false),
+    CLEANUP("cleanup", "Cleanup", 512, 300, false);
+
+    /** The Funqy export name, the value of {@code QUARKUS_FUNQY_EXPORT}. */
+    public final String export;
+    /** The construct id. */
+    public final String id;
+    public final int memoryMb;
+    /** API Gateway waits 30 s at most, so the API's functions stop at 29 s. */
+    public final int timeoutSeconds;
+    public final boolean nativeReady;
+
+    VisageFunction(String export, String id, int memoryMb, int timeoutSeconds, boolean nativeReady) {
+        this.export = export;
+        this.id = id;
+        this.memoryMb = memoryMb;
+        this.timeoutSeconds = timeoutSeconds;
+        this.nativeReady = nativeReady;
+    }
+}

@@ -1,0 +1,201 @@
+package app.visage.infra;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.aws_apigatewayv2_integrations.HttpLambdaIntegration;
+import software.amazon.awscdk.services.apigatewayv2.AddRoutesOptions;
+import software.amazon.awscdk.services.apigatewayv2.HttpApi;
+import software.amazon.awscdk.services.apigatewayv2.HttpMethod;
+import software.amazon.awscdk.services.apigatewayv2.PayloadFormatVersion;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.Schedule;
+import software.amazon.awscdk.services.events.targets.LambdaFunction;
+import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.s3.BlockPublicAccess;
+import software.amazon.awscdk.services.s3.Bucket;
+import software.amazon.awscdk.services.s3.BucketEncryption;
+import software.amazon.awscdk.services.s3.CorsRule;
+import software.amazon.awscdk.services.s3.EventType;
+import software.amazon.awscdk.services.s3.HttpMethods;
+import software.amazon.awscdk.services.s3.LifecycleRule;
+import software.amazon.awscdk.services.s3.NotificationKeyFilter;
+import software.amazon.awscdk.services.s3.ObjectOwnership;
+import software.amazon.awscdk.services.s3.notifications.LambdaDestination;
+import software.amazon.awscdk.services.secretsmanager.Secret;
+import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
+import software.constructs.Construct;
+
+/**
+ * Visage on AWS (DESIGN.md, Deployment): the five functions of one artifact behind an HTTP API,
+ * the bucket with its upload notification and lifecycle backstop, the cleanup schedule, the
+ * secret holding provider keys, and IAM scoped per function to the bucket prefixes it uses.
+ * Triggers point at each function's {@code live} alias, so SnapStart's published versions serve them.
+ */
+public class VisageStack extends Stack {
+    public static final String JVM_HANDLER = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest";
+    public static final String NATIVE_HANDLER = "bootstrap";
+    public static final String ALIAS = "live";
+    /** S3 lifecycle counts whole days; cleanup deletes at 24 h, this only catches what it missed. */
+    public static final int EXPIRE_AFTER_DAYS = 2;
+    public static final List<String> EXPIRING_PREFIXES = List.of("inputs/", "uploads/", "outputs/");
+
+    private final Map<VisageFunction, Function> functions = new EnumMap<>(VisageFunction.class);
+    private final Map<VisageFunction, Alias> aliases = new EnumMap<>(VisageFunction.class);
+    private final Map<VisageFunction, HttpLambdaIntegration> integrations = new EnumMap<>(VisageFunction.class);
+
+    public VisageStack(Construct scope, String id, DeploySettings settings) {
+        super(scope, id, StackProps.builder()
+                .description("Visage: face photos to avatars (five Funqy functions, HTTP API, S3, runtime "
+                        + settings.runtime().name().toLowerCase() + ")")
+                .build());
+        RemovalPolicy dataRemoval = settings.retainData() ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+        Bucket bucket = Bucket.Builder.create(this, "Bucket")
+                .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
+                .encryption(BucketEncryption.S3_MANAGED)
+                .enforceSsl(true)
+                .versioned(false)
+                .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
+                .lifecycleRules(lifecycleRules())
+                .cors(List.of(CorsRule.builder()
+                        .allowedMethods(List.of(HttpMethods.PUT, HttpMethods.GET))
+                        .allowedOrigins(List.of("*"))
+                        .allowedHeaders(List.of("*"))
+                        .exposedHeaders(List.of("ETag"))
+                        .maxAge(3000)
+                        .build()))
+                .removalPolicy(dataRemoval)
+                .build();
+
+        // Filled by the operator after deploy (README); the stack generates only the webhook secret.
+        Secret secret = Secret.Builder.create(this, "Secrets")
+                .description("Visage provider keys (visage.providers.<id>.api-key) and visage.webhooks.secret")
+                .generateSecretString(SecretStringGenerator.builder()
+                        .secretStringTemplate("{}")
+                        .generateStringKey("visage.webhooks.secret")
+                        .excludePunctuation(true)
+                        .passwordLength(48)
+                        .build())
+                .removalPolicy(dataRemoval)
+                .build();
+
+        HttpApi api = HttpApi.Builder.create(this, "Api")
+                .description("Visage HTTP API")
+                .build();
+
+        Code jvmCode = Code.fromAsset(settings.jvmArtifact().toString());
+        Code nativeCode = settings.runtime() == DeploySettings.Runtime.NATIVE
+                ? Code.fromAsset(settings.nativeArtifact().toString())
+                : null;
+        for (VisageFunction vf : VisageFunction.values()) {
+            boolean asNative = nativeCode != null && vf.nativeReady;
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put("QUARKUS_FUNQY_EXPORT", vf.export);
+            env.put("VISAGE_BUCKET", bucket.getBucketName());
+            env.put("VISAGE_PUBLIC_BASE_URL", api.getApiEndpoint());
+            env.put("VISAGE_SECRETS_ARN", secret.getSecretArn());
+            if (asNative) {
+                env.put("DISABLE_SIGNAL_HANDLERS", "true");
+            }
+            LogGroup logs = LogGroup.Builder.create(this, vf.id + "Logs")
+                    .retention(RetentionDays.TWO_WEEKS)
+                    .removalPolicy(RemovalPolicy.DESTROY)
+                    .build();
+            Function.Builder fn = Function.Builder.create(this, vf.id)
+                    .description("Visage " + vf.export + (asNative ? " (native)" : " (JVM)"))
+                    .architecture(Architecture.X86_64)
+                    .memorySize(vf.memoryMb)
+                    .timeout(Duration.seconds(vf.timeoutSeconds))
+                    .environment(env)
+                    .logGroup(logs);
+            if (asNative) {
+                fn.runtime(Runtime.PROVIDED_AL2023).handler(NATIVE_HANDLER).code(nativeCode);
+            } else {
+                fn.runtime(Runtime.JAVA_21).handler(JVM_HANDLER).code(jvmCode)
+                        .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS);
+            }
+            Function function = fn.build();
+            BucketAccess.statements(bucket, vf).forEach(function::addToRolePolicy);
+            secret.grantRead(function);
+            functions.put(vf, function);
+            aliases.put(vf, function.addAlias(ALIAS));
+        }
+
+        route(api, HttpMethod.POST, "/v1/jobs", VisageFunction.SUBMIT);
+        route(api, HttpMethod.POST, "/v1/uploads", VisageFunction.SUBMIT);
+        route(api, HttpMethod.POST, "/v1/jobs/{id}/cancel", VisageFunction.SUBMIT);
+        route(api, HttpMethod.GET, "/v1/jobs/{id}", VisageFunction.STATUS);
+        route(api, HttpMethod.POST, "/v1/provider-webhooks/{provider}/{jobId}", VisageFunction.WEBHOOK);
+
+        bucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(aliases.get(VisageFunction.UPLOAD)),
+                NotificationKeyFilter.builder().prefix("uploads/").build());
+
+        Rule.Builder.create(this, "CleanupSchedule")
+                .description("Visage cleanup: expire jobs past their TTL, poll overdue providers, start queued jobs")
+                .schedule(Schedule.expression(settings.cleanupSchedule()))
+                .targets(List.of(new LambdaFunction(aliases.get(VisageFunction.CLEANUP))))
+                .build();
+
+        CfnOutput.Builder.create(this, "ApiUrl")
+                .description("The HTTP API's URL: clients call it, and it is VISAGE_PUBLIC_BASE_URL (provider webhooks)")
+                .value(api.getApiEndpoint())
+                .build();
+        CfnOutput.Builder.create(this, "BucketName").value(bucket.getBucketName()).build();
+        CfnOutput.Builder.create(this, "SecretArn")
+                .description("Put provider keys here: aws secretsmanager put-secret-value (see infra/README.md)")
+                .value(secret.getSecretArn())
+                .build();
+    }
+
+    private static List<LifecycleRule> lifecycleRules() {
+        List<LifecycleRule> rules = new ArrayList<>();
+        for (String prefix : EXPIRING_PREFIXES) {
+            rules.add(LifecycleRule.builder()
+                    .id("expire-" + prefix.replace("/", ""))
+                    .prefix(prefix)
+                    .expiration(Duration.days(EXPIRE_AFTER_DAYS))
+                    .build());
+        }
+        rules.add(LifecycleRule.builder()
+                .id("abort-incomplete-uploads")
+                .abortIncompleteMultipartUploadAfter(Duration.days(1))
+                .build());
+        return rules;
+    }
+
+    /** One integration per function (payload 2.0: the functions take APIGatewayV2HTTPEvent), shared by its routes. */
+    private void route(HttpApi api, HttpMethod method, String path, VisageFunction target) {
+        HttpLambdaIntegration integration = integrations.computeIfAbsent(target,
+                vf -> HttpLambdaIntegration.Builder.create(vf.id + "Integration", aliases.get(vf))
+                        .payloadFormatVersion(PayloadFormatVersion.VERSION_2_0)
+                        .build());
+        api.addRoutes(AddRoutesOptions.builder()
+                .path(path)
+                .methods(List.of(method))
+                .integration(integration)
+                .build());
+    }
+
+    public Function function(VisageFunction function) {
+        return functions.get(function);
+    }
+
+    public Alias alias(VisageFunction function) {
+        return aliases.get(function);
+    }
+}

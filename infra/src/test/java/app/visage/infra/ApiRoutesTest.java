@@ -1,0 +1,83 @@
+package app.visage.infra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+
+/** The HTTP API: exactly the five routes, each integrated (payload 2.0) with its function's live alias. */
+class ApiRoutesTest {
+    static final Map<String, String> ROUTES = new LinkedHashMap<>();
+
+    static {
+        ROUTES.put("POST /v1/jobs", "submit");
+        ROUTES.put("POST /v1/uploads", "submit");
+        ROUTES.put("POST /v1/jobs/{id}/cancel", "submit");
+        ROUTES.put("GET /v1/jobs/{id}", "status");
+        ROUTES.put("POST /v1/provider-webhooks/{provider}/{jobId}", "webhook");
+    }
+
+    @Test
+    void theFiveRoutesReachTheirFunctionsThroughTheLiveAlias() {
+        for (Synth.Synthesized s : List.of(Synth.jvm(), Synth.nativeVariant())) {
+            Map<String, String> found = new TreeMap<>();
+            s.resources().forEach((id, r) -> {
+                Map<String, Object> resource = Json.map(r);
+                if (!"AWS::ApiGatewayV2::Route".equals(resource.get("Type"))) {
+                    return;
+                }
+                String routeKey = (String) Json.path(resource, "Properties", "RouteKey");
+                String target = Json.render(Json.path(resource, "Properties", "Target"));
+                assertTrue(target.startsWith("integrations/${") && target.endsWith("}"), target);
+                String integrationId = target.substring("integrations/${".length(), target.length() - 1);
+                Map<String, Object> integration = Json.map(Json.map(s.resources().get(integrationId)).get("Properties"));
+                assertEquals("AWS_PROXY", integration.get("IntegrationType"), routeKey);
+                assertEquals("2.0", integration.get("PayloadFormatVersion"), routeKey);
+                found.put(routeKey, Json.render(integration.get("IntegrationUri")));
+            });
+            Map<String, String> expected = new TreeMap<>();
+            ROUTES.forEach((key, export) -> expected.put(key,
+                    "${" + Synth.aliasId(s, Synth.functionId(s, export)) + "}"));
+            assertEquals(expected, found);
+        }
+    }
+
+    @Test
+    void apiGatewayMayInvokeEachRoutesAliasFromThatRouteOnly() {
+        Synth.Synthesized s = Synth.jvm();
+        for (Map.Entry<String, String> route : ROUTES.entrySet()) {
+            String alias = Synth.aliasId(s, Synth.functionId(s, route.getValue()));
+            String path = route.getKey().substring(route.getKey().indexOf(' ') + 1);
+            String method = route.getKey().substring(0, route.getKey().indexOf(' '));
+            long permissions = s.resources().values().stream().map(Json::map)
+                    .filter(r -> "AWS::Lambda::Permission".equals(r.get("Type")))
+                    .map(r -> Json.map(r.get("Properties")))
+                    .filter(p -> "apigateway.amazonaws.com".equals(p.get("Principal")))
+                    .filter(p -> Map.of("Ref", alias).equals(p.get("FunctionName")))
+                    .filter(p -> Json.render(p.get("SourceArn")).endsWith("/*/" + method + path))
+                    .count();
+            assertEquals(1, permissions, route.getKey());
+        }
+    }
+
+    @Test
+    void theDefaultStageDeploysItself() {
+        Synth.jvm().template().resourceCountIs("AWS::ApiGatewayV2::Api", 1);
+        Synth.jvm().template().hasResourceProperties("AWS::ApiGatewayV2::Api",
+                Map.of("ProtocolType", "HTTP"));
+        Synth.jvm().template().hasResourceProperties("AWS::ApiGatewayV2::Stage",
+                Map.of("StageName", "$default", "AutoDeploy", true));
+        Synth.jvm().template().hasOutput("ApiUrl", Map.of("Value",
+                Map.of("Fn::GetAtt", List.of(Synth.logicalIdOfType(Synth.jvm(), "AWS::ApiGatewayV2::Api"),
+                        "ApiEndpoint"))));
+        Synth.jvm().template().hasOutput("BucketName", Match.objectLike(Map.of("Value",
+                Map.of("Ref", Synth.logicalIdOfType(Synth.jvm(), "AWS::S3::Bucket")))));
+        Synth.jvm().template().hasOutput("SecretArn", Match.objectLike(Map.of("Value",
+                Map.of("Ref", Synth.logicalIdOfType(Synth.jvm(), "AWS::SecretsManager::Secret")))));
+    }
+}

@@ -1,0 +1,133 @@
+package app.visage.infra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+
+/** The five functions of the one artifact: one export each, the right runtime per variant, env, aliases. */
+class FunctionsTest {
+    static final List<String> EXPORTS = List.of("submit", "status", "webhook", "upload", "cleanup");
+    static final String JVM_HANDLER = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest";
+    static final Map<String, Integer> MEMORY = Map.of("submit", 1024, "status", 512, "webhook", 512, "upload", 1024,
+            "cleanup", 512);
+    static final Map<String, Integer> TIMEOUT = Map.of("submit", 29, "status", 29, "webhook", 29, "upload", 120,
+            "cleanup", 300);
+    static final Set<String> ENV = Set.of("QUARKUS_FUNQY_EXPORT", "VISAGE_BUCKET", "VISAGE_PUBLIC_BASE_URL",
+            "VISAGE_SECRETS_ARN");
+
+    @Test
+    void fiveFunctionsEachExportingOneFunction() {
+        for (Synth.Synthesized s : List.of(Synth.jvm(), Synth.nativeVariant())) {
+            List<String> exports = new ArrayList<>();
+            s.resources().values().stream().map(Json::map)
+                    .filter(r -> "AWS::Lambda::Function".equals(r.get("Type")))
+                    .map(Synth::env)
+                    .filter(env -> env.containsKey("QUARKUS_FUNQY_EXPORT"))
+                    .forEach(env -> exports.add((String) env.get("QUARKUS_FUNQY_EXPORT")));
+            assertEquals(EXPORTS.stream().sorted().toList(), exports.stream().sorted().toList());
+            // The sixth is the CDK's own handler of the bucket notification (Python, inline).
+            s.template().resourceCountIs("AWS::Lambda::Function", 6);
+            s.template().resourcePropertiesCountIs("AWS::Lambda::Function",
+                    Map.of("Description", Match.stringLikeRegexp(".*Custom::S3BucketNotifications.*")), 1);
+        }
+    }
+
+    @Test
+    void jvmVariantRunsAllFiveOnJava21WithSnapStart() {
+        Synth.Synthesized s = Synth.jvm();
+        for (String export : EXPORTS) {
+            Map<String, Object> props = properties(s, export);
+            assertEquals("java21", props.get("Runtime"), export);
+            assertEquals(JVM_HANDLER, props.get("Handler"), export);
+            assertEquals(Map.of("ApplyOn", "PublishedVersions"), props.get("SnapStart"), export);
+            assertEquals(List.of("x86_64"), props.get("Architectures"), export);
+            assertEquals(MEMORY.get(export), ((Number) props.get("MemorySize")).intValue(), export);
+            assertEquals(TIMEOUT.get(export), ((Number) props.get("Timeout")).intValue(), export);
+        }
+        assertEquals(1, codeKeys(s, EXPORTS).size(), "one artifact for all five");
+    }
+
+    @Test
+    void nativeVariantRunsTheApiFunctionsNativeAndTheEngineOnesOnJava21() {
+        Synth.Synthesized s = Synth.nativeVariant();
+        List<String> nativeOnes = List.of("submit", "status", "webhook");
+        List<String> jvmOnes = List.of("upload", "cleanup");
+        for (String export : nativeOnes) {
+            Map<String, Object> props = properties(s, export);
+            assertEquals("provided.al2023", props.get("Runtime"), export);
+            assertEquals("bootstrap", props.get("Handler"), export);
+            assertNull(props.get("SnapStart"), export);
+            assertEquals("true", Synth.env(Json.map(s.resources().get(Synth.functionId(s, export))))
+                    .get("DISABLE_SIGNAL_HANDLERS"), export);
+            assertEquals(MEMORY.get(export), ((Number) props.get("MemorySize")).intValue(), export);
+            assertEquals(TIMEOUT.get(export), ((Number) props.get("Timeout")).intValue(), export);
+        }
+        for (String export : jvmOnes) {
+            Map<String, Object> props = properties(s, export);
+            assertEquals("java21", props.get("Runtime"), export);
+            assertEquals(JVM_HANDLER, props.get("Handler"), export);
+            assertEquals(Map.of("ApplyOn", "PublishedVersions"), props.get("SnapStart"), export);
+            assertNull(Synth.env(Json.map(s.resources().get(Synth.functionId(s, export))))
+                    .get("DISABLE_SIGNAL_HANDLERS"), export);
+        }
+        Set<String> nativeCode = codeKeys(s, nativeOnes);
+        Set<String> jvmCode = codeKeys(s, jvmOnes);
+        assertEquals(1, nativeCode.size(), "one native artifact");
+        assertEquals(1, jvmCode.size(), "one JVM artifact");
+        assertNotEquals(nativeCode, jvmCode, "the native functions run the native artifact");
+    }
+
+    @Test
+    void everyFunctionGetsItsExportTheBucketTheApiUrlAndTheSecretArnAndNothingElse() {
+        for (Synth.Synthesized s : List.of(Synth.jvm(), Synth.nativeVariant())) {
+            String bucket = Synth.logicalIdOfType(s, "AWS::S3::Bucket");
+            String api = Synth.logicalIdOfType(s, "AWS::ApiGatewayV2::Api");
+            String secret = Synth.logicalIdOfType(s, "AWS::SecretsManager::Secret");
+            for (String export : EXPORTS) {
+                Map<String, Object> env = Synth.env(Json.map(s.resources().get(Synth.functionId(s, export))));
+                Set<String> names = new java.util.HashSet<>(env.keySet());
+                names.remove("DISABLE_SIGNAL_HANDLERS");
+                assertEquals(ENV, names, export);
+                assertEquals(export, env.get("QUARKUS_FUNQY_EXPORT"));
+                assertEquals(Map.of("Ref", bucket), env.get("VISAGE_BUCKET"), export);
+                assertEquals(Map.of("Fn::GetAtt", List.of(api, "ApiEndpoint")), env.get("VISAGE_PUBLIC_BASE_URL"),
+                        export);
+                assertEquals(Map.of("Ref", secret), env.get("VISAGE_SECRETS_ARN"), export);
+            }
+        }
+    }
+
+    @Test
+    void everyFunctionHasALiveAliasOnAPublishedVersion() {
+        for (Synth.Synthesized s : List.of(Synth.jvm(), Synth.nativeVariant())) {
+            for (String export : EXPORTS) {
+                String fn = Synth.functionId(s, export);
+                Map<String, Object> alias = Json.map(Json.path(Json.map(s.resources().get(Synth.aliasId(s, fn))),
+                        "Properties"));
+                assertEquals("live", alias.get("Name"), export);
+                String version = (String) Json.list(Json.map(alias.get("FunctionVersion")).get("Fn::GetAtt")).get(0);
+                Map<String, Object> versionResource = Json.map(s.resources().get(version));
+                assertEquals("AWS::Lambda::Version", versionResource.get("Type"), export);
+                assertEquals(Map.of("Ref", fn), Json.path(versionResource, "Properties", "FunctionName"), export);
+            }
+        }
+    }
+
+    static Map<String, Object> properties(Synth.Synthesized s, String export) {
+        return Json.map(Json.map(s.resources().get(Synth.functionId(s, export))).get("Properties"));
+    }
+
+    private static Set<String> codeKeys(Synth.Synthesized s, List<String> exports) {
+        return exports.stream()
+                .map(e -> Json.render(Json.path(properties(s, e), "Code", "S3Key")))
+                .collect(Collectors.toSet());
+    }
+}

@@ -1,0 +1,147 @@
+package app.visage.infra;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.assertions.Template;
+
+/**
+ * Synthesizes the stack in memory, once per variant for the whole test run (jsii is slow to
+ * start), against placeholder artifacts the tests write themselves.
+ */
+final class Synth {
+    static final Path INFRA_DIR = VisageApp.infraDir();
+    static final Path PLACEHOLDERS = Path.of(System.getProperty("visage.placeholders",
+            INFRA_DIR.resolve("target/test-placeholders").toString())).toAbsolutePath();
+
+    private static Synthesized jvm;
+    private static Synthesized nativeVariant;
+    private static Synthesized overridden;
+
+    /** A synthesized stack: the assertions' view and the raw template. */
+    record Synthesized(Template template, Map<String, Object> json) {
+        Map<String, Object> resources() {
+            return Json.map(json.get("Resources"));
+        }
+    }
+
+    private Synth() {
+    }
+
+    static synchronized Synthesized jvm() {
+        if (jvm == null) {
+            jvm = synth(Map.of("runtime", "jvm"));
+        }
+        return jvm;
+    }
+
+    static synchronized Synthesized nativeVariant() {
+        if (nativeVariant == null) {
+            nativeVariant = synth(Map.of("runtime", "native"));
+        }
+        return nativeVariant;
+    }
+
+    /** The JVM variant with every optional context value changed from its default. */
+    static synchronized Synthesized overridden() {
+        if (overridden == null) {
+            overridden = synth(Map.of("cleanupSchedule", "rate(1 minute)", "removalPolicy", "destroy"));
+        }
+        return overridden;
+    }
+
+    /** A fresh synth with these context values (artifacts default to the placeholders). */
+    static Synthesized synth(Map<String, Object> context) {
+        App app = app(context);
+        VisageStack stack = new VisageStack(app, "Visage", DeploySettings.from(app.getNode(), INFRA_DIR));
+        Template template = Template.fromStack(stack);
+        return new Synthesized(template, template.toJSON());
+    }
+
+    /** An app with the placeholder artifacts and these context values on top. */
+    static App app(Map<String, Object> context) {
+        Map<String, Object> all = new HashMap<>();
+        all.put("jvmArtifact", jvmPlaceholder().toString());
+        all.put("nativeArtifact", nativePlaceholder().toString());
+        all.putAll(context);
+        return new App(AppProps.builder().context(all).build());
+    }
+
+    static synchronized Path jvmPlaceholder() {
+        return zip(PLACEHOLDERS.resolve("function.zip"), "PLACEHOLDER.txt", "JVM placeholder\n");
+    }
+
+    static synchronized Path nativePlaceholder() {
+        return zip(PLACEHOLDERS.resolve("native/function.zip"), "bootstrap", "#!/bin/sh\nexit 1\n");
+    }
+
+    static Path zip(Path zip, String entry, String content) {
+        if (Files.isRegularFile(zip)) {
+            return zip;
+        }
+        try {
+            Files.createDirectories(zip.getParent());
+            try (OutputStream out = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(out)) {
+                z.putNextEntry(new ZipEntry(entry));
+                z.write(content.getBytes(StandardCharsets.UTF_8));
+                z.closeEntry();
+            }
+            return zip;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The logical id of the Lambda function exporting {@code export}; fails unless exactly one does. */
+    static String functionId(Synthesized s, String export) {
+        List<String> ids = s.resources().entrySet().stream()
+                .filter(e -> "AWS::Lambda::Function".equals(Json.map(e.getValue()).get("Type")))
+                .filter(e -> export.equals(env(Json.map(e.getValue())).get("QUARKUS_FUNQY_EXPORT")))
+                .map(Map.Entry::getKey)
+                .toList();
+        if (ids.size() != 1) {
+            throw new AssertionError("expected one function exporting " + export + ", found " + ids);
+        }
+        return ids.getFirst();
+    }
+
+    static Map<String, Object> env(Map<String, Object> functionResource) {
+        Object env = Json.path(functionResource, "Properties", "Environment", "Variables");
+        return env == null ? Map.of() : Json.map(env);
+    }
+
+    /** The logical id of the {@code live} alias of a function. */
+    static String aliasId(Synthesized s, String functionId) {
+        List<String> ids = s.resources().entrySet().stream()
+                .filter(e -> "AWS::Lambda::Alias".equals(Json.map(e.getValue()).get("Type")))
+                .filter(e -> Map.of("Ref", functionId).equals(Json.path(Json.map(e.getValue()), "Properties",
+                        "FunctionName")))
+                .map(Map.Entry::getKey)
+                .toList();
+        if (ids.size() != 1) {
+            throw new AssertionError("expected one alias of " + functionId + ", found " + ids);
+        }
+        return ids.getFirst();
+    }
+
+    static String logicalIdOfType(Synthesized s, String type) {
+        List<String> ids = s.resources().entrySet().stream()
+                .filter(e -> type.equals(Json.map(e.getValue()).get("Type")))
+                .map(Map.Entry::getKey)
+                .toList();
+        if (ids.size() != 1) {
+            throw new AssertionError("expected one " + type + ", found " + ids);
+        }
+        return ids.getFirst();
+    }
+}

@@ -1,0 +1,66 @@
+package app.visage.providers.local;
+
+import app.visage.images.OutputFormat;
+import app.visage.jobs.Param;
+import app.visage.jobs.Params;
+import app.visage.jobs.Provider.ProviderCall;
+import app.visage.jobs.ProviderOutcome;
+import app.visage.json.Json;
+import app.visage.providers.local.engine.FaceReport;
+import app.visage.providers.local.engine.LocalEngine;
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.quarkus.arc.properties.IfBuildProperty;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The engine run in this process: BlazeFace on ONNX Runtime and Java2D. It is the only bean that
+ * reaches them, and a build with {@code visage.local-engine=false} (the native build) leaves it
+ * out, so nothing of ONNX Runtime or AWT is reachable there. The engine loads on the first job.
+ */
+@ApplicationScoped
+@IfBuildProperty(name = "visage.local-engine", stringValue = "true", enableIfMissing = true)
+public class InProcessEngine {
+    private static final int DEFAULT_SIDE = 512;
+    /** Output sizes for an aspect ratio: the largest that fits the 512×768 limits. */
+    private static final Map<String, int[]> ASPECT_SIZES = Map.of(
+            "1:1", new int[] {512, 512},
+            "4:5", new int[] {512, 640},
+            "3:4", new int[] {512, 683},
+            "2:3", new int[] {512, 768},
+            "9:16", new int[] {432, 768});
+
+    private final LocalEngine engine = new LocalEngine();
+
+    ProviderOutcome headShot(ProviderCall call) {
+        Params params = call.params();
+        int width;
+        int height;
+        if (params.has(Param.ASPECT_RATIO)) {
+            int[] size = ASPECT_SIZES.get(params.string(Param.ASPECT_RATIO).orElseThrow());
+            width = size[0];
+            height = size[1];
+        } else {
+            width = params.integer(Param.WIDTH).map(Long::intValue).orElse(DEFAULT_SIDE);
+            height = params.integer(Param.HEIGHT).map(Long::intValue).orElse(DEFAULT_SIDE);
+        }
+        OutputFormat format = params.string(Param.OUTPUT_FORMAT).map(f -> f.equals("jpeg") ? OutputFormat.JPEG
+                : OutputFormat.PNG).orElse(OutputFormat.PNG);
+        var shot = engine.headShot(call.photo().bytes(), call.photo().header(), width, height, format);
+        return new ProviderOutcome.Finished(List.of(new ProviderOutcome.Bytes(shot.bytes())), null);
+    }
+
+    ProviderOutcome faceRecon(ProviderCall call) {
+        FaceReport report = engine.faceRecon(call.photo().bytes(), call.photo().header());
+        Map<String, Object> result = Json.MAPPER.convertValue(report, new TypeReference<Map<String, Object>>() {
+        });
+        return new ProviderOutcome.Finished(List.of(), result);
+    }
+
+    @PreDestroy
+    void close() {
+        engine.close();
+    }
+}
