@@ -66,6 +66,17 @@ public interface VisageConfig {
 
     Egress egress();
 
+    Secrets secrets();
+
+    /** Where secrets come from in AWS; read by {@link SecretsConfigSourceFactory} before anything else. */
+    interface Secrets {
+        /** The Secrets Manager secret holding provider keys (env VISAGE_SECRETS_ARN); empty: none. */
+        Optional<String> arn();
+
+        /** The Parameters and Secrets Lambda Extension's port (its own default, 2773, when empty). */
+        Optional<Integer> extensionPort();
+    }
+
     Providers providers();
 
     /** Each provider's endpoint, key and limits; defaults for the real services are in application.properties. */

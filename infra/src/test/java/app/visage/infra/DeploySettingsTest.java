@@ -1,0 +1,83 @@
+package app.visage.infra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.AppProps;
+
+/** The context flags: defaults, and a clear error at synth for a missing or wrong artifact or a bad value. */
+class DeploySettingsTest {
+
+    @Test
+    void defaultsAreTheJvmVariantOnTheRootBuildsArtifact() {
+        // An infra dir of our own, with ../target/function.zip next to it, as in the repository.
+        Path infra = Synth.PLACEHOLDERS.resolve("repo/infra");
+        Path artifact = Synth.zip(Synth.PLACEHOLDERS.resolve("repo/target/function.zip"), "x", "x");
+        DeploySettings settings = DeploySettings.from(new App().getNode(), infra);
+        assertEquals(DeploySettings.Runtime.JVM, settings.runtime());
+        assertEquals(artifact, settings.jvmArtifact());
+        assertNull(settings.nativeArtifact());
+        assertEquals("rate(15 minutes)", settings.cleanupSchedule());
+        assertTrue(settings.retainData());
+        assertEquals("Visage", settings.stackName());
+    }
+
+    @Test
+    void aMissingJvmArtifactIsAClearErrorNamingThePathAndTheFlag() {
+        var e = assertThrows(IllegalArgumentException.class, () -> settings(Map.of("jvmArtifact", "nowhere/function.zip")));
+        assertTrue(e.getMessage().contains("Visage artifact not found"), e.getMessage());
+        assertTrue(e.getMessage().contains(Synth.INFRA_DIR.resolve("nowhere/function.zip").toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("-c jvmArtifact="), e.getMessage());
+    }
+
+    @Test
+    void theNativeVariantNeedsItsArtifactWithABootstrap() {
+        var missing = assertThrows(IllegalArgumentException.class,
+                () -> settings(Map.of("runtime", "native", "nativeArtifact", "nowhere/native.zip")));
+        assertTrue(missing.getMessage().contains("-c nativeArtifact="), missing.getMessage());
+        var jvmZipAsNative = assertThrows(IllegalArgumentException.class,
+                () -> settings(Map.of("runtime", "native", "nativeArtifact", Synth.jvmPlaceholder().toString())));
+        assertTrue(jvmZipAsNative.getMessage().contains("no 'bootstrap'"), jvmZipAsNative.getMessage());
+    }
+
+    @Test
+    void theJvmVariantDoesNotNeedTheNativeArtifact() {
+        DeploySettings settings = settings(Map.of("nativeArtifact", "nowhere/native.zip"));
+        assertEquals(DeploySettings.Runtime.JVM, settings.runtime());
+        assertNull(settings.nativeArtifact());
+    }
+
+    @Test
+    void badValuesAreRefused() {
+        var runtime = assertThrows(IllegalArgumentException.class, () -> settings(Map.of("runtime", "graal")));
+        assertTrue(runtime.getMessage().contains("'jvm' or 'native'"), runtime.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> settings(Map.of("cleanupSchedule", "every 5 minutes")));
+        assertThrows(IllegalArgumentException.class, () -> settings(Map.of("removalPolicy", "snapshot")));
+    }
+
+    @Test
+    void contextValuesAreRead() {
+        DeploySettings settings = settings(Map.of("runtime", "NATIVE", "cleanupSchedule", "cron(0/5 * * * ? *)",
+                "removalPolicy", "destroy", "stackName", "VisageDev"));
+        assertEquals(DeploySettings.Runtime.NATIVE, settings.runtime());
+        assertEquals(Synth.nativePlaceholder(), settings.nativeArtifact());
+        assertEquals("cron(0/5 * * * ? *)", settings.cleanupSchedule());
+        assertEquals(false, settings.retainData());
+        assertEquals("VisageDev", settings.stackName());
+    }
+
+    private static DeploySettings settings(Map<String, Object> context) {
+        Map<String, Object> all = new HashMap<>();
+        all.put("jvmArtifact", Synth.jvmPlaceholder().toString());
+        all.put("nativeArtifact", Synth.nativePlaceholder().toString());
+        all.putAll(context);
+        return DeploySettings.from(new App(AppProps.builder().context(all).build()).getNode(), Synth.INFRA_DIR);
+    }
+}
