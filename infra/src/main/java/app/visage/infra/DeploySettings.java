@@ -22,11 +22,15 @@ import software.constructs.Node;
  * <li>{@code cleanupSchedule}: the cleanup rule's schedule expression, default {@code rate(15 minutes)}</li>
  * <li>{@code removalPolicy}: {@code retain} (default) or {@code destroy}, for the bucket and the secret</li>
  * <li>{@code stackName}: default {@code Visage}</li>
+ * <li>{@code secretsRevision}: any value; changing it publishes new versions of every function, so
+ * they read the secret again (a SnapStart snapshot holds what the secret said when it was taken)</li>
+ * <li>{@code secretsExtensionLayerArn}: the AWS Parameters and Secrets Lambda Extension layer to use,
+ * instead of the CDK's regional table of version 1.0.103 (x86_64)</li>
  * </ul>
  * Relative artifact paths are resolved against infra/.
  */
 public record DeploySettings(String stackName, Runtime runtime, Path jvmArtifact, Path nativeArtifact,
-        String cleanupSchedule, boolean retainData) {
+        String cleanupSchedule, boolean retainData, String secretsRevision, String secretsExtensionLayerArn) {
 
     public static final String DEFAULT_JVM_ARTIFACT = "../target/function.zip";
     public static final String DEFAULT_NATIVE_ARTIFACT = "../target/native/function.zip";
@@ -61,8 +65,13 @@ public record DeploySettings(String stackName, Runtime runtime, Path jvmArtifact
         if (!removal.equals("retain") && !removal.equals("destroy")) {
             throw new IllegalArgumentException("context removalPolicy must be 'retain' or 'destroy', not '" + removal + "'");
         }
+        String layerArn = context(node, "secretsExtensionLayerArn", null);
+        if (layerArn != null && !layerArn.matches("arn:[^:]+:lambda:[^:]*:\\d{12}:layer:[^:]+:\\d+")) {
+            throw new IllegalArgumentException(
+                    "context secretsExtensionLayerArn must be a Lambda layer version ARN, not '" + layerArn + "'");
+        }
         return new DeploySettings(context(node, "stackName", "Visage"), runtime, jvm, nativeZip, schedule,
-                removal.equals("retain"));
+                removal.equals("retain"), context(node, "secretsRevision", null), layerArn);
     }
 
     private static String context(Node node, String key, String fallback) {

@@ -5,6 +5,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
@@ -22,6 +23,10 @@ import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.ParamsAndSecretsLayerVersion;
+import software.amazon.awscdk.services.lambda.ParamsAndSecretsLogLevel;
+import software.amazon.awscdk.services.lambda.ParamsAndSecretsOptions;
+import software.amazon.awscdk.services.lambda.ParamsAndSecretsVersions;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
 import software.amazon.awscdk.services.logs.LogGroup;
@@ -50,6 +55,8 @@ public class VisageStack extends Stack {
     public static final String JVM_HANDLER = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest";
     public static final String NATIVE_HANDLER = "bootstrap";
     public static final String ALIAS = "live";
+    /** The AWS Parameters and Secrets Lambda Extension's port (its default; the app reads it from the env too). */
+    public static final int SECRETS_EXTENSION_PORT = 2773;
     /** S3 lifecycle counts whole days; cleanup deletes at 24 h, this only catches what it missed. */
     public static final int EXPIRE_AFTER_DAYS = 2;
     public static final List<String> EXPIRING_PREFIXES = List.of("inputs/", "uploads/", "outputs/");
@@ -61,7 +68,7 @@ public class VisageStack extends Stack {
     public VisageStack(Construct scope, String id, DeploySettings settings) {
         super(scope, id, StackProps.builder()
                 .description("Visage: face photos to avatars (five Funqy functions, HTTP API, S3, runtime "
-                        + settings.runtime().name().toLowerCase() + ")")
+                        + settings.runtime().name().toLowerCase(java.util.Locale.ROOT) + ")")
                 .build());
         RemovalPolicy dataRemoval = settings.retainData() ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
@@ -98,6 +105,16 @@ public class VisageStack extends Stack {
                 .description("Visage HTTP API")
                 .build();
 
+        // The app reads the secret at start-up through this extension, on localhost (never an SDK call).
+        ParamsAndSecretsOptions extensionOptions = ParamsAndSecretsOptions.builder()
+                .cacheEnabled(true)
+                .httpPort(SECRETS_EXTENSION_PORT)
+                .logLevel(ParamsAndSecretsLogLevel.WARN)
+                .build();
+        ParamsAndSecretsLayerVersion secretsExtension = settings.secretsExtensionLayerArn() != null
+                ? ParamsAndSecretsLayerVersion.fromVersionArn(settings.secretsExtensionLayerArn(), extensionOptions)
+                : ParamsAndSecretsLayerVersion.fromVersion(ParamsAndSecretsVersions.V1_0_103, extensionOptions);
+
         Code jvmCode = Code.fromAsset(settings.jvmArtifact().toString());
         Code nativeCode = settings.runtime() == DeploySettings.Runtime.NATIVE
                 ? Code.fromAsset(settings.nativeArtifact().toString())
@@ -109,6 +126,9 @@ public class VisageStack extends Stack {
             env.put("VISAGE_BUCKET", bucket.getBucketName());
             env.put("VISAGE_PUBLIC_BASE_URL", api.getApiEndpoint());
             env.put("VISAGE_SECRETS_ARN", secret.getSecretArn());
+            if (settings.secretsRevision() != null) {
+                env.put("VISAGE_SECRETS_REVISION", settings.secretsRevision());
+            }
             if (asNative) {
                 env.put("DISABLE_SIGNAL_HANDLERS", "true");
             }
@@ -122,6 +142,7 @@ public class VisageStack extends Stack {
                     .memorySize(vf.memoryMb)
                     .timeout(Duration.seconds(vf.timeoutSeconds))
                     .environment(env)
+                    .paramsAndSecrets(secretsExtension)
                     .logGroup(logs);
             if (asNative) {
                 fn.runtime(Runtime.PROVIDED_AL2023).handler(NATIVE_HANDLER).code(nativeCode);
@@ -134,6 +155,10 @@ public class VisageStack extends Stack {
             secret.grantRead(function);
             functions.put(vf, function);
             aliases.put(vf, function.addAlias(ALIAS));
+            if (!asNative) {
+                Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
+                        "the live alias publishes a version, and every trigger invokes that alias");
+            }
         }
 
         route(api, HttpMethod.POST, "/v1/jobs", VisageFunction.SUBMIT);

@@ -63,6 +63,14 @@ class CloudAssemblyTest {
     }
 
     @Test
+    void synthesisRaisesNoWarningOrError() {
+        for (Synth.Synthesized s : List.of(Synth.jvm(), Synth.nativeVariant(), Synth.overridden())) {
+            s.annotations().hasNoWarning("*", Match.anyValue());
+            s.annotations().hasNoError("*", Match.anyValue());
+        }
+    }
+
+    @Test
     void theTemplatesHaveNoDependencyCycle() {
         for (Synth.Synthesized s : List.of(Synth.jvm(), Synth.nativeVariant())) {
             Map<String, Set<String>> edges = new HashMap<>();

@@ -27,6 +27,8 @@ class DeploySettingsTest {
         assertEquals("rate(15 minutes)", settings.cleanupSchedule());
         assertTrue(settings.retainData());
         assertEquals("Visage", settings.stackName());
+        assertNull(settings.secretsRevision());
+        assertNull(settings.secretsExtensionLayerArn());
     }
 
     @Test
@@ -60,6 +62,8 @@ class DeploySettingsTest {
         assertTrue(runtime.getMessage().contains("'jvm' or 'native'"), runtime.getMessage());
         assertThrows(IllegalArgumentException.class, () -> settings(Map.of("cleanupSchedule", "every 5 minutes")));
         assertThrows(IllegalArgumentException.class, () -> settings(Map.of("removalPolicy", "snapshot")));
+        assertThrows(IllegalArgumentException.class,
+                () -> settings(Map.of("secretsExtensionLayerArn", "AWS-Parameters-and-Secrets-Lambda-Extension")));
     }
 
     @Test

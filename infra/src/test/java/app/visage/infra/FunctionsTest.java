@@ -3,6 +3,7 @@ package app.visage.infra;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,12 @@ class FunctionsTest {
     static final Map<String, Integer> TIMEOUT = Map.of("submit", 29, "status", 29, "webhook", 29, "upload", 120,
             "cleanup", 300);
     static final Set<String> ENV = Set.of("QUARKUS_FUNQY_EXPORT", "VISAGE_BUCKET", "VISAGE_PUBLIC_BASE_URL",
-            "VISAGE_SECRETS_ARN");
+            "VISAGE_SECRETS_ARN",
+            // The Parameters and Secrets extension's settings, as the CDK writes them.
+            "PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED", "PARAMETERS_SECRETS_EXTENSION_CACHE_SIZE",
+            "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", "PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL",
+            "PARAMETERS_SECRETS_EXTENSION_MAX_CONNECTIONS", "SECRETS_MANAGER_TIMEOUT_MILLIS", "SECRETS_MANAGER_TTL",
+            "SSM_PARAMETER_STORE_TIMEOUT_MILLIS", "SSM_PARAMETER_STORE_TTL");
 
     @Test
     void fiveFunctionsEachExportingOneFunction() {
@@ -103,6 +109,46 @@ class FunctionsTest {
                 assertEquals(Map.of("Ref", secret), env.get("VISAGE_SECRETS_ARN"), export);
             }
         }
+    }
+
+    @Test
+    void everyFunctionRunsTheSecretsExtensionTheAppReadsTheSecretThrough() {
+        for (Synth.Synthesized s : List.of(Synth.jvm(), Synth.nativeVariant())) {
+            for (String export : EXPORTS) {
+                Map<String, Object> props = properties(s, export);
+                List<Object> layers = Json.list(props.get("Layers"));
+                assertEquals(1, layers.size(), export);
+                List<Object> lookup = Json.list(Json.map(layers.getFirst()).get("Fn::FindInMap"));
+                Map<String, Object> byRegion = Json.map(Json.map(s.json().get("Mappings")).get(lookup.get(0)));
+                String arn = (String) Json.map(byRegion.get("eu-west-1")).get(lookup.get(2));
+                assertTrue(arn.matches("arn:aws:lambda:eu-west-1:\\d{12}:layer:AWS-Parameters-and-Secrets-Lambda-Extension:\\d+"),
+                        arn);
+                assertEquals("2773", Synth.env(Json.map(s.resources().get(Synth.functionId(s, export))))
+                        .get("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT"), export);
+            }
+        }
+    }
+
+    @Test
+    void contextCanPinTheExtensionLayerAndRepublishForANewSecret() {
+        Synth.Synthesized s = Synth.overridden();
+        for (String export : EXPORTS) {
+            Map<String, Object> props = properties(s, export);
+            assertEquals(List.of(Synth.EXTENSION_LAYER), props.get("Layers"), export);
+            assertEquals("2", Synth.env(Json.map(s.resources().get(Synth.functionId(s, export))))
+                    .get("VISAGE_SECRETS_REVISION"), export);
+        }
+        // A new revision is a new function configuration, so a new version (and SnapStart snapshot).
+        Set<String> before = versionIds(Synth.jvm());
+        Set<String> after = versionIds(s);
+        assertTrue(java.util.Collections.disjoint(before, after), before + " / " + after);
+    }
+
+    private static Set<String> versionIds(Synth.Synthesized s) {
+        return s.resources().entrySet().stream()
+                .filter(e -> "AWS::Lambda::Version".equals(Json.map(e.getValue()).get("Type")))
+                .map(Map.Entry::getKey)
+                .collect(Collectors.toSet());
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.assertions.Annotations;
 import software.amazon.awscdk.assertions.Template;
 
 /**
@@ -24,12 +25,15 @@ final class Synth {
     static final Path PLACEHOLDERS = Path.of(System.getProperty("visage.placeholders",
             INFRA_DIR.resolve("target/test-placeholders").toString())).toAbsolutePath();
 
+    static final String EXTENSION_LAYER =
+            "arn:aws:lambda:eu-west-1:015030872274:layer:AWS-Parameters-and-Secrets-Lambda-Extension:12";
+
     private static Synthesized jvm;
     private static Synthesized nativeVariant;
     private static Synthesized overridden;
 
     /** A synthesized stack: the assertions' view and the raw template. */
-    record Synthesized(Template template, Map<String, Object> json) {
+    record Synthesized(Template template, Annotations annotations, Map<String, Object> json) {
         Map<String, Object> resources() {
             return Json.map(json.get("Resources"));
         }
@@ -55,7 +59,8 @@ final class Synth {
     /** The JVM variant with every optional context value changed from its default. */
     static synchronized Synthesized overridden() {
         if (overridden == null) {
-            overridden = synth(Map.of("cleanupSchedule", "rate(1 minute)", "removalPolicy", "destroy"));
+            overridden = synth(Map.of("cleanupSchedule", "rate(1 minute)", "removalPolicy", "destroy",
+                    "secretsRevision", "2", "secretsExtensionLayerArn", EXTENSION_LAYER));
         }
         return overridden;
     }
@@ -65,7 +70,7 @@ final class Synth {
         App app = app(context);
         VisageStack stack = new VisageStack(app, "Visage", DeploySettings.from(app.getNode(), INFRA_DIR));
         Template template = Template.fromStack(stack);
-        return new Synthesized(template, template.toJSON());
+        return new Synthesized(template, Annotations.fromStack(stack), template.toJSON());
     }
 
     /** An app with the placeholder artifacts and these context values on top. */
