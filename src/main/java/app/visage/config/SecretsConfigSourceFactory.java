@@ -32,6 +32,7 @@ public class SecretsConfigSourceFactory implements ConfigSourceFactory {
     /** Above application.properties (250), below environment variables (300). */
     static final int ORDINAL = 270;
     private static final int DEFAULT_PORT = 2773;
+    private static final int ATTEMPTS = 6;
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
@@ -43,7 +44,26 @@ public class SecretsConfigSourceFactory implements ConfigSourceFactory {
                 .or(() -> Optional.ofNullable(System.getenv("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT"))
                         .map(Integer::parseInt))
                 .orElse(DEFAULT_PORT);
-        return List.of(new PropertiesConfigSource(read(arn.get(), port), "visage-secrets", ORDINAL));
+        return List.of(new PropertiesConfigSource(readWhenReady(arn.get(), port), "visage-secrets", ORDINAL));
+    }
+
+    /** The extension starts beside the function and may not serve for a moment: a few tries, then give up. */
+    private static Map<String, String> readWhenReady(String arn, int port) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return read(arn, port);
+            } catch (IllegalStateException e) {
+                if (attempt == ATTEMPTS) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     private static Map<String, String> read(String arn, int port) {
