@@ -68,6 +68,13 @@ public interface VisageConfig {
 
     Secrets secrets();
 
+    Webhooks webhooks();
+
+    interface Webhooks {
+        /** The {@code whsec_…} secret client webhooks are signed with (client webhooks are the hardening issue's). */
+        Optional<String> secret();
+    }
+
     /** Where secrets come from in AWS; read by {@link SecretsConfigSourceFactory} before anything else. */
     interface Secrets {
         /** The Secrets Manager secret holding provider keys (env VISAGE_SECRETS_ARN); empty: none. */

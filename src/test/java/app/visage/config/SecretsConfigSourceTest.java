@@ -62,7 +62,8 @@ class SecretsConfigSourceTest {
                         && exchange.getRequestHeaders().containsKey("X-aws-parameters-secrets-token");
                 byte[] body = ok ? ("{\"ARN\":\"" + ARN + "\",\"Name\":\"visage-keys\",\"SecretString\":"
                         + "\"{\\\"visage.providers.fashn.api-key\\\":\\\"fa-secret-1\\\","
-                        + "\\\"visage.providers.metahuman.api-key\\\":\\\"mh-secret-2\\\"}\"}")
+                        + "\\\"visage.providers.metahuman.api-key\\\":\\\"mh-secret-2\\\","
+                        + "\\\"visage.webhooks.secret\\\":\\\"whsec_c2VjcmV0LXNpZ25pbmcta2V5LTI0Ynl0ZXM=\\\"}\"}")
                         .getBytes(StandardCharsets.UTF_8) : new byte[0];
                 exchange.sendResponseHeaders(ok ? 200 : 400, ok ? body.length : -1);
                 exchange.getResponseBody().write(body);
@@ -84,6 +85,7 @@ class SecretsConfigSourceTest {
         assertThat(config.providers().fashn().apiKey()).contains("fa-secret-1");
         assertThat(config.providers().metahuman().apiKey()).contains("mh-secret-2");
         assertThat(config.providers().modelslab().apiKey()).isEmpty();
+        assertThat(config.webhooks().secret()).hasValueSatisfying(v -> assertThat(v).startsWith("whsec_"));
         assertThat(ASKED).hasSizeGreaterThanOrEqualTo(3).contains("secretId=" + ARN + " token=true");
     }
 
