@@ -19,7 +19,12 @@ public interface LocalConfig {
     @WithDefault("8080")
     int port();
 
-    /** Where the embedded S3 keeps objects; empty keeps them in memory. */
+    /**
+     * Where the embedded S3 keeps objects; empty keeps them in memory. The default lives here, not in
+     * application.properties: the Lambda artifact has no {@code visage.local} mapping, and a
+     * {@code visage.local.*} property it cannot map fails its start-up.
+     */
+    @WithDefault(".visage-data")
     Optional<String> dataDir();
 
     /** Port of the embedded S3 (presigned URLs point at it); 0 picks a free one. */

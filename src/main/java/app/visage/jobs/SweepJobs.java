@@ -144,8 +144,10 @@ public class SweepJobs {
         return keys.size();
     }
 
-    /** What one sweep did: the cleanup function's answer. */
+    /** What one sweep did: the cleanup function's answer, in the API's snake_case like every other answer. */
     @io.quarkus.runtime.annotations.RegisterForReflection
+    @com.fasterxml.jackson.databind.annotation.JsonNaming(
+            com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy.class)
     public static final class Summary {
         public int expired;
         public int failed;

@@ -45,6 +45,7 @@ class CleanupFunctionTest {
         JsonPath summary = SampleEvents.invoke(SampleEvents.read("cleanup-scheduled.json"));
         assertThat(summary.getInt("failed")).isGreaterThanOrEqualTo(1);
         assertThat(summary.getInt("errors")).isZero();
+        assertThat(summary.getMap("")).containsKey("orphans_deleted");
         assertThat(findJob.find(id).status()).isEqualTo(JobStatus.FAILED);
     }
 }

@@ -1,0 +1,621 @@
+package app.visage.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import app.visage.jobs.Job;
+import app.visage.jobs.JobId;
+import app.visage.jobs.JobStatus;
+import app.visage.jobs.Operation;
+import app.visage.jobs.StoredObject;
+import app.visage.jobs.UploadSlot;
+import app.visage.jobs.WebhookToken;
+import app.visage.json.Json;
+import app.visage.local.s3.EmbeddedS3;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * The packaged artifact run as AWS's Java runtime runs it. {@code target/function.zip} is unpacked
+ * as the task root ({@code /var/task}); each of the five functions gets its own JVM running AWS's
+ * runtime interface client ({@code AWSLambda}, the RIC) with the Lambda's handler, environment and
+ * {@code QUARKUS_FUNQY_EXPORT}, polling a {@link RuntimeApi} on loopback. The {@code events/} samples
+ * go in through that API; S3 is an in-memory {@link EmbeddedS3} in this JVM.
+ *
+ * <p>As in AWS, the JVM's class path holds only the runtime (the RIC, aws-lambda-java-core,
+ * aws-lambda-java-serialization, utils-lite, copied to one directory as in {@code /var/runtime/lib}),
+ * and the RIC loads the function from its working directory ({@code user.dir}, the task root) and
+ * the task root's {@code lib/*.jar} in its own class loader. So the artifact is tested with the
+ * class loading it gets in AWS, not with everything on one class path.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RuntimeInterfaceClientIT {
+    private static final String HANDLER = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest";
+    private static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
+    /** The RIC and what it loads from the system class path, each found by one of its classes. */
+    private static final List<String> RUNTIME_CLASSES = List.of(
+            RIC_MAIN,
+            "com.amazonaws.services.lambda.runtime.Context",
+            "com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers",
+            "software.amazon.awssdk.utilslite.SdkInternalThreadLocal");
+    private static final String JNI_PROPERTY = "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
+    private static final List<String> EXPORTS = List.of("submit", "status", "webhook", "upload", "cleanup");
+    private static final List<String> PROVIDERS = List.of("MODELSLAB", "MODELSLAB_ENTERPRISE", "MODELSLAB_FACE_GEN",
+            "FASHN", "METAHUMAN");
+    private static final String REGION = "eu-west-1";
+    private static final String ACCOUNT = "123456789012";
+    private static final int MEMORY_MB = 1024;
+    private static final String BUCKET = "visage";
+    private static final String SAMPLE_JOB_ID = "job_sampleaaaaaaaaaaaaaaaaaaaa";
+    private static final String SAMPLE_TOKEN = "sample-token";
+    /** Ceilings, not expectations: a JVM starts in seconds and answers in well under one. */
+    private static final Duration START = Duration.ofSeconds(120);
+    private static final Duration ANSWER = Duration.ofSeconds(30);
+    private static final Duration STOP = Duration.ofSeconds(10);
+
+    private final Map<String, Child> children = new LinkedHashMap<>();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private Path work;
+    private EmbeddedS3 s3;
+    private S3Client bucket;
+
+    /** A failing test says what the runtimes printed. */
+    @RegisterExtension
+    final TestExecutionExceptionHandler childLogs = (context, failure) -> {
+        throw withLogs(failure);
+    };
+
+    @BeforeAll
+    void startTheFunctions() throws Exception {
+        Path zip = Path.of("target", "function.zip");
+        assertThat(zip).as("target/function.zip, built by the package phase").isRegularFile();
+        work = Path.of("target", "ric-it").toAbsolutePath();
+        deleteRecursively(work);
+        Path task = work.resolve("task");
+        unzip(zip, task);
+        Path runtimeLib = work.resolve("runtime").resolve("lib");
+        Files.createDirectories(runtimeLib);
+        for (String name : RUNTIME_CLASSES) {
+            Path jar = jarOf(name);
+            Files.copy(jar, runtimeLib.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        }
+        Path jni = extractJni(runtimeLib.resolve("jni"));
+
+        s3 = EmbeddedS3.inMemory(BUCKET, event -> { }).start();
+        bucket = S3Client.builder()
+                .httpClient(UrlConnectionHttpClient.create())
+                .endpointOverride(s3.endpoint())
+                .region(Region.of(s3.region()))
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(s3.accessKey(), s3.secretKey())))
+                .forcePathStyle(true)
+                .build();
+
+        // All five start at once; each is waited for with its own ceiling.
+        for (String export : EXPORTS) {
+            children.put(export, Child.start(export, task, runtimeLib, jni, s3, work.resolve(export + ".log")));
+        }
+        for (Child child : children.values()) {
+            child.awaitReady();
+        }
+    }
+
+    @AfterAll
+    void stopTheFunctions() throws Exception {
+        for (Child child : children.values()) {
+            child.stop();
+        }
+        if (bucket != null) {
+            bucket.close();
+        }
+        if (s3 != null) {
+            s3.close();
+        }
+        if (work != null) {
+            deleteRecursively(work.resolve("task")); // ~100 MB; the logs stay in target/ric-it
+        }
+    }
+
+    @Test
+    void submitCreatesJobsAndUploadsAndCancels() {
+        // JSON body with a data URI: the local engine runs in the function, the job ends in the bucket.
+        JsonNode created = call("submit", sample("submit-create-job.json"));
+        assertThat(created.path("statusCode").asInt()).isEqualTo(202);
+        assertThat(created.path("headers").path("content-type").asText()).isEqualTo("application/json");
+        assertThat(created.path("isBase64Encoded").asBoolean(true)).isFalse();
+        JsonNode accepted = body(created);
+        String id = accepted.path("id").asText();
+        assertThat(id).matches("job_[a-z2-7]{26}");
+        assertThat(accepted.path("operation").asText()).isEqualTo("head_shot");
+        assertThat(accepted.path("provider").asText()).isEqualTo("local");
+        assertThat(accepted.path("status").asText()).isEqualTo("succeeded");
+        assertThat(accepted.path("links").path("self").asText()).isEqualTo("/v1/jobs/" + id);
+        JsonNode record = record(id);
+        assertThat(record.path("status").asText()).isEqualTo("succeeded");
+        assertThat(record.path("metadata").path("user").asText()).isEqualTo("42");
+        assertThat(keys("inputs/" + id + "/")).containsExactly("inputs/" + id + "/face.jpg");
+        assertThat(keys("outputs/" + id + "/")).containsExactly("outputs/" + id + "/1.png");
+        assertThat(record.path("outputs").get(0).path("width").asInt()).isEqualTo(512);
+        assertThat(record.path("outputs").get(0).path("height").asInt()).isEqualTo(512);
+
+        // Multipart, base64-encoded by API Gateway: a 2:3 JPEG head shot.
+        JsonNode multipart = call("submit", sample("submit-create-job-multipart.json"));
+        assertThat(multipart.path("statusCode").asInt()).isEqualTo(202);
+        String multipartId = body(multipart).path("id").asText();
+        JsonNode multipartRecord = record(multipartId);
+        assertThat(multipartRecord.path("status").asText()).isEqualTo("succeeded");
+        assertThat(multipartRecord.path("outputs")).hasSize(1);
+        JsonNode jpeg = multipartRecord.path("outputs").get(0);
+        assertThat(jpeg.path("content_type").asText()).isEqualTo("image/jpeg");
+        assertThat(jpeg.path("width").asInt() * 3).isEqualTo(jpeg.path("height").asInt() * 2);
+        assertThat(keys("outputs/" + multipartId + "/")).containsExactly(jpeg.path("key").asText());
+
+        // A presigned upload URL, on the embedded S3 the function was pointed at.
+        JsonNode ticket = createUpload();
+        String uploadJob = ticket.path("job_id").asText();
+        assertThat(record(uploadJob).path("status").asText()).isEqualTo("queued");
+
+        // Cancel: a queued job is canceled, an ended one answered as it is, an unknown one is 404.
+        JsonNode canceled = call("submit", sample("submit-cancel-job.json").replace(SAMPLE_JOB_ID, uploadJob));
+        assertThat(canceled.path("statusCode").asInt()).isEqualTo(200);
+        assertThat(body(canceled).path("id").asText()).isEqualTo(uploadJob);
+        assertThat(body(canceled).path("status").asText()).isEqualTo("canceled");
+        assertThat(record(uploadJob).path("status").asText()).isEqualTo("canceled");
+        JsonNode ended = call("submit", sample("submit-cancel-job.json").replace(SAMPLE_JOB_ID, id));
+        assertThat(ended.path("statusCode").asInt()).isEqualTo(200);
+        assertThat(body(ended).path("status").asText()).isEqualTo("succeeded");
+        JsonNode unknown = call("submit", sample("submit-cancel-job.json"));
+        assertThat(unknown.path("statusCode").asInt()).isEqualTo(404);
+        assertThat(body(unknown).path("error").path("code").asText()).isEqualTo("not_found");
+    }
+
+    @Test
+    void statusAnswersTheViewWithWorkingOutputUrls() throws Exception {
+        String id = submittedJob();
+        JsonNode response = call("status", sample("status-get-job.json").replace(SAMPLE_JOB_ID, id));
+        assertThat(response.path("statusCode").asInt()).isEqualTo(200);
+        JsonNode view = body(response);
+        assertThat(view.path("id").asText()).isEqualTo(id);
+        assertThat(view.path("status").asText()).isEqualTo("succeeded");
+        assertThat(view.path("metadata").path("user").asText()).isEqualTo("42");
+        assertThat(view.path("outputs")).hasSize(1);
+        String url = view.path("outputs").get(0).path("url").asText();
+        assertThat(url).startsWith(s3.endpoint() + "/" + BUCKET + "/outputs/" + id + "/1.png?")
+                .contains("X-Amz-Signature=");
+        HttpResponse<byte[]> png = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(ANSWER).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(png.statusCode()).isEqualTo(200);
+        assertThat(png.body()).startsWith(0x89, 'P', 'N', 'G');
+
+        JsonNode unknown = call("status", sample("status-get-job.json"));
+        assertThat(unknown.path("statusCode").asInt()).isEqualTo(404);
+        assertThat(body(unknown).path("error").path("code").asText()).isEqualTo("not_found");
+    }
+
+    @Test
+    void anEventThatIsNotJsonIsAnInvocationErrorAndTheRuntimeGoesOn() {
+        assertThatThrownBy(() -> children.get("status").api.invoke("{not json", ANSWER))
+                .isInstanceOfSatisfying(RuntimeApi.FunctionError.class, e -> {
+                    assertThat(e.errorType()).isNotBlank();
+                    assertThat(e.body()).contains("\"errorMessage\"");
+                });
+        JsonNode unknown = call("status", sample("status-get-job.json"));
+        assertThat(unknown.path("statusCode").asInt()).isEqualTo(404);
+    }
+
+    @Test
+    void webhookFindsAJobOnlyWithItsToken() {
+        String token = WebhookToken.generate();
+        Instant now = Instant.now();
+        JobId id = JobId.random();
+        putRecord(new Job(id, JobStatus.PROCESSING, Operation.HEAD_SHOT, "modelslab", Map.of(), Map.of(), null,
+                WebhookToken.hash(token), null, null, List.of(), null, null, now, now, now.plus(Duration.ofHours(24)),
+                null));
+        String sample = sample("webhook-provider-callback.json").replace(SAMPLE_JOB_ID, id.value());
+
+        // The provider is unreachable (loopback port 9), so the job stays processing: the body is never trusted.
+        JsonNode right = call("webhook", sample.replace(SAMPLE_TOKEN, token));
+        assertThat(right.path("statusCode").asInt()).isEqualTo(200);
+        assertThat(body(right).path("id").asText()).isEqualTo(id.value());
+        assertThat(body(right).path("status").asText()).isEqualTo("processing");
+
+        JsonNode wrong = call("webhook", sample.replace(SAMPLE_TOKEN, WebhookToken.generate()));
+        JsonNode noJob = call("webhook", sample("webhook-provider-callback.json"));
+        for (JsonNode response : List.of(wrong, noJob)) {
+            assertThat(response.path("statusCode").asInt()).isEqualTo(404);
+            assertThat(body(response).path("error").path("code").asText()).isEqualTo("not_found");
+        }
+        assertThat(body(wrong)).isEqualTo(body(noJob));
+        assertThat(record(id.value()).path("status").asText()).isEqualTo("processing");
+    }
+
+    @Test
+    void uploadStartsTheJobOfTheUploadedPhotoOnce() throws Exception {
+        JsonNode ticket = createUpload();
+        String id = ticket.path("job_id").asText();
+        // The client's PUT to the presigned URL, with the headers the ticket names.
+        HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(ticket.path("upload_url").asText())).timeout(ANSWER)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(photo("astronaut.jpg")));
+        ticket.path("upload_headers").fields().forEachRemaining(h -> put.header(h.getKey(), h.getValue().asText()));
+        assertThat(http.send(put.build(), HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
+        // The sample's second record names "face copy+1.jpg", URL-encoded; it is no job's photo.
+        String stray = "uploads/" + id + "/face copy+1.jpg";
+        bucket.putObject(b -> b.bucket(BUCKET).key(stray).contentType("image/jpeg"),
+                RequestBody.fromBytes(photo("astronaut.jpg")));
+        assertThat(keys("uploads/" + id + "/")).hasSize(2);
+
+        String event = sample("upload-object-created.json").replace(SAMPLE_JOB_ID, id);
+        JsonNode started = call("upload", event);
+        assertThat(started.isArray()).as("the answer is a list").isTrue();
+        assertThat(started).hasSize(1);
+        assertThat(started.get(0).path("key").asText()).isEqualTo("uploads/" + id + "/face.jpg");
+        assertThat(started.get(0).path("job_id").asText()).isEqualTo(id);
+        assertThat(started.get(0).path("status").asText()).isEqualTo("succeeded");
+        assertThat(record(id).path("status").asText()).isEqualTo("succeeded");
+        assertThat(keys("uploads/" + id + "/")).as("the photo moved to inputs/, the stray object deleted").isEmpty();
+        assertThat(keys("inputs/" + id + "/")).hasSize(1);
+        assertThat(keys("outputs/" + id + "/")).hasSize(1);
+
+        // S3 delivers at least once: a repeat changes nothing.
+        JsonNode repeat = call("upload", event);
+        assertThat(repeat).hasSize(1);
+        assertThat(repeat.get(0).path("status").asText()).isEqualTo("succeeded");
+        assertThat(keys("outputs/" + id + "/")).hasSize(1);
+
+        // The sample as it is: objects of no job are removed, nothing is started.
+        bucket.putObject(b -> b.bucket(BUCKET).key("uploads/" + SAMPLE_JOB_ID + "/face copy+1.jpg"),
+                RequestBody.fromBytes(photo("astronaut.jpg")));
+        JsonNode none = call("upload", sample("upload-object-created.json"));
+        assertThat(none.isArray()).isTrue();
+        assertThat(none).isEmpty();
+        assertThat(keys("uploads/" + SAMPLE_JOB_ID + "/")).isEmpty();
+    }
+
+    @Test
+    void cleanupExpiresAndFailsWhatIsDue() {
+        Instant now = Instant.now();
+        // A finished job past its TTL, with its output still in the bucket.
+        JobId old = JobId.random();
+        String output = "outputs/" + old + "/1.png";
+        putRecord(new Job(old, JobStatus.SUCCEEDED, Operation.HEAD_SHOT, "local", Map.of(), Map.of(), null, null, null,
+                null, List.of(new StoredObject(output, "image/png", 4, 1, 1)), null, null, now.minus(Duration.ofHours(25)),
+                now.minus(Duration.ofHours(25)), now.minus(Duration.ofHours(1)), null));
+        bucket.putObject(b -> b.bucket(BUCKET).key(output).contentType("image/png"), RequestBody.fromBytes(new byte[4]));
+        // An upload job whose URL expired without a photo.
+        JobId abandoned = JobId.random();
+        Instant created = now.minus(Duration.ofMinutes(20));
+        putRecord(new Job(abandoned, JobStatus.QUEUED, Operation.HEAD_SHOT, "local", Map.of(), Map.of(), null, null,
+                null, new UploadSlot("uploads/" + abandoned + "/face.jpg", "image/jpeg", created.plus(Duration.ofMinutes(15))),
+                List.of(), null, null, created, created, created.plus(Duration.ofHours(24)), null));
+
+        JsonNode summary = call("cleanup", sample("cleanup-scheduled.json"));
+        assertThat(summary.isObject()).as("the sweep summary").isTrue();
+        List<String> fields = new ArrayList<>();
+        summary.fieldNames().forEachRemaining(fields::add);
+        assertThat(fields).containsExactlyInAnyOrder("expired", "failed", "restarted", "polled", "orphans_deleted",
+                "errors");
+        assertThat(summary.path("expired").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(summary.path("failed").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(summary.path("errors").asInt()).isZero();
+        assertThat(record(old.value()).path("status").asText()).isEqualTo("expired");
+        assertThat(keys("outputs/" + old + "/")).isEmpty();
+        JsonNode failed = record(abandoned.value());
+        assertThat(failed.path("status").asText()).isEqualTo("failed");
+        assertThat(failed.path("error").path("code").asText()).isEqualTo("expired");
+    }
+
+    // ---- fixtures made through the functions themselves
+
+    private String submittedJob() {
+        JsonNode created = call("submit", sample("submit-create-job.json"));
+        assertThat(created.path("statusCode").asInt()).isEqualTo(202);
+        return body(created).path("id").asText();
+    }
+
+    private JsonNode createUpload() {
+        JsonNode response = call("submit", sample("submit-create-upload.json"));
+        assertThat(response.path("statusCode").asInt()).isEqualTo(201);
+        JsonNode ticket = body(response);
+        String id = ticket.path("job_id").asText();
+        assertThat(id).matches("job_[a-z2-7]{26}");
+        assertThat(ticket.path("upload_url").asText())
+                .startsWith(s3.endpoint() + "/" + BUCKET + "/uploads/" + id + "/face.jpg?")
+                .contains("X-Amz-Signature=");
+        assertThat(ticket.path("upload_headers").path("Content-Type").asText()).isEqualTo("image/jpeg");
+        return ticket;
+    }
+
+    // ---- invoking and reading answers
+
+    /** Invokes {@code export} with {@code event} through its runtime API; answers what it returned, parsed. */
+    private JsonNode call(String export, String event) {
+        String answer = children.get(export).invoke(event);
+        try {
+            return Json.MAPPER.readTree(answer);
+        } catch (IOException e) {
+            throw new AssertionError(export + " answered something that is not JSON: " + answer, e);
+        }
+    }
+
+    /** The JSON body of an API Gateway answer. */
+    private static JsonNode body(JsonNode response) {
+        try {
+            return Json.MAPPER.readTree(response.path("body").asText());
+        } catch (IOException e) {
+            throw new AssertionError("body is not JSON: " + response, e);
+        }
+    }
+
+    private static String sample(String name) {
+        try {
+            return Files.readString(Path.of("events", name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] photo(String name) throws IOException {
+        try (InputStream in = RuntimeInterfaceClientIT.class.getResourceAsStream("/photos/" + name)) {
+            assertThat(in).as("test photo " + name).isNotNull();
+            return in.readAllBytes();
+        }
+    }
+
+    // ---- the bucket, read and written directly
+
+    private List<String> keys(String prefix) {
+        return bucket.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(prefix)).contents().stream()
+                .map(S3Object::key).toList();
+    }
+
+    private JsonNode record(String id) {
+        try {
+            return Json.MAPPER.readTree(bucket.getObjectAsBytes(b -> b.bucket(BUCKET).key("jobs/" + id + ".json"))
+                    .asByteArray());
+        } catch (NoSuchKeyException e) {
+            throw new AssertionError("no record jobs/" + id + ".json in the bucket", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes a record the way the functions do (the same JSON mapper), creating it. */
+    private void putRecord(Job job) {
+        bucket.putObject(b -> b.bucket(BUCKET).key("jobs/" + job.id() + ".json").contentType("application/json")
+                .ifNoneMatch("*"), RequestBody.fromBytes(Json.write(job)));
+    }
+
+    private Throwable withLogs(Throwable failure) {
+        StringBuilder logs = new StringBuilder(String.valueOf(failure.getMessage()));
+        for (Child child : children.values()) {
+            logs.append("\n---- ").append(child.export).append(" (").append(child.log).append(") ----\n")
+                    .append(child.tail(40));
+        }
+        AssertionError error = new AssertionError(logs.toString(), failure);
+        error.setStackTrace(failure.getStackTrace());
+        return error;
+    }
+
+    // ---- the runtimes
+
+    /** One Lambda: a JVM running the RIC against its own runtime API. */
+    private static final class Child {
+        private final String export;
+        private final RuntimeApi api;
+        private final Process process;
+        private final Path log;
+
+        private Child(String export, RuntimeApi api, Process process, Path log) {
+            this.export = export;
+            this.api = api;
+            this.process = process;
+            this.log = log;
+        }
+
+        static Child start(String export, Path task, Path runtimeLib, Path jni, EmbeddedS3 s3, Path log)
+                throws IOException {
+            String function = "visage-" + export;
+            RuntimeApi api = RuntimeApi.start("arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:" + function);
+            List<String> command = new ArrayList<>();
+            command.add(java());
+            // JVM options in the manner of AWS's java21 runtime (heap from the memory size, C1 only,
+            // serial GC), then the runtime class path: one wildcard entry, so the command line stays
+            // short (ONNX Runtime crashes on very long ones).
+            command.addAll(List.of("-XX:MaxHeapSize=" + MEMORY_MB * 85 / 100 + "m", "-XX:+UseSerialGC",
+                    "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+                    "-Djava.net.preferIPv4Stack=true"));
+            if (jni != null) {
+                // The RIC otherwise unpacks it to one fixed /tmp path, which five JVMs starting at once race on.
+                command.add("-D" + JNI_PROPERTY + "=" + jni);
+            }
+            command.addAll(List.of("-cp", runtimeLib + "/*", RIC_MAIN, HANDLER));
+
+            ProcessBuilder builder = new ProcessBuilder(command).directory(task.toFile())
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            Map<String, String> env = builder.environment();
+            env.clear(); // nothing of this machine's environment (no credentials, no JAVA_TOOL_OPTIONS)
+            env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
+            env.put("LANG", "en_US.UTF-8");
+            env.put("TZ", ":UTC");
+            env.put("_HANDLER", HANDLER);
+            env.put("LAMBDA_TASK_ROOT", task.toString());
+            env.put("LAMBDA_RUNTIME_DIR", runtimeLib.getParent().toString());
+            env.put("AWS_LAMBDA_RUNTIME_API", api.address());
+            env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java21");
+            env.put("AWS_LAMBDA_FUNCTION_NAME", function);
+            env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+            env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(MEMORY_MB));
+            env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+            env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + function);
+            env.put("AWS_LAMBDA_LOG_STREAM_NAME", "2026/11/21/[$LATEST]" + export);
+            env.put("AWS_REGION", REGION);
+            env.put("AWS_DEFAULT_REGION", REGION);
+            // The role's credentials, here the embedded S3's key pair.
+            env.put("AWS_ACCESS_KEY_ID", s3.accessKey());
+            env.put("AWS_SECRET_ACCESS_KEY", s3.secretKey());
+            // No profile files and no instance metadata: the SDK finds nothing beyond the variables above.
+            env.put("AWS_CONFIG_FILE", task.resolveSibling("no-aws-config").toString());
+            env.put("AWS_SHARED_CREDENTIALS_FILE", task.resolveSibling("no-aws-credentials").toString());
+            env.put("AWS_EC2_METADATA_DISABLED", "true");
+            env.put("QUARKUS_FUNQY_EXPORT", export);
+            env.put("VISAGE_BUCKET", s3.bucket());
+            env.put("VISAGE_S3_ENDPOINT", s3.endpoint().toString());
+            env.put("VISAGE_S3_PATH_STYLE", "true");
+            env.put("VISAGE_S3_REGION", s3.region());
+            env.put("VISAGE_PUBLIC_BASE_URL", "http://127.0.0.1:8080");
+            // Paid providers stay on loopback: a refused connection, never the real services.
+            for (String provider : PROVIDERS) {
+                env.put("VISAGE_PROVIDERS_" + provider + "_BASE_URL", "http://127.0.0.1:9");
+            }
+            Process process = builder.start();
+            process.onExit().thenAccept(p -> api.abort(export + "'s runtime exited with code " + p.exitValue()));
+            return new Child(export, api, process, log);
+        }
+
+        void awaitReady() throws InterruptedException {
+            try {
+                api.awaitReady(START);
+            } catch (TimeoutException | RuntimeApi.FunctionError e) {
+                throw new AssertionError(export + " did not start: " + e.getMessage() + "\n" + tail(80), e);
+            }
+        }
+
+        String invoke(String event) {
+            try {
+                return api.invoke(event, ANSWER);
+            } catch (TimeoutException | RuntimeApi.FunctionError e) {
+                throw new AssertionError(export + ": " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(export + ": interrupted", e);
+            }
+        }
+
+        /** Stops this runtime's JVM (by its own handle, so only the process this test started). */
+        void stop() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(STOP.toSeconds(), TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(STOP.toSeconds(), TimeUnit.SECONDS);
+            }
+            api.close();
+        }
+
+        String tail(int lines) {
+            try {
+                List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+                return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+            } catch (IOException | UncheckedIOException e) {
+                return "(no log: " + e + ")";
+            }
+        }
+    }
+
+    /** The JDK running this build. */
+    private static String java() {
+        return ProcessHandle.current().info().command()
+                .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    private static Path jarOf(String className) throws Exception {
+        Class<?> type = Class.forName(className, false, RuntimeInterfaceClientIT.class.getClassLoader());
+        Path jar = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+        assertThat(jar.getFileName().toString()).as("the jar of " + className).endsWith(".jar");
+        return jar;
+    }
+
+    /**
+     * The RIC's JNI client for this machine, unpacked from its jar to {@code dir}; null (the RIC then
+     * unpacks it itself) on a platform the jar has no library for.
+     */
+    private static Path extractJni(Path dir) throws Exception {
+        String arch = switch (System.getProperty("os.arch")) {
+            case "amd64", "x86_64" -> "x86_64";
+            case "aarch64", "arm64" -> "aarch_64";
+            default -> null;
+        };
+        if (arch == null || !System.getProperty("os.name").equals("Linux")) {
+            return null;
+        }
+        boolean musl;
+        try (Stream<Path> lib = Files.list(Path.of("/lib"))) {
+            musl = lib.anyMatch(p -> p.getFileName().toString().startsWith("ld-musl-"));
+        }
+        String name = "libaws-lambda-jni.linux" + (musl ? "_musl-" : "-") + arch + ".so";
+        Class<?> ric = Class.forName(RIC_MAIN, false, RuntimeInterfaceClientIT.class.getClassLoader());
+        try (InputStream in = ric.getResourceAsStream("/jni/" + name)) {
+            if (in == null) {
+                return null;
+            }
+            Files.createDirectories(dir);
+            Path target = dir.resolve(name);
+            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+            return target;
+        }
+    }
+
+    private static void unzip(Path zip, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
+            for (ZipEntry entry; (entry = in.getNextEntry()) != null; ) {
+                Path target = dir.resolve(entry.getName()).normalize();
+                if (!target.startsWith(dir)) {
+                    throw new IOException("entry outside the task root: " + entry.getName());
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createDirectories(target.getParent());
+                    Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
