@@ -4,12 +4,7 @@ import app.visage.config.VisageConfig;
 import app.visage.errors.VisageException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -19,15 +14,12 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class OutputFetcher {
-    private final HttpClient client;
+    private final CappedGet get;
     private final VisageConfig config;
 
     public OutputFetcher(VisageConfig config) {
         this.config = config;
-        this.client = HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(config.egress().fetchTimeout())
-                .build();
+        this.get = new CappedGet(config.egress().fetchTimeout());
     }
 
     /**
@@ -42,30 +34,26 @@ public class OutputFetcher {
                 throw new Rejected("an output URL points outside the provider: " + e.getMessage());
             }
         }
-        HttpRequest request = HttpRequest.newBuilder(url).timeout(config.egress().fetchTimeout())
-                .header("accept", "image/*").GET().build();
+        CappedGet.Answer answer;
         try {
-            HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream body = response.body()) {
-                if (response.statusCode() != 200) {
-                    throw new Unavailable("an output answered HTTP " + response.statusCode());
-                }
-                String type = response.headers().firstValue("content-type").orElse("").toLowerCase(Locale.ROOT);
-                if (!type.isEmpty() && !type.startsWith("image/") && !type.startsWith("application/octet-stream")) {
-                    throw new Rejected("an output is " + type + ", not an image");
-                }
-                byte[] bytes = body.readNBytes((int) config.maxOutputBytes() + 1);
-                if (bytes.length > config.maxOutputBytes()) {
-                    throw new Rejected("an output is larger than " + config.maxOutputBytes() + " bytes");
-                }
-                return bytes;
-            }
+            answer = get.get(url, config.maxOutputBytes());
         } catch (IOException e) {
             throw new Unavailable("an output could not be downloaded: " + e.getClass().getSimpleName());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Unavailable("interrupted while downloading an output");
         }
+        if (answer.status() != 200) {
+            throw new Unavailable("an output answered HTTP " + answer.status());
+        }
+        String type = answer.contentType();
+        if (!type.isEmpty() && !type.startsWith("image/") && !type.startsWith("application/octet-stream")) {
+            throw new Rejected("an output is " + type + ", not an image");
+        }
+        if (answer.tooLarge()) {
+            throw new Rejected("an output is larger than " + config.maxOutputBytes() + " bytes");
+        }
+        return answer.body();
     }
 
     private static boolean sameOrigin(URI origin, URI url) {

@@ -5,13 +5,9 @@ import app.visage.errors.ErrorCode;
 import app.visage.errors.VisageException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 
 /**
  * Fetches a photo from a URL the user gave: https only, public addresses only, no redirects,
@@ -19,38 +15,27 @@ import java.net.http.HttpResponse;
  */
 @ApplicationScoped
 public class PhotoFetcher {
-    private final HttpClient client;
+    private final CappedGet get;
     private final VisageConfig config;
 
     public PhotoFetcher(VisageConfig config) {
         this.config = config;
-        this.client = HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(config.egress().fetchTimeout())
-                .build();
+        this.get = new CappedGet(config.egress().fetchTimeout());
     }
 
     public byte[] fetch(URI url, long maxBytes, String field) {
         EgressPolicy.check(url, config.egress().allowPrivate(), field);
-        HttpRequest request = HttpRequest.newBuilder(url).timeout(config.egress().fetchTimeout())
-                .header("accept", "image/*").GET().build();
         try {
-            HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream body = response.body()) {
-                if (response.statusCode() != 200) {
-                    throw new VisageException(ErrorCode.INVALID_PARAM,
-                            field + " could not be fetched: HTTP " + response.statusCode(), field);
-                }
-                long declared = response.headers().firstValueAsLong("content-length").orElse(-1);
-                if (declared > maxBytes) {
-                    throw new VisageException(ErrorCode.IMAGE_TOO_LARGE, "the photo is larger than " + maxBytes + " bytes", field);
-                }
-                byte[] bytes = body.readNBytes((int) maxBytes + 1);
-                if (bytes.length > maxBytes) {
-                    throw new VisageException(ErrorCode.IMAGE_TOO_LARGE, "the photo is larger than " + maxBytes + " bytes", field);
-                }
-                return bytes;
+            CappedGet.Answer answer = get.get(url, maxBytes);
+            if (answer.status() != 200) {
+                throw new VisageException(ErrorCode.INVALID_PARAM,
+                        field + " could not be fetched: HTTP " + answer.status(), field);
             }
+            if (answer.tooLarge()) {
+                throw new VisageException(ErrorCode.IMAGE_TOO_LARGE, "the photo is larger than " + maxBytes + " bytes",
+                        field);
+            }
+            return answer.body();
         } catch (IOException e) {
             throw new VisageException(ErrorCode.INVALID_PARAM, field + " could not be fetched", field);
         } catch (InterruptedException e) {
