@@ -213,6 +213,10 @@ public class JobRequests {
         if (value == null) {
             return null;
         }
+        if (config.webhooks().secret().filter(s -> !s.isBlank()).isEmpty()) {
+            throw new VisageException(ErrorCode.INVALID_PARAM, "client webhooks are signed, and no secret is "
+                    + "configured: set visage.webhooks.secret (VISAGE_WEBHOOKS_SECRET) to a whsec_ secret", "webhook");
+        }
         try {
             URI url = URI.create(value);
             PhotoFetcher.EgressPolicy.check(url, config.egress().allowPrivate(), "webhook");

@@ -1,6 +1,7 @@
 package app.visage.jobs;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -15,9 +16,11 @@ public class JobRecords {
     private static final int MAX_ATTEMPTS = 16;
 
     private final JobStore store;
+    private final Event<JobEnded> ended;
 
-    public JobRecords(JobStore store) {
+    public JobRecords(JobStore store, Event<JobEnded> ended) {
         this.store = store;
+        this.ended = ended;
     }
 
     public void create(Job job) {
@@ -42,6 +45,9 @@ public class JobRecords {
                         + next.get().status() + " for " + id);
             }
             if (store.replace(next.get(), current.version())) {
+                if (next.get().status().isTerminal() && !current.job().status().isTerminal()) {
+                    ended.fire(new JobEnded(next.get()));
+                }
                 return next;
             }
             backOff(attempt);

@@ -13,8 +13,9 @@ import org.jboss.logging.Logger;
 
 /**
  * The scheduled sweep: deletes what is past its TTL and marks those jobs expired, fails uploads
- * that never came and jobs stuck in processing, restarts jobs a crash left queued, and removes
- * objects that belong to no live job.
+ * that never came and jobs stuck in processing, restarts jobs a crash left queued or a busy
+ * provider kept waiting, polls providers, retries client webhooks, and removes objects that
+ * belong to no live job.
  */
 @ApplicationScoped
 public class SweepJobs {
@@ -30,11 +31,12 @@ public class SweepJobs {
     private final PollJob poller;
     private final Providers providers;
     private final ProviderSlots slots;
+    private final NotifyClient notifyClient;
     private final VisageConfig config;
     private final Clock clock;
 
     public SweepJobs(JobRecords records, JobStore store, FileStore files, RunJob runner, PollJob poller,
-            Providers providers, ProviderSlots slots, VisageConfig config, Clock clock) {
+            Providers providers, ProviderSlots slots, NotifyClient notifyClient, VisageConfig config, Clock clock) {
         this.records = records;
         this.store = store;
         this.files = files;
@@ -42,6 +44,7 @@ public class SweepJobs {
         this.poller = poller;
         this.providers = providers;
         this.slots = slots;
+        this.notifyClient = notifyClient;
         this.config = config;
         this.clock = clock;
     }
@@ -68,6 +71,7 @@ public class SweepJobs {
     }
 
     private void sweepJob(Job job, Instant now, Summary summary) {
+        notifyClient.deliverIfDue(job);
         Dispatch d = job.dispatch();
         if (job.status().isTerminal() && !now.isBefore(job.expiresAt())) {
             deleteObjectsOf(job.id());

@@ -240,6 +240,17 @@ class LocalApiTest {
                         org.hamcrest.Matchers.containsString("VISAGE_PROVIDERS_MODELSLAB_API_KEY")));
     }
 
+    @Test
+    void aClientWebhookWithoutASigningSecretIsRefusedAndNothingIsStored() {
+        java.util.List<String> before = bucket.keys();
+        refuse(api().contentType("application/json").body(Map.of("operation", "head_shot",
+                "face_image", TestPhotos.dataUri("astronaut.jpg", "image/jpeg"),
+                "webhook", "https://app.example/visage-events")), 400, "invalid_param")
+                .body("error.field", equalTo("webhook"))
+                .body("error.message", org.hamcrest.Matchers.containsString("VISAGE_WEBHOOKS_SECRET"));
+        assertThat(bucket.keys()).containsExactlyInAnyOrderElementsOf(before);
+    }
+
     private static io.restassured.response.ValidatableResponse refuse(RequestSpecification request, int status,
             String code) {
         return request.post("/v1/jobs").then().statusCode(status).body("error.code", equalTo(code))

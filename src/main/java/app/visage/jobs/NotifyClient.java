@@ -1,0 +1,76 @@
+package app.visage.jobs;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Tells the client a job ended, at its {@code webhook} URL: the first attempt as soon as the job
+ * ends, retries from the sweep on Standard Webhooks' schedule, 410 stops them, every attempt
+ * recorded on the job. Each attempt is claimed on the record first, so racing triggers send it once.
+ */
+@ApplicationScoped
+public class NotifyClient {
+    private final JobRecords records;
+    private final ClientWebhookSender sender;
+    private final Clock clock;
+
+    public NotifyClient(JobRecords records, ClientWebhookSender sender, Clock clock) {
+        this.records = records;
+        this.sender = sender;
+        this.clock = clock;
+    }
+
+    void onEnded(@Observes JobEnded ended) {
+        deliverIfDue(ended.job());
+    }
+
+    /** Sends the job's webhook if it has one that is due (never sent, or its retry time has come). */
+    public void deliverIfDue(Job job) {
+        if (!due(job, clock.instant())) {
+            return;
+        }
+        Instant now = clock.instant();
+        Optional<Job> claimed = records.update(job.id(), current -> due(current, now)
+                ? Optional.of(current.withClientWebhook(message(current).sending(now), now))
+                : Optional.empty());
+        if (claimed.isEmpty()) {
+            return;
+        }
+        ClientWebhook message = claimed.get().clientWebhook();
+        ClientWebhook.Attempt attempt;
+        try {
+            attempt = new ClientWebhook.Attempt(now, sender.send(claimed.get(), message, now), null);
+        } catch (ClientWebhookSender.Undeliverable e) {
+            attempt = new ClientWebhook.Attempt(now, null, e.getMessage());
+        }
+        ClientWebhook.Attempt done = attempt;
+        double jitter = ThreadLocalRandom.current().nextDouble();
+        records.update(job.id(), current -> Optional.of(current.withClientWebhook(
+                current.clientWebhook().answered(done, jitter), clock.instant())));
+    }
+
+    /**
+     * Retries outlast the job's TTL (the schedule spans about 42 h): an expired job's message is still
+     * retried, its data then saying the job expired.
+     */
+    private static boolean due(Job job, Instant now) {
+        if (job.webhook() == null) {
+            return false;
+        }
+        if (job.clientWebhook() == null) {
+            return job.status().isTerminal();
+        }
+        return job.status().isFinal() && job.clientWebhook().due(now);
+    }
+
+    /** The job's message: the same id on every attempt, so the client can tell retries apart from news. */
+    private static ClientWebhook message(Job job) {
+        return job.clientWebhook() != null ? job.clientWebhook()
+                : new ClientWebhook("msg_" + job.id().value(), "job." + job.status().wire(), "waiting",
+                        job.updatedAt(), null);
+    }
+}

@@ -1,0 +1,90 @@
+package app.visage.webhooks;
+
+import app.visage.api.JobViews;
+import app.visage.config.VisageConfig;
+import app.visage.egress.PhotoFetcher;
+import app.visage.errors.VisageException;
+import app.visage.jobs.ClientWebhook;
+import app.visage.jobs.ClientWebhookSender;
+import app.visage.jobs.Job;
+import app.visage.json.Json;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Client webhooks per Standard Webhooks: body {@code {type, timestamp, data: <job view>}}, headers
+ * {@code webhook-id} (the message's, stable across retries), {@code webhook-timestamp} (Unix
+ * seconds) and {@code webhook-signature: v1,<base64 HMAC-SHA256 of id.timestamp.body>} keyed with
+ * the {@code whsec_} secret. The URL passes the egress rules again at every attempt; no redirects.
+ */
+@ApplicationScoped
+public class SignedWebhookSender implements ClientWebhookSender {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final JobViews views;
+    private final VisageConfig config;
+    private final HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(TIMEOUT).build();
+
+    public SignedWebhookSender(JobViews views, VisageConfig config) {
+        this.views = views;
+        this.config = config;
+    }
+
+    @Override
+    public int send(Job job, ClientWebhook message, Instant timestamp) {
+        URI url = URI.create(job.webhook());
+        try {
+            PhotoFetcher.EgressPolicy.check(url, config.egress().allowPrivate(), "webhook");
+        } catch (VisageException e) {
+            throw new Undeliverable("the webhook URL was refused: " + e.getMessage());
+        }
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("type", message.type());
+        payload.put("timestamp", timestamp.toString());
+        payload.put("data", views.view(job));
+        byte[] body = Json.write(payload);
+        String seconds = Long.toString(timestamp.getEpochSecond());
+        HttpRequest request = HttpRequest.newBuilder(url).timeout(TIMEOUT)
+                .header("content-type", "application/json")
+                .header("webhook-id", message.messageId())
+                .header("webhook-timestamp", seconds)
+                .header("webhook-signature", "v1," + sign(message.messageId() + "." + seconds + ".", body))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        try {
+            return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            throw new Undeliverable("no answer: " + e.getClass().getSimpleName());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Undeliverable("interrupted");
+        }
+    }
+
+    private String sign(String prefix, byte[] body) {
+        String secret = config.webhooks().secret()
+                .orElseThrow(() -> new Undeliverable("no visage.webhooks.secret is configured"));
+        byte[] key = Base64.getDecoder().decode(secret.startsWith("whsec_") ? secret.substring(6) : secret);
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            mac.update(prefix.getBytes(StandardCharsets.UTF_8));
+            return Base64.getEncoder().encodeToString(mac.doFinal(body));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

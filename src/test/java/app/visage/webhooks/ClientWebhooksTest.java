@@ -1,0 +1,219 @@
+package app.visage.webhooks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import app.visage.images.ImageInspector;
+import app.visage.jobs.CancelJob;
+import app.visage.jobs.ClientWebhook;
+import app.visage.jobs.CreateUpload;
+import app.visage.jobs.Job;
+import app.visage.jobs.JobRecords;
+import app.visage.jobs.Operation;
+import app.visage.jobs.Params;
+import app.visage.jobs.Photo;
+import app.visage.jobs.Providers;
+import app.visage.jobs.SubmitCommand;
+import app.visage.jobs.SubmitJob;
+import app.visage.jobs.SweepJobs;
+import app.visage.jobs.UploadCommand;
+import app.visage.json.Json;
+import app.visage.images.ImageFormat;
+import app.visage.support.TestClock;
+import app.visage.support.TestPhotos;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.standardwebhooks.Webhook;
+import com.standardwebhooks.exceptions.WebhookVerificationException;
+import com.sun.net.httpserver.HttpServer;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Client webhooks as the client sees them: a loopback receiver (private addresses allowed in this
+ * profile) checks each delivery with the reference Standard Webhooks library.
+ */
+@QuarkusTest
+@TestProfile(ClientWebhooksTest.WithSecret.class)
+class ClientWebhooksTest {
+    static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+    @Inject
+    SubmitJob submitJob;
+    @Inject
+    CreateUpload createUpload;
+    @Inject
+    CancelJob cancelJob;
+    @Inject
+    SweepJobs sweep;
+    @Inject
+    Providers providers;
+    @Inject
+    JobRecords records;
+    @Inject
+    ImageInspector inspector;
+    @Inject
+    TestClock clock;
+
+    private HttpServer receiver;
+    private final List<Delivery> received = new CopyOnWriteArrayList<>();
+    private final Deque<Integer> answers = new ArrayDeque<>();
+
+    public static class WithSecret implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("visage.webhooks.secret", SECRET, "visage.egress.allow-private", "true");
+        }
+    }
+
+    record Delivery(Map<String, List<String>> headers, String body) {
+        String header(String name) {
+            return headers.get(name).get(0);
+        }
+    }
+
+    @BeforeEach
+    void receive() throws IOException {
+        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hooks", exchange -> {
+            Map<String, List<String>> headers = new TreeMap<>();
+            exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
+            received.add(new Delivery(headers, new String(exchange.getRequestBody().readAllBytes(),
+                    StandardCharsets.UTF_8)));
+            Integer status;
+            synchronized (answers) {
+                status = answers.isEmpty() ? 200 : answers.poll();
+            }
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+        });
+        receiver.start();
+    }
+
+    @AfterEach
+    void stop() {
+        receiver.stop(0);
+        clock.reset();
+    }
+
+    private URI hook() {
+        return URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/hooks");
+    }
+
+    private Job headShot() {
+        byte[] bytes = TestPhotos.bytes("astronaut.jpg");
+        return submitJob.submit(new SubmitCommand(Operation.HEAD_SHOT, providers.choose(Operation.HEAD_SHOT, "local"),
+                Params.none(), new Photo(bytes, inspector.inspect(bytes)), hook(), Map.of("user", "42")));
+    }
+
+    private ClientWebhook delivery(Job job) {
+        return records.find(job.id()).orElseThrow().clientWebhook();
+    }
+
+    @Test
+    void aFinishedJobIsDeliveredSignedAndTheReferenceLibraryVerifiesIt() throws Exception {
+        Job job = headShot();
+
+        assertThat(received).hasSize(1);
+        Delivery delivery = received.get(0);
+        new Webhook(SECRET).verify(delivery.body(), delivery.headers());
+        JsonNode body = Json.MAPPER.readTree(delivery.body());
+        assertThat(body.get("type").asText()).isEqualTo("job.succeeded");
+        assertThat(body.get("data").get("id").asText()).isEqualTo(job.id().value());
+        assertThat(body.get("data").get("status").asText()).isEqualTo("succeeded");
+        assertThat(body.get("data").get("metadata").get("user").asText()).isEqualTo("42");
+        assertThat(delivery.header("webhook-id")).isEqualTo("msg_" + job.id());
+        assertThat(delivery.header("webhook-signature")).startsWith("v1,");
+
+        String tampered = delivery.body().replace("succeeded", "failed");
+        assertThatThrownBy(() -> new Webhook(SECRET).verify(tampered, delivery.headers()))
+                .isInstanceOf(WebhookVerificationException.class);
+        assertThatThrownBy(() -> new Webhook("whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[24]))
+                .verify(delivery.body(), delivery.headers())).isInstanceOf(WebhookVerificationException.class);
+
+        ClientWebhook state = delivery(job);
+        assertThat(state.state()).isEqualTo("delivered");
+        assertThat(state.attempts()).hasSize(1).allSatisfy(a -> assertThat(a.status()).isEqualTo(200));
+    }
+
+    @Test
+    void aFailedDeliveryIsRetriedByTheSweepWithTheSameIdUntilItArrives() throws Exception {
+        answers.add(503);
+        Job job = headShot();
+        assertThat(received).hasSize(1);
+        assertThat(delivery(job).state()).isEqualTo("waiting");
+
+        sweep.sweep();
+        assertThat(received).as("not due yet: about 5 s after the first attempt").hasSize(1);
+
+        clock.advance(Duration.ofSeconds(6));
+        sweep.sweep();
+        sweep.sweep();
+
+        assertThat(received).hasSize(2);
+        assertThat(received).extracting(d -> d.header("webhook-id")).containsOnly("msg_" + job.id());
+        for (Delivery d : received) {
+            new Webhook(SECRET).verify(d.body(), d.headers());
+        }
+        ClientWebhook state = delivery(job);
+        assertThat(state.state()).isEqualTo("delivered");
+        assertThat(state.attempts()).extracting(ClientWebhook.Attempt::status).containsExactly(503, 200);
+    }
+
+    @Test
+    void anEndpointThatNeverAnswersWellIsGivenUpAfterTheLastRetry() {
+        for (int i = 0; i < 8; i++) {
+            answers.add(500);
+        }
+        Job job = headShot();
+        for (int i = 0; i < 8; i++) {
+            clock.advance(Duration.ofHours(25));
+            sweep.sweep();
+        }
+
+        assertThat(received).hasSize(8);
+        assertThat(delivery(job).state()).isEqualTo("failed");
+        assertThat(delivery(job).attempts()).hasSize(8);
+    }
+
+    @Test
+    void goneStopsTheRetries() {
+        answers.add(410);
+        Job job = headShot();
+
+        clock.advance(Duration.ofDays(2));
+        sweep.sweep();
+
+        assertThat(received).hasSize(1);
+        assertThat(delivery(job).state()).isEqualTo("disabled");
+    }
+
+    @Test
+    void aCanceledJobSaysSo() throws Exception {
+        Job waiting = createUpload.create(new UploadCommand(Operation.HEAD_SHOT,
+                providers.choose(Operation.HEAD_SHOT, "local"), Params.none(), ImageFormat.JPEG, hook(), Map.of()))
+                .job();
+        assertThat(received).isEmpty();
+
+        cancelJob.cancel(waiting.id().value());
+
+        assertThat(received).hasSize(1);
+        assertThat(Json.MAPPER.readTree(received.get(0).body()).get("type").asText()).isEqualTo("job.canceled");
+    }
+}
