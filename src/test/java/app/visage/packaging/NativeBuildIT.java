@@ -41,7 +41,7 @@ class NativeBuildIT {
 
     @BeforeAll
     static void readTheGeneratedConfiguration() throws IOException {
-        assumeFalse(Boolean.getBoolean("visage.skipNative"), "native build steps skipped (-Dvisage.skipNative)");
+        assumeFalse(Boolean.getBoolean("skipNativeBuild"), "native build steps skipped (-DskipNativeBuild)");
         try (Stream<Path> dirs = Files.list(Path.of("target", "native"))) {
             Path sources = dirs.filter(p -> p.getFileName().toString().endsWith("-native-image-source-jar"))
                     .findFirst().orElseThrow(() -> new AssertionError("no native image sources in target/native"));
