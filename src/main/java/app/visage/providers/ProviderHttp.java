@@ -12,6 +12,7 @@ import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * What the adapters share about talking to a provider over HTTP: building a REST client for its
@@ -30,6 +31,32 @@ public final class ProviderHttp {
                 .readTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
                 .disableDefaultMapper(true)
                 .build(api);
+    }
+
+    /**
+     * The same client, built on first use. Building a REST client starts the reactive client's machinery
+     * (Vert.x's HTTP client, providers, serialisers): about 150 ms of a cold start on a small machine,
+     * which a function that never calls this provider — submit with a local job, status, upload,
+     * most webhooks and sweeps — should not pay for every provider at once.
+     */
+    public static <T> Supplier<T> lazyClient(Class<T> api, VisageConfig.Provider settings) {
+        return new Supplier<>() {
+            private volatile T client;
+
+            @Override
+            public T get() {
+                T built = client;
+                if (built == null) {
+                    synchronized (this) {
+                        built = client;
+                        if (built == null) {
+                            client = built = client(api, settings);
+                        }
+                    }
+                }
+                return built;
+            }
+        };
     }
 
     /** Waits for the call at most {@code timeout} (plus a margin for the client's own timeout to fire first). */

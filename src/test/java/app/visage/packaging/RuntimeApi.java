@@ -40,13 +40,13 @@ import java.util.concurrent.TimeoutException;
  *
  * An unknown request id answers 400 {@code InvalidRequestID}, as the real API does.
  */
-final class RuntimeApi implements AutoCloseable {
+public final class RuntimeApi implements AutoCloseable {
     private static final String BASE = "/2018-06-01/runtime/";
     private static final String INVOCATION = BASE + "invocation/";
     private static final String ERROR_TYPE = "Lambda-Runtime-Function-Error-Type";
 
     /** The function reported an error, or its runtime failed to start or went away. */
-    static final class FunctionError extends RuntimeException {
+    public static final class FunctionError extends RuntimeException {
         private final String errorType;
         private final String body;
 
@@ -56,11 +56,11 @@ final class RuntimeApi implements AutoCloseable {
             this.body = body;
         }
 
-        String errorType() {
+        public String errorType() {
             return errorType;
         }
 
-        String body() {
+        public String body() {
             return body;
         }
     }
@@ -75,6 +75,10 @@ final class RuntimeApi implements AutoCloseable {
     private final Map<String, Invocation> inFlight = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> polled = new CompletableFuture<>();
     private volatile FunctionError fatal;
+    /** {@link System#nanoTime()} of the first {@code /next} call, 0 before it. */
+    private volatile long firstPollNanos;
+    /** {@link System#nanoTime()} of the latest answer posted to {@code /response} or {@code /error}. */
+    private volatile long lastAnswerNanos;
     private volatile boolean closed;
 
     private RuntimeApi(String functionArn) throws IOException {
@@ -92,12 +96,12 @@ final class RuntimeApi implements AutoCloseable {
     }
 
     /** Starts the API for the function of {@code functionArn} (the ARN its events say they invoked). */
-    static RuntimeApi start(String functionArn) throws IOException {
+    public static RuntimeApi start(String functionArn) throws IOException {
         return new RuntimeApi(functionArn);
     }
 
     /** {@code 127.0.0.1:PORT}: the value of {@code AWS_LAMBDA_RUNTIME_API}. */
-    String address() {
+    public String address() {
         return server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort();
     }
 
@@ -105,7 +109,7 @@ final class RuntimeApi implements AutoCloseable {
      * Waits until the runtime has initialised and asks for its first event: a runtime calls
      * {@code /next} only once its handler is loaded. Throws the init error if it reported one.
      */
-    void awaitReady(Duration timeout) throws InterruptedException, TimeoutException {
+    public void awaitReady(Duration timeout) throws InterruptedException, TimeoutException {
         try {
             polled.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -119,7 +123,7 @@ final class RuntimeApi implements AutoCloseable {
      * {@code /init/error}, and {@link TimeoutException} when no answer came within {@code timeout}
      * (the invocation's deadline).
      */
-    String invoke(String eventJson, Duration timeout) throws InterruptedException, TimeoutException {
+    public String invoke(String eventJson, Duration timeout) throws InterruptedException, TimeoutException {
         FunctionError failure = fatal;
         if (failure != null) {
             throw failure;
@@ -147,7 +151,7 @@ final class RuntimeApi implements AutoCloseable {
      * Fails every waiting and later invocation with {@code reason}: the runtime is gone (its process
      * ended) and nothing will answer them.
      */
-    void abort(String reason) {
+    public void abort(String reason) {
         fail(new FunctionError("runtime gone", null, reason));
     }
 
@@ -162,6 +166,16 @@ final class RuntimeApi implements AutoCloseable {
         }
         inFlight.values().forEach(i -> i.answer().completeExceptionally(error));
         inFlight.clear();
+    }
+
+    /** When the runtime first asked for an event ({@link System#nanoTime()}), 0 if it has not yet. */
+    public long firstPollNanos() {
+        return firstPollNanos;
+    }
+
+    /** When the latest answer (response or error) was posted ({@link System#nanoTime()}), 0 if none yet. */
+    public long lastAnswerNanos() {
+        return lastAnswerNanos;
     }
 
     @Override
@@ -196,6 +210,9 @@ final class RuntimeApi implements AutoCloseable {
 
     /** Long-polls: a runtime waits here between invocations for as long as it takes. */
     private void next(HttpExchange exchange) throws IOException, InterruptedException {
+        if (firstPollNanos == 0) {
+            firstPollNanos = System.nanoTime();
+        }
         polled.complete(null);
         Invocation invocation = null;
         while (invocation == null) {
@@ -232,6 +249,7 @@ final class RuntimeApi implements AutoCloseable {
             send(exchange, 400, "{\"errorMessage\":\"Invalid request ID\",\"errorType\":\"InvalidRequestID\"}");
             return;
         }
+        lastAnswerNanos = System.nanoTime();
         String text = new String(body, StandardCharsets.UTF_8);
         if (outcome.equals("response")) {
             invocation.answer().complete(text);

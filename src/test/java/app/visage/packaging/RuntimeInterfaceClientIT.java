@@ -66,20 +66,6 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RuntimeInterfaceClientIT {
-    private static final String HANDLER = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest";
-    private static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
-    /** The RIC and what it loads from the system class path, each found by one of its classes. */
-    private static final List<String> RUNTIME_CLASSES = List.of(
-            RIC_MAIN,
-            "com.amazonaws.services.lambda.runtime.Context",
-            "com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers",
-            "software.amazon.awssdk.utilslite.SdkInternalThreadLocal");
-    private static final String JNI_PROPERTY = "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
-    private static final List<String> EXPORTS = List.of("submit", "status", "webhook", "upload", "cleanup");
-    private static final List<String> PROVIDERS = List.of("MODELSLAB", "MODELSLAB_ENTERPRISE", "MODELSLAB_FACE_GEN",
-            "FASHN", "METAHUMAN");
-    private static final String REGION = "eu-west-1";
-    private static final String ACCOUNT = "123456789012";
     private static final int MEMORY_MB = 1024;
     private static final String BUCKET = "visage";
     private static final String SAMPLE_JOB_ID = "job_sampleaaaaaaaaaaaaaaaaaaaa";
@@ -87,9 +73,8 @@ class RuntimeInterfaceClientIT {
     /** Ceilings, not expectations: a JVM starts in seconds and answers in well under one. */
     private static final Duration START = Duration.ofSeconds(120);
     private static final Duration ANSWER = Duration.ofSeconds(30);
-    private static final Duration STOP = Duration.ofSeconds(10);
 
-    private final Map<String, Child> children = new LinkedHashMap<>();
+    private final Map<String, LambdaRuntimes.Child> children = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private Path work;
@@ -107,16 +92,7 @@ class RuntimeInterfaceClientIT {
         Path zip = Path.of("target", "function.zip");
         assertThat(zip).as("target/function.zip, built by the package phase").isRegularFile();
         work = Path.of("target", "ric-it").toAbsolutePath();
-        deleteRecursively(work);
-        Path task = work.resolve("task");
-        unzip(zip, task);
-        Path runtimeLib = work.resolve("runtime").resolve("lib");
-        Files.createDirectories(runtimeLib);
-        for (String name : RUNTIME_CLASSES) {
-            Path jar = jarOf(name);
-            Files.copy(jar, runtimeLib.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-        }
-        Path jni = extractJni(runtimeLib.resolve("jni"));
+        LambdaRuntimes.TaskRoot root = LambdaRuntimes.prepare(zip, work);
 
         s3 = EmbeddedS3.inMemory(BUCKET, event -> { }).start();
         bucket = S3Client.builder()
@@ -129,17 +105,18 @@ class RuntimeInterfaceClientIT {
                 .build();
 
         // All five start at once; each is waited for with its own ceiling.
-        for (String export : EXPORTS) {
-            children.put(export, Child.start(export, task, runtimeLib, jni, s3, work.resolve(export + ".log")));
+        for (String export : LambdaRuntimes.EXPORTS) {
+            children.put(export, LambdaRuntimes.Child.start(export, root, s3, work.resolve(export + ".log"), MEMORY_MB,
+                    Map.of()));
         }
-        for (Child child : children.values()) {
-            child.awaitReady();
+        for (LambdaRuntimes.Child child : children.values()) {
+            child.awaitReady(START);
         }
     }
 
     @AfterAll
     void stopTheFunctions() throws Exception {
-        for (Child child : children.values()) {
+        for (LambdaRuntimes.Child child : children.values()) {
             child.stop();
         }
         if (bucket != null) {
@@ -149,7 +126,7 @@ class RuntimeInterfaceClientIT {
             s3.close();
         }
         if (work != null) {
-            deleteRecursively(work.resolve("task")); // ~100 MB; the logs stay in target/ric-it
+            LambdaRuntimes.deleteRecursively(work.resolve("task")); // ~100 MB; the logs stay in target/ric-it
         }
     }
 
@@ -231,7 +208,7 @@ class RuntimeInterfaceClientIT {
 
     @Test
     void anEventThatIsNotJsonIsAnInvocationErrorAndTheRuntimeGoesOn() {
-        assertThatThrownBy(() -> children.get("status").api.invoke("{not json", ANSWER))
+        assertThatThrownBy(() -> children.get("status").api().invoke("{not json", ANSWER))
                 .isInstanceOfSatisfying(RuntimeApi.FunctionError.class, e -> {
                     assertThat(e.errorType()).isNotBlank();
                     assertThat(e.body()).contains("\"errorMessage\"");
@@ -366,7 +343,7 @@ class RuntimeInterfaceClientIT {
 
     /** Invokes {@code export} with {@code event} through its runtime API; answers what it returned, parsed. */
     private JsonNode call(String export, String event) {
-        String answer = children.get(export).invoke(event);
+        String answer = children.get(export).invoke(event, ANSWER);
         try {
             return Json.MAPPER.readTree(answer);
         } catch (IOException e) {
@@ -424,198 +401,12 @@ class RuntimeInterfaceClientIT {
 
     private Throwable withLogs(Throwable failure) {
         StringBuilder logs = new StringBuilder(String.valueOf(failure.getMessage()));
-        for (Child child : children.values()) {
-            logs.append("\n---- ").append(child.export).append(" (").append(child.log).append(") ----\n")
+        for (LambdaRuntimes.Child child : children.values()) {
+            logs.append("\n---- ").append(child.export()).append(" (").append(child.log()).append(") ----\n")
                     .append(child.tail(40));
         }
         AssertionError error = new AssertionError(logs.toString(), failure);
         error.setStackTrace(failure.getStackTrace());
         return error;
-    }
-
-    // ---- the runtimes
-
-    /** One Lambda: a JVM running the RIC against its own runtime API. */
-    private static final class Child {
-        private final String export;
-        private final RuntimeApi api;
-        private final Process process;
-        private final Path log;
-
-        private Child(String export, RuntimeApi api, Process process, Path log) {
-            this.export = export;
-            this.api = api;
-            this.process = process;
-            this.log = log;
-        }
-
-        static Child start(String export, Path task, Path runtimeLib, Path jni, EmbeddedS3 s3, Path log)
-                throws IOException {
-            String function = "visage-" + export;
-            RuntimeApi api = RuntimeApi.start("arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:" + function);
-            List<String> command = new ArrayList<>();
-            command.add(java());
-            // JVM options in the manner of AWS's java21 runtime (heap from the memory size, C1 only,
-            // serial GC), then the runtime class path: one wildcard entry, so the command line stays
-            // short (ONNX Runtime crashes on very long ones).
-            command.addAll(List.of("-XX:MaxHeapSize=" + MEMORY_MB * 85 / 100 + "m", "-XX:+UseSerialGC",
-                    "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-                    "-Djava.net.preferIPv4Stack=true"));
-            if (jni != null) {
-                // The RIC otherwise unpacks it to one fixed /tmp path, which five JVMs starting at once race on.
-                command.add("-D" + JNI_PROPERTY + "=" + jni);
-            }
-            command.addAll(List.of("-cp", runtimeLib + "/*", RIC_MAIN, HANDLER));
-
-            ProcessBuilder builder = new ProcessBuilder(command).directory(task.toFile())
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
-            Map<String, String> env = builder.environment();
-            env.clear(); // nothing of this machine's environment (no credentials, no JAVA_TOOL_OPTIONS)
-            env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
-            env.put("LANG", "en_US.UTF-8");
-            env.put("TZ", ":UTC");
-            env.put("_HANDLER", HANDLER);
-            env.put("LAMBDA_TASK_ROOT", task.toString());
-            env.put("LAMBDA_RUNTIME_DIR", runtimeLib.getParent().toString());
-            env.put("AWS_LAMBDA_RUNTIME_API", api.address());
-            env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java21");
-            env.put("AWS_LAMBDA_FUNCTION_NAME", function);
-            env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
-            env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(MEMORY_MB));
-            env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
-            env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + function);
-            env.put("AWS_LAMBDA_LOG_STREAM_NAME", "2026/11/21/[$LATEST]" + export);
-            env.put("AWS_REGION", REGION);
-            env.put("AWS_DEFAULT_REGION", REGION);
-            // The role's credentials, here the embedded S3's key pair.
-            env.put("AWS_ACCESS_KEY_ID", s3.accessKey());
-            env.put("AWS_SECRET_ACCESS_KEY", s3.secretKey());
-            // No profile files and no instance metadata: the SDK finds nothing beyond the variables above.
-            env.put("AWS_CONFIG_FILE", task.resolveSibling("no-aws-config").toString());
-            env.put("AWS_SHARED_CREDENTIALS_FILE", task.resolveSibling("no-aws-credentials").toString());
-            env.put("AWS_EC2_METADATA_DISABLED", "true");
-            env.put("QUARKUS_FUNQY_EXPORT", export);
-            env.put("VISAGE_BUCKET", s3.bucket());
-            env.put("VISAGE_S3_ENDPOINT", s3.endpoint().toString());
-            env.put("VISAGE_S3_PATH_STYLE", "true");
-            env.put("VISAGE_S3_REGION", s3.region());
-            env.put("VISAGE_PUBLIC_BASE_URL", "http://127.0.0.1:8080");
-            // Paid providers stay on loopback: a refused connection, never the real services.
-            for (String provider : PROVIDERS) {
-                env.put("VISAGE_PROVIDERS_" + provider + "_BASE_URL", "http://127.0.0.1:9");
-            }
-            Process process = builder.start();
-            process.onExit().thenAccept(p -> api.abort(export + "'s runtime exited with code " + p.exitValue()));
-            return new Child(export, api, process, log);
-        }
-
-        void awaitReady() throws InterruptedException {
-            try {
-                api.awaitReady(START);
-            } catch (TimeoutException | RuntimeApi.FunctionError e) {
-                throw new AssertionError(export + " did not start: " + e.getMessage() + "\n" + tail(80), e);
-            }
-        }
-
-        String invoke(String event) {
-            try {
-                return api.invoke(event, ANSWER);
-            } catch (TimeoutException | RuntimeApi.FunctionError e) {
-                throw new AssertionError(export + ": " + e.getMessage(), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(export + ": interrupted", e);
-            }
-        }
-
-        /** Stops this runtime's JVM (by its own handle, so only the process this test started). */
-        void stop() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(STOP.toSeconds(), TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(STOP.toSeconds(), TimeUnit.SECONDS);
-            }
-            api.close();
-        }
-
-        String tail(int lines) {
-            try {
-                List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
-                return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-            } catch (IOException | UncheckedIOException e) {
-                return "(no log: " + e + ")";
-            }
-        }
-    }
-
-    /** The JDK running this build. */
-    private static String java() {
-        return ProcessHandle.current().info().command()
-                .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    }
-
-    private static Path jarOf(String className) throws Exception {
-        Class<?> type = Class.forName(className, false, RuntimeInterfaceClientIT.class.getClassLoader());
-        Path jar = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
-        assertThat(jar.getFileName().toString()).as("the jar of " + className).endsWith(".jar");
-        return jar;
-    }
-
-    /**
-     * The RIC's JNI client for this machine, unpacked from its jar to {@code dir}; null (the RIC then
-     * unpacks it itself) on a platform the jar has no library for.
-     */
-    private static Path extractJni(Path dir) throws Exception {
-        String arch = switch (System.getProperty("os.arch")) {
-            case "amd64", "x86_64" -> "x86_64";
-            case "aarch64", "arm64" -> "aarch_64";
-            default -> null;
-        };
-        if (arch == null || !System.getProperty("os.name").equals("Linux")) {
-            return null;
-        }
-        boolean musl;
-        try (Stream<Path> lib = Files.list(Path.of("/lib"))) {
-            musl = lib.anyMatch(p -> p.getFileName().toString().startsWith("ld-musl-"));
-        }
-        String name = "libaws-lambda-jni.linux" + (musl ? "_musl-" : "-") + arch + ".so";
-        Class<?> ric = Class.forName(RIC_MAIN, false, RuntimeInterfaceClientIT.class.getClassLoader());
-        try (InputStream in = ric.getResourceAsStream("/jni/" + name)) {
-            if (in == null) {
-                return null;
-            }
-            Files.createDirectories(dir);
-            Path target = dir.resolve(name);
-            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-            return target;
-        }
-    }
-
-    private static void unzip(Path zip, Path dir) throws IOException {
-        Files.createDirectories(dir);
-        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
-            for (ZipEntry entry; (entry = in.getNextEntry()) != null; ) {
-                Path target = dir.resolve(entry.getName()).normalize();
-                if (!target.startsWith(dir)) {
-                    throw new IOException("entry outside the task root: " + entry.getName());
-                }
-                if (entry.isDirectory()) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.createDirectories(target.getParent());
-                    Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

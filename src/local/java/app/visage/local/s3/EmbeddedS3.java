@@ -64,6 +64,12 @@ public final class EmbeddedS3 implements AutoCloseable {
      */
     public record ObjectCreated(String bucket, String key, long size, String eTag, Instant eventTime) {}
 
+    /**
+     * A request as S3 prices it: its HTTP method, and {@code kind} {@code LIST} for a GET on the bucket
+     * itself (ListObjects), {@code COPY} for a PUT with {@code x-amz-copy-source}, else {@code OBJECT}.
+     */
+    public record Request(String method, String kind, String path) {}
+
     private final Supplier<BlobStore> storeFactory;
     private final String bucket;
     private final int requestedPort;
@@ -72,6 +78,7 @@ public final class EmbeddedS3 implements AutoCloseable {
     private BlobStore store;
     private ExecutorService events;
     private URI endpoint;
+    private volatile Consumer<Request> requestObserver = r -> { };
 
     private EmbeddedS3(Supplier<BlobStore> storeFactory, String bucket, int port, Consumer<ObjectCreated> listener) {
         this.storeFactory = storeFactory;
@@ -131,7 +138,7 @@ public final class EmbeddedS3 implements AutoCloseable {
                     // Jetty's default graceful stop waits 30 s for idle keep-alive connections.
                     .stopTimeout(0)
                     .build();
-            installRequestBodyFilter(server);
+            installRequestBodyFilter(server, this::observe);
             server.start();
         } catch (Exception e) {
             executor.shutdownNow();
@@ -155,7 +162,8 @@ public final class EmbeddedS3 implements AutoCloseable {
      * field. If an S3Proxy upgrade renames it, start() fails loudly rather than silently losing
      * correct 412 answers and usable keep-alive connections (see {@link RequestBodyFilter}).
      */
-    private static void installRequestBodyFilter(S3Proxy server) throws ReflectiveOperationException {
+    private static void installRequestBodyFilter(S3Proxy server, Consumer<Request> observer)
+            throws ReflectiveOperationException {
         Field field = S3Proxy.class.getDeclaredField("server");
         field.setAccessible(true);
         Server jetty = (Server) field.get(server);
@@ -163,7 +171,23 @@ public final class EmbeddedS3 implements AutoCloseable {
         if (context == null) {
             throw new IllegalStateException("S3Proxy's servlet context not found");
         }
-        context.addFilter(new RequestBodyFilter(), "/*", EnumSet.of(DispatcherType.REQUEST));
+        context.addFilter(new RequestBodyFilter(observer), "/*", EnumSet.of(DispatcherType.REQUEST));
+    }
+
+    /**
+     * Calls {@code observer} with every request this server receives, before it is handled (the
+     * benchmarks count S3 requests per job with it). Replaces any earlier observer.
+     */
+    public void onRequest(Consumer<Request> observer) {
+        requestObserver = Objects.requireNonNull(observer, "observer");
+    }
+
+    private void observe(Request request) {
+        try {
+            requestObserver.accept(request);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "request observer failed", e);
+        }
     }
 
     private void dispatch(ExecutorService executor, ObjectCreated event) {

@@ -3,6 +3,7 @@ package app.visage.local.s3;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.function.Consumer;
 
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -34,14 +35,33 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
  * also matches S3, which evaluates conditional writes on the complete upload.
  */
 final class RequestBodyFilter implements Filter {
+    private final Consumer<EmbeddedS3.Request> observer;
+
+    RequestBodyFilter(Consumer<EmbeddedS3.Request> observer) {
+        this.observer = observer;
+    }
+
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         if (request instanceof HttpServletRequest http) {
+            observer.accept(describe(http));
             chain.doFilter(new BodyRequest(http, http.getInputStream()), response);
         } else {
             chain.doFilter(request, response);
         }
+    }
+
+    /** Path-style: {@code /bucket} or {@code /bucket/} alone is the bucket (a GET there lists it). */
+    private static EmbeddedS3.Request describe(HttpServletRequest http) {
+        String path = http.getRequestURI();
+        String rest = path.startsWith("/") ? path.substring(1) : path;
+        int slash = rest.indexOf('/');
+        boolean bucketOnly = slash < 0 || slash == rest.length() - 1;
+        String method = http.getMethod();
+        String kind = method.equals("GET") && bucketOnly ? "LIST"
+                : method.equals("PUT") && http.getHeader("x-amz-copy-source") != null ? "COPY" : "OBJECT";
+        return new EmbeddedS3.Request(method, kind, path);
     }
 
     private static final class BodyRequest extends HttpServletRequestWrapper {

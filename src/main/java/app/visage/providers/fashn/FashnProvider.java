@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * {@code fashn}: face-to-model through {@code POST /v1/run} and {@code GET /v1/status/{id}}. The
@@ -31,11 +32,12 @@ public class FashnProvider extends RemoteProvider {
     private static final Duration EXPECTED = Duration.ofSeconds(12);
     private static final Duration DEFAULT_RETRY = Duration.ofSeconds(10);
 
-    private final FashnApi api;
+    /** Built on first use (see {@link ProviderHttp#lazyClient}). */
+    private final Supplier<FashnApi> api;
 
     public FashnProvider(VisageConfig config) {
         super(config.providers().fashn());
-        this.api = ProviderHttp.client(FashnApi.class, settings);
+        this.api = ProviderHttp.lazyClient(FashnApi.class, settings);
     }
 
     @Override
@@ -57,7 +59,7 @@ public class FashnProvider extends RemoteProvider {
         call.params().toStored().forEach((name, value) -> inputs.set(name, Json.MAPPER.valueToTree(value)));
         ObjectNode body = Json.MAPPER.createObjectNode().put("model_name", "face-to-model");
         body.set("inputs", inputs);
-        ProviderHttp.Reply reply = ProviderHttp.await(api.run(bearer(), call.webhookUrl().toString(), body),
+        ProviderHttp.Reply reply = ProviderHttp.await(api.get().run(bearer(), call.webhookUrl().toString(), body),
                 settings.timeout());
         return switch (reply) {
             case ProviderHttp.NoAnswer none when !none.sent() -> new ProviderOutcome.Transient(
@@ -73,7 +75,7 @@ public class FashnProvider extends RemoteProvider {
 
     @Override
     public ProviderOutcome fetch(String providerJobId) {
-        ProviderHttp.Reply reply = ProviderHttp.await(api.status(bearer(), providerJobId), settings.timeout());
+        ProviderHttp.Reply reply = ProviderHttp.await(api.get().status(bearer(), providerJobId), settings.timeout());
         return switch (reply) {
             case ProviderHttp.NoAnswer none -> new ProviderOutcome.Transient("FASHN did not answer", null);
             case ProviderHttp.Answer answer when answer.ok() -> prediction(answer.json());

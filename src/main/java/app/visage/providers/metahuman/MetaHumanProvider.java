@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.jboss.resteasy.reactive.client.api.ClientMultipartForm;
 
 /**
@@ -27,11 +28,12 @@ import org.jboss.resteasy.reactive.client.api.ClientMultipartForm;
  */
 @Singleton
 public class MetaHumanProvider extends RemoteProvider {
-    private final MetaHumanApi api;
+    /** Built on first use (see {@link ProviderHttp#lazyClient}). */
+    private final Supplier<MetaHumanApi> api;
 
     public MetaHumanProvider(VisageConfig config) {
         super(config.providers().metahuman());
-        this.api = ProviderHttp.client(MetaHumanApi.class, settings);
+        this.api = ProviderHttp.lazyClient(MetaHumanApi.class, settings);
     }
 
     @Override
@@ -51,7 +53,7 @@ public class MetaHumanProvider extends RemoteProvider {
                 .attribute("token", apiKey(), null)
                 .binaryFileUpload("image_bytes", "face." + photo.extension(), Buffer.buffer(photo.bytes()),
                         photo.contentType());
-        ProviderHttp.Reply reply = ProviderHttp.await(api.runPipeline(form), settings.timeout());
+        ProviderHttp.Reply reply = ProviderHttp.await(api.get().runPipeline(form), settings.timeout());
         return switch (reply) {
             case ProviderHttp.NoAnswer none when !none.sent() -> new ProviderOutcome.Transient(
                     "MetaHuman could not be reached", null);

@@ -21,6 +21,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * What the three ModelsLab servers share: the key in the body, the photo as a URL the provider
@@ -33,11 +34,12 @@ abstract class ModelsLabProvider extends RemoteProvider {
     static final Set<Param> COMMON = Set.of(Param.PROMPT, Param.NEGATIVE_PROMPT, Param.NUM_INFERENCE_STEPS,
             Param.GUIDANCE_SCALE, Param.SEED, Param.RETURN_BASE64);
 
-    private final ModelsLabApi api;
+    /** Built on first use (see {@link ProviderHttp#lazyClient}). */
+    private final Supplier<ModelsLabApi> api;
 
     ModelsLabProvider(VisageConfig.Provider settings) {
         super(settings);
-        this.api = ProviderHttp.client(ModelsLabApi.class, settings);
+        this.api = ProviderHttp.lazyClient(ModelsLabApi.class, settings);
     }
 
     /** Sends the generation request for {@code operation}. */
@@ -81,13 +83,13 @@ abstract class ModelsLabProvider extends RemoteProvider {
                 body.set(name, Json.MAPPER.valueToTree(value));
             }
         });
-        return ModelsLabAnswers.generation(ProviderHttp.await(generate(api, call.operation(), body), settings.timeout()));
+        return ModelsLabAnswers.generation(ProviderHttp.await(generate(api.get(), call.operation(), body), settings.timeout()));
     }
 
     @Override
     public ProviderOutcome fetch(String providerJobId) {
         ObjectNode body = Json.MAPPER.createObjectNode().put("key", apiKey());
-        return ModelsLabAnswers.fetch(ProviderHttp.await(fetch(api, providerJobId, body), settings.timeout()));
+        return ModelsLabAnswers.fetch(ProviderHttp.await(fetch(api.get(), providerJobId, body), settings.timeout()));
     }
 
     @Override

@@ -1,0 +1,106 @@
+package app.visage.bench;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Reads and writes the section files {@code bench/results/sections/<n>-<name>.json}, each
+ * {@code {"section", "title", "figures", "ratios", "target", "met", "notes"}}, in the directory of
+ * the system property {@code visage.bench.out} (the bench profile sets it), else
+ * {@code bench/results/sections}. Sample sets are written as {@code {median, p90, min, max, n}}
+ * (nearest-rank p90). Times are in milliseconds unless a key says otherwise.
+ */
+final class SectionFiles {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private SectionFiles() {
+    }
+
+    static Path dir() {
+        return Path.of(System.getProperty("visage.bench.out", "bench/results/sections"));
+    }
+
+    /** Median, p90, min, max and n of {@code samples}, each rounded to 0.1. */
+    static Map<String, Object> stats(double... samples) {
+        double[] s = samples.clone();
+        Arrays.sort(s);
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (s.length == 0) {
+            m.put("n", 0);
+            return m;
+        }
+        int n = s.length;
+        m.put("median", round(n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2));
+        m.put("p90", round(s[Math.min(n - 1, (int) Math.ceil(0.9 * n) - 1)]));
+        m.put("min", round(s[0]));
+        m.put("max", round(s[n - 1]));
+        m.put("n", n);
+        return m;
+    }
+
+    static double median(Map<String, Object> stats) {
+        Object v = stats.get("median");
+        return v instanceof Number number ? number.doubleValue() : Double.NaN;
+    }
+
+    static double round(double v) {
+        return Double.isFinite(v) ? Math.round(v * 10.0) / 10.0 : v;
+    }
+
+    /** Writes the section and prints it; answers the file. */
+    static Path write(int section, String name, String title, Map<String, Object> figures, Map<String, Object> ratios,
+            String target, Boolean met, String notes) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("section", section);
+        out.put("title", title);
+        out.put("figures", figures);
+        out.put("ratios", ratios);
+        out.put("target", target);
+        out.put("met", met);
+        out.put("notes", notes);
+        Path file = dir().resolve(section + "-" + name + ".json");
+        try {
+            Files.createDirectories(file.getParent());
+            byte[] bytes = JSON.writeValueAsBytes(out);
+            Files.write(file, bytes);
+            System.out.println("\n==== " + section + ". " + title + " (" + file + ") ====\n"
+                    + new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+            System.out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
+    }
+
+    /** Every section file present, by section number (the first file of a number wins). */
+    static Map<Integer, Map<String, Object>> readAll() {
+        Map<Integer, Map<String, Object>> sections = new TreeMap<>();
+        if (!Files.isDirectory(dir())) {
+            return sections;
+        }
+        try (Stream<Path> files = Files.list(dir())) {
+            for (Path file : files.filter(f -> f.getFileName().toString().matches("\\d+-.*\\.json")).sorted().toList()) {
+                Map<String, Object> section = JSON.readValue(file.toFile(), new TypeReference<Map<String, Object>>() {
+                });
+                section.put("_file", file.getFileName().toString());
+                Object n = section.get("section");
+                if (n instanceof Number number) {
+                    sections.putIfAbsent(number.intValue(), section);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return sections;
+    }
+}
