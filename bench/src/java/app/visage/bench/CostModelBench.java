@@ -92,8 +92,8 @@ class CostModelBench {
     static final double S3_GB_MONTH = 0.023;
 
     private static final int[] MEMORY_MB = {512, 1024};
-    private static final int WARMUP_JOBS = Integer.getInteger("visage.bench.cost.warmup", 2);
-    private static final int JOBS = Integer.getInteger("visage.bench.cost.jobs", 3);
+    private static final int WARMUP_JOBS = Integer.getInteger("bench.cost.warmup", 2);
+    private static final int JOBS = Integer.getInteger("bench.cost.jobs", 3);
     /** Status polls a client makes per job (assumption; the README's earlier model used about 3). */
     private static final int STATUS_POLLS = 3;
     private static final String BUCKET = "visage";

@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 /**
  * Reads and writes the section files {@code bench/results/sections/<n>-<name>.json}, each
  * {@code {"section", "title", "figures", "ratios", "target", "met", "notes"}}, in the directory of
- * the system property {@code visage.bench.out} (the bench profile sets it), else
+ * the system property {@code bench.out} (the bench profile sets it), else
  * {@code bench/results/sections}. Sample sets are written as {@code {median, p90, min, max, n}}
  * (nearest-rank p90). Times are in milliseconds unless a key says otherwise.
  */
@@ -27,7 +27,7 @@ final class SectionFiles {
     }
 
     static Path dir() {
-        return Path.of(System.getProperty("visage.bench.out", "bench/results/sections"));
+        return Path.of(System.getProperty("bench.out", "bench/results/sections"));
     }
 
     /** Median, p90, min, max and n of {@code samples}, each rounded to 0.1. */

@@ -59,8 +59,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * No timing is asserted; an answer that is an error fails the bench, since its time would mean nothing.
  */
 class StartupBench {
-    private static final int RUNS = Integer.getInteger("visage.bench.startup.runs", 5);
-    private static final int WARMUP = Integer.getInteger("visage.bench.startup.warmup", 1);
+    private static final int RUNS = Integer.getInteger("bench.startup.runs", 5);
+    private static final int WARMUP = Integer.getInteger("bench.startup.warmup", 1);
     private static final int MEMORY_MB = 1024;
     private static final double TARGET_MS = 1000;
     private static final Duration START = Duration.ofSeconds(60);
@@ -131,27 +131,27 @@ class StartupBench {
 
     /**
      * Not a figure: cold starts of one export with extra JVM options, logs kept, for finding where
-     * start-up time goes, e.g. {@code -Dvisage.bench.startup.trace=status
-     * -Dvisage.bench.startup.trace.options="-Xlog:class+load=info:file=/tmp/status-classes.log"}. With
-     * {@code -Dvisage.bench.startup.trace.compare=/path/to/other/function.zip}, runs alternate between
+     * start-up time goes, e.g. {@code -Dbench.startup.trace=status
+     * -Dbench.startup.trace.options="-Xlog:class+load=info:file=/tmp/status-classes.log"}. With
+     * {@code -Dbench.startup.trace.compare=/path/to/other/function.zip}, runs alternate between
      * target/function.zip (A) and that artifact (B), so a change is judged on interleaved runs; with
-     * {@code -Dvisage.bench.startup.trace.compareOptions=...}, B is the same artifact with other options.
+     * {@code -Dbench.startup.trace.compareOptions=...}, B is the same artifact with other options.
      */
     @Test
-    @EnabledIfSystemProperty(named = "visage.bench.startup.trace", matches = ".+")
+    @EnabledIfSystemProperty(named = "bench.startup.trace", matches = ".+")
     void trace() throws Exception {
-        String export = System.getProperty("visage.bench.startup.trace");
+        String export = System.getProperty("bench.startup.trace");
         Path work = Path.of("target", "bench-startup-trace").toAbsolutePath();
         LambdaRuntimes.TaskRoot a = LambdaRuntimes.prepare(Path.of("target", "function.zip"), work.resolve("a"));
-        String compare = System.getProperty("visage.bench.startup.trace.compare", "");
-        String optionsA = System.getProperty("visage.bench.startup.trace.options", "");
-        String optionsB = System.getProperty("visage.bench.startup.trace.compareOptions", optionsA);
+        String compare = System.getProperty("bench.startup.trace.compare", "");
+        String optionsA = System.getProperty("bench.startup.trace.options", "");
+        String optionsB = System.getProperty("bench.startup.trace.compareOptions", optionsA);
         boolean ab = !compare.isBlank() || !optionsB.equals(optionsA);
         LambdaRuntimes.TaskRoot b = compare.isBlank() ? a : LambdaRuntimes.prepare(Path.of(compare), work.resolve("b"));
         Map<String, List<double[]>> runs = new LinkedHashMap<>();
         try (EmbeddedS3 s3 = EmbeddedS3.inMemory(BUCKET, event -> { }).start()) {
             String event = sample(EVENTS.getOrDefault(export, export));
-            for (int i = 0; i < Integer.getInteger("visage.bench.startup.trace.runs", 1); i++) {
+            for (int i = 0; i < Integer.getInteger("bench.startup.trace.runs", 1); i++) {
                 for (String side : ab ? List.of("A", "B") : List.of("A")) {
                     String options = side.equals("A") ? optionsA : optionsB;
                     double[] run = lambda(export, side.equals("A") ? a : b, s3, event, work,

@@ -4,7 +4,6 @@ import app.visage.errors.ErrorCode;
 import app.visage.errors.VisageException;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -16,14 +15,17 @@ public final class HttpRequest {
     private final Map<String, String> pathParameters;
     private final Map<String, String> headers;
     private final Map<String, String> query;
-    private final byte[] body;
+    /** The body as the event carried it when it was text (JSON): kept as is, turned into bytes only if asked. */
+    private final String text;
+    private byte[] body;
 
     private HttpRequest(Route route, Map<String, String> pathParameters, Map<String, String> headers,
-            Map<String, String> query, byte[] body) {
+            Map<String, String> query, String text, byte[] body) {
         this.route = route;
         this.pathParameters = pathParameters;
         this.headers = headers;
         this.query = query;
+        this.text = text;
         this.body = body;
     }
 
@@ -45,15 +47,15 @@ public final class HttpRequest {
             headers.putAll(event.getHeaders());
         }
         String raw = event.getBody();
-        byte[] body = raw == null ? new byte[0]
-                : event.getIsBase64Encoded() ? decodeBase64(raw) : raw.getBytes(StandardCharsets.UTF_8);
+        boolean base64 = raw != null && event.getIsBase64Encoded();
         return new HttpRequest(match.route(), match.pathParameters(), headers,
-                event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters(), body);
+                event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters(),
+                base64 ? null : raw, raw == null ? new byte[0] : base64 ? decodeBase64(raw) : null);
     }
 
     private static byte[] decodeBase64(String raw) {
         try {
-            return Base64.getMimeDecoder().decode(raw);
+            return Base64Text.decode(raw, 0, raw.length());
         } catch (IllegalArgumentException e) {
             throw new VisageException(ErrorCode.INVALID_REQUEST, "the body is not valid base64");
         }
@@ -85,6 +87,14 @@ public final class HttpRequest {
     }
 
     public byte[] body() {
+        if (body == null) {
+            body = text.getBytes(StandardCharsets.UTF_8);
+        }
         return body;
+    }
+
+    /** The body as text, when the event carried it as text (not base64): read it from here to avoid a copy. */
+    public Optional<String> text() {
+        return Optional.ofNullable(text);
     }
 }

@@ -14,6 +14,8 @@ import app.visage.jobs.Providers;
 import app.visage.jobs.SubmitCommand;
 import app.visage.jobs.UploadCommand;
 import app.visage.json.Json;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -21,7 +23,9 @@ import java.net.URI;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -56,6 +60,7 @@ public class JobRequests {
     public SubmitCommand submit(HttpRequest request) {
         JsonNode json;
         byte[] attached = null;
+        Supplier<byte[]> imageSource = null;
         if (request.mediaType().equals("multipart/form-data")) {
             Map<String, Multipart.Part> parts = Multipart.parse(request.header("content-type").orElse(""),
                     request.body());
@@ -73,7 +78,19 @@ public class JobRequests {
             }
             attached = file.body();
         } else {
-            json = jsonBody(request);
+            checkJsonType(request);
+            Optional<String> text = request.text();
+            if (text.isPresent()) {
+                // A data URI (up to 13 MB of base64) is decoded from the body text, never copied out of it.
+                JsonBody body = parseLeavingImage(text.get());
+                json = body.tree();
+                if (body.imageRange() != null) {
+                    int[] range = body.imageRange();
+                    imageSource = () -> dataUri(text.get(), range[0], range[1]);
+                }
+            } else {
+                json = parseJson(request.body());
+            }
             checkFields(json, JOB_FIELDS);
         }
         // Cheap checks first: a bad parameter is refused before any photo is fetched or decoded.
@@ -82,7 +99,8 @@ public class JobRequests {
         Params params = params(json, provider, operation);
         URI webhook = webhook(json);
         Map<String, String> metadata = metadata(json);
-        byte[] bytes = attached != null ? attached : faceImage(json.get("face_image"));
+        byte[] bytes = attached != null ? attached
+                : imageSource != null ? imageSource.get() : faceImage(json.get("face_image"));
         return new SubmitCommand(operation, provider, params, photo(bytes, "face_image"), webhook, metadata);
     }
 
@@ -105,21 +123,90 @@ public class JobRequests {
     }
 
     private JsonNode jsonBody(HttpRequest request) {
+        checkJsonType(request);
+        return parseJson(request.body());
+    }
+
+    private static void checkJsonType(HttpRequest request) {
         String type = request.mediaType();
         if (!type.isEmpty() && !type.equals("application/json")) {
             throw new VisageException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                     "send application/json or multipart/form-data, not " + type);
         }
-        return parseJson(request.body());
+    }
+
+    /**
+     * A JSON body held as text. When its top-level {@code face_image} is a data URI written without escapes
+     * (as every JSON encoder writes base64), the URI is left where it is: the rest of the body is parsed with
+     * an empty string in its place (the same JSON, as the URI holds no quote, backslash or control character
+     * once it decodes as plain base64, which {@link #dataUri} checks), and the photo is decoded from the text
+     * directly. Anything else is parsed whole, as before.
+     */
+    private static JsonBody parseLeavingImage(String text) {
+        int[] range = imageRange(text);
+        if (range != null && DATA_URI.matcher(text).region(range[0], range[1]).lookingAt()) {
+            JsonNode tree = parseJson(text.substring(0, range[0]) + text.substring(range[1]));
+            JsonNode placeholder = tree.get("face_image");
+            if (placeholder != null && placeholder.isTextual() && placeholder.asText().isEmpty()) {
+                return new JsonBody(tree, range);
+            }
+        }
+        return new JsonBody(parseJson(text), null);
+    }
+
+    /** The tree of a JSON body, and where face_image's characters are in the body text if they were left there. */
+    private record JsonBody(JsonNode tree, int[] imageRange) {
+    }
+
+    /**
+     * Where a top-level face_image string is in {@code text} ({start, end} of the characters between its
+     * quotes), found without reading it; null if there is none, it has escapes, or the body is not JSON
+     * (the full parse then says why).
+     */
+    private static int[] imageRange(String text) {
+        try (JsonParser parser = Json.MAPPER.createParser(text)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ("face_image".equals(name)) {
+                    long quote = parser.currentTokenLocation().getCharOffset();
+                    if (value != JsonToken.VALUE_STRING || quote < 0 || quote >= text.length()
+                            || text.charAt((int) quote) != '"') {
+                        return null;
+                    }
+                    int start = (int) quote + 1;
+                    int end = text.indexOf('"', start);
+                    return end >= 0 && text.indexOf('\\', start, end) < 0 ? new int[] {start, end} : null;
+                }
+                parser.skipChildren();
+            }
+            return null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static JsonNode parseJson(String text) {
+        try {
+            return checkObject(Json.MAPPER.readTree(text));
+        } catch (IOException e) {
+            throw new VisageException(ErrorCode.INVALID_REQUEST, "the body is not valid JSON");
+        }
+    }
+
+    private static JsonNode checkObject(JsonNode json) {
+        if (json == null || !json.isObject()) {
+            throw new VisageException(ErrorCode.INVALID_REQUEST, "the body must be a JSON object");
+        }
+        return json;
     }
 
     private static JsonNode parseJson(byte[] body) {
         try {
-            JsonNode json = Json.MAPPER.readTree(body);
-            if (json == null || !json.isObject()) {
-                throw new VisageException(ErrorCode.INVALID_REQUEST, "the body must be a JSON object");
-            }
-            return json;
+            return checkObject(Json.MAPPER.readTree(body));
         } catch (IOException e) {
             throw new VisageException(ErrorCode.INVALID_REQUEST, "the body is not valid JSON");
         }
@@ -150,6 +237,29 @@ public class JobRequests {
             throw new VisageException(ErrorCode.INVALID_PARAM, field + " must be a string", field);
         }
         return node.asText();
+    }
+
+    /** The data URI left in the body text at {@code [start, end)} (see {@link #parseLeavingImage}), decoded from there. */
+    private byte[] dataUri(String text, int start, int end) {
+        Matcher data = DATA_URI.matcher(text).region(start, end);
+        data.lookingAt();
+        if ((long) (end - data.end()) * 3 / 4 > config.maxImageBytes() + 2) {
+            throw tooLarge();
+        }
+        byte[] plain = Base64Text.decodePlain(text, data.end(), end);
+        if (plain != null) {
+            return plain;
+        }
+        for (int i = data.end(); i < end; i++) {
+            if (text.charAt(i) < 0x20) {
+                throw new VisageException(ErrorCode.INVALID_REQUEST, "the body is not valid JSON");
+            }
+        }
+        try {
+            return Base64.getMimeDecoder().decode(text.substring(data.end(), end));
+        } catch (IllegalArgumentException e) {
+            throw new VisageException(ErrorCode.INVALID_PARAM, "face_image is not valid base64", "face_image");
+        }
     }
 
     /** The bytes of face_image: a data URI decoded here, or an https URL fetched under the egress rules. */

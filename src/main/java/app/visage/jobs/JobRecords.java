@@ -2,6 +2,8 @@ package app.visage.jobs;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -10,13 +12,28 @@ import java.util.function.Function;
  * returns the next record, or empty when there is nothing to do (already terminal, already moved
  * on). On a lost race it is re-applied to the fresh record, so a webhook, a poll and the sweep
  * racing on one job finish it exactly once.
+ *
+ * <p>Each record this process last read or wrote is remembered with its version, so a change right
+ * after (submit's start, a provider's answer, the steps of finishing a job) is tried first as a
+ * conditional write on that version, without reading the record again. Only a write that succeeds
+ * counts: if the remembered version is stale the write is refused (If-Match), and a change that
+ * declines or would be illegal on the remembered record is not trusted either; both fall back to
+ * reading the record. So the outcome is always one the read-then-write loop could have had.
  */
 @ApplicationScoped
 public class JobRecords {
     private static final int MAX_ATTEMPTS = 16;
+    /** Records remembered; a local-mode burst of jobs fits, and a Lambda handles one at a time. */
+    private static final int REMEMBERED = 1024;
 
     private final JobStore store;
     private final Event<JobEnded> ended;
+    private final Map<JobId, JobStore.Versioned> lastKnown = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<JobId, JobStore.Versioned> eldest) {
+            return size() > REMEMBERED;
+        }
+    };
 
     public JobRecords(JobStore store, Event<JobEnded> ended) {
         this.store = store;
@@ -24,30 +41,54 @@ public class JobRecords {
     }
 
     public void create(Job job) {
-        store.create(job);
+        remember(job, store.create(job));
     }
 
     public Optional<Job> find(JobId id) {
-        return store.find(id).map(JobStore.Versioned::job);
+        Optional<JobStore.Versioned> found = store.find(id);
+        found.ifPresentOrElse(v -> remember(v.job(), v.version()), () -> forget(id));
+        return found.map(JobStore.Versioned::job);
+    }
+
+    /**
+     * The record as this process last read or wrote it, else as stored. It may be stale: only for decisions
+     * that a later {@link #update} checks again (an update re-reads whenever its remembered version is stale).
+     */
+    public Optional<Job> latest(JobId id) {
+        JobStore.Versioned known = remembered(id);
+        return known != null ? Optional.of(known.job()) : find(id);
     }
 
     /** Applies {@code change}; returns the record it wrote, or empty if the change declined. */
     public Optional<Job> update(JobId id, Function<Job, Optional<Job>> change) {
+        JobStore.Versioned known = remembered(id);
+        if (known != null) {
+            Optional<Job> next = change.apply(known.job());
+            if (next.isPresent() && legal(known.job(), next.get())) {
+                Optional<String> written = store.replace(next.get(), known.version());
+                if (written.isPresent()) {
+                    remember(next.get(), written.get());
+                    announceEnd(known.job(), next.get());
+                    return next;
+                }
+            }
+            forget(id);
+        }
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             JobStore.Versioned current = store.find(id).orElseThrow(() -> new MissingJob(id));
             Optional<Job> next = change.apply(current.job());
             if (next.isEmpty()) {
+                remember(current.job(), current.version());
                 return Optional.empty();
             }
-            if (!next.get().status().equals(current.job().status())
-                    && !current.job().status().canMoveTo(next.get().status())) {
+            if (!legal(current.job(), next.get())) {
                 throw new IllegalStateException("illegal transition " + current.job().status() + " -> "
                         + next.get().status() + " for " + id);
             }
-            if (store.replace(next.get(), current.version())) {
-                if (next.get().status().isTerminal() && !current.job().status().isTerminal()) {
-                    ended.fire(new JobEnded(next.get()));
-                }
+            Optional<String> written = store.replace(next.get(), current.version());
+            if (written.isPresent()) {
+                remember(next.get(), written.get());
+                announceEnd(current.job(), next.get());
                 return next;
             }
             backOff(attempt);
@@ -55,9 +96,42 @@ public class JobRecords {
         throw new ContendedJob(id);
     }
 
+    private static boolean legal(Job current, Job next) {
+        return next.status().equals(current.status()) || current.status().canMoveTo(next.status());
+    }
+
+    private void remember(Job job, String version) {
+        synchronized (lastKnown) {
+            if (version == null || version.isEmpty()) {
+                lastKnown.remove(job.id());
+            } else {
+                lastKnown.put(job.id(), new JobStore.Versioned(job, version));
+            }
+        }
+    }
+
+    private void forget(JobId id) {
+        synchronized (lastKnown) {
+            lastKnown.remove(id);
+        }
+    }
+
+    private JobStore.Versioned remembered(JobId id) {
+        synchronized (lastKnown) {
+            return lastKnown.get(id);
+        }
+    }
+
     /** Moves the job to {@code next} if its current state allows it. */
     public Optional<Job> transition(JobId id, JobStatus next, Function<Job, Job> apply) {
         return update(id, job -> job.status().canMoveTo(next) ? Optional.of(apply.apply(job)) : Optional.empty());
+    }
+
+    /** Fires {@link JobEnded} for the write that ended the job: exactly one write does. */
+    private void announceEnd(Job before, Job after) {
+        if (after.status().isTerminal() && !before.status().isTerminal()) {
+            ended.fire(new JobEnded(after));
+        }
     }
 
     private static void backOff(int attempt) {

@@ -91,7 +91,8 @@ public class ProviderOutcomes {
     /** Copies the outputs, then moves the job to succeeded (through processing if the webhook came first). */
     private Job finish(JobId id, Provider provider, String providerJobId, Integer slot,
             ProviderOutcome.Finished finished) {
-        Job current = records.find(id).orElseThrow(() -> new JobRecords.MissingJob(id));
+        // Possibly stale (as this process last saw it): a job that ended meanwhile is caught by the updates below.
+        Job current = records.latest(id).orElseThrow(() -> new JobRecords.MissingJob(id));
         if (current.status().isFinal()) {
             return current;
         }
@@ -102,7 +103,7 @@ public class ProviderOutcomes {
             return fail(id, new JobError(ErrorCode.PROVIDER_ERROR.wire(), "the " + provider.id()
                     + " provider's output was refused: " + e.getMessage(), null), provider);
         } catch (OutputFetcher.Unavailable e) {
-            if (providerJobId == null && current.dispatch().providerJobId() == null) {
+            if (providerJobId == null && records.find(id).map(j -> j.dispatch().providerJobId()).orElse(null) == null) {
                 return fail(id, new JobError(ErrorCode.PROVIDER_ERROR.wire(), "the " + provider.id()
                         + " provider's output could not be downloaded", null), provider);
             }

@@ -64,7 +64,24 @@ public class RunJob {
         if (claimed.isEmpty()) {
             return records.find(id).orElseThrow(() -> new JobRecords.MissingJob(id));
         }
-        Job job = claimed.get();
+        return start(claimed.get(), token, inHand);
+    }
+
+    /**
+     * A claimed job for its caller to create: queued with {@code token}'s hash and a start claim, so that
+     * creating it (If-None-Match) is also the claim, and {@link #runCreated} needs no second write.
+     */
+    static Job claimedAtCreation(Job queued, String token, Instant now) {
+        return queued.claimed(WebhookToken.hash(token), queued.dispatch().claim(now.plus(CLAIM_LEASE)), now);
+    }
+
+    /** Starts a job its caller has just created with {@link #claimedAtCreation} and holds the token of. */
+    public Job runCreated(Job created, String token, Photo inHand) {
+        return start(created, token, inHand);
+    }
+
+    private Job start(Job job, String token, Photo inHand) {
+        JobId id = job.id();
         Provider provider = providers.get(job.provider());
         Integer slot = null;
         if (provider.maxInFlight() > 0) {

@@ -32,15 +32,17 @@ public class SubmitJob {
         }
         StoredObject input = photo.asInputOf(id);
         files.put(input.key(), photo.bytes(), photo.contentType());
-        Job job = Job.queued(id, command.operation(), command.provider(), command.params(), command.metadata(),
-                command.webhook(), input, null, now, config.ttl());
+        // Created already claimed for its start: no one else can have seen it, so no second write to claim it.
+        String token = WebhookToken.generate();
+        Job job = RunJob.claimedAtCreation(Job.queued(id, command.operation(), command.provider(), command.params(),
+                command.metadata(), command.webhook(), input, null, now, config.ttl()), token, now);
         try {
             records.create(job);
         } catch (RuntimeException e) {
             files.delete(List.of(input.key()));
             throw e;
         }
-        return runner.run(id, photo);
+        return runner.runCreated(job, token, photo);
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
@@ -35,7 +36,10 @@ public class S3FileStore implements FileStore {
 
     @Override
     public void put(String key, byte[] bytes, String contentType) {
-        s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType), RequestBody.fromBytes(bytes));
+        // Streamed from the caller's array, not a copy of it (RequestBody.fromBytes copies): photos are up to 10 MB.
+        s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType),
+                RequestBody.fromContentProvider(ContentStreamProvider.fromByteArrayUnsafe(bytes), bytes.length,
+                        contentType));
     }
 
     @Override

@@ -12,6 +12,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** Job records as {@code jobs/{id}.json}: created with If-None-Match: *, replaced with If-Match: etag. */
@@ -29,10 +30,10 @@ public class S3JobStore implements JobStore {
     }
 
     @Override
-    public void create(Job job) {
+    public String create(Job job) {
         try {
-            s3.putObject(b -> b.bucket(bucket).key(key(job.id())).contentType("application/json").ifNoneMatch("*"),
-                    RequestBody.fromBytes(Json.write(job)));
+            return versionOf(s3.putObject(b -> b.bucket(bucket).key(key(job.id())).contentType("application/json")
+                    .ifNoneMatch("*"), RequestBody.fromBytes(Json.write(job))));
         } catch (S3Exception e) {
             if (isConditionFailure(e)) {
                 throw new AlreadyExists(job.id());
@@ -52,17 +53,21 @@ public class S3JobStore implements JobStore {
     }
 
     @Override
-    public boolean replace(Job job, String version) {
+    public Optional<String> replace(Job job, String version) {
         try {
-            s3.putObject(b -> b.bucket(bucket).key(key(job.id())).contentType("application/json").ifMatch(version),
-                    RequestBody.fromBytes(Json.write(job)));
-            return true;
+            return Optional.of(versionOf(s3.putObject(b -> b.bucket(bucket).key(key(job.id()))
+                    .contentType("application/json").ifMatch(version), RequestBody.fromBytes(Json.write(job)))));
         } catch (S3Exception e) {
-            if (isConditionFailure(e)) {
-                return false;
+            // 404: the record is gone, so it is not at that version either.
+            if (isConditionFailure(e) || e.statusCode() == 404) {
+                return Optional.empty();
             }
             throw e;
         }
+    }
+
+    private static String versionOf(PutObjectResponse response) {
+        return response.eTag() == null ? "" : response.eTag();
     }
 
     @Override
