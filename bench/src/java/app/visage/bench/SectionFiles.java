@@ -2,7 +2,6 @@ package app.visage.bench;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,14 +13,14 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * Reads and writes the section files {@code bench/results/sections/<n>-<name>.json}, each
+ * Reads the section files {@code bench/results/sections/<n>-<name>.json} (written through {@link Results}), each
  * {@code {"section", "title", "figures", "ratios", "target", "met", "notes"}}, in the directory of
  * the system property {@code bench.out} (the bench profile sets it), else
  * {@code bench/results/sections}. Sample sets are written as {@code {median, p90, min, max, n}}
  * (nearest-rank p90). Times are in milliseconds unless a key says otherwise.
  */
 final class SectionFiles {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private SectionFiles() {
     }
@@ -57,29 +56,13 @@ final class SectionFiles {
         return Double.isFinite(v) ? Math.round(v * 10.0) / 10.0 : v;
     }
 
-    /** Writes the section and prints it; answers the file. */
+    /** Writes the section and prints it, through {@link Results}; answers the file. */
     static Path write(int section, String name, String title, Map<String, Object> figures, Map<String, Object> ratios,
             String target, Boolean met, String notes) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("section", section);
-        out.put("title", title);
-        out.put("figures", figures);
-        out.put("ratios", ratios);
-        out.put("target", target);
-        out.put("met", met);
-        out.put("notes", notes);
-        Path file = dir().resolve(section + "-" + name + ".json");
-        try {
-            Files.createDirectories(file.getParent());
-            byte[] bytes = JSON.writeValueAsBytes(out);
-            Files.write(file, bytes);
-            System.out.println("\n==== " + section + ". " + title + " (" + file + ") ====\n"
-                    + new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
-            System.out.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return file;
+        Results results = Results.section(section, title).name(name).target(target).met(met).notes(notes);
+        figures.forEach(results::figure);
+        ratios.forEach(results::ratio);
+        return results.write();
     }
 
     /** Every section file present, by section number (the first file of a number wins). */
