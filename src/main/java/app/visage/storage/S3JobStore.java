@@ -6,6 +6,7 @@ import app.visage.jobs.JobId;
 import app.visage.jobs.JobStore;
 import app.visage.json.Json;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -31,12 +32,13 @@ public class S3JobStore implements JobStore {
 
     @Override
     public String create(Job job) {
+        byte[] body = Json.write(job);
         try {
             return versionOf(s3.putObject(b -> b.bucket(bucket).key(key(job.id())).contentType("application/json")
-                    .ifNoneMatch("*"), RequestBody.fromBytes(Json.write(job))));
+                    .ifNoneMatch("*"), RequestBody.fromBytes(body)));
         } catch (S3Exception e) {
             if (isConditionFailure(e)) {
-                throw new AlreadyExists(job.id());
+                return ownEarlierAttempt(job.id(), body, e).orElseThrow(() -> new AlreadyExists(job.id()));
             }
             throw e;
         }
@@ -54,15 +56,40 @@ public class S3JobStore implements JobStore {
 
     @Override
     public Optional<String> replace(Job job, String version) {
+        byte[] body = Json.write(job);
         try {
             return Optional.of(versionOf(s3.putObject(b -> b.bucket(bucket).key(key(job.id()))
-                    .contentType("application/json").ifMatch(version), RequestBody.fromBytes(Json.write(job)))));
+                    .contentType("application/json").ifMatch(version), RequestBody.fromBytes(body))));
         } catch (S3Exception e) {
+            if (isConditionFailure(e)) {
+                return ownEarlierAttempt(job.id(), body, e);
+            }
             // 404: the record is gone, so it is not at that version either.
-            if (isConditionFailure(e) || e.statusCode() == 404) {
+            if (e.statusCode() == 404) {
                 return Optional.empty();
             }
             throw e;
+        }
+    }
+
+    /**
+     * A conditional write that the SDK sent more than once may have been refused because of itself: an
+     * earlier attempt landed but its answer was lost (a reset connection, a timeout), and the retry then
+     * failed the condition that attempt had changed. If the record now holds exactly our bytes, the write
+     * is ours, and so is its version. (Without that, the caller would think another writer won: a start
+     * claim nobody acts on, a created job reported as a failed submit.) A first attempt that fails its
+     * condition lost a real race, and is not looked at.
+     */
+    private Optional<String> ownEarlierAttempt(JobId id, byte[] body, S3Exception refused) {
+        if (refused.numAttempts() == null || refused.numAttempts() < 2) {
+            return Optional.empty();
+        }
+        try {
+            var current = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key(id)));
+            return Arrays.equals(current.asByteArray(), body) ? Optional.of(current.response().eTag())
+                    : Optional.empty();
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
         }
     }
 
