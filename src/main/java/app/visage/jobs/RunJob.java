@@ -85,7 +85,14 @@ public class RunJob {
         Provider provider = providers.get(job.provider());
         Integer slot = null;
         if (provider.maxInFlight() > 0) {
-            Optional<Integer> acquired = slots.acquire(provider, id);
+            Optional<Integer> acquired;
+            try {
+                acquired = slots.acquire(provider, id);
+            } catch (RuntimeException e) {
+                // Nothing was sent yet: the job waits as if every slot were taken, and the sweep starts it.
+                LOG.errorf(e, "job %s: no %s slot could be taken", id, job.provider());
+                acquired = Optional.empty();
+            }
             if (acquired.isEmpty()) {
                 return outcomes.noSlot(job);
             }
@@ -103,7 +110,14 @@ public class RunJob {
             outcome = new ProviderOutcome.Failed(ErrorCode.PROVIDER_ERROR, "the " + job.provider() + " provider failed",
                     null);
         }
-        return outcomes.afterStart(job, provider, slot, outcome);
+        try {
+            return outcomes.afterStart(job, provider, slot, outcome);
+        } catch (RuntimeException e) {
+            // The provider has (or may have) the job, so the caller still gets it: what could not be recorded
+            // now, the provider's webhook or the sweep records later (see SweepJobs).
+            LOG.errorf(e, "job %s: the %s provider's answer could not be recorded", id, job.provider());
+            return records.latest(id).orElse(job);
+        }
     }
 
     /** Queued with its photo, not being started by anyone, and not told to wait. */
