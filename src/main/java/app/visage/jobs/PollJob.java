@@ -9,7 +9,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Asks the provider about a processing job whose webhook has not come (yet): when its next poll
- * is due, with back-off between polls. The poll is claimed on the record first, so many status
+ * is due, with back-off between polls. A job whose provider already answered for good (a synchronous
+ * one, whose copier died) is finished from the answer on its record instead. The poll is claimed on the record first, so many status
  * calls and the sweep together ask the provider once per due time.
  */
 @ApplicationScoped
@@ -45,8 +46,11 @@ public class PollJob {
             return records.find(job.id()).orElse(job);
         }
         Provider provider = providers.get(job.provider());
-        String providerJobId = claimed.get().dispatch().providerJobId();
-        return outcomes.afterFetch(claimed.get(), provider, providerJobId, fetch(provider, job.id(), providerJobId));
+        Dispatch dispatch = claimed.get().dispatch();
+        // A recorded answer is the provider's last word: the job only lacks its outputs, copied from there.
+        ProviderOutcome outcome = dispatch.answer() != null ? dispatch.answer().outcome()
+                : fetch(provider, job.id(), dispatch.providerJobId());
+        return outcomes.afterFetch(claimed.get(), provider, dispatch.providerJobId(), outcome);
     }
 
     /** Confirms with the provider what a webhook said of {@code providerJobId}. */
@@ -66,7 +70,7 @@ public class PollJob {
 
     private static boolean due(Job job, Instant now) {
         Dispatch d = job.dispatch();
-        return job.status() == JobStatus.PROCESSING && d.providerJobId() != null
+        return job.status() == JobStatus.PROCESSING && (d.providerJobId() != null || d.answer() != null)
                 && (d.nextPollAt() == null || !now.isBefore(d.nextPollAt()));
     }
 }

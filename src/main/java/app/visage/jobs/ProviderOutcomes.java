@@ -46,7 +46,7 @@ public class ProviderOutcomes {
         JobId id = claimed.id();
         Job result = switch (outcome) {
             case ProviderOutcome.Finished finished -> finish(id, provider, null, slot, finished);
-            case ProviderOutcome.Pending pending -> accept(id, pending.providerJobId(), pending.eta(), slot);
+            case ProviderOutcome.Pending pending -> accept(id, pending.providerJobId(), pending.eta(), slot, null);
             case ProviderOutcome.Failed failed -> fail(id, new JobError(failed.code().wire(), failed.message(),
                     failed.providerCode()));
             case ProviderOutcome.Busy busy -> waitFor(id, busy.retryAfter(), false);
@@ -54,7 +54,7 @@ public class ProviderOutcomes {
                     ? fail(id, new JobError(ErrorCode.PROVIDER_ERROR.wire(), "the " + provider.id()
                             + " provider kept failing: " + fault.message(), fault.providerCode()))
                     : waitFor(id, Dispatch.backOff(config.providerRetryDelay(), claimed.dispatch().startFailures()), true);
-            case ProviderOutcome.Unconfirmed unconfirmed -> accept(id, null, null, slot);
+            case ProviderOutcome.Unconfirmed unconfirmed -> accept(id, null, null, slot, null);
         };
         if (result.status() != JobStatus.PROCESSING) {
             slots.release(provider, id, slot);
@@ -96,6 +96,17 @@ public class ProviderOutcomes {
         if (current.status().isFinal()) {
             return current;
         }
+        if (providerJobId == null && current.dispatch().providerJobId() == null && current.dispatch().answer() == null) {
+            // Nothing to ask the provider again by: its answer is recorded before the copy, so a crash before the
+            // job's end loses no output (the sweep finishes the job from the record; see PollJob).
+            Optional<Dispatch.Answer> answer = Dispatch.Answer.of(finished);
+            if (answer.isPresent()) {
+                current = accept(id, null, null, slot, answer.get());
+                if (current.status() != JobStatus.PROCESSING) {
+                    return current;
+                }
+            }
+        }
         List<StoredObject> outputs;
         try {
             outputs = copier.copy(id, provider, finished);
@@ -103,17 +114,18 @@ public class ProviderOutcomes {
             return fail(id, new JobError(ErrorCode.PROVIDER_ERROR.wire(), "the " + provider.id()
                     + " provider's output was refused: " + e.getMessage(), null), provider);
         } catch (OutputFetcher.Unavailable e) {
-            if (providerJobId == null && records.find(id).map(j -> j.dispatch().providerJobId()).orElse(null) == null) {
+            Dispatch known = records.find(id).map(Job::dispatch).orElse(Dispatch.NONE);
+            if (providerJobId == null && known.providerJobId() == null && known.answer() == null) {
                 return fail(id, new JobError(ErrorCode.PROVIDER_ERROR.wire(), "the " + provider.id()
                         + " provider's output could not be downloaded", null), provider);
             }
-            accept(id, providerJobId, null, slot);
+            accept(id, providerJobId, null, slot, null);
             return fetchFailed(records.find(id).orElseThrow(), provider, e.getMessage(), null);
         }
-        accept(id, providerJobId, null, slot);
+        accept(id, providerJobId, null, slot, null);
         Instant now = clock.instant();
         Optional<Job> succeeded = records.transition(id, JobStatus.SUCCEEDED,
-                job -> job.succeeded(outputs, finished.result(), now));
+                job -> job.succeeded(outputs, finished.result(), now).withDispatch(job.dispatch().answered(null), now));
         Job result = succeeded.orElseGet(() -> records.find(id).orElseThrow());
         if (succeeded.isEmpty() && result.status() != JobStatus.SUCCEEDED) {
             // Canceled while we copied: the outputs belong to nobody. (Already succeeded means a
@@ -124,19 +136,24 @@ public class ProviderOutcomes {
         return result;
     }
 
-    /** Queued → processing with what the provider said; fills in the provider's id if a webhook came first. */
-    private Job accept(JobId id, String providerJobId, Duration eta, Integer slot) {
+    /**
+     * Queued → processing with what the provider said (its id, or its whole {@code answer}); fills in the
+     * provider's id if a webhook came first.
+     */
+    private Job accept(JobId id, String providerJobId, Duration eta, Integer slot, Dispatch.Answer answer) {
         Instant now = clock.instant();
         Instant expected = eta == null ? null : now.plus(eta);
         // No later than halfway to the processing deadline: a job whose webhook is lost must be asked
         // about (and the asking retried) before it times out, however long the provider expects to take.
         Instant latest = now.plus(config.processingDeadline().dividedBy(2));
         Instant wanted = expected != null ? expected : now.plus(config.pollInterval());
-        Instant firstPoll = providerJobId == null ? null : wanted.isAfter(latest) ? latest : wanted;
+        // A recorded answer is only taken up by the sweep once its copier had ample time to finish.
+        Instant firstPoll = answer != null ? now.plus(RunJob.CLAIM_LEASE)
+                : providerJobId == null ? null : wanted.isAfter(latest) ? latest : wanted;
         return records.update(id, job -> {
             if (job.status() == JobStatus.QUEUED) {
-                return Optional.of(job.accepted(job.dispatch().accepted(providerJobId, slot, now, expected, firstPoll),
-                        now));
+                return Optional.of(job.accepted(job.dispatch().accepted(providerJobId, slot, now, expected, firstPoll)
+                        .answered(answer), now));
             }
             if (job.status() == JobStatus.PROCESSING && job.dispatch().providerJobId() == null
                     && providerJobId != null) {

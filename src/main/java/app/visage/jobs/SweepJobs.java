@@ -75,7 +75,8 @@ public class SweepJobs {
         Dispatch d = job.dispatch();
         if (job.status().isTerminal() && !now.isBefore(job.expiresAt())) {
             deleteObjectsOf(job.id());
-            records.transition(job.id(), JobStatus.EXPIRED, j -> j.expired(now)).ifPresent(j -> summary.expired++);
+            records.transition(job.id(), JobStatus.EXPIRED,
+                    j -> j.expired(now).withDispatch(j.dispatch().answered(null), now)).ifPresent(j -> summary.expired++);
         } else if (job.status() == JobStatus.QUEUED && job.input() == null && job.upload() != null
                 && now.isAfter(job.upload().expiresAt())) {
             failIfStill(job, JobStatus.QUEUED, ErrorCode.EXPIRED, "no photo was uploaded before the upload URL expired",
