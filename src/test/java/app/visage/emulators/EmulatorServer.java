@@ -127,6 +127,16 @@ public abstract class EmulatorServer implements AutoCloseable {
         exchange.close();
     }
 
+    /**
+     * Answers {@code status} with the first half of {@code json}'s encoding: not the provider's doing but
+     * a fault on the way (a proxy or load balancer cutting the body off), so the caller can't read an
+     * answer the provider did give. A fault-injection knob, not part of any provider's contract.
+     */
+    protected static void respondGarbled(HttpExchange exchange, int status, Object json) throws IOException {
+        byte[] whole = JSON.writeValueAsBytes(json);
+        respond(exchange, status, "application/json", java.util.Arrays.copyOf(whole, Math.max(1, whole.length / 2)));
+    }
+
     /** POSTs {@code json} to {@code url} now, on the calling thread, and records and answers the status. */
     protected int sendWebhook(String url, Object json) {
         int status;

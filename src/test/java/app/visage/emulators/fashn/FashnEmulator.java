@@ -36,6 +36,7 @@ public final class FashnEmulator extends EmulatorServer {
     private final Queue<Script> scripts = new ConcurrentLinkedQueue<>();
     private final List<Prediction> predictions = new CopyOnWriteArrayList<>();
     private final AtomicInteger failingStatusCalls = new AtomicInteger();
+    private final AtomicInteger garbledStatusCalls = new AtomicInteger();
     private volatile int failingStatus;
     private volatile Duration processingTime = DEFAULT_PROCESSING_TIME;
     private volatile int concurrencyLimit = DEFAULT_CONCURRENCY_LIMIT;
@@ -54,6 +55,16 @@ public final class FashnEmulator extends EmulatorServer {
     public void failNextStatusCalls(int n, int status) {
         failingStatus = status;
         failingStatusCalls.set(n);
+    }
+
+    /** The next {@code n} authorised status calls answer HTTP 200 with their body cut off (see {@link #respondGarbled}). */
+    public void garbleNextStatusCalls(int n) {
+        garbledStatusCalls.set(n);
+    }
+
+    /** Predictions created for {@code visageJobId} (its id is in the webhook URL): what the account is charged for. */
+    public long predictionsFor(String visageJobId) {
+        return predictions.stream().filter(p -> p.webhookUrl != null && p.webhookUrl.contains(visageJobId)).count();
     }
 
     /** How long a prediction takes from {@code starting} to its end (applies to predictions created from now on). */
@@ -76,6 +87,7 @@ public final class FashnEmulator extends EmulatorServer {
     public void resetScripts() {
         scripts.clear();
         failingStatusCalls.set(0);
+        garbledStatusCalls.set(0);
         processingTime = DEFAULT_PROCESSING_TIME;
         concurrencyLimit = DEFAULT_CONCURRENCY_LIMIT;
         webhookRetryDelay = DEFAULT_WEBHOOK_RETRY_DELAY;
@@ -146,7 +158,11 @@ public final class FashnEmulator extends EmulatorServer {
             pause(script.delay);
         }
         ObjectNode accepted = JSON.createObjectNode().put("id", prediction.id).putNull("error");
-        respond(exchange, 200, accepted);
+        if (script.garbled) {
+            respondGarbled(exchange, 200, accepted);
+        } else {
+            respond(exchange, 200, accepted);
+        }
     }
 
     private static String webhookUrl(Recorded request) {
@@ -171,7 +187,11 @@ public final class FashnEmulator extends EmulatorServer {
         if (payload.path("status").asText().equals("completed")) {
             exchange.getResponseHeaders().set("x-fashn-credits-used", "1");
         }
-        respond(exchange, 200, payload);
+        if (garbledStatusCalls.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            respondGarbled(exchange, 200, payload);
+        } else {
+            respond(exchange, 200, payload);
+        }
     }
 
     /** Runs the model (a plain rendering of the face) and reports the end, by webhook too when one was asked for. */
@@ -370,12 +390,18 @@ public final class FashnEmulator extends EmulatorServer {
         private final Duration delay;
         private final Failure failure;
         private final Webhook webhook;
+        private final boolean garbled;
 
         private Script(Rejection rejection, Duration delay, Failure failure, Webhook webhook) {
+            this(rejection, delay, failure, webhook, false);
+        }
+
+        private Script(Rejection rejection, Duration delay, Failure failure, Webhook webhook, boolean garbled) {
             this.rejection = rejection;
             this.delay = delay;
             this.failure = failure;
             this.webhook = webhook;
+            this.garbled = garbled;
         }
 
         /** Accepted, completes after the processing time, webhook sent. */
@@ -421,6 +447,14 @@ public final class FashnEmulator extends EmulatorServer {
         /** Completes normally and sends its webhook twice. */
         public static Script duplicateWebhook() {
             return new Script(null, Duration.ZERO, null, Webhook.DUPLICATE);
+        }
+
+        /**
+         * The prediction is created and runs as usual (webhook included), but the answer's body arrives cut
+         * off: the caller can't read the prediction id (see {@link #respondGarbled}).
+         */
+        public static Script garbledAnswer() {
+            return new Script(null, Duration.ZERO, null, Webhook.SEND, true);
         }
 
         /** Completes at once and delivers its webhook before the {@code /v1/run} answer is written. */

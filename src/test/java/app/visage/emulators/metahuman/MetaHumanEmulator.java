@@ -140,11 +140,11 @@ public final class MetaHumanEmulator extends EmulatorServer {
         } else if (script.code >= 0) {
             fail(exchange, script.code);
         } else {
-            run(request, exchange);
+            run(request, exchange, script.garbled);
         }
     }
 
-    private void run(Recorded request, HttpExchange exchange) throws IOException {
+    private void run(Recorded request, HttpExchange exchange, boolean garbled) throws IOException {
         Map<String, Part> parts;
         try {
             parts = formParts(request);
@@ -169,7 +169,11 @@ public final class MetaHumanEmulator extends EmulatorServer {
             fail(exchange, 5);
         } else {
             lastResult = reconstruct(image.content());
-            respond(exchange, 200, lastResult);
+            if (garbled) {
+                respondGarbled(exchange, 200, lastResult);
+            } else {
+                respond(exchange, 200, lastResult);
+            }
         }
     }
 
@@ -280,11 +284,17 @@ public final class MetaHumanEmulator extends EmulatorServer {
         private final Duration delay;
         private final int code;
         private final int status;
+        private final boolean garbled;
 
         private Script(Duration delay, int code, int status) {
+            this(delay, code, status, false);
+        }
+
+        private Script(Duration delay, int code, int status, boolean garbled) {
             this.delay = delay;
             this.code = code;
             this.status = status;
+            this.garbled = garbled;
         }
 
         public static Script normal() {
@@ -302,6 +312,14 @@ public final class MetaHumanEmulator extends EmulatorServer {
         /** {@code status} with a plain-text body, as a failing proxy or server would answer. */
         public static Script serverError(int status) {
             return new Script(Duration.ZERO, -1, status);
+        }
+
+        /**
+         * Reconstructs as usual (the texture is published, and charged for), but the answer's body arrives
+         * cut off (see {@link #respondGarbled}).
+         */
+        public static Script garbledAnswer() {
+            return new Script(Duration.ZERO, -1, 0, true);
         }
 
         /** Answers normally, {@code delay} late. */

@@ -72,6 +72,7 @@ public final class ModelsLabEmulator extends EmulatorServer {
     private final AtomicInteger nextId = new AtomicInteger(81000);
     private final Queue<Script> scripts = new ConcurrentLinkedQueue<>();
     private final AtomicInteger failingFetches = new AtomicInteger();
+    private final AtomicInteger garbledFetches = new AtomicInteger();
     private volatile int failingFetchStatus;
     private volatile Duration processingTime;
     private volatile int retryAfterSeconds;
@@ -93,6 +94,19 @@ public final class ModelsLabEmulator extends EmulatorServer {
         failingFetches.set(n);
     }
 
+    /** The next {@code n} authorised fetch calls answer HTTP 200 with their body cut off (see {@link #respondGarbled}). */
+    public void garbleNextFetches(int n) {
+        garbledFetches.set(n);
+    }
+
+    /**
+     * Jobs created for {@code visageJobId} (Visage puts its job id in the webhook URL): calls refused with
+     * a 429, a 5xx or an error body created none, and a job is what the account is charged for.
+     */
+    public long jobsCreatedFor(String visageJobId) {
+        return jobs.values().stream().filter(j -> j.webhook != null && j.webhook.contains(visageJobId)).count();
+    }
+
     public void processingTime(Duration time) {
         processingTime = time;
     }
@@ -110,6 +124,7 @@ public final class ModelsLabEmulator extends EmulatorServer {
     protected void resetScripts() {
         scripts.clear();
         failingFetches.set(0);
+        garbledFetches.set(0);
         processingTime = Duration.ofSeconds(1);
         retryAfterSeconds = 30;
         queueLimit = 5;
@@ -219,6 +234,10 @@ public final class ModelsLabEmulator extends EmulatorServer {
                 succeed(job);
                 notify(job, script);
                 respond(exchange, 200, processingResponse(job));
+            }
+            case GARBLED_ANSWER -> {
+                scheduler.schedule(() -> finish(job, script), processingTime.toMillis(), TimeUnit.MILLISECONDS);
+                respondGarbled(exchange, 200, processingResponse(job));
             }
             default -> {
                 scheduler.schedule(() -> finish(job, script), processingTime.toMillis(), TimeUnit.MILLISECONDS);
@@ -366,6 +385,7 @@ public final class ModelsLabEmulator extends EmulatorServer {
             respond(exchange, failingFetchStatus, error("Server error"));
             return;
         }
+        boolean garbled = garbledFetches.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
         Job job = route.id().matches("\\d{1,9}") ? jobs.get(Integer.parseInt(route.id())) : null;
         if (job == null || job.api != route.api()) {
             if (route.api() == Api.ENTERPRISE_FACE_GEN) {
@@ -375,12 +395,16 @@ public final class ModelsLabEmulator extends EmulatorServer {
             }
             return;
         }
-        switch (job.state) {
+        Map<String, Object> answer = switch (job.state) {
             // while processing, output is an empty string, not an array: documented
-            case PROCESSING -> respond(exchange, 200,
-                    Map.of("status", "processing", "message", "Request processing", "output", "", "tip", TIP));
-            case SUCCESS -> respond(exchange, 200, Map.of("status", "success", "id", job.id, "output", job.urls()));
-            case FAILED -> respond(exchange, 200, error(job.failure));
+            case PROCESSING -> Map.of("status", "processing", "message", "Request processing", "output", "", "tip", TIP);
+            case SUCCESS -> Map.of("status", "success", "id", job.id, "output", job.urls());
+            case FAILED -> error(job.failure);
+        };
+        if (garbled) {
+            respondGarbled(exchange, 200, answer);
+        } else {
+            respond(exchange, 200, answer);
         }
     }
 
@@ -543,7 +567,7 @@ public final class ModelsLabEmulator extends EmulatorServer {
 
     private enum Kind {
         NORMAL, RATE_LIMITED, SERVER_ERROR, SLOW, ERROR_BODY, LEGACY_ERROR_BODY, SUCCEED_AT_ONCE, FAIL_LATER,
-        DROP_WEBHOOK, DUPLICATE_WEBHOOK, EARLY_WEBHOOK, WEBHOOK_BEFORE_RESPONSE
+        DROP_WEBHOOK, DUPLICATE_WEBHOOK, EARLY_WEBHOOK, WEBHOOK_BEFORE_RESPONSE, GARBLED_ANSWER
     }
 
     /** What one generation call does. */
@@ -616,6 +640,14 @@ public final class ModelsLabEmulator extends EmulatorServer {
         /** A success-looking webhook, whose outputs do not exist yet, right away; the real one when done. */
         public static Script earlyWebhook() {
             return of(Kind.EARLY_WEBHOOK);
+        }
+
+        /**
+         * Accepted and run as usual (webhook included), but the answer's body arrives cut off: the job
+         * exists at the provider though the caller can't read its id (see {@link #respondGarbled}).
+         */
+        public static Script garbledAnswer() {
+            return of(Kind.GARBLED_ANSWER);
         }
 
         /** Done at once; its webhook is sent and answered before the (processing) answer is written. */

@@ -1,0 +1,117 @@
+package app.visage.faults;
+
+import static app.visage.support.LocalApi.outputBytes;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import app.visage.jobs.Job;
+import app.visage.jobs.JobId;
+import app.visage.jobs.JobRecords;
+import app.visage.jobs.SweepJobs;
+import app.visage.local.LocalHttpServer;
+import app.visage.support.Bucket;
+import app.visage.support.LocalApi;
+import app.visage.support.TestClock;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.ExtractableResponse;
+import io.restassured.response.Response;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * What the fault tests share: submitting, driving the sweep on the test clock, and checking outputs. Not a
+ * bean: it needs {@link FaultyS3}, which only {@link FaultProfile} enables.
+ */
+final class FaultTestSupport {
+    private final LocalHttpServer server;
+    private final FaultyS3 s3;
+    private final SweepJobs sweep;
+    private final JobRecords records;
+    private final TestClock clock;
+    private final Bucket bucket;
+
+    FaultTestSupport(LocalHttpServer server, FaultyS3 s3, SweepJobs sweep, JobRecords records, TestClock clock,
+            Bucket bucket) {
+        this.server = server;
+        this.s3 = s3;
+        this.sweep = sweep;
+        this.records = records;
+        this.clock = clock;
+        this.bucket = bucket;
+    }
+
+    public S3FaultProxy proxy() {
+        return s3.proxy();
+    }
+
+    /** POST /v1/jobs with a JSON body and the test photo. */
+    public ExtractableResponse<Response> submit(String provider, String operation, Map<String, Object> params) {
+        return LocalApi.given(server).contentType("application/json")
+                .body(Map.of("operation", operation, "provider", provider,
+                        "face_image", app.visage.support.TestPhotos.dataUri("astronaut.jpg", "image/jpeg"),
+                        "params", params))
+                .post("/v1/jobs").then().extract();
+    }
+
+    public String submitAccepted(String provider, String operation, Map<String, Object> params) {
+        ExtractableResponse<Response> answer = submit(provider, operation, params);
+        assertThat(answer.statusCode()).as("submit answer: %s", answer.asString()).isEqualTo(202);
+        return answer.path("id");
+    }
+
+    /** The record as stored (read through the proxy, but not through GET /v1/jobs, which may poll). */
+    public Job record(String id) {
+        return records.find(JobId.of(id)).orElseThrow();
+    }
+
+    public JsonPath view(String id) {
+        return LocalApi.given(server).get("/v1/jobs/" + id).then().statusCode(200).extract().jsonPath();
+    }
+
+    /** One scheduled sweep, {@code later} after the last. */
+    public SweepJobs.Summary sweepAfter(Duration later) {
+        clock.advance(later);
+        return sweep.sweep();
+    }
+
+    /** Sweeps a minute apart (on the test clock) until the job has ended; at most 20. */
+    public JsonPath sweepUntilEnded(String id) {
+        for (int i = 0; i < 20 && !record(id).status().isFinal(); i++) {
+            sweepAfter(Duration.ofMinutes(1));
+        }
+        return view(id);
+    }
+
+    /** Waits (in real time, at most 10 s) for something the emulators do on their own. */
+    public static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what);
+            }
+        }
+    }
+
+    /** Every output the provider produced is in the view and in outputs/{id}/, byte for byte, and nothing else. */
+    public void assertOutputsAre(JsonPath job, String id, List<byte[]> produced, String extension) {
+        assertThat(produced).as("outputs the provider produced").isNotEmpty();
+        assertThat(job.getList("outputs")).hasSize(produced.size());
+        for (int i = 0; i < produced.size(); i++) {
+            assertThat(outputBytes(job, i)).as("output %d", i + 1).isEqualTo(produced.get(i));
+        }
+        assertThat(bucket.keys("outputs/" + id + "/")).filteredOn(k -> !k.endsWith("/result.json"))
+                .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, produced.size())
+                        .mapToObj(n -> "outputs/" + id + "/" + n + "." + extension).toList());
+    }
+
+    public List<String> keys(String prefix) {
+        return bucket.keys(prefix);
+    }
+}
