@@ -117,8 +117,10 @@ public class FashnProvider extends RemoteProvider {
             case "starting", "in_queue", "processing" -> new ProviderOutcome.Pending(null, null);
             case "completed" -> new ProviderOutcome.Finished(outputs(body.path("output")), null);
             case "failed" -> failure(body.path("error"));
-            default -> new ProviderOutcome.Failed(ErrorCode.PROVIDER_ERROR, "FASHN ended the prediction as "
-                    + (status.isEmpty() ? "unknown" : status), status.isEmpty() ? null : status);
+            // No status to read (a body cut off or mangled on the way): it says nothing of the prediction, so ask again.
+            case "" -> new ProviderOutcome.Transient("FASHN answered a status that could not be read", null);
+            default -> new ProviderOutcome.Failed(ErrorCode.PROVIDER_ERROR, "FASHN ended the prediction as " + status,
+                    status);
         };
     }
 
