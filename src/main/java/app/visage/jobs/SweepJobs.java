@@ -92,7 +92,15 @@ public class SweepJobs {
             runner.run(job.id());
             summary.restarted++;
         } else if (job.status() == JobStatus.PROCESSING) {
-            Job polled = poller.pollIfDue(job);
+            Job polled = job;
+            try {
+                polled = poller.pollIfDue(job);
+            } catch (RuntimeException e) {
+                // What the provider answered could not be kept (S3 failing under its outputs, say): the
+                // deadline below must still hold, or such a job would be polled forever.
+                LOG.errorf(e, "polling job %s failed", job.id());
+                summary.errors++;
+            }
             if (polled != job) {
                 summary.polled++;
             }
