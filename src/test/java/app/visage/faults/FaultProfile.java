@@ -17,6 +17,12 @@ public class FaultProfile implements QuarkusTestProfile {
         return Set.of(FaultyS3.class);
     }
 
+    /** These tests call no function through the Lambda mock event server: a free port, not a shared fixed one. */
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        return Map.of("quarkus.lambda.mock-event-server.test-port", "0");
+    }
+
     @Override
     public List<TestResourceEntry> testResources() {
         return List.of(new TestResourceEntry(Emulators.class));

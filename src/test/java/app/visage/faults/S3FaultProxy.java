@@ -117,6 +117,9 @@ public final class S3FaultProxy implements AutoCloseable {
         private final String method;
         private final Predicate<String> key;
         private final String description;
+        /** For {@link #getOfNextCreated}: the prefix of the write to wait for, and the key it wrote. */
+        private String createdUnder;
+        private String created;
         private int skip;
         private int times = 1;
         private String afterWriteOf;
@@ -141,6 +144,13 @@ public final class S3FaultProxy implements AutoCloseable {
 
         public static Rule getUnder(String prefix) {
             return new Rule("GET", k -> k.startsWith(prefix), "GET " + prefix + "*");
+        }
+
+        /** Reads of the next object written under {@code prefix} once armed (a job created after it, say). */
+        public static Rule getOfNextCreated(String prefix) {
+            Rule rule = new Rule("GET", k -> true, "GET of the next object written under " + prefix);
+            rule.createdUnder = prefix;
+            return rule;
         }
 
         /** Let the first {@code n} matching requests through untouched. */
@@ -186,11 +196,17 @@ public final class S3FaultProxy implements AutoCloseable {
             if (afterWriteOf != null && writtenKey.startsWith(afterWriteOf)) {
                 afterSeen = true;
             }
+            if (createdUnder != null && created == null && writtenKey.startsWith(createdUnder)) {
+                created = writtenKey;
+            }
         }
 
         /** Whether this rule spoils the request; counts it if so. */
         synchronized boolean strikes(String requestMethod, String requestKey) {
             if (!method.equals(requestMethod) || requestKey == null || !key.test(requestKey)) {
+                return false;
+            }
+            if (createdUnder != null && !requestKey.equals(created)) {
                 return false;
             }
             if (afterWriteOf != null && !afterSeen) {

@@ -165,6 +165,24 @@ class S3FaultsTest {
     }
 
     @Test
+    void aJobWhoseOutputsCanNeverBeStoredStillEndsAtTheDeadline() {
+        modelslab.nextSubmit(ModelsLabEmulator.Script.dropWebhook());
+        String id = faults.submitAccepted("modelslab", "head_shot", headShot());
+        await("the provider's outputs", () -> !modelslab.outputsFor(id).isEmpty());
+        proxy.arm(Rule.putUnder("outputs/" + id + "/").always().answer(500));
+
+        SweepJobs.Summary failing = faults.sweepAfter(Duration.ofMinutes(1));
+        assertThat(failing.errors).isEqualTo(1);
+        assertThat(faults.record(id).status()).isEqualTo(JobStatus.PROCESSING);
+        faults.sweepAfter(Duration.ofMinutes(30));
+
+        assertThat(faults.record(id).status()).isEqualTo(JobStatus.FAILED);
+        assertThat(faults.record(id).error().code()).isEqualTo("provider_timeout");
+        JobLedger.assertEndedOnceAs(proxy, id, "failed");
+        assertThat(modelslab.jobsCreatedFor(id)).isEqualTo(1);
+    }
+
+    @Test
     void aCrashBetweenCopyingASynchronousAnswerAndRecordingTheEndLosesNoOutput() {
         // MetaHuman answers once and keeps no job to ask about again: only what Visage recorded remains.
         proxy.arm(Rule.putUnder("jobs/").onceWritten("outputs/").always().answer(500));
