@@ -71,7 +71,8 @@ public class ProviderOutcomes {
      * What the provider says of a job it has (or, for a webhook that beat the start call's answer,
      * of {@code providerJobId} as the webhook named it).
      */
-    public Job afterFetch(Job job, Provider provider, String providerJobId, ProviderOutcome outcome) {
+    public Job afterFetch(Job known, Provider provider, String providerJobId, ProviderOutcome outcome) {
+        Job job = keepWebhookJobId(known, providerJobId, outcome);
         Instant now = clock.instant();
         return switch (outcome) {
             case ProviderOutcome.Finished finished -> finish(job.id(), provider, providerJobId, job.dispatch().slot(),
@@ -86,6 +87,16 @@ public class ProviderOutcomes {
             case ProviderOutcome.Transient fault -> fetchFailed(job, provider, fault.message(), fault.providerCode());
             case ProviderOutcome.Unconfirmed unconfirmed -> fetchFailed(job, provider, unconfirmed.message(), null);
         };
+    }
+
+    /**
+     * Only a webhook named the provider's job (the start call's answer was lost, or is still on its way): the
+     * name is kept before an answer that says nothing yet, or nobody could ask about the job again.
+     */
+    private Job keepWebhookJobId(Job job, String providerJobId, ProviderOutcome outcome) {
+        boolean ended = outcome instanceof ProviderOutcome.Finished || outcome instanceof ProviderOutcome.Failed;
+        return ended || providerJobId == null || job.dispatch().providerJobId() != null ? job
+                : accept(job.id(), providerJobId, null, job.dispatch().slot(), null);
     }
 
     /** Copies the outputs, then moves the job to succeeded (through processing if the webhook came first). */
