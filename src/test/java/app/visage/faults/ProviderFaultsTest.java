@@ -105,6 +105,23 @@ class ProviderFaultsTest {
     }
 
     @Test
+    void theIdOnlyAWebhookGaveIsKeptWhenTheStatusAskedToConfirmItCannotBeRead() {
+        // The run's answer is cut off (no prediction id), then so is the status call confirming its webhook,
+        // which FASHN won't send again once answered: only the id the webhook named is left to ask by.
+        fashn.nextRun(FashnEmulator.Script.garbledAnswer());
+        fashn.garbleNextStatusCalls(1);
+        String id = faults.submitAccepted("fashn", "face_to_model", faceToModel());
+        await("the webhook", () -> fashn.deliveries().stream().anyMatch(d -> d.url().contains(id)));
+
+        JsonPath job = faults.sweepUntilEnded(id);
+
+        assertThat(job.getString("status")).as("job %s", job.prettify()).isEqualTo("succeeded");
+        JobLedger.assertEndedOnceAs(proxy, id, "succeeded");
+        assertThat(fashn.runCalls()).hasSize(1);
+        faults.assertOutputsAre(job, id, fashn.outputsFor(id), "png");
+    }
+
+    @Test
     void aFashnRunThatTimesOutIsFinishedByTheWebhookThatCameBeforeItsAnswer() {
         // Beyond the profile's 2 s provider timeout; the prediction ends (and calls back) long before.
         fashn.nextRun(FashnEmulator.Script.slow(Duration.ofSeconds(3)));

@@ -127,6 +127,8 @@ public final class S3FaultProxy implements AutoCloseable {
         private int status;
         private boolean drop;
         private int hits;
+        private java.util.Random random;
+        private double chance = 1;
 
         private Rule(String method, Predicate<String> key, String description) {
             this.method = method;
@@ -166,6 +168,13 @@ public final class S3FaultProxy implements AutoCloseable {
 
         public Rule always() {
             return times(Integer.MAX_VALUE);
+        }
+
+        /** Spoils each request it would spoil only with probability {@code p}, drawn from {@code random}. */
+        public Rule withChance(java.util.Random random, double p) {
+            this.random = random;
+            this.chance = p;
+            return this;
         }
 
         /** Only once a write under {@code prefix} has reached S3. */
@@ -216,7 +225,7 @@ public final class S3FaultProxy implements AutoCloseable {
                 skip--;
                 return false;
             }
-            if (hits >= times) {
+            if (hits >= times || random != null && random.nextDouble() >= chance) {
                 return false;
             }
             hits++;

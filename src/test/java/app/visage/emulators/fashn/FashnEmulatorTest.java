@@ -1,6 +1,7 @@
 package app.visage.emulators.fashn;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import app.visage.emulators.EmulatorServer.WebhookDelivery;
 import app.visage.emulators.fashn.FashnEmulator.Script;
@@ -338,6 +339,21 @@ class FashnEmulatorTest {
             Thread.sleep(50);
         }
         assertThat(hooks).hasSize(1);
+    }
+
+    @Test
+    void answersCanBeCutOffWhileThePredictionRunsOn() throws Exception {
+        fashn.nextRun(Script.garbledAnswer());
+        HttpResponse<String> garbled = run(hookUrl("/hooks/job-garbled", ""), inputs());
+
+        assertThat(garbled.statusCode()).isEqualTo(200);
+        assertThatThrownBy(() -> JSON.readTree(garbled.body())).isInstanceOf(IOException.class);
+        await(() -> hooks.size() == 1);
+        String id = hooks.get(0).body().get("id").asText();
+        assertThat(fashn.predictionsFor("job-garbled")).isEqualTo(1);
+        fashn.garbleNextStatusCalls(1);
+        assertThatThrownBy(() -> JSON.readTree(status(id).body())).isInstanceOf(IOException.class);
+        assertThat(JSON.readTree(status(id).body()).get("status").asText()).isEqualTo("completed");
     }
 
     private static Map<String, Object> inputs() {

@@ -1,6 +1,7 @@
 package app.visage.emulators.metahuman;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import app.visage.emulators.EmulatorServer.Recorded;
 import app.visage.emulators.metahuman.MetaHumanEmulator.Part;
@@ -138,6 +139,18 @@ class MetaHumanEmulatorTest {
 
         assertThat(pipeline(TOKEN, PHOTO).statusCode()).isEqualTo(200);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    }
+
+    @Test
+    void anAnswerCanBeCutOffAfterTheReconstructionWasMade() throws Exception {
+        metahuman.nextCall(Script.garbledAnswer());
+
+        HttpResponse<String> garbled = pipeline(TOKEN, PHOTO);
+
+        assertThat(garbled.statusCode()).isEqualTo(200);
+        assertThatThrownBy(() -> JSON.readTree(garbled.body())).isInstanceOf(java.io.IOException.class);
+        assertThat(metahuman.lastResult()).isNotNull();
+        assertThat(metahuman.textureOf(metahuman.lastResult())).isNotEmpty();
     }
 
     private static void assertError(HttpResponse<String> response, int code, String message) throws Exception {

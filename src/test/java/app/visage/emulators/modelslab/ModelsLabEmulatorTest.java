@@ -313,6 +313,20 @@ class ModelsLabEmulatorTest {
         assertThat(post("/api/v6/image_editing/nope", Map.of("key", KEY)).status()).isEqualTo(404);
     }
 
+    @Test
+    void answersCanBeCutOffWhileTheJobRunsOn() throws Exception {
+        modelsLab.nextSubmit(Script.garbledAnswer());
+        assertThatThrownBy(() -> post(HEAD_SHOT, request(KEY, "webhook", hookUrl("job-garbled"))))
+                .isInstanceOf(IOException.class);
+
+        await(() -> hooks.size() == 1);
+        assertThat(modelsLab.jobsCreatedFor("job-garbled")).isEqualTo(1);
+        int id = hooks.get(0).get("id").asInt();
+        modelsLab.garbleNextFetches(1);
+        assertThatThrownBy(() -> post(V6_FETCH + id, Map.of("key", KEY))).isInstanceOf(IOException.class);
+        assertThat(fetch(V6_FETCH + id, KEY).get("status").asText()).isEqualTo("success");
+    }
+
     private void assertError(Answer answer, String mentioning) {
         assertThat(answer.status()).isEqualTo(200);
         assertThat(answer.json().get("status").asText()).isEqualTo("error");
