@@ -107,7 +107,8 @@ public class ProviderOutcomes {
         if (current.status().isFinal()) {
             return current;
         }
-        if (providerJobId == null && current.dispatch().providerJobId() == null && current.dispatch().answer() == null) {
+        Dispatch had = current.dispatch();
+        if (providerJobId == null && had.providerJobId() == null && had.answer() == null) {
             // Nothing to ask the provider again by: its answer is recorded before the copy, so a crash before the
             // job's end loses no output (the sweep finishes the job from the record; see PollJob).
             Optional<Dispatch.Answer> answer = Dispatch.Answer.of(finished);
@@ -133,7 +134,11 @@ public class ProviderOutcomes {
             accept(id, providerJobId, null, slot, null);
             return fetchFailed(records.find(id).orElseThrow(), provider, e.getMessage(), null);
         }
-        accept(id, providerJobId, null, slot, null);
+        // Possibly stale, as above: a job that moved on meanwhile only makes this write decline.
+        if (current.status() == JobStatus.QUEUED
+                || providerJobId != null && current.dispatch().providerJobId() == null) {
+            accept(id, providerJobId, null, slot, null);
+        }
         Instant now = clock.instant();
         Optional<Job> succeeded = records.transition(id, JobStatus.SUCCEEDED,
                 job -> job.succeeded(outputs, finished.result(), now).withDispatch(job.dispatch().answered(null), now));
