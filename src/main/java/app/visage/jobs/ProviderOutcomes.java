@@ -126,8 +126,7 @@ public class ProviderOutcomes {
             return fail(id, new JobError(ErrorCode.PROVIDER_ERROR.wire(), "the " + provider.id()
                     + " provider's output was refused: " + e.getMessage(), null), provider);
         } catch (OutputFetcher.Unavailable e) {
-            Dispatch known = records.find(id).map(Job::dispatch).orElse(Dispatch.NONE);
-            if (providerJobId == null && known.providerJobId() == null && known.answer() == null) {
+            if (providerJobId == null && records.find(id).map(j -> j.dispatch().providerJobId()).orElse(null) == null) {
                 return fail(id, new JobError(ErrorCode.PROVIDER_ERROR.wire(), "the " + provider.id()
                         + " provider's output could not be downloaded", null), provider);
             }
@@ -182,7 +181,8 @@ public class ProviderOutcomes {
 
     private Job fail(JobId id, JobError error) {
         Instant now = clock.instant();
-        return records.transition(id, JobStatus.FAILED, job -> job.failed(error, now))
+        return records.transition(id, JobStatus.FAILED,
+                job -> job.failed(error, now).withDispatch(job.dispatch().answered(null), now))
                 .orElseGet(() -> records.find(id).orElseThrow());
     }
 

@@ -76,7 +76,8 @@ public class SweepJobs {
         if (job.status().isTerminal() && !now.isBefore(job.expiresAt())) {
             deleteObjectsOf(job.id());
             records.transition(job.id(), JobStatus.EXPIRED,
-                    j -> j.expired(now).withDispatch(j.dispatch().answered(null), now)).ifPresent(j -> summary.expired++);
+                    j -> j.expired(now).withDispatch(j.dispatch().answered(null), now))
+                    .ifPresent(j -> summary.expired++);
         } else if (job.status() == JobStatus.QUEUED && job.input() == null && job.upload() != null
                 && now.isAfter(job.upload().expiresAt())) {
             failIfStill(job, JobStatus.QUEUED, ErrorCode.EXPIRED, "no photo was uploaded before the upload URL expired",

@@ -190,7 +190,8 @@ class S3FaultsTest {
         String id = faults.submitAccepted("metahuman", "face_recon", Map.of());
 
         assertThat(faults.keys("outputs/" + id + "/")).isNotEmpty();
-        assertThat(faults.record(id).status().isFinal()).isFalse();
+        assertThat(faults.record(id).status()).isEqualTo(JobStatus.PROCESSING);
+        assertThat(faults.record(id).dispatch().answer()).as("the answer kept on the record").isNotNull();
         proxy.disarm();
         JsonPath job = faults.sweepUntilEnded(id);
 
@@ -198,6 +199,7 @@ class S3FaultsTest {
         JobLedger.assertEndedOnceAs(proxy, id, "succeeded");
         assertThat(metahuman.pipelineCalls()).hasSize(1);
         assertThat(job.getMap("result")).containsKeys("blend_shapes", "skin");
+        assertThat(faults.record(id).dispatch().answer()).as("the answer, once the outputs are in").isNull();
         faults.assertOutputsAre(job, id, List.of(metahuman.textureOf(metahuman.lastResult())), "png");
     }
 
