@@ -6,12 +6,14 @@ import app.visage.errors.ErrorCode;
 import app.visage.errors.VisageException;
 import app.visage.images.ImageFormat;
 import app.visage.images.ImageInspector;
+import app.visage.jobs.JobId;
 import app.visage.jobs.Operation;
 import app.visage.jobs.Params;
 import app.visage.jobs.Photo;
 import app.visage.jobs.Provider;
 import app.visage.jobs.Providers;
 import app.visage.jobs.SubmitCommand;
+import app.visage.jobs.Tenant;
 import app.visage.jobs.UploadCommand;
 import app.visage.json.Json;
 import com.fasterxml.jackson.core.JsonParser;
@@ -57,7 +59,8 @@ public class JobRequests {
         this.config = config;
     }
 
-    public SubmitCommand submit(HttpRequest request) {
+    /** The request as a command for the tenant's job {@code id}. */
+    public SubmitCommand submit(HttpRequest request, Tenant tenant, JobId id) {
         JsonNode json;
         byte[] attached = null;
         Supplier<byte[]> imageSource = null;
@@ -101,10 +104,11 @@ public class JobRequests {
         Map<String, String> metadata = metadata(json);
         byte[] bytes = attached != null ? attached
                 : imageSource != null ? imageSource.get() : faceImage(json.get("face_image"));
-        return new SubmitCommand(operation, provider, params, photo(bytes, "face_image"), webhook, metadata);
+        return new SubmitCommand(id, tenant, operation, provider, params, photo(bytes, "face_image"), webhook,
+                metadata);
     }
 
-    public UploadCommand upload(HttpRequest request) {
+    public UploadCommand upload(HttpRequest request, Tenant tenant, JobId id) {
         JsonNode json = jsonBody(request);
         checkFields(json, UPLOAD_FIELDS);
         Operation operation = operation(json);
@@ -112,7 +116,7 @@ public class JobRequests {
         Params params = params(json, provider, operation);
         String contentType = text(json, "content_type");
         ImageFormat format = contentType == null ? ImageFormat.JPEG : uploadFormat(contentType);
-        return new UploadCommand(operation, provider, params, format, webhook(json), metadata(json));
+        return new UploadCommand(id, tenant, operation, provider, params, format, webhook(json), metadata(json));
     }
 
     private static Params params(JsonNode json, Provider provider, Operation operation) {

@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -69,6 +70,17 @@ public interface VisageConfig {
     Secrets secrets();
 
     Webhooks webhooks();
+
+    Auth auth();
+
+    /** Who may call the API; with neither set the API is open, which only local mode allows. */
+    interface Auth {
+        /** {@code tenant=<sha256 hex of the key>} entries (env VISAGE_AUTH_API_KEYS, comma-separated). */
+        Optional<List<String>> apiKeys();
+
+        /** Behind an API Gateway JWT authorizer: the verified claim that names the tenant (e.g. sub). */
+        Optional<String> jwtTenantClaim();
+    }
 
     interface Webhooks {
         /** The {@code whsec_…} secret client webhooks are signed with (client webhooks are the hardening issue's). */

@@ -137,11 +137,14 @@ public class SweepJobs {
         files.delete(keys);
     }
 
-    /** Objects older than the TTL are past any job's life, whether or not a record points at them. */
+    /**
+     * Objects older than the TTL are past any job's life, whether or not a record points at them. So are
+     * idempotency records (they hold a job's first answer, metadata included): a TTL under 24 h shortens keys' lives.
+     */
     private int deleteOldObjects(Instant now) {
         Instant cutoff = now.minus(config.ttl());
         List<String> keys = new ArrayList<>();
-        for (String prefix : List.of(Keys.INPUTS, Keys.UPLOADS, Keys.OUTPUTS)) {
+        for (String prefix : List.of(Keys.INPUTS, Keys.UPLOADS, Keys.OUTPUTS, Keys.IDEMPOTENCY)) {
             files.list(prefix).stream().filter(o -> o.lastModified().isBefore(cutoff)).forEach(o -> keys.add(o.key()));
         }
         files.delete(keys);
