@@ -59,7 +59,7 @@ public class VisageStack extends Stack {
     public static final int SECRETS_EXTENSION_PORT = 2773;
     /** S3 lifecycle counts whole days; cleanup deletes at 24 h, this only catches what it missed. */
     public static final int EXPIRE_AFTER_DAYS = 2;
-    public static final List<String> EXPIRING_PREFIXES = List.of("inputs/", "uploads/", "outputs/");
+    public static final List<String> EXPIRING_PREFIXES = List.of("inputs/", "uploads/", "outputs/", "idempotency/");
 
     private final Map<VisageFunction, Function> functions = new EnumMap<>(VisageFunction.class);
     private final Map<VisageFunction, Alias> aliases = new EnumMap<>(VisageFunction.class);

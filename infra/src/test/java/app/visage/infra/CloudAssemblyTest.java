@@ -57,7 +57,7 @@ class CloudAssemblyTest {
                 "ScheduleExpression", Match.stringLikeRegexp("rate\\(.*\\)|cron\\(.*\\)"))));
         Map<String, Object> cleanupListing = Map.of("Action", "s3:ListBucket", "Condition",
                 Map.of("StringLikeIfExists", Map.of("s3:prefix",
-                        List.of("jobs/*", "slots/*", "inputs/*", "uploads/*", "outputs/*"))));
+                        List.of("jobs/*", "slots/*", "inputs/*", "uploads/*", "outputs/*", "idempotency/*"))));
         template.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Match.objectLike(Map.of(
                 "Statement", Match.arrayWith(List.of(Match.objectLike(cleanupListing)))))));
     }
