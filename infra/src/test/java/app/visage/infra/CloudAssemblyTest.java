@@ -64,7 +64,7 @@ class CloudAssemblyTest {
 
     @Test
     void synthesisRaisesNoWarningOrError() {
-        for (Synth.Synthesized s : List.of(Synth.jvm(), Synth.nativeVariant(), Synth.overridden())) {
+        for (Synth.Synthesized s : List.of(Synth.jvm(), Synth.nativeVariant(), Synth.overridden(), Synth.jwt())) {
             s.annotations().hasNoWarning("*", Match.anyValue());
             s.annotations().hasNoError("*", Match.anyValue());
         }
@@ -72,7 +72,7 @@ class CloudAssemblyTest {
 
     @Test
     void theTemplatesHaveNoDependencyCycle() {
-        for (Synth.Synthesized s : List.of(Synth.jvm(), Synth.nativeVariant())) {
+        for (Synth.Synthesized s : List.of(Synth.jvm(), Synth.nativeVariant(), Synth.jwt())) {
             Map<String, Set<String>> edges = new HashMap<>();
             s.resources().forEach((id, r) -> {
                 Set<String> to = new HashSet<>();
