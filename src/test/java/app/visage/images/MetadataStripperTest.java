@@ -108,7 +108,7 @@ class MetadataStripperTest {
         Metadata before = metadata(source);
         assertThat(before.getFirstDirectoryOfType(GpsDirectory.class)).isNotNull();
         assertThat(before.getFirstDirectoryOfType(XmpDirectory.class)).isNotNull();
-        assertThat(before.toString() + describe(before)).contains(MetadataPhotos.POSITION);
+        assertThat(MetadataPhotos.tags(source)).contains(MetadataPhotos.POSITION);
 
         byte[] stripped = MetadataStripper.strip(source, ImageFormat.PNG);
 
@@ -117,7 +117,7 @@ class MetadataStripperTest {
         Metadata after = metadata(stripped);
         assertThat(after.getFirstDirectoryOfType(GpsDirectory.class)).isNull();
         assertThat(after.getFirstDirectoryOfType(XmpDirectory.class)).isNull();
-        assertThat(describe(after)).doesNotContain(MetadataPhotos.POSITION).doesNotContain(MetadataPhotos.AUTHOR);
+        assertThat(MetadataPhotos.tags(stripped)).doesNotContain(MetadataPhotos.POSITION).doesNotContain(MetadataPhotos.AUTHOR);
         assertThat(after.getFirstDirectoryOfType(ExifIFD0Directory.class).getTags()).hasSize(1);
         assertThat(new String(stripped, StandardCharsets.ISO_8859_1)).doesNotContain("GPS");
         assertThat(inspector.inspect(stripped)).isEqualTo(new ImageHeader(ImageFormat.PNG, 512, 600, 6));
@@ -257,11 +257,6 @@ class MetadataStripperTest {
         return types;
     }
 
-    private static String describe(Metadata metadata) {
-        StringBuilder all = new StringBuilder();
-        metadata.getDirectories().forEach(d -> d.getTags().forEach(t -> all.append(t.getDescription()).append('\n')));
-        return all.toString();
-    }
 
     private static int indexOf(byte[] b, String type) {
         return new String(b, StandardCharsets.ISO_8859_1).indexOf(type);

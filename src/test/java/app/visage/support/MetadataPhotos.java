@@ -37,6 +37,14 @@ public final class MetadataPhotos {
         }
     }
 
+    /** Every tag metadata-extractor finds, described, one a line: to look for text that must be gone. */
+    public static String tags(byte[] bytes) {
+        StringBuilder all = new StringBuilder();
+        metadata(bytes).getDirectories().forEach(d -> d.getTags().forEach(t -> all.append(d.getName()).append(": ")
+                .append(t.getTagName()).append(" = ").append(t.getDescription()).append('\n')));
+        return all.toString();
+    }
+
     /** The TIFF structure of grace_hopper_exif6.jpg's EXIF: Orientation 6 and a GPS IFD, written by ExifTool. */
     public static byte[] exifWithGps() {
         byte[] jpeg = TestPhotos.bytes("grace_hopper_exif6.jpg");
