@@ -149,6 +149,9 @@ final class ContainerHeaders {
         int off = ipma.body() + 4;
         long entries = u32(b, off);
         off += 4;
+        if (entries > HeifMeta.MAX_ENTRIES) {
+            throw unreadable("HEIC has more than " + HeifMeta.MAX_ENTRIES + " item property associations");
+        }
         Map<Long, List<Integer>> byItem = new HashMap<>();
         for (long e = 0; e < entries && off < ipma.end(); e++) {
             long id;

@@ -24,6 +24,13 @@ final class HeifMeta {
 
     private record Location(int method, int dataReference, long baseOffset, List<Extent> extents) {}
 
+    /**
+     * Entries any one list may hold: boxes in a box, items, their locations and extents, property
+     * associations. A 12-MP iPhone photo has under a hundred items; a hostile 10 MB file could declare
+     * millions of tiny ones, and reading them would take far more memory than the file.
+     */
+    static final int MAX_ENTRIES = 10_000;
+
     /** The empty EXIF an EXIF item is left holding: a zero TIFF-header offset, then a TIFF with no entries. */
     private static final byte[] EMPTY_EXIF = {0, 0, 0, 0, 'M', 'M', 0, 42, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0};
 
@@ -86,6 +93,9 @@ final class HeifMeta {
                 // A box running past its parent: the file is cut short or corrupt.
                 throw unreadable("HEIC box '" + type.replaceAll("[^A-Za-z0-9 ]", "?") + "' is truncated");
             }
+            if (boxes.size() == MAX_ENTRIES) {
+                throw unreadable("HEIC has more than " + MAX_ENTRIES + " boxes in one box");
+            }
             boxes.add(new Box(type, off + header, (int) (off + size)));
             off += (int) size;
         }
@@ -138,6 +148,10 @@ final class HeifMeta {
             count = u32(b, off);
             off += 4;
         }
+        if (count > MAX_ENTRIES) {
+            throw unreadable("HEIC has more than " + MAX_ENTRIES + " item locations");
+        }
+        int extentsRead = 0;
         for (long i = 0; i < count; i++) {
             if (off >= iloc.end) {
                 throw unreadable("HEIC item locations are truncated");
@@ -161,6 +175,10 @@ final class HeifMeta {
             off += baseOffsetSize;
             int extentCount = u16(b, off);
             off += 2;
+            extentsRead += extentCount;
+            if (extentsRead > MAX_ENTRIES) {
+                throw unreadable("HEIC has more than " + MAX_ENTRIES + " item extents");
+            }
             List<Extent> extents = new ArrayList<>(Math.min(extentCount, 16));
             for (int e = 0; e < extentCount; e++) {
                 off += indexSize;

@@ -107,6 +107,19 @@ class HostileImagesTest {
     }
 
     @Test
+    void aHeicDeclaringTensOfThousandsOfItemsIsRefusedBeforeReadingThemAll() {
+        byte[] infe = fullBox("infe", 2, 0, new byte[] {0, 1, 0, 0}, ascii("hvc1"), new byte[] {0});
+        byte[][] items = new byte[HeifMeta.MAX_ENTRIES + 1][];
+        java.util.Arrays.fill(items, infe);
+        byte[] many = heif(fullBox("iinf", 0, 0, new byte[] {(byte) 0xFF, (byte) 0xFF}, MetadataPhotos.concat(items)),
+                new byte[0], 256, 256);
+        assertThat(many.length).isLessThan((int) MIB);
+
+        assertThat(codeOf(() -> inspector.inspect(many))).isEqualTo(ErrorCode.IMAGE_UNREADABLE);
+        assertThat(codeOf(() -> MetadataStripper.strip(many, ImageFormat.HEIC))).isEqualTo(ErrorCode.IMAGE_UNREADABLE);
+    }
+
+    @Test
     void theHeifDecoderRunsUnderAnAddressSpaceLimit(@TempDir Path tools) throws IOException {
         // A stand-in for libheif's tool that reports the limits it runs under, then fails.
         Path tool = tools.resolve("heif-convert");
@@ -188,16 +201,20 @@ class HostileImagesTest {
      * own data (in {@code idat}) another. Enough for header inspection.
      */
     private static byte[] gridHeif(int ispeWidth, int ispeHeight, int gridWidth, int gridHeight) {
+        byte[] infe = fullBox("infe", 2, 0, new byte[] {0, 1, 0, 0}, ascii("grid"), new byte[] {0});
+        byte[] grid = ByteBuffer.allocate(12).put(new byte[] {0, 1, 0, 0}).putInt(gridWidth).putInt(gridHeight).array();
+        return heif(fullBox("iinf", 0, 0, new byte[] {0, 1}, infe), grid, ispeWidth, ispeHeight);
+    }
+
+    /** A HEIF whose item 1 is primary, has {@code ispe}, and whose data is {@code data}, in idat. */
+    private static byte[] heif(byte[] iinf, byte[] data, int ispeWidth, int ispeHeight) {
         byte[] ftyp = box("ftyp", ascii("heic"), new byte[4], ascii("mif1"), ascii("heic"));
         byte[] hdlr = fullBox("hdlr", 0, 0, new byte[4], ascii("pict"), new byte[12], new byte[] {0});
         byte[] pitm = fullBox("pitm", 0, 0, new byte[] {0, 1});
-        byte[] infe = fullBox("infe", 2, 0, new byte[] {0, 1, 0, 0}, ascii("grid"), new byte[] {0});
-        byte[] iinf = fullBox("iinf", 0, 0, new byte[] {0, 1}, infe);
-        byte[] grid = ByteBuffer.allocate(12).put(new byte[] {0, 1, 0, 0}).putInt(gridWidth).putInt(gridHeight).array();
         // iloc version 1: 4-byte offsets and lengths, no base offset or index; one item, in idat (method 1).
         byte[] iloc = fullBox("iloc", 1, 0, new byte[] {0x44, 0x00, 0, 1, 0, 1, 0, 1, 0, 0, 0, 1},
-                ByteBuffer.allocate(8).putInt(0).putInt(grid.length).array());
-        byte[] idat = box("idat", grid);
+                ByteBuffer.allocate(8).putInt(0).putInt(data.length).array());
+        byte[] idat = box("idat", data);
         byte[] ispe = fullBox("ispe", 0, 0, ByteBuffer.allocate(8).putInt(ispeWidth).putInt(ispeHeight).array());
         byte[] ipma = fullBox("ipma", 0, 0, new byte[] {0, 0, 0, 1, 0, 1, 1, (byte) 0x81});
         byte[] iprp = box("iprp", box("ipco", ispe), ipma);
