@@ -303,7 +303,7 @@ public class JobRequests {
         if (bytes.length == 0) {
             throw new VisageException(ErrorCode.IMAGE_UNREADABLE, "the photo is empty", field);
         }
-        return new Photo(bytes, inspector.inspect(bytes));
+        return Photo.received(bytes, inspector.inspect(bytes));
     }
 
     private VisageException tooLarge() {

@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.imageio.ImageIO;
 
 /**
@@ -76,6 +77,7 @@ public final class ModelsLabEmulator extends EmulatorServer {
     private volatile Duration processingTime;
     private volatile int retryAfterSeconds;
     private volatile int queueLimit;
+    private final AtomicReference<List<byte[]>> servedOutputs = new AtomicReference<>();
 
     public ModelsLabEmulator(String apiKey, String enterpriseKey, String faceGenKey) {
         keys = Map.of(Api.V6, apiKey, Api.ENTERPRISE_IMAGE_EDITING, enterpriseKey, Api.ENTERPRISE_FACE_GEN, faceGenKey);
@@ -91,6 +93,14 @@ public final class ModelsLabEmulator extends EmulatorServer {
     public void failNextFetches(int n, int status) {
         failingFetchStatus = status;
         failingFetches.set(n);
+    }
+
+    /**
+     * The next job that succeeds serves these images as its outputs (one per sample, in order) instead of
+     * renderings of the face: whatever a provider's pipeline may leave in its files.
+     */
+    public void serveNextOutputs(List<byte[]> images) {
+        servedOutputs.set(List.copyOf(images));
     }
 
     public void processingTime(Duration time) {
@@ -110,6 +120,7 @@ public final class ModelsLabEmulator extends EmulatorServer {
     protected void resetScripts() {
         scripts.clear();
         failingFetches.set(0);
+        servedOutputs.set(null);
         processingTime = Duration.ofSeconds(1);
         retryAfterSeconds = 30;
         queueLimit = 5;
@@ -335,9 +346,11 @@ public final class ModelsLabEmulator extends EmulatorServer {
 
     private void succeed(Job job) {
         List<byte[]> images = new ArrayList<>();
+        List<byte[]> served = servedOutputs.getAndSet(null);
         try {
             for (String path : job.paths) {
-                byte[] image = render(job.face, job.width, job.height, "png");
+                byte[] image = served != null ? served.get(images.size() % served.size())
+                        : render(job.face, job.width, job.height, "png");
                 publish(path, image);
                 images.add(image);
             }
