@@ -73,9 +73,12 @@ public class EgressPolicy {
     public Destination check(URI url, String field) {
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
         boolean schemeOk = scheme.equals("https") || (allowPrivate && scheme.equals("http"));
-        if (!schemeOk || url.isOpaque() || url.getHost() == null || url.getRawUserInfo() != null
-                || url.getPort() == 0 || url.getPort() > 65535) {
+        if (!schemeOk || url.isOpaque() || url.getRawUserInfo() != null || url.getPort() == 0
+                || url.getPort() > 65535) {
             throw refused(field, field + " must be an https URL without credentials");
+        }
+        if (url.getHost() == null) { // percent-encoded, non-ASCII or otherwise not a server's name
+            throw refused(field, field + " must name its host in plain letters, digits and hyphens");
         }
         String host = url.getHost().toLowerCase(Locale.ROOT);
         InetAddress[] addresses;
