@@ -1,6 +1,7 @@
 package app.visage.api;
 
 import app.visage.config.VisageConfig;
+import app.visage.egress.EgressPolicy;
 import app.visage.egress.PhotoFetcher;
 import app.visage.errors.ErrorCode;
 import app.visage.errors.VisageException;
@@ -50,12 +51,15 @@ public class JobRequests {
     private final Providers providers;
     private final ImageInspector inspector;
     private final PhotoFetcher fetcher;
+    private final EgressPolicy egress;
     private final VisageConfig config;
 
-    public JobRequests(Providers providers, ImageInspector inspector, PhotoFetcher fetcher, VisageConfig config) {
+    public JobRequests(Providers providers, ImageInspector inspector, PhotoFetcher fetcher, EgressPolicy egress,
+            VisageConfig config) {
         this.providers = providers;
         this.inspector = inspector;
         this.fetcher = fetcher;
+        this.egress = egress;
         this.config = config;
     }
 
@@ -333,7 +337,7 @@ public class JobRequests {
         }
         try {
             URI url = URI.create(value);
-            PhotoFetcher.EgressPolicy.check(url, config.egress().allowPrivate(), "webhook");
+            egress.check(url, "webhook"); // and again, pinned, at every delivery
             return url;
         } catch (IllegalArgumentException e) {
             throw new VisageException(ErrorCode.INVALID_PARAM, "webhook must be an https URL", "webhook");
