@@ -9,6 +9,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import app.visage.logs.LogContext;
+import app.visage.logs.LoggableException;
 import org.jboss.logging.Logger;
 
 /**
@@ -56,17 +58,22 @@ public class SweepJobs {
         do {
             JobStore.Page page = store.list(after, PAGE);
             for (JobId id : page.ids()) {
-                try {
+                try (LogContext.Scope ignored = LogContext.job(id)) {
                     records.find(id).ifPresent(job -> sweepJob(job, now, summary));
                 } catch (RuntimeException e) {
                     // One bad record must not stop the sweep of the others; the next run retries it.
-                    LOG.errorf(e, "sweep of job %s failed", id);
+                    LOG.errorf(LoggableException.of(e), "sweep of job %s failed", id);
                     summary.errors++;
                 }
             }
             after = page.next();
         } while (after != null);
         summary.orphansDeleted = deleteOldObjects(now);
+        // Quiet sweeps (most of them: local mode sweeps every few seconds) only at DEBUG.
+        LOG.logf(summary.quiet() ? Logger.Level.DEBUG : Logger.Level.INFO,
+                "sweep: %d expired, %d failed, %d restarted, %d polled, %d old objects deleted, %d errors",
+                summary.expired, summary.failed, summary.restarted, summary.polled, summary.orphansDeleted,
+                summary.errors);
         return summary;
     }
 
@@ -159,5 +166,9 @@ public class SweepJobs {
         public int polled;
         public int orphansDeleted;
         public int errors;
+
+        boolean quiet() {
+            return expired + failed + restarted + orphansDeleted + errors == 0;
+        }
     }
 }
