@@ -1,6 +1,7 @@
 package app.visage.logs;
 
 import io.quarkus.logging.LoggingFilter;
+import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
@@ -40,12 +41,11 @@ public final class LogLines implements Filter {
     private static final String AWS_REQUEST_ID = "AWSRequestId";
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS")
             .withZone(ZoneId.systemDefault());
-    /** Marks a record already rendered, when more than one handler runs this filter on it. */
-    private static final Object RENDERED = new Object();
 
     private final LogFormat format;
     private final Redactor redactor;
 
+    @Inject
     public LogLines(@ConfigProperty(name = "visage.log.format", defaultValue = "json") String format) {
         this(LogFormat.parse(format), new Redactor(configuredSecrets(ConfigProvider.getConfig())));
     }
@@ -58,7 +58,10 @@ public final class LogLines implements Filter {
     @Override
     public boolean isLoggable(LogRecord record) {
         ExtLogRecord ext = record instanceof ExtLogRecord e ? e : null;
-        if (ext != null && ext.getMarker() == RENDERED) {
+        if (ext != null && ext.getMarker() instanceof Rendered rendered) {
+            // Another handler's filters ran first and rendered it; Quarkus's own filter may have changed the
+            // message since (it appends a note after shutdown), which would break the line.
+            ext.setMessage(rendered.line(), ExtLogRecord.FormatStyle.NO_FORMAT);
             return true;
         }
         String line = render(ext != null ? ext : ExtLogRecord.wrap(record));
@@ -67,7 +70,7 @@ public final class LogLines implements Filter {
         if (ext != null) {
             ext.setMessage(line, ExtLogRecord.FormatStyle.NO_FORMAT);
             ext.setParameters(null);
-            ext.setMarker(RENDERED);
+            ext.setMarker(new Rendered(line));
         } else {
             record.setMessage(line);
             record.setParameters(null);
@@ -95,7 +98,7 @@ public final class LogLines implements Filter {
             JsonObject exception = new JsonObject();
             exception.field("type", thrown instanceof LoggableException l ? l.type() : thrown.getClass().getName());
             exception.field("message", redactor.redact(thrown.getMessage()));
-            exception.field("stackTrace", redactor.redact(stackTrace(thrown)));
+            exception.field("stackTrace", redactor.redactStackTrace(stackTrace(thrown)));
             line.object("exception", exception);
         }
         return line.toString();
@@ -111,7 +114,7 @@ public final class LogLines implements Filter {
             out.append(' ').append(context);
         }
         if (thrown != null) {
-            out.append(System.lineSeparator()).append(redactor.redact(stackTrace(thrown)).stripTrailing());
+            out.append(System.lineSeparator()).append(redactor.redactStackTrace(stackTrace(thrown)).stripTrailing());
         }
         return out.toString();
     }
@@ -174,6 +177,10 @@ public final class LogLines implements Filter {
             Optional.ofNullable(System.getenv(variable)).ifPresent(secrets::add);
         }
         return secrets;
+    }
+
+    /** Marks a record already rendered, when more than one handler runs this filter on it. */
+    private record Rendered(String line) {
     }
 
     /** One JSON object on one line; null fields are left out. */

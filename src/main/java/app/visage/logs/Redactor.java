@@ -91,6 +91,19 @@ public final class Redactor {
         return out.length() > MAX_LENGTH ? out.substring(0, MAX_LENGTH) + "…[truncated]" : out;
     }
 
+    /**
+     * A printed stack trace: frame lines name code, never data, so they are kept as they are (a generated
+     * class name can look like a base64 run); the exception lines are redacted.
+     */
+    public String redactStackTrace(String trace) {
+        StringBuilder out = new StringBuilder(trace.length());
+        for (String line : trace.split("\\R")) {
+            boolean frame = line.startsWith("\tat ") || line.startsWith("\t... ");
+            out.append(frame ? line : redact(line)).append('\n');
+        }
+        return out.length() > MAX_LENGTH ? out.substring(0, MAX_LENGTH) + "…[truncated]" : out.toString();
+    }
+
     /** Whether a config property (by its name in any source, environment names included) holds a secret. */
     static boolean isSecretProperty(String name) {
         String n = name.toLowerCase(Locale.ROOT).replace('_', '.').replace('-', '.');

@@ -94,6 +94,18 @@ class RedactorTest {
     }
 
     @Test
+    void stackTracesKeepTheirFramesAndLoseSecretsInTheirMessages() {
+        String frame = "\tat io.quarkus.arc.generator.Default_jakarta_enterprise_context_ApplicationScoped_ContextInstances"
+                + "_1c5d8e2f9a3b7c6d.computeIfAbsent(Unknown Source)";
+        String trace = "java.lang.IllegalStateException: GET http://h/x?X-Amz-Signature=abc failed\n" + frame + "\n"
+                + "Caused by: java.io.IOException: Bearer abc.def\n\t... 3 more\n";
+
+        assertThat(redactor.redactStackTrace(trace)).isEqualTo("java.lang.IllegalStateException: GET http://h/x?[redacted]"
+                + " failed\n" + frame + "\nCaused by: java.io.IOException: [redacted]\n\t... 3 more\n");
+        assertThat(redactor.redact(frame)).as("a frame through the message rules").contains(Redactor.MARK);
+    }
+
+    @Test
     void longLinesAreCutAfterRedaction() {
         String out = redactor.redact("x ".repeat(Redactor.MAX_LENGTH));
         assertThat(out).hasSize(Redactor.MAX_LENGTH + "…[truncated]".length()).endsWith("…[truncated]");
