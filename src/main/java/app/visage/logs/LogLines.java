@@ -110,8 +110,11 @@ public final class LogLines implements Filter {
         String level = level(record.getLevel());
         out.append(level).append(" ".repeat(Math.max(0, 5 - level.length())));
         out.append(" [").append(abbreviate(record.getLoggerName())).append("] ").append(message);
-        if (!context.isEmpty()) {
-            out.append(' ').append(context);
+        // Only what the message does not already say ("job job_… created" needs no {jobId=job_…}).
+        Map<String, String> unsaid = new TreeMap<>(context);
+        unsaid.values().removeIf(message::contains);
+        if (!unsaid.isEmpty()) {
+            out.append(' ').append(unsaid);
         }
         if (thrown != null) {
             out.append(System.lineSeparator()).append(redactor.redactStackTrace(stackTrace(thrown)).stripTrailing());

@@ -139,13 +139,14 @@ class LogLinesTest {
     void theTextFormIsOneReadableLineWithTheStackBelow() {
         ExtLogRecord record = record(Level.WARN, "job %s: client webhook not delivered", "job_1");
         record.putMdc("jobId", "job_1");
+        record.putMdc("requestId", "8f5c");
         record.setThrown(new IllegalStateException("no answer from " + PRESIGNED));
 
         text.isLoggable(record);
 
         String[] lines = record.getFormattedMessage().split("\\R");
         assertThat(lines[0]).matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} WARN  \\[a\\.v\\.j\\.RunJob] "
-                + "job job_1: client webhook not delivered \\{jobId=job_1}");
+                + "job job_1: client webhook not delivered \\{requestId=8f5c}");
         assertThat(lines[1]).isEqualTo("java.lang.IllegalStateException: no answer from "
                 + "http://127.0.0.1:4567/visage/inputs/job_1/face.jpg?[redacted]");
         assertThat(lines[2]).startsWith("\tat app.visage.logs.LogLinesTest.");
