@@ -1,12 +1,12 @@
 package app.visage.jobs;
 
 import app.visage.config.VisageConfig;
+import app.visage.logs.LogContext;
+import app.visage.logs.LoggableException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
-import app.visage.logs.LogContext;
-import app.visage.logs.LoggableException;
 import org.jboss.logging.Logger;
 
 /**

@@ -2,6 +2,8 @@ package app.visage.jobs;
 
 import app.visage.config.VisageConfig;
 import app.visage.errors.ErrorCode;
+import app.visage.logs.LogContext;
+import app.visage.logs.LoggableException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,8 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import app.visage.logs.LogContext;
-import app.visage.logs.LoggableException;
 import org.jboss.logging.Logger;
 
 /**

@@ -4,7 +4,6 @@ import io.quarkus.logging.LoggingFilter;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -122,13 +121,13 @@ public final class LogLines implements Filter {
         return out.toString();
     }
 
-    /** The MDC, with Lambda's request id under the name Lambda's own JSON logs use. */
-    private static Map<String, String> context(ExtLogRecord record) {
+    /** The MDC (any library may put values there), with Lambda's request id under the name Lambda's own JSON logs use. */
+    private Map<String, String> context(ExtLogRecord record) {
         Map<String, String> context = new TreeMap<>();
         record.getMdcCopy().forEach((key, value) -> {
             String name = AWS_REQUEST_ID.equals(key) ? "requestId" : key;
             if (value != null && !RESERVED.contains(name)) {
-                context.put(name, value);
+                context.put(name, redactor.redact(value));
             }
         });
         return context;
