@@ -3,6 +3,7 @@ package app.visage.api;
 import app.visage.errors.ErrorCode;
 import app.visage.errors.VisageException;
 import app.visage.json.Json;
+import app.visage.logs.LoggableException;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -45,9 +46,9 @@ public final class HttpResponses {
         return response;
     }
 
-    /** Our own fault: logged by type only (never the request), answered without details. */
+    /** Our own fault: logged without the request or foreign messages, answered without details. */
     public static APIGatewayV2HTTPResponse internalError(RuntimeException e) {
-        LOG.errorf(e, "request failed: %s", e.getClass().getName());
+        LOG.errorf(LoggableException.of(e), "request failed: %s", e.getClass().getName());
         return error(new VisageException(ErrorCode.INTERNAL, "internal error"));
     }
 

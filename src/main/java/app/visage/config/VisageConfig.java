@@ -82,6 +82,18 @@ public interface VisageConfig {
         Optional<String> jwtTenantClaim();
     }
 
+    Log log();
+
+    interface Log {
+        /**
+         * {@code json}: one JSON object per line (timestamp, level, logger, message, thread, MDC fields such
+         * as jobId and requestId, exception); {@code text}: human-readable lines. Read by
+         * {@link app.visage.logs.LogLines}, which renders every line.
+         */
+        @WithDefault("json")
+        app.visage.logs.LogFormat format();
+    }
+
     interface Webhooks {
         /** The {@code whsec_…} secret client webhooks are signed with (client webhooks are the hardening issue's). */
         Optional<String> secret();
