@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -14,6 +15,20 @@ import java.util.List;
 @RegisterForReflection
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record S3EventNotification(@JsonProperty("Records") List<Record> records) {
+
+    /** The keys (decoded) of the objects this event says were created, in its order. */
+    public List<String> createdKeys() {
+        List<String> keys = new ArrayList<>();
+        if (records == null) {
+            return keys;
+        }
+        for (Record record : records) {
+            if (record.eventName() != null && record.eventName().startsWith("ObjectCreated:") && record.s3() != null) {
+                keys.add(record.decodedKey());
+            }
+        }
+        return keys;
+    }
 
     @RegisterForReflection
     @JsonIgnoreProperties(ignoreUnknown = true)
