@@ -123,11 +123,21 @@ public class FashnProvider extends RemoteProvider {
         String status = body.path("status").asText("");
         return switch (status) {
             case "starting", "in_queue", "processing" -> new ProviderOutcome.Pending(null, null);
-            case "completed" -> new ProviderOutcome.Finished(outputs(body.path("output")), null);
+            case "completed" -> completed(body.path("output"));
             case "failed" -> failure(body.path("error"));
             default -> new ProviderOutcome.Failed(ErrorCode.PROVIDER_ERROR, "FASHN ended the prediction as "
                     + (status.isEmpty() ? "unknown" : status), status.isEmpty() ? null : status);
         };
+    }
+
+    /** A completed prediction; an output that is neither a URL nor base64 fails it (asking again gives the same). */
+    private static ProviderOutcome completed(JsonNode output) {
+        try {
+            return new ProviderOutcome.Finished(outputs(output), null);
+        } catch (IllegalArgumentException e) {
+            return new ProviderOutcome.Failed(ErrorCode.PROVIDER_ERROR,
+                    "FASHN answered an output that is neither a URL nor base64", null);
+        }
     }
 
     /** Runtime errors, as FASHN names them, onto Visage's codes. */

@@ -72,7 +72,17 @@ public class MetaHumanProvider extends RemoteProvider {
         };
     }
 
+    /** The result's fields; a result of the wrong shape, or a texture path that is no URI path, fails the job. */
     private static ProviderOutcome finished(JsonNode result, URI baseUrl) {
+        try {
+            return readResult(result, baseUrl);
+        } catch (IllegalArgumentException e) {
+            return new ProviderOutcome.Failed(ErrorCode.PROVIDER_ERROR, "MetaHuman answered a result Visage cannot read",
+                    null);
+        }
+    }
+
+    private static ProviderOutcome readResult(JsonNode result, URI baseUrl) {
         Map<String, Object> fields = new LinkedHashMap<>();
         JsonNode face = result.path("face");
         fields.put("blend_shapes", Json.MAPPER.convertValue(face.path("blendShapes"),
