@@ -23,7 +23,7 @@ class ApiGatewayEventFuzzTest {
             .addModule(new JavaTimeModule())
             .build();
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "8s")
     @Timeout(30)
     void requestOrRefusal(byte[] json) {
         APIGatewayV2HTTPEvent event;

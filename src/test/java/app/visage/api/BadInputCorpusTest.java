@@ -2,6 +2,7 @@ package app.visage.api;
 
 import static app.visage.support.LocalApi.awaitEnd;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import app.visage.local.LocalHttpServer;
 import app.visage.support.Bucket;
@@ -36,6 +37,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -74,7 +76,12 @@ class BadInputCorpusTest {
     }
 
     static Stream<Arguments> corpus() throws IOException, URISyntaxException {
-        Path dir = Path.of(BadInputCorpusTest.class.getResource("/bad-inputs").toURI());
+        return load(Path.of(BadInputCorpusTest.class.getResource("/bad-inputs").toURI())).stream()
+                .map(c -> Arguments.of(Named.of(c.name(), c)));
+    }
+
+    /** Every case in {@code dir}; a corpus that is too small or names two cases alike is refused. */
+    static List<Case> load(Path dir) throws IOException {
         List<Case> cases;
         try (Stream<Path> files = Files.list(dir)) {
             cases = files.filter(f -> f.toString().endsWith(".json")).sorted().map(BadInputCorpusTest::read).toList();
@@ -89,7 +96,7 @@ class BadInputCorpusTest {
                 throw new IllegalStateException("two bad-input cases are named " + c.name());
             }
         }
-        return cases.stream().map(c -> Arguments.of(Named.of(c.name(), c)));
+        return cases;
     }
 
     private static Case read(Path file) {
@@ -123,6 +130,12 @@ class BadInputCorpusTest {
             assertThat(error.path("field").asText()).as("error.field").isEqualTo(c.expect().field());
         }
         assertThat(stored()).as("objects a refused request left").allMatch(before::contains);
+    }
+
+    @Test
+    void aCorpusOfFewerThanFortyCasesIsRefused(@TempDir Path dir) throws IOException {
+        Files.copy(Path.of("src/test/resources/bad-inputs/route-unknown.json"), dir.resolve("route-unknown.json"));
+        assertThatThrownBy(() -> load(dir)).isInstanceOf(IllegalStateException.class).hasMessageContaining("at least 40");
     }
 
     /** A truncated JPEG has a whole header, so it is accepted; the engine finds the pixels cut short. */

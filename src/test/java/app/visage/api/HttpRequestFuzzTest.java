@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Timeout;
  */
 class HttpRequestFuzzTest {
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "8s")
     @Timeout(30)
     void decodesOrRefuses(byte[] data) {
         FuzzInput in = new FuzzInput(data);

@@ -65,7 +65,7 @@ class JobRequestsFuzzTest {
         REQUESTS = new JobRequests(providers, new ImageInspector(), FETCHER, config);
     }
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "8s")
     @Timeout(30)
     void commandOrRefusal(byte[] data) {
         FuzzInput in = new FuzzInput(data);

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Timeout;
  */
 class MultipartFuzzTest {
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "8s")
     @Timeout(30)
     void partsOrInvalidRequest(byte[] data) {
         FuzzInput in = new FuzzInput(data);

@@ -20,7 +20,7 @@ class ContainerHeadersFuzzTest {
     private static final List<Function<byte[], ContainerHeaders.Size>> READERS = List.of(ContainerHeaders::jpeg,
             ContainerHeaders::png, ContainerHeaders::heif, ContainerHeaders::webp);
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "8s")
     @Timeout(30)
     void sizeOrUnreadable(byte[] file) {
         for (Function<byte[], ContainerHeaders.Size> reader : READERS) {

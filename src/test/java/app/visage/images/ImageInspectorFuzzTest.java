@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Timeout;
 class ImageInspectorFuzzTest {
     private static final ImageInspector INSPECTOR = new ImageInspector();
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "8s")
     @Timeout(30)
     void headerOrRefusal(byte[] file) {
         try {

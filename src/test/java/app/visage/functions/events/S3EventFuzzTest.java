@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Timeout;
  */
 class S3EventFuzzTest {
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "8s")
     @Timeout(30)
     void keysOrUndecodable(byte[] json) {
         S3EventNotification event;

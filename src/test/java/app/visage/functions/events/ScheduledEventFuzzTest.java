@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Timeout;
  */
 class ScheduledEventFuzzTest {
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "8s")
     @Timeout(30)
     void eventOrUndecodable(byte[] json) throws IOException {
         ScheduledEvent event;

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
 class FashnAnswersFuzzTest {
     private static final FashnProvider FASHN = new FashnProvider(StandaloneConfig.visage(Map.of()));
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "8s")
     @Timeout(30)
     void outcomeOfAnyAnswer(byte[] data) {
         ProviderReplies.Asked asked = ProviderReplies.read(data);

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Timeout;
 class MetaHumanAnswersFuzzTest {
     private static final URI BASE_URL = URI.create("http://127.0.0.1:9/");
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "8s")
     @Timeout(30)
     void outcomeOfAnyAnswer(byte[] data) {
         ProviderReplies.assertUsable(MetaHumanProvider.answered(ProviderReplies.read(data).reply(), BASE_URL));

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Timeout;
  */
 class ModelsLabAnswersFuzzTest {
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "8s")
     @Timeout(30)
     void outcomeOfAnyAnswer(byte[] data) {
         ProviderReplies.Asked asked = ProviderReplies.read(data);
