@@ -19,7 +19,9 @@ import app.visage.jobs.UploadCommand;
 import app.visage.json.Json;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.net.URI;
@@ -44,6 +46,8 @@ public class JobRequests {
             "webhook", "metadata");
     private static final Pattern DATA_URI = Pattern.compile("data:([\\w.+/-]*)((?:;[\\w-]+=[\\w.-]+)*);base64,",
             Pattern.CASE_INSENSITIVE);
+    /** A body is one JSON value: anything after it makes it malformed, not ignored. */
+    private static final ObjectReader JSON_BODY = Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final int MAX_METADATA_KEYS = 20;
     private static final int MAX_METADATA_KEY = 40;
     private static final int MAX_METADATA_VALUE = 500;
@@ -199,7 +203,7 @@ public class JobRequests {
 
     private static JsonNode parseJson(String text) {
         try {
-            return checkObject(Json.MAPPER.readTree(text));
+            return checkObject(JSON_BODY.readTree(text));
         } catch (IOException e) {
             throw new VisageException(ErrorCode.INVALID_REQUEST, "the body is not valid JSON");
         }
@@ -214,7 +218,7 @@ public class JobRequests {
 
     private static JsonNode parseJson(byte[] body) {
         try {
-            return checkObject(Json.MAPPER.readTree(body));
+            return checkObject(JSON_BODY.readTree(body));
         } catch (IOException e) {
             throw new VisageException(ErrorCode.INVALID_REQUEST, "the body is not valid JSON");
         }
