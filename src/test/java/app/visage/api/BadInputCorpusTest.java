@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import app.visage.local.LocalHttpServer;
 import app.visage.support.Bucket;
+import app.visage.support.KeyedApi;
 import app.visage.support.TestPhotos;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,6 +14,8 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -48,10 +51,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * leaves nothing in the bucket.
  */
 @QuarkusTest
+@TestProfile(BadInputCorpusTest.Keyed.class)
 class BadInputCorpusTest {
     /** A corpus smaller than this is refused: cases must not quietly disappear. */
     static final int MIN_CASES = 40;
-    /** Sent as {@code Authorization: Bearer …} for {@code "auth": "valid"} (no keys are configured yet). */
+    /** Sent as {@code Authorization: Bearer …} for {@code "auth": "valid"}: the one key configured. */
     static final String TEST_API_KEY = "vsk_test_0123456789abcdefghijklmnopqrstuv";
     static final String WRONG_API_KEY = "vsk_test_not_a_key_this_service_issued_00";
     private static final List<String> PREFIXES = List.of("jobs/", "inputs/", "uploads/", "outputs/", "idempotency/");
@@ -60,6 +64,14 @@ class BadInputCorpusTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(photo-base64|zeros-base64):([^}]+)}}");
+
+    /** One tenant's key configured (its hash), and no webhook secret: a request with a webhook is refused. */
+    public static class Keyed implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("visage.auth.api-keys", "corpus=" + KeyedApi.sha256Hex(TEST_API_KEY));
+        }
+    }
 
     @Inject
     LocalHttpServer server;
@@ -147,7 +159,7 @@ class BadInputCorpusTest {
                 body.getBytes(StandardCharsets.UTF_8), "valid", null), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         String id = CASES.readTree(response.body()).path("id").asText();
-        var job = awaitEnd(server, id);
+        var job = awaitEnd(server, id, TEST_API_KEY);
         assertThat(job.getString("status")).isEqualTo("failed");
         assertThat(job.getString("error.code")).isEqualTo("image_unreadable");
         assertThat(bucket.keys("outputs/" + id + "/")).isEmpty();

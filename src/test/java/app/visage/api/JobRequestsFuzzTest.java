@@ -3,12 +3,16 @@ package app.visage.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import app.visage.config.VisageConfig;
+import app.visage.egress.EgressPolicy;
+import app.visage.egress.OfflineEgress;
 import app.visage.egress.PhotoFetcher;
 import app.visage.errors.ErrorCode;
 import app.visage.errors.VisageException;
 import app.visage.images.ImageInspector;
+import app.visage.jobs.JobId;
 import app.visage.jobs.Providers;
 import app.visage.jobs.SubmitCommand;
+import app.visage.jobs.Tenant;
 import app.visage.jobs.UploadCommand;
 import app.visage.providers.fashn.FashnProvider;
 import app.visage.providers.local.InProcessEngine;
@@ -56,13 +60,13 @@ class JobRequestsFuzzTest {
             settings.put("visage.providers." + provider + ".api-key", "fuzz-key");
         }
         settings.put("visage.webhooks.secret", "whsec_ZnV6emluZy1pcy1ub3QtYS1zZWNyZXQ=");
-        settings.put("visage.egress.allow-private", "true");
         VisageConfig config = StandaloneConfig.visage(settings);
         Providers providers = new Providers(Instances.of(new LocalProvider(Instances.<InProcessEngine>of()),
                 new ModelsLabShared(config), new ModelsLabEnterprise(config), new ModelsLabFaceGen(config),
                 new FashnProvider(config), new MetaHumanProvider(config)), config);
-        FETCHER = new NoNetworkFetcher(config);
-        REQUESTS = new JobRequests(providers, new ImageInspector(), FETCHER, config);
+        EgressPolicy egress = OfflineEgress.policy();
+        FETCHER = new NoNetworkFetcher(egress, config);
+        REQUESTS = new JobRequests(providers, new ImageInspector(), FETCHER, egress, config);
     }
 
     @FuzzTest(maxDuration = "8s")
@@ -85,11 +89,11 @@ class JobRequestsFuzzTest {
         int fetchesBefore = FETCHER.fetches;
         try {
             if (upload) {
-                UploadCommand command = REQUESTS.upload(HttpRequest.of(event));
+                UploadCommand command = REQUESTS.upload(HttpRequest.of(event), Tenant.ANONYMOUS, JobId.random());
                 assertThat(command.format()).isNotNull();
                 assertThat(command.provider().operations()).containsKey(command.operation());
             } else {
-                SubmitCommand command = REQUESTS.submit(HttpRequest.of(event));
+                SubmitCommand command = REQUESTS.submit(HttpRequest.of(event), Tenant.ANONYMOUS, JobId.random());
                 assertThat(command.provider().operations()).containsKey(command.operation());
                 assertThat(command.photo().bytes()).isNotEmpty();
                 long pixels = (long) command.photo().header().width() * command.photo().header().height();
@@ -105,20 +109,22 @@ class JobRequestsFuzzTest {
     }
 
     /**
-     * The real fetcher's URL rules without their DNS lookups (private addresses allowed), then the refusal an
-     * unreachable URL gets: nothing is resolved or connected.
+     * The real fetcher's URL rules with a resolver that looks nothing up, then the refusal an unreachable URL
+     * gets: nothing is resolved or connected.
      */
     static final class NoNetworkFetcher extends PhotoFetcher {
+        private final EgressPolicy egress;
         int fetches;
 
-        NoNetworkFetcher(VisageConfig config) {
-            super(config);
+        NoNetworkFetcher(EgressPolicy egress, VisageConfig config) {
+            super(egress, null, config);
+            this.egress = egress;
         }
 
         @Override
         public byte[] fetch(URI url, long maxBytes, String field) {
             fetches++;
-            EgressPolicy.check(url, true, field);
+            egress.check(url, field);
             throw new VisageException(ErrorCode.INVALID_PARAM, field + " could not be fetched", field);
         }
     }

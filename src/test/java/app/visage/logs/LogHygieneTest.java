@@ -180,7 +180,7 @@ class LogHygieneTest {
 
     /** Polls the job to its end, keeping every presigned URL it hands out and the bytes behind the first. */
     private JsonPath end(String id) {
-        JsonPath job = awaitEnd(server, id);
+        JsonPath job = awaitEnd(server, id, API_KEY);
         List<String> urls = job.getList("outputs.url", String.class);
         if (urls != null) {
             for (int i = 0; i < urls.size(); i++) {
