@@ -327,7 +327,7 @@ public class JobRequests {
             }
         }
         throw new VisageException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-                "content_type must be image/jpeg, image/png or image/heic", "content_type");
+                "content_type must be image/jpeg, image/png, image/heic or image/webp", "content_type");
     }
 
     private URI webhook(JsonNode json) {
