@@ -74,3 +74,8 @@ with open('bomb_60000x60000.png', 'wb') as f:
 
 # HEIC of the astronaut through libheif's encoder (x265).
 subprocess.run(['heif-enc', '-q', '60', '-o', 'astronaut.heic', 'astronaut.jpg'], check=True, stdout=subprocess.DEVNULL)
+
+# The same HEIC with EXIF GPS tags and an XMP packet, stored as HEIF metadata items, for the stripping tests.
+subprocess.run(['exiftool', '-q', '-o', 'astronaut_gps.heic', '-n', '-GPSLatitude=38.8735', '-GPSLatitudeRef=N',
+                '-GPSLongitude=76.9950', '-GPSLongitudeRef=W', '-XMP-dc:Creator=Visage test', 'astronaut.heic'],
+               check=True)

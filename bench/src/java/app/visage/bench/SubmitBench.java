@@ -13,6 +13,7 @@ import app.visage.jobs.Params;
 import app.visage.jobs.Photo;
 import app.visage.jobs.Providers;
 import app.visage.jobs.StoredObject;
+import app.visage.jobs.Tenant;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.quarkus.test.junit.QuarkusTest;
@@ -82,7 +83,7 @@ class SubmitBench {
                         Photo photo = new Photo(jpeg, header);
                         StoredObject input = photo.asInputOf(id);
                         files.put(input.key(), jpeg, photo.contentType());
-                        jobs.create(Job.queued(id, Operation.HEAD_SHOT, providers.get(BenchProviders.Instant.ID),
+                        jobs.create(Job.queued(id, Tenant.ANONYMOUS, Operation.HEAD_SHOT, providers.get(BenchProviders.Instant.ID),
                                 Params.none(), Map.of(), null, input, null, Instant.now(), config.ttl()));
                         written.add(id);
                     },

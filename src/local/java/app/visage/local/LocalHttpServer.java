@@ -91,7 +91,7 @@ public class LocalHttpServer {
             }
             write(exchange, response);
         } catch (IOException e) {
-            LOG.debugf("client went away: %s", e.getMessage());
+            LOG.debugf("client went away: %s", e.getClass().getName());
         }
     }
 

@@ -1,5 +1,6 @@
 package app.visage.local;
 
+import app.visage.auth.Authenticator;
 import app.visage.functions.CleanupFunction;
 import app.visage.functions.events.ScheduledEvent;
 import io.quarkus.runtime.ShutdownEvent;
@@ -8,6 +9,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -27,19 +30,23 @@ public class LocalMode {
     private final LocalHttpServer http;
     private final LocalS3 s3;
     private final CleanupFunction cleanup;
+    private final Authenticator authenticator;
     private ScheduledExecutorService timer;
 
-    public LocalMode(LocalConfig config, LocalHttpServer http, LocalS3 s3, CleanupFunction cleanup) {
+    public LocalMode(LocalConfig config, LocalHttpServer http, LocalS3 s3, CleanupFunction cleanup,
+            Authenticator authenticator) {
         this.config = config;
         this.http = http;
         this.s3 = s3;
         this.cleanup = cleanup;
+        this.authenticator = authenticator;
     }
 
     void onStart(@Observes StartupEvent event) {
         if (!config.serve()) {
             return;
         }
+        checkOpenOnlyOnLoopback(config.host(), authenticator.open());
         try {
             int port = http.start(config.host(), config.port());
             LOG.infof("Visage local mode: API on http://%s:%d, S3 at %s, data in %s", config.host(), port,
@@ -54,6 +61,23 @@ public class LocalMode {
         });
         long every = config.sweepInterval().toMillis();
         timer.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Without API keys anyone who reaches the port may spend provider credit: only this machine may reach it. */
+    static void checkOpenOnlyOnLoopback(String host, boolean open) {
+        if (!open) {
+            return;
+        }
+        boolean loopback;
+        try {
+            loopback = InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            loopback = false;
+        }
+        if (!loopback) {
+            throw new IllegalStateException("local mode without API keys serves loopback only, not " + host
+                    + ": set visage.auth.api-keys (VISAGE_AUTH_API_KEYS) to serve other hosts");
+        }
     }
 
     private void sweep() {

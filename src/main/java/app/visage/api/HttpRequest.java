@@ -15,16 +15,18 @@ public final class HttpRequest {
     private final Map<String, String> pathParameters;
     private final Map<String, String> headers;
     private final Map<String, String> query;
+    private final Map<String, String> jwtClaims;
     /** The body as the event carried it when it was text (JSON): kept as is, turned into bytes only if asked. */
     private final String text;
     private byte[] body;
 
     private HttpRequest(Route route, Map<String, String> pathParameters, Map<String, String> headers,
-            Map<String, String> query, String text, byte[] body) {
+            Map<String, String> query, Map<String, String> jwtClaims, String text, byte[] body) {
         this.route = route;
         this.pathParameters = pathParameters;
         this.headers = headers;
         this.query = query;
+        this.jwtClaims = jwtClaims;
         this.text = text;
         this.body = body;
     }
@@ -50,7 +52,17 @@ public final class HttpRequest {
         boolean base64 = raw != null && event.getIsBase64Encoded();
         return new HttpRequest(match.route(), match.pathParameters(), headers,
                 event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters(),
-                base64 ? null : raw, raw == null ? new byte[0] : base64 ? decodeBase64(raw) : null);
+                jwtClaims(event), base64 ? null : raw, raw == null ? new byte[0] : base64 ? decodeBase64(raw) : null);
+    }
+
+    /** The claims API Gateway's JWT authorizer verified; only API Gateway can put them in the event. */
+    private static Map<String, String> jwtClaims(APIGatewayV2HTTPEvent event) {
+        var context = event.getRequestContext();
+        if (context == null || context.getAuthorizer() == null || context.getAuthorizer().getJwt() == null
+                || context.getAuthorizer().getJwt().getClaims() == null) {
+            return Map.of();
+        }
+        return context.getAuthorizer().getJwt().getClaims();
     }
 
     private static byte[] decodeBase64(String raw) {
@@ -75,6 +87,10 @@ public final class HttpRequest {
 
     public Optional<String> header(String name) {
         return Optional.ofNullable(headers.get(name));
+    }
+
+    public Optional<String> jwtClaim(String name) {
+        return Optional.ofNullable(jwtClaims.get(name));
     }
 
     public Optional<String> query(String name) {

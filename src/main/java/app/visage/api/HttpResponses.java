@@ -3,6 +3,7 @@ package app.visage.api;
 import app.visage.errors.ErrorCode;
 import app.visage.errors.VisageException;
 import app.visage.json.Json;
+import app.visage.logs.LoggableException;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -17,10 +18,15 @@ public final class HttpResponses {
     }
 
     public static APIGatewayV2HTTPResponse json(int status, Object body) {
+        return jsonText(status, new String(Json.write(body), StandardCharsets.UTF_8));
+    }
+
+    /** An answer whose JSON is already written (a replayed one). */
+    static APIGatewayV2HTTPResponse jsonText(int status, String body) {
         return APIGatewayV2HTTPResponse.builder()
                 .withStatusCode(status)
                 .withHeaders(Map.of("content-type", "application/json", "cache-control", "no-store"))
-                .withBody(new String(Json.write(body), StandardCharsets.UTF_8))
+                .withBody(body)
                 .withIsBase64Encoded(false)
                 .build();
     }
@@ -32,12 +38,17 @@ public final class HttpResponses {
         if (e.field() != null) {
             error.put("field", e.field());
         }
-        return json(e.code().httpStatus(), Map.of("error", error));
+        APIGatewayV2HTTPResponse response = json(e.code().httpStatus(), Map.of("error", error));
+        if (e.code() == ErrorCode.UNAUTHORIZED) {
+            response.setHeaders(Map.of("content-type", "application/json", "cache-control", "no-store",
+                    "www-authenticate", "Bearer"));
+        }
+        return response;
     }
 
-    /** Our own fault: logged by type only (never the request), answered without details. */
+    /** Our own fault: logged without the request or foreign messages, answered without details. */
     public static APIGatewayV2HTTPResponse internalError(RuntimeException e) {
-        LOG.errorf(e, "request failed: %s", e.getClass().getName());
+        LOG.errorf(LoggableException.of(e), "request failed: %s", e.getClass().getName());
         return error(new VisageException(ErrorCode.INTERNAL, "internal error"));
     }
 

@@ -1,22 +1,27 @@
 package app.visage.api;
 
 import app.visage.config.VisageConfig;
+import app.visage.egress.EgressPolicy;
 import app.visage.egress.PhotoFetcher;
 import app.visage.errors.ErrorCode;
 import app.visage.errors.VisageException;
 import app.visage.images.ImageFormat;
 import app.visage.images.ImageInspector;
+import app.visage.jobs.JobId;
 import app.visage.jobs.Operation;
 import app.visage.jobs.Params;
 import app.visage.jobs.Photo;
 import app.visage.jobs.Provider;
 import app.visage.jobs.Providers;
 import app.visage.jobs.SubmitCommand;
+import app.visage.jobs.Tenant;
 import app.visage.jobs.UploadCommand;
 import app.visage.json.Json;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.net.URI;
@@ -41,6 +46,8 @@ public class JobRequests {
             "webhook", "metadata");
     private static final Pattern DATA_URI = Pattern.compile("data:([\\w.+/-]*)((?:;[\\w-]+=[\\w.-]+)*);base64,",
             Pattern.CASE_INSENSITIVE);
+    /** A body is one JSON value: anything after it makes it malformed, not ignored. */
+    private static final ObjectReader JSON_BODY = Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final int MAX_METADATA_KEYS = 20;
     private static final int MAX_METADATA_KEY = 40;
     private static final int MAX_METADATA_VALUE = 500;
@@ -48,16 +55,20 @@ public class JobRequests {
     private final Providers providers;
     private final ImageInspector inspector;
     private final PhotoFetcher fetcher;
+    private final EgressPolicy egress;
     private final VisageConfig config;
 
-    public JobRequests(Providers providers, ImageInspector inspector, PhotoFetcher fetcher, VisageConfig config) {
+    public JobRequests(Providers providers, ImageInspector inspector, PhotoFetcher fetcher, EgressPolicy egress,
+            VisageConfig config) {
         this.providers = providers;
         this.inspector = inspector;
         this.fetcher = fetcher;
+        this.egress = egress;
         this.config = config;
     }
 
-    public SubmitCommand submit(HttpRequest request) {
+    /** The request as a command for the tenant's job {@code id}. */
+    public SubmitCommand submit(HttpRequest request, Tenant tenant, JobId id) {
         JsonNode json;
         byte[] attached = null;
         Supplier<byte[]> imageSource = null;
@@ -101,10 +112,11 @@ public class JobRequests {
         Map<String, String> metadata = metadata(json);
         byte[] bytes = attached != null ? attached
                 : imageSource != null ? imageSource.get() : faceImage(json.get("face_image"));
-        return new SubmitCommand(operation, provider, params, photo(bytes, "face_image"), webhook, metadata);
+        return new SubmitCommand(id, tenant, operation, provider, params, photo(bytes, "face_image"), webhook,
+                metadata);
     }
 
-    public UploadCommand upload(HttpRequest request) {
+    public UploadCommand upload(HttpRequest request, Tenant tenant, JobId id) {
         JsonNode json = jsonBody(request);
         checkFields(json, UPLOAD_FIELDS);
         Operation operation = operation(json);
@@ -112,7 +124,7 @@ public class JobRequests {
         Params params = params(json, provider, operation);
         String contentType = text(json, "content_type");
         ImageFormat format = contentType == null ? ImageFormat.JPEG : uploadFormat(contentType);
-        return new UploadCommand(operation, provider, params, format, webhook(json), metadata(json));
+        return new UploadCommand(id, tenant, operation, provider, params, format, webhook(json), metadata(json));
     }
 
     private static Params params(JsonNode json, Provider provider, Operation operation) {
@@ -191,7 +203,7 @@ public class JobRequests {
 
     private static JsonNode parseJson(String text) {
         try {
-            return checkObject(Json.MAPPER.readTree(text));
+            return checkObject(JSON_BODY.readTree(text));
         } catch (IOException e) {
             throw new VisageException(ErrorCode.INVALID_REQUEST, "the body is not valid JSON");
         }
@@ -206,7 +218,7 @@ public class JobRequests {
 
     private static JsonNode parseJson(byte[] body) {
         try {
-            return checkObject(Json.MAPPER.readTree(body));
+            return checkObject(JSON_BODY.readTree(body));
         } catch (IOException e) {
             throw new VisageException(ErrorCode.INVALID_REQUEST, "the body is not valid JSON");
         }
@@ -299,7 +311,7 @@ public class JobRequests {
         if (bytes.length == 0) {
             throw new VisageException(ErrorCode.IMAGE_UNREADABLE, "the photo is empty", field);
         }
-        return new Photo(bytes, inspector.inspect(bytes));
+        return Photo.received(bytes, inspector.inspect(bytes));
     }
 
     private VisageException tooLarge() {
@@ -315,7 +327,7 @@ public class JobRequests {
             }
         }
         throw new VisageException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-                "content_type must be image/jpeg, image/png or image/heic", "content_type");
+                "content_type must be image/jpeg, image/png, image/heic or image/webp", "content_type");
     }
 
     private URI webhook(JsonNode json) {
@@ -329,7 +341,7 @@ public class JobRequests {
         }
         try {
             URI url = URI.create(value);
-            PhotoFetcher.EgressPolicy.check(url, config.egress().allowPrivate(), "webhook");
+            egress.check(url, "webhook"); // and again, pinned, at every delivery
             return url;
         } catch (IllegalArgumentException e) {
             throw new VisageException(ErrorCode.INVALID_PARAM, "webhook must be an https URL", "webhook");

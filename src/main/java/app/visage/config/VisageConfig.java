@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -69,6 +70,29 @@ public interface VisageConfig {
     Secrets secrets();
 
     Webhooks webhooks();
+
+    Auth auth();
+
+    /** Who may call the API; with neither set the API is open, which only local mode allows. */
+    interface Auth {
+        /** {@code tenant=<sha256 hex of the key>} entries (env VISAGE_AUTH_API_KEYS, comma-separated). */
+        Optional<List<String>> apiKeys();
+
+        /** Behind an API Gateway JWT authorizer: the verified claim that names the tenant (e.g. sub). */
+        Optional<String> jwtTenantClaim();
+    }
+
+    Log log();
+
+    interface Log {
+        /**
+         * {@code json}: one JSON object per line (timestamp, level, logger, message, thread, MDC fields such
+         * as jobId and requestId, exception); {@code text}: human-readable lines. Read by
+         * {@link app.visage.logs.LogLines}, which renders every line.
+         */
+        @WithDefault("json")
+        app.visage.logs.LogFormat format();
+    }
 
     interface Webhooks {
         /** The {@code whsec_…} secret client webhooks are signed with (client webhooks are the hardening issue's). */

@@ -5,21 +5,26 @@ import app.visage.errors.VisageException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Downloads a provider's output: from the provider's own configured origin, or else only from a
- * public address (a provider's answer must not steer Visage into the private network). No
- * redirects, capped in size and time, and only what says it is an image.
+ * public address (a provider's answer must not steer Visage into the private network). Either way
+ * the connection goes to the address resolved here (see {@link PinnedHttp}). No redirects, capped in
+ * size and time, and only what says it is an image.
  */
 @ApplicationScoped
 public class OutputFetcher {
-    private final CappedGet get;
+    private final EgressPolicy policy;
+    private final PinnedHttp http;
     private final VisageConfig config;
 
-    public OutputFetcher(VisageConfig config) {
+    public OutputFetcher(EgressPolicy policy, PinnedHttp http, VisageConfig config) {
+        this.policy = policy;
+        this.http = http;
         this.config = config;
-        this.get = new CappedGet(config.egress().fetchTimeout());
     }
 
     /**
@@ -27,18 +32,25 @@ public class OutputFetcher {
      * @throws Rejected    when it never will (private address, too large, not an image)
      */
     public byte[] fetch(URI url, Optional<URI> origin) {
-        if (!origin.map(o -> sameOrigin(o, url)).orElse(false)) {
+        Destination to;
+        if (origin.map(o -> sameOrigin(o, url)).orElse(false)) {
             try {
-                PhotoFetcher.EgressPolicy.check(url, config.egress().allowPrivate(), "output");
+                to = policy.trusted(url);
+            } catch (UnknownHostException e) {
+                throw new Unavailable("the provider's host does not resolve");
+            }
+        } else {
+            try {
+                to = policy.check(url, "output");
             } catch (VisageException e) {
                 throw new Rejected("an output URL points outside the provider: " + e.getMessage());
             }
         }
-        CappedGet.Answer answer;
+        PinnedHttp.Answer answer;
         try {
-            answer = get.get(url, config.maxOutputBytes());
+            answer = http.get(to, Map.of("accept", "image/*"), config.maxOutputBytes(), config.egress().fetchTimeout());
         } catch (IOException e) {
-            throw new Unavailable("an output could not be downloaded: " + e.getClass().getSimpleName());
+            throw new Unavailable("an output could not be downloaded: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Unavailable("interrupted while downloading an output");

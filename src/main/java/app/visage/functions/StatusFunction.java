@@ -3,7 +3,9 @@ package app.visage.functions;
 import app.visage.api.HttpResponses;
 import app.visage.api.JobViews;
 import app.visage.api.Route;
+import app.visage.auth.Authenticator;
 import app.visage.jobs.FindJob;
+import app.visage.jobs.Tenant;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.quarkus.funqy.Funq;
@@ -14,14 +16,19 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class StatusFunction {
     @Inject
+    Authenticator authenticator;
+    @Inject
     FindJob findJob;
     @Inject
     JobViews views;
 
     @Funq("status")
     public APIGatewayV2HTTPResponse status(APIGatewayV2HTTPEvent event) {
-        return HttpResponses.serve(event, request -> request.route() == Route.GET_JOB
-                ? HttpResponses.json(200, views.view(findJob.findFresh(request.pathParameter("id"))))
-                : HttpResponses.notServedHere(request));
+        return HttpResponses.serve(event, request -> {
+            Tenant tenant = authenticator.authenticate(request);
+            return request.route() == Route.GET_JOB
+                    ? HttpResponses.json(200, views.view(findJob.findFresh(request.pathParameter("id"), tenant)))
+                    : HttpResponses.notServedHere(request);
+        });
     }
 }

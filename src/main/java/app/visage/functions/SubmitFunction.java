@@ -1,11 +1,14 @@
 package app.visage.functions;
 
 import app.visage.api.HttpResponses;
+import app.visage.api.IdempotentHttp;
 import app.visage.api.JobRequests;
 import app.visage.api.JobViews;
+import app.visage.auth.Authenticator;
 import app.visage.jobs.CancelJob;
 import app.visage.jobs.CreateUpload;
 import app.visage.jobs.SubmitJob;
+import app.visage.jobs.Tenant;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.quarkus.funqy.Funq;
@@ -15,6 +18,10 @@ import jakarta.inject.Inject;
 /** API Gateway: POST /v1/jobs, POST /v1/uploads, POST /v1/jobs/{id}/cancel. */
 @ApplicationScoped
 public class SubmitFunction {
+    @Inject
+    Authenticator authenticator;
+    @Inject
+    IdempotentHttp idempotent;
     @Inject
     JobRequests requests;
     @Inject
@@ -28,11 +35,17 @@ public class SubmitFunction {
 
     @Funq("submit")
     public APIGatewayV2HTTPResponse submit(APIGatewayV2HTTPEvent event) {
-        return HttpResponses.serve(event, request -> switch (request.route()) {
-            case CREATE_JOB -> HttpResponses.json(202, views.accepted(submitJob.submit(requests.submit(request))));
-            case CREATE_UPLOAD -> HttpResponses.json(201, views.uploadTicket(createUpload.create(requests.upload(request))));
-            case CANCEL_JOB -> HttpResponses.json(200, views.view(cancelJob.cancel(request.pathParameter("id"))));
-            default -> HttpResponses.notServedHere(request);
+        return HttpResponses.serve(event, request -> {
+            Tenant tenant = authenticator.authenticate(request);
+            return switch (request.route()) {
+                case CREATE_JOB -> idempotent.answer(request, tenant, id -> HttpResponses.json(202,
+                        views.accepted(submitJob.submit(requests.submit(request, tenant, id)))));
+                case CREATE_UPLOAD -> idempotent.answer(request, tenant, id -> HttpResponses.json(201,
+                        views.uploadTicket(createUpload.create(requests.upload(request, tenant, id)))));
+                case CANCEL_JOB -> HttpResponses.json(200,
+                        views.view(cancelJob.cancel(request.pathParameter("id"), tenant)));
+                default -> HttpResponses.notServedHere(request);
+            };
         });
     }
 }

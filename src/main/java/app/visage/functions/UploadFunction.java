@@ -18,14 +18,10 @@ public class UploadFunction {
     @Funq("upload")
     public List<Started> upload(S3EventNotification event) {
         List<Started> started = new ArrayList<>();
-        if (event == null || event.records() == null) {
+        if (event == null) {
             return started;
         }
-        for (S3EventNotification.Record record : event.records()) {
-            if (record.eventName() == null || !record.eventName().startsWith("ObjectCreated:") || record.s3() == null) {
-                continue;
-            }
-            String key = record.decodedKey();
+        for (String key : event.createdKeys()) {
             startUploadedJob.photoArrived(key)
                     .ifPresent(job -> started.add(new Started(key, job.id().value(), job.status().wire())));
         }

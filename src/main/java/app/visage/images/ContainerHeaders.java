@@ -2,6 +2,7 @@ package app.visage.images;
 
 import app.visage.errors.ErrorCode;
 import app.visage.errors.VisageException;
+import app.visage.images.HeifMeta.Box;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -18,10 +19,6 @@ final class ContainerHeaders {
 
     private ContainerHeaders() {}
 
-    /**
-     * The primary item's display size: its {@code ispe} property, turned by its {@code irot} property when
-     * that is a quarter turn (libheif applies irot when it decodes, so the size is the shown one).
-     */
     /** PNG: the IHDR chunk, which the format requires to come first. */
     static Size png(byte[] b) {
         if (b.length < 24 || !ascii(b, 12, 4).equals("IHDR")) {
@@ -66,25 +63,31 @@ final class ContainerHeaders {
         throw unreadable("JPEG header is truncated or corrupt");
     }
 
+    /**
+     * The primary item's display size: its {@code ispe} property, turned by its {@code irot} property when
+     * that is a quarter turn (libheif applies irot when it decodes, so the size is the shown one). A grid
+     * or overlay image is decoded to the canvas its own data declares, so a canvas larger than {@code ispe}
+     * is a lie told to pass the size check.
+     */
     static Size heif(byte[] b) {
         try {
-            Box meta = find(b, 0, b.length, "meta");
+            Box meta = HeifMeta.find(b, 0, b.length, "meta");
             if (meta == null) {
                 throw unreadable("HEIC has no meta box");
             }
-            int metaChildren = meta.body + 4; // meta is a FullBox: version and flags come first
-            Box pitm = find(b, metaChildren, meta.end, "pitm");
-            Box iprp = find(b, metaChildren, meta.end, "iprp");
+            int metaChildren = meta.body() + 4; // meta is a FullBox: version and flags come first
+            Box pitm = HeifMeta.find(b, metaChildren, meta.end(), "pitm");
+            Box iprp = HeifMeta.find(b, metaChildren, meta.end(), "iprp");
             if (pitm == null || iprp == null) {
                 throw unreadable("HEIC has no primary item properties");
             }
-            long primary = (b[pitm.body] & 0xFF) == 0 ? u16(b, pitm.body + 4) : u32(b, pitm.body + 4);
-            Box ipco = find(b, iprp.body, iprp.end, "ipco");
-            Box ipma = find(b, iprp.body, iprp.end, "ipma");
+            long primary = (b[pitm.body()] & 0xFF) == 0 ? u16(b, pitm.body() + 4) : u32(b, pitm.body() + 4);
+            Box ipco = HeifMeta.find(b, iprp.body(), iprp.end(), "ipco");
+            Box ipma = HeifMeta.find(b, iprp.body(), iprp.end(), "ipma");
             if (ipco == null || ipma == null) {
                 throw unreadable("HEIC has no item property boxes");
             }
-            List<Box> properties = children(b, ipco.body, ipco.end);
+            List<Box> properties = HeifMeta.children(b, ipco.body(), ipco.end());
             Size size = null;
             int quarterTurns = 0;
             for (int index : associations(b, ipma, primary)) {
@@ -92,14 +95,18 @@ final class ContainerHeaders {
                     continue;
                 }
                 Box p = properties.get(index - 1);
-                if (p.type.equals("ispe")) {
-                    size = new Size(toInt(u32(b, p.body + 4)), toInt(u32(b, p.body + 8)));
-                } else if (p.type.equals("irot")) {
-                    quarterTurns = b[p.body] & 0x03;
+                if (p.type().equals("ispe")) {
+                    size = new Size(toInt(u32(b, p.body() + 4)), toInt(u32(b, p.body() + 8)));
+                } else if (p.type().equals("irot")) {
+                    quarterTurns = b[p.body()] & 0x03;
                 }
             }
             if (size == null) {
                 throw unreadable("HEIC primary image has no size");
+            }
+            Size canvas = HeifMeta.of(b).canvas(primary);
+            if (canvas != null && (long) canvas.width() * canvas.height() > (long) size.width() * size.height()) {
+                throw unreadable("HEIC canvas is larger than the image's declared size");
             }
             return quarterTurns % 2 == 1 ? new Size(size.height(), size.width()) : size;
         } catch (ArrayIndexOutOfBoundsException e) {
@@ -135,49 +142,18 @@ final class ContainerHeaders {
         }
     }
 
-    private record Box(String type, int body, int end) {}
-
-    private static Box find(byte[] b, int from, int to, String type) {
-        for (Box box : children(b, from, to)) {
-            if (box.type.equals(type)) {
-                return box;
-            }
-        }
-        return null;
-    }
-
-    private static List<Box> children(byte[] b, int from, int to) {
-        var boxes = new java.util.ArrayList<Box>();
-        int off = from;
-        while (off + 8 <= to) {
-            long size = u32(b, off);
-            String type = ascii(b, off + 4, 4);
-            int header = 8;
-            if (size == 1) {
-                size = (u32(b, off + 8) << 32) | u32(b, off + 12);
-                header = 16;
-            } else if (size == 0) {
-                size = to - off;
-            }
-            if (size < header || off + size > to) {
-                // A box running past its parent: the file is cut short or corrupt.
-                throw unreadable("HEIC box '" + printable(type) + "' is truncated");
-            }
-            boxes.add(new Box(type, off + header, (int) (off + size)));
-            off += (int) size;
-        }
-        return boxes;
-    }
-
     /** The 1-based ipco indices associated with the item, per ISO/IEC 23008-12 ItemPropertyAssociation. */
     private static List<Integer> associations(byte[] b, Box ipma, long item) {
-        int version = b[ipma.body] & 0xFF;
-        boolean wideIndex = (b[ipma.body + 3] & 0x01) != 0;
-        int off = ipma.body + 4;
+        int version = b[ipma.body()] & 0xFF;
+        boolean wideIndex = (b[ipma.body() + 3] & 0x01) != 0;
+        int off = ipma.body() + 4;
         long entries = u32(b, off);
         off += 4;
+        if (entries > HeifMeta.MAX_ENTRIES) {
+            throw unreadable("HEIC has more than " + HeifMeta.MAX_ENTRIES + " item property associations");
+        }
         Map<Long, List<Integer>> byItem = new HashMap<>();
-        for (long e = 0; e < entries && off < ipma.end; e++) {
+        for (long e = 0; e < entries && off < ipma.end(); e++) {
             long id;
             if (version < 1) {
                 id = u16(b, off);
@@ -229,10 +205,6 @@ final class ContainerHeaders {
             throw new ArrayIndexOutOfBoundsException(off + len);
         }
         return new String(b, off, len, StandardCharsets.ISO_8859_1);
-    }
-
-    private static String printable(String s) {
-        return s.replaceAll("[^A-Za-z0-9 ]", "?");
     }
 
     private static VisageException unreadable(String message) {

@@ -33,6 +33,19 @@ public final class ImageDecoder {
 
     private static final long HEIF_TIMEOUT_SECONDS = 60;
     private static final List<String> HEIF_TOOLS = List.of("heif-dec", "heif-convert");
+    /**
+     * Address space the HEIF decoder may use, in KiB. A 40 MP picture needs a few hundred MB; libheif itself
+     * allows canvases of 32768x32768 (over 3 GB), and a hostile file can make tiles larger than its headers say.
+     */
+    static final long HEIF_MEMORY_KIB = 2L * 1024 * 1024;
+    /**
+     * Scans a JPEG may have. Encoders write 1 (baseline) to about 10 (progressive); each scan is a pass over
+     * the whole picture and can take a few bytes, so a small file with thousands of them would cost minutes
+     * of CPU in a decoder that cannot be interrupted.
+     */
+    static final int MAX_JPEG_SCANS = 64;
+    /** Scans times pixels a JPEG may ask for: 16 passes over the largest picture, more for smaller ones. */
+    static final long MAX_JPEG_SCAN_PIXELS = 16 * ImageInspector.MAX_PIXELS;
 
     /** Where libheif's decoder is looked for: the process's PATH. */
     private final String searchPath;
@@ -56,6 +69,9 @@ public final class ImageDecoder {
         if (maxLongSide < 1) {
             throw new IllegalArgumentException("maxLongSide must be positive");
         }
+        if (header.format() == ImageFormat.JPEG) {
+            checkJpegWork(bytes, header);
+        }
         return switch (header.format()) {
             case JPEG, PNG -> Orientation.apply(
                     decodeWithImageIo(bytes, header.format(), reader(header.format()), maxLongSide),
@@ -63,6 +79,21 @@ public final class ImageDecoder {
             case HEIC -> decodeHeif(bytes, maxLongSide);
             case WEBP -> decodeWebp(bytes, header, maxLongSide);
         };
+    }
+
+    /**
+     * Refuses a JPEG whose decoding would cost more than its size suggests: more than one frame (the header
+     * check read the first; libjpeg would refuse a second only after work), or too many scans.
+     */
+    private static void checkJpegWork(byte[] bytes, ImageHeader header) {
+        JpegSegments.Work work = JpegSegments.work(bytes);
+        if (work.frames() != 1) {
+            throw new VisageException(ErrorCode.IMAGE_UNREADABLE, "JPEG has " + work.frames() + " frame headers");
+        }
+        if (work.scans() > MAX_JPEG_SCANS || work.scans() * header.pixels() > MAX_JPEG_SCAN_PIXELS) {
+            throw new VisageException(ErrorCode.IMAGE_UNREADABLE, "JPEG has " + work.scans() + " scans; at most "
+                    + Math.min(MAX_JPEG_SCANS, MAX_JPEG_SCAN_PIXELS / header.pixels()) + " are decoded at this size");
+        }
     }
 
     private static BufferedImage decodeWebp(byte[] bytes, ImageHeader header, int maxLongSide) {
@@ -168,10 +199,14 @@ public final class ImageDecoder {
             Path output = dir.resolve("out.png");
             Path log = dir.resolve("log.txt");
             Files.write(input, bytes);
-            Process process = new ProcessBuilder(tool.toString(), "--quiet", input.toString(), output.toString())
+            // Under an address-space limit (set by the shell, then replaced by the tool), with few malloc
+            // arenas so that the limit counts memory in use rather than per-thread reservations.
+            ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", "ulimit -v " + HEIF_MEMORY_KIB
+                    + " && exec \"$0\" \"$@\"", tool.toString(), "--quiet", input.toString(), output.toString())
                     .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .start();
+                    .redirectOutput(log.toFile());
+            builder.environment().put("MALLOC_ARENA_MAX", "2");
+            Process process = builder.start();
             if (!process.waitFor(HEIF_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new VisageException(ErrorCode.IMAGE_UNREADABLE, "HEIC decoding timed out");

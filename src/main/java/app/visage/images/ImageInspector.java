@@ -2,10 +2,7 @@ package app.visage.images;
 
 import app.visage.errors.ErrorCode;
 import app.visage.errors.VisageException;
-import com.drew.imaging.ImageMetadataReader;
-import com.drew.metadata.Metadata;
-import com.drew.metadata.exif.ExifIFD0Directory;
-import java.io.ByteArrayInputStream;
+import java.util.function.ToIntFunction;
 
 /**
  * Reads a photo's format, size and orientation from its headers only. Pixel data is never decoded, so a
@@ -28,7 +25,8 @@ public final class ImageInspector {
                         : ContainerHeaders.png(bytes);
                 width = size.width();
                 height = size.height();
-                orientation = exifOrientation(bytes);
+                orientation = exifOrientation(bytes,
+                        format == ImageFormat.JPEG ? JpegSegments::orientation : PngChunks::orientation);
             }
             case HEIC -> {
                 // libheif bakes the HEIF transforms (irot/imir) into the pixels it returns, and they take
@@ -41,7 +39,7 @@ public final class ImageInspector {
                 ContainerHeaders.Size size = ContainerHeaders.webp(bytes);
                 width = size.width();
                 height = size.height();
-                orientation = exifOrientation(bytes);
+                orientation = exifOrientation(bytes, WebpChunks::orientation);
             }
             default -> throw new IllegalStateException(format.name());
         }
@@ -56,20 +54,16 @@ public final class ImageInspector {
     }
 
     /**
-     * The EXIF orientation tag, 1 when there is none. Bad or odd metadata is not a reason to refuse a photo
-     * whose pixels are fine, so any failure here means "upright".
+     * The EXIF orientation tag, 1 when there is none. Read by walking the container's own structure (no
+     * general metadata library: one inflates PNG text chunks whole, so a small zTXt bomb exhausts the heap).
+     * Bad or odd metadata is not a reason to refuse a photo whose pixels are fine, so any failure here
+     * means "upright".
      */
-    private static int exifOrientation(byte[] bytes) {
+    private static int exifOrientation(byte[] bytes, ToIntFunction<byte[]> reader) {
         try {
-            Metadata metadata = ImageMetadataReader.readMetadata(new ByteArrayInputStream(bytes), bytes.length);
-            ExifIFD0Directory ifd0 = metadata.getFirstDirectoryOfType(ExifIFD0Directory.class);
-            if (ifd0 != null && ifd0.containsTag(ExifIFD0Directory.TAG_ORIENTATION)) {
-                int value = ifd0.getInt(ExifIFD0Directory.TAG_ORIENTATION);
-                return value >= 1 && value <= 8 ? value : 1;
-            }
-        } catch (Exception e) {
-            // fall through: treat as upright
+            return reader.applyAsInt(bytes);
+        } catch (VisageException | IndexOutOfBoundsException e) {
+            return 1;
         }
-        return 1;
     }
 }

@@ -1,7 +1,5 @@
 package app.visage.jobs;
 
-import app.visage.errors.ErrorCode;
-import app.visage.errors.VisageException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 
@@ -12,20 +10,23 @@ import java.time.Clock;
 @ApplicationScoped
 public class CancelJob {
     private final JobRecords records;
+    private final FindJob findJob;
     private final Clock clock;
 
-    public CancelJob(JobRecords records, Clock clock) {
+    public CancelJob(JobRecords records, FindJob findJob, Clock clock) {
         this.records = records;
+        this.findJob = findJob;
         this.clock = clock;
     }
 
-    public Job cancel(String id) {
-        JobId jobId = JobId.of(id);
+    /** Cancels the tenant's job; another tenant's job is not found, and is left as it is. */
+    public Job cancel(String id, Tenant tenant) {
+        JobId jobId = findJob.find(id, tenant).id(); // the tenant never changes, so checking it once is enough
         try {
             return records.transition(jobId, JobStatus.CANCELED, job -> job.moveTo(JobStatus.CANCELED, clock.instant()))
-                    .orElseGet(() -> records.find(jobId).orElseThrow());
+                    .orElseGet(() -> records.find(jobId).orElseThrow(FindJob::noSuchJob));
         } catch (JobRecords.MissingJob e) {
-            throw new VisageException(ErrorCode.NOT_FOUND, "no such job");
+            throw FindJob.noSuchJob();
         }
     }
 }

@@ -5,6 +5,7 @@ import app.visage.egress.OutputFetcher;
 import app.visage.errors.VisageException;
 import app.visage.images.ImageHeader;
 import app.visage.images.ImageInspector;
+import app.visage.images.MetadataStripper;
 import app.visage.json.Json;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -48,6 +49,7 @@ public class CopyOutputs {
                 throw new OutputFetcher.Rejected("an output is larger than " + config.maxOutputBytes() + " bytes");
             }
             ImageHeader header = header(bytes);
+            bytes = withoutMetadata(bytes, header);
             String key = Keys.output(id, n++, header.format().extension());
             files.put(key, bytes, header.format().mediaType());
             stored.add(new StoredObject(key, header.format().mediaType(), bytes.length, header.displayWidth(),
@@ -90,6 +92,15 @@ public class CopyOutputs {
         List<String> keys = new ArrayList<>(outputs.stream().map(StoredObject::key).toList());
         keys.add(Keys.result(id));
         files.delete(keys);
+    }
+
+    /** Outputs are kept as the provider made them, but not what their metadata says (where, when, on what). */
+    private static byte[] withoutMetadata(byte[] bytes, ImageHeader header) {
+        try {
+            return MetadataStripper.strip(bytes, header.format());
+        } catch (VisageException e) {
+            throw new OutputFetcher.Rejected("an output is not an image Visage accepts: " + e.getMessage());
+        }
     }
 
     private ImageHeader header(byte[] bytes) {

@@ -22,17 +22,23 @@ public class CreateUpload {
         this.clock = clock;
     }
 
+    /** A command whose job already exists (a retried idempotent request) gets a fresh URL for that job's slot. */
     public Ticket create(UploadCommand command) {
-        JobId id = JobId.random();
+        JobId id = command.id();
         Instant now = clock.instant();
         Instant uploadBy = now.plus(config.uploadUrlTtl());
         String contentType = command.format().mediaType();
         UploadSlot slot = new UploadSlot(Keys.upload(id, command.format().extension()), contentType, uploadBy);
-        Job job = Job.queued(id, command.operation(), command.provider(), command.params(), command.metadata(),
-                command.webhook(), null, slot, now, config.ttl());
-        records.create(job);
-        URI url = files.presignPut(slot.key(), contentType, config.uploadUrlTtl());
-        return new Ticket(job, url, Map.of("Content-Type", contentType), uploadBy);
+        Job job = Job.queued(id, command.tenant(), command.operation(), command.provider(), command.params(),
+                command.metadata(), command.webhook(), null, slot, now, config.ttl());
+        try {
+            records.create(job);
+        } catch (JobStore.AlreadyExists e) {
+            job = records.find(id).orElseThrow(() -> new IllegalStateException("job " + id + " exists but cannot be read"));
+            slot = job.upload();
+        }
+        URI url = files.presignPut(slot.key(), slot.contentType(), config.uploadUrlTtl());
+        return new Ticket(job, url, Map.of("Content-Type", slot.contentType()), slot.expiresAt());
     }
 
     public record Ticket(Job job, URI uploadUrl, Map<String, String> uploadHeaders, Instant expiresAt) {

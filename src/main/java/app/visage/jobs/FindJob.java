@@ -16,11 +16,20 @@ public class FindJob {
     }
 
     public Job find(String id) {
-        return records.find(JobId.of(id)).orElseThrow(() -> new VisageException(ErrorCode.NOT_FOUND, "no such job"));
+        return records.find(JobId.of(id)).orElseThrow(FindJob::noSuchJob);
     }
 
-    /** The job, after asking its provider if a result is overdue (its webhook may never come). */
-    public Job findFresh(String id) {
-        return poller.pollIfDue(find(id));
+    /** The tenant's job; another tenant's job is answered exactly as one that does not exist. */
+    public Job find(String id, Tenant tenant) {
+        return records.find(JobId.of(id)).filter(tenant::owns).orElseThrow(FindJob::noSuchJob);
+    }
+
+    /** The tenant's job, after asking its provider if a result is overdue (its webhook may never come). */
+    public Job findFresh(String id, Tenant tenant) {
+        return poller.pollIfDue(find(id, tenant));
+    }
+
+    static VisageException noSuchJob() {
+        return new VisageException(ErrorCode.NOT_FOUND, "no such job");
     }
 }

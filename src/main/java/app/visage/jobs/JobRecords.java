@@ -1,11 +1,13 @@
 package app.visage.jobs;
 
+import app.visage.logs.LogContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.jboss.logging.Logger;
 
 /**
  * Compare-and-swap transitions on job records. A change is a function of the current record: it
@@ -22,6 +24,7 @@ import java.util.function.Function;
  */
 @ApplicationScoped
 public class JobRecords {
+    private static final Logger LOG = Logger.getLogger(JobRecords.class);
     private static final int MAX_ATTEMPTS = 16;
     /** Records remembered; a local-mode burst of jobs fits, and a Lambda handles one at a time. */
     private static final int REMEMBERED = 1024;
@@ -42,6 +45,9 @@ public class JobRecords {
 
     public void create(Job job) {
         remember(job, store.create(job));
+        try (LogContext.Scope ignored = LogContext.job(job.id())) {
+            LOG.infof("job %s created: %s at %s", job.id(), job.operation().wire(), job.provider());
+        }
     }
 
     public Optional<Job> find(JobId id) {
@@ -130,6 +136,11 @@ public class JobRecords {
     /** Fires {@link JobEnded} for the write that ended the job: exactly one write does. */
     private void announceEnd(Job before, Job after) {
         if (after.status().isTerminal() && !before.status().isTerminal()) {
+            try (LogContext.Scope ignored = LogContext.job(after.id())) {
+                // The code only: an error's message can quote what the provider said.
+                LOG.infof("job %s %s%s", after.id(), after.status().wire(),
+                        after.error() == null ? "" : " (" + after.error().code() + ")");
+            }
             ended.fire(new JobEnded(after));
         }
     }

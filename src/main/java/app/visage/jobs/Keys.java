@@ -5,6 +5,7 @@ public final class Keys {
     public static final String INPUTS = "inputs/";
     public static final String UPLOADS = "uploads/";
     public static final String OUTPUTS = "outputs/";
+    public static final String IDEMPOTENCY = "idempotency/";
 
     private Keys() {
     }
@@ -23,6 +24,11 @@ public final class Keys {
 
     public static String result(JobId id) {
         return OUTPUTS + id + "/result.json";
+    }
+
+    /** The first answer to an Idempotency-Key, by the hash of tenant and key. */
+    public static String idempotency(String hash) {
+        return IDEMPOTENCY + hash + ".json";
     }
 
     /** Every prefix that holds objects of this job. */

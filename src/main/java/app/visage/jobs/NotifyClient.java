@@ -1,11 +1,13 @@
 package app.visage.jobs;
 
+import app.visage.logs.LogContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jboss.logging.Logger;
 
 /**
  * Tells the client a job ended, at its {@code webhook} URL: the first attempt as soon as the job
@@ -14,6 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 @ApplicationScoped
 public class NotifyClient {
+    private static final Logger LOG = Logger.getLogger(NotifyClient.class);
     private final JobRecords records;
     private final ClientWebhookSender sender;
     private final Clock clock;
@@ -49,8 +52,18 @@ public class NotifyClient {
         }
         ClientWebhook.Attempt done = attempt;
         double jitter = ThreadLocalRandom.current().nextDouble();
-        records.update(job.id(), current -> Optional.of(current.withClientWebhook(
+        Optional<Job> after = records.update(job.id(), current -> Optional.of(current.withClientWebhook(
                 current.clientWebhook().answered(done, jitter), clock.instant())));
+        try (LogContext.Scope ignored = LogContext.job(job.id())) {
+            // Never the URL: the client's endpoint may carry its own token.
+            String state = after.map(j -> j.clientWebhook().state()).orElse("unknown");
+            if (done.status() != null && done.status() / 100 == 2) {
+                LOG.infof("job %s: client webhook %s answered %d", job.id(), message.messageId(), done.status());
+            } else {
+                LOG.warnf("job %s: client webhook %s not delivered (%s), now %s", job.id(), message.messageId(),
+                        done.status() != null ? "HTTP " + done.status() : done.error(), state);
+            }
+        }
     }
 
     /**

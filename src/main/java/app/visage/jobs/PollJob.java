@@ -1,6 +1,8 @@
 package app.visage.jobs;
 
 import app.visage.config.VisageConfig;
+import app.visage.logs.LogContext;
+import app.visage.logs.LoggableException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
@@ -60,10 +62,11 @@ public class PollJob {
     }
 
     private static ProviderOutcome fetch(Provider provider, JobId id, String providerJobId) {
-        try {
+        try (LogContext.Scope ignored = LogContext.job(id)) {
+            LOG.debugf("asking %s about job %s", provider.id(), id);
             return provider.fetch(providerJobId);
         } catch (RuntimeException e) {
-            LOG.errorf(e, "job %s: asking %s failed unexpectedly", id, provider.id());
+            LOG.errorf(LoggableException.of(e), "job %s: asking %s failed unexpectedly", id, provider.id());
             return new ProviderOutcome.Transient("asking the provider failed", null);
         }
     }

@@ -4,6 +4,8 @@ import app.visage.config.VisageConfig;
 import app.visage.errors.ErrorCode;
 import app.visage.errors.VisageException;
 import app.visage.images.ImageInspector;
+import app.visage.logs.LogContext;
+import app.visage.logs.LoggableException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
 import java.time.Clock;
@@ -81,6 +83,12 @@ public class RunJob {
     }
 
     private Job start(Job job, String token, Photo inHand) {
+        try (LogContext.Scope ignored = LogContext.job(job.id())) {
+            return startAtProvider(job, token, inHand);
+        }
+    }
+
+    private Job startAtProvider(Job job, String token, Photo inHand) {
         JobId id = job.id();
         Provider provider = providers.get(job.provider());
         Integer slot = null;
@@ -99,6 +107,7 @@ public class RunJob {
             slot = acquired.get();
         }
         ProviderOutcome outcome;
+        LOG.debugf("starting job %s at %s", id, provider.id());
         try {
             outcome = provider.start(new Provider.ProviderCall(id, job.operation(), Params.fromStored(job.params()),
                     photoSource(job, inHand), files.presignGet(job.input().key(), config.processingDeadline()),
@@ -106,7 +115,7 @@ public class RunJob {
         } catch (VisageException e) {
             outcome = new ProviderOutcome.Failed(e.code(), e.getMessage(), null);
         } catch (RuntimeException e) {
-            LOG.errorf(e, "job %s: provider %s failed unexpectedly", id, job.provider());
+            LOG.errorf(LoggableException.of(e), "job %s: provider %s failed unexpectedly", id, job.provider());
             outcome = new ProviderOutcome.Failed(ErrorCode.PROVIDER_ERROR, "the " + job.provider() + " provider failed",
                     null);
         }

@@ -83,6 +83,6 @@ public class StartUploadedJob {
             throw new VisageException(ErrorCode.IMAGE_TOO_LARGE, "the photo is larger than " + max + " bytes");
         }
         ImageHeader header = inspector.inspect(bytes);
-        return new Photo(bytes, header);
+        return Photo.received(bytes, header);
     }
 }

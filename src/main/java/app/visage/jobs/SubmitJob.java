@@ -6,7 +6,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 
-/** POST /v1/jobs: store the photo, create the job record, start the provider (or hand the job to one that can). */
+/**
+ * POST /v1/jobs: store the photo, create the job record, start the provider (or hand the job to one that can).
+ * A command whose job already exists (a retry of the same idempotent request) answers that job, untouched.
+ */
 @ApplicationScoped
 public class SubmitJob {
     private final JobRecords records;
@@ -24,7 +27,7 @@ public class SubmitJob {
     }
 
     public Job submit(SubmitCommand command) {
-        JobId id = JobId.random();
+        JobId id = command.id();
         Instant now = clock.instant();
         Photo photo = command.photo();
         if (!command.provider().runsHere()) {
@@ -34,10 +37,12 @@ public class SubmitJob {
         files.put(input.key(), photo.bytes(), photo.contentType());
         // Created already claimed for its start: no one else can have seen it, so no second write to claim it.
         String token = WebhookToken.generate();
-        Job job = RunJob.claimedAtCreation(Job.queued(id, command.operation(), command.provider(), command.params(),
-                command.metadata(), command.webhook(), input, null, now, config.ttl()), token, now);
+        Job job = RunJob.claimedAtCreation(Job.queued(id, command.tenant(), command.operation(), command.provider(),
+                command.params(), command.metadata(), command.webhook(), input, null, now, config.ttl()), token, now);
         try {
             records.create(job);
+        } catch (JobStore.AlreadyExists e) {
+            return existing(id); // the input just written is the same photo under the same key
         } catch (RuntimeException e) {
             files.delete(List.of(input.key()));
             throw e;
@@ -54,10 +59,22 @@ public class SubmitJob {
         Photo photo = command.photo();
         UploadSlot slot = new UploadSlot(Keys.upload(id, photo.extension()), photo.contentType(),
                 now.plus(config.uploadUrlTtl()));
-        Job job = Job.queued(id, command.operation(), command.provider(), command.params(), command.metadata(),
-                command.webhook(), null, slot, now, config.ttl());
-        records.create(job); // first: the event must find the job waiting
+        Job job = Job.queued(id, command.tenant(), command.operation(), command.provider(), command.params(),
+                command.metadata(), command.webhook(), null, slot, now, config.ttl());
+        try {
+            records.create(job); // first: the event must find the job waiting
+        } catch (JobStore.AlreadyExists e) {
+            job = existing(id);
+            if (job.status() != JobStatus.QUEUED || job.input() != null) {
+                return job;
+            }
+            // Still waiting: the first attempt may have died before putting the photo; the same bytes again are harmless.
+        }
         files.put(slot.key(), photo.bytes(), photo.contentType());
         return job;
+    }
+
+    private Job existing(JobId id) {
+        return records.find(id).orElseThrow(() -> new IllegalStateException("job " + id + " exists but cannot be read"));
     }
 }

@@ -2,6 +2,8 @@ package app.visage.jobs;
 
 import app.visage.config.VisageConfig;
 import app.visage.errors.ErrorCode;
+import app.visage.logs.LogContext;
+import app.visage.logs.LoggableException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,17 +58,22 @@ public class SweepJobs {
         do {
             JobStore.Page page = store.list(after, PAGE);
             for (JobId id : page.ids()) {
-                try {
+                try (LogContext.Scope ignored = LogContext.job(id)) {
                     records.find(id).ifPresent(job -> sweepJob(job, now, summary));
                 } catch (RuntimeException e) {
                     // One bad record must not stop the sweep of the others; the next run retries it.
-                    LOG.errorf(e, "sweep of job %s failed", id);
+                    LOG.errorf(LoggableException.of(e), "sweep of job %s failed", id);
                     summary.errors++;
                 }
             }
             after = page.next();
         } while (after != null);
         summary.orphansDeleted = deleteOldObjects(now);
+        // Quiet sweeps (most of them: local mode sweeps every few seconds) only at DEBUG.
+        LOG.logf(summary.quiet() ? Logger.Level.DEBUG : Logger.Level.INFO,
+                "sweep: %d expired, %d failed, %d restarted, %d polled, %d old objects deleted, %d errors",
+                summary.expired, summary.failed, summary.restarted, summary.polled, summary.orphansDeleted,
+                summary.errors);
         return summary;
     }
 
@@ -147,11 +154,14 @@ public class SweepJobs {
         files.delete(keys);
     }
 
-    /** Objects older than the TTL are past any job's life, whether or not a record points at them. */
+    /**
+     * Objects older than the TTL are past any job's life, whether or not a record points at them. So are
+     * idempotency records (they hold a job's first answer, metadata included): a TTL under 24 h shortens keys' lives.
+     */
     private int deleteOldObjects(Instant now) {
         Instant cutoff = now.minus(config.ttl());
         List<String> keys = new ArrayList<>();
-        for (String prefix : List.of(Keys.INPUTS, Keys.UPLOADS, Keys.OUTPUTS)) {
+        for (String prefix : List.of(Keys.INPUTS, Keys.UPLOADS, Keys.OUTPUTS, Keys.IDEMPOTENCY)) {
             files.list(prefix).stream().filter(o -> o.lastModified().isBefore(cutoff)).forEach(o -> keys.add(o.key()));
         }
         files.delete(keys);
@@ -169,5 +179,9 @@ public class SweepJobs {
         public int polled;
         public int orphansDeleted;
         public int errors;
+
+        boolean quiet() {
+            return expired + failed + restarted + orphansDeleted + errors == 0;
+        }
     }
 }

@@ -64,12 +64,17 @@ public final class ProviderHttp {
         try {
             Response response = call.await().atMost(timeout.plusSeconds(2));
             try (response) {
-                String text = response.hasEntity() ? response.readEntity(String.class) : "";
-                return new Answer(response.getStatus(), parse(text), text, response.getHeaderString("retry-after"));
+                return answer(response.getStatus(), response.hasEntity() ? response.readEntity(String.class) : "",
+                        response.getHeaderString("retry-after"));
             }
         } catch (RuntimeException e) {
             return new NoAnswer(!neverSent(e), e.getClass().getSimpleName());
         }
+    }
+
+    /** An answer as it came over the wire: its body read as JSON when it is JSON. */
+    public static Answer answer(int status, String text, String retryAfterHeader) {
+        return new Answer(status, parse(text), text, retryAfterHeader);
     }
 
     private static JsonNode parse(String text) {

@@ -10,6 +10,7 @@ import app.visage.jobs.Providers;
 import app.visage.jobs.WebhookToken;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
+import org.jboss.logging.Logger;
 
 /**
  * POST /v1/provider-webhooks/{provider}/{jobId}?token=…. No provider signs its webhooks, so the
@@ -20,6 +21,7 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class ReceiveProviderWebhook {
+    private static final Logger LOG = Logger.getLogger(ReceiveProviderWebhook.class);
     private final FindJob findJob;
     private final Providers providers;
     private final PollJob poller;
@@ -35,11 +37,12 @@ public class ReceiveProviderWebhook {
         try {
             job = findJob.find(jobId);
         } catch (VisageException e) {
-            throw unknown();
+            throw unknown(provider);
         }
         if (!job.provider().equals(provider) | !WebhookToken.matches(token, job.webhookTokenHash())) {
-            throw unknown();
+            throw unknown(provider);
         }
+        LOG.debugf("job %s: webhook from %s", job.id(), provider);
         if (!awaitsProvider(job)) {
             return job;
         }
@@ -53,7 +56,10 @@ public class ReceiveProviderWebhook {
         return job.status() == JobStatus.PROCESSING || job.status() == JobStatus.QUEUED && job.dispatch().claimed();
     }
 
-    private static VisageException unknown() {
+    /** Worth a warning (a guesser, or a misrouted provider), but never with the token or the job tried. */
+    private static VisageException unknown(String provider) {
+        LOG.warnf("refused a webhook for provider %s: unknown job, other provider or wrong token",
+                provider.length() <= 40 ? provider : provider.substring(0, 40));
         return new VisageException(ErrorCode.NOT_FOUND, "no such job");
     }
 }

@@ -2,7 +2,9 @@ package app.visage.webhooks;
 
 import app.visage.api.JobViews;
 import app.visage.config.VisageConfig;
-import app.visage.egress.PhotoFetcher;
+import app.visage.egress.Destination;
+import app.visage.egress.EgressPolicy;
+import app.visage.egress.PinnedHttp;
 import app.visage.errors.VisageException;
 import app.visage.jobs.ClientWebhook;
 import app.visage.jobs.ClientWebhookSender;
@@ -11,9 +13,6 @@ import app.visage.json.Json;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
@@ -28,7 +27,8 @@ import javax.crypto.spec.SecretKeySpec;
  * Client webhooks per Standard Webhooks: body {@code {type, timestamp, data: <job view>}}, headers
  * {@code webhook-id} (the message's, stable across retries), {@code webhook-timestamp} (Unix
  * seconds) and {@code webhook-signature: v1,<base64 HMAC-SHA256 of id.timestamp.body>} keyed with
- * the {@code whsec_} secret. The URL passes the egress rules again at every attempt; no redirects.
+ * the {@code whsec_} secret. The URL passes the egress rules again at every attempt, and the
+ * delivery goes to the address that passed them; no redirects.
  */
 @ApplicationScoped
 public class SignedWebhookSender implements ClientWebhookSender {
@@ -36,19 +36,21 @@ public class SignedWebhookSender implements ClientWebhookSender {
 
     private final JobViews views;
     private final VisageConfig config;
-    private final HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(TIMEOUT).build();
+    private final EgressPolicy policy;
+    private final PinnedHttp http;
 
-    public SignedWebhookSender(JobViews views, VisageConfig config) {
+    public SignedWebhookSender(JobViews views, VisageConfig config, EgressPolicy policy, PinnedHttp http) {
         this.views = views;
         this.config = config;
+        this.policy = policy;
+        this.http = http;
     }
 
     @Override
     public int send(Job job, ClientWebhook message, Instant timestamp) {
-        URI url = URI.create(job.webhook());
+        Destination to;
         try {
-            PhotoFetcher.EgressPolicy.check(url, config.egress().allowPrivate(), "webhook");
+            to = policy.check(URI.create(job.webhook()), "webhook");
         } catch (VisageException e) {
             throw new Undeliverable("the webhook URL was refused: " + e.getMessage());
         }
@@ -58,16 +60,14 @@ public class SignedWebhookSender implements ClientWebhookSender {
         payload.put("data", views.view(job));
         byte[] body = Json.write(payload);
         String seconds = Long.toString(timestamp.getEpochSecond());
-        HttpRequest request = HttpRequest.newBuilder(url).timeout(TIMEOUT)
-                .header("content-type", "application/json")
-                .header("webhook-id", message.messageId())
-                .header("webhook-timestamp", seconds)
-                .header("webhook-signature", "v1," + sign(message.messageId() + "." + seconds + ".", body))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        Map<String, String> headers = Map.of("content-type", "application/json",
+                "webhook-id", message.messageId(),
+                "webhook-timestamp", seconds,
+                "webhook-signature", "v1," + sign(message.messageId() + "." + seconds + ".", body));
         try {
-            return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            return http.post(to, headers, body, TIMEOUT);
         } catch (IOException e) {
-            throw new Undeliverable("no answer: " + e.getClass().getSimpleName());
+            throw new Undeliverable("no answer: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Undeliverable("interrupted");

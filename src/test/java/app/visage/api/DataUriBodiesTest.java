@@ -3,8 +3,10 @@ package app.visage.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import app.visage.errors.ErrorCode;
+import app.visage.jobs.JobId;
 import app.visage.jobs.Param;
 import app.visage.jobs.SubmitCommand;
+import app.visage.jobs.Tenant;
 import app.visage.support.TestPhotos;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import io.quarkus.test.junit.QuarkusTest;
@@ -29,7 +31,7 @@ class DataUriBodiesTest {
 
     private SubmitCommand submit(String faceImageJson, String params) {
         return requests.submit(HttpRequest.of(post("{\"operation\":\"head_shot\",\"params\":" + params
-                + ",\"face_image\":" + faceImageJson + ",\"metadata\":{\"k\":\"v\"}}")));
+                + ",\"face_image\":" + faceImageJson + ",\"metadata\":{\"k\":\"v\"}}")), Tenant.ANONYMOUS, JobId.random());
     }
 
     private SubmitCommand submit(String faceImageJson) {
@@ -65,7 +67,8 @@ class DataUriBodiesTest {
         assertThat(TestPhotos.codeOf(() -> submit("\"data:image/jpeg;base64," + Base64.getEncoder().encodeToString(PHOTO)
                 + "\"", "{\"width\":99999}"))).isEqualTo(ErrorCode.INVALID_PARAM);
         assertThat(TestPhotos.codeOf(() -> requests.submit(HttpRequest.of(post(
-                "{\"operation\":\"head_shot\",\"face_image\":\"data:image/jpeg;base64,QUJD\"")))))
+                "{\"operation\":\"head_shot\",\"face_image\":\"data:image/jpeg;base64,QUJD\"")), Tenant.ANONYMOUS,
+                JobId.random())))
                 .isEqualTo(ErrorCode.INVALID_REQUEST);
         assertThat(TestPhotos.codeOf(() -> submit("42"))).isEqualTo(ErrorCode.INVALID_PARAM);
     }

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import app.visage.images.ImageFormat;
 import app.visage.jobs.CreateUpload;
 import app.visage.jobs.FindJob;
+import app.visage.jobs.JobId;
 import app.visage.jobs.JobStatus;
 import app.visage.jobs.Operation;
 import app.visage.jobs.Params;
 import app.visage.jobs.Providers;
+import app.visage.jobs.Tenant;
 import app.visage.jobs.UploadCommand;
 import app.visage.support.TestClock;
 import io.quarkus.test.junit.QuarkusTest;
@@ -39,7 +41,7 @@ class CleanupFunctionTest {
 
     @Test
     void theScheduledEventRunsTheSweep() {
-        String id = createUpload.create(new UploadCommand(Operation.HEAD_SHOT, providers.choose(Operation.HEAD_SHOT,
+        String id = createUpload.create(new UploadCommand(JobId.random(), Tenant.ANONYMOUS, Operation.HEAD_SHOT, providers.choose(Operation.HEAD_SHOT,
                 null), Params.none(), ImageFormat.JPEG, null, Map.of())).job().id().value();
         clock.advance(Duration.ofMinutes(20));
         JsonPath summary = SampleEvents.invoke(SampleEvents.read("cleanup-scheduled.json"));

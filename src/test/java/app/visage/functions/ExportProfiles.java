@@ -1,11 +1,20 @@
 package app.visage.functions;
 
+import app.visage.jobs.Tenant;
+import app.visage.support.KeyedApi;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import java.util.HashMap;
 import java.util.Map;
 
 /** One exported function per Lambda: each profile exports one, as QUARKUS_FUNQY_EXPORT does in AWS. */
 final class ExportProfiles {
+    /** The API key the API samples in events/ carry, and the tenant it belongs to. */
+    static final String SAMPLE_KEY = "vsk_sample_4f9c2e7a1b3d5f60718293a4b5c6d7e8";
+    static final Tenant SAMPLE_TENANT = new Tenant("sample");
+    /** The tenant the JWT sample's verified {@code sub} claim names. */
+    static final Tenant JWT_TENANT = new Tenant("tenant-sample");
+    private static final String SAMPLE_KEYS = SAMPLE_TENANT.id() + "=" + KeyedApi.sha256Hex(SAMPLE_KEY);
+
     private ExportProfiles() {
     }
 
@@ -26,15 +35,17 @@ final class ExportProfiles {
         }
     }
 
+    /** Deployed like the samples: with API keys (a Lambda serving clients refuses to start without). */
     public static class Submit extends Export {
         public Submit() {
-            super("submit");
+            super("submit", "visage.auth.api-keys", SAMPLE_KEYS);
         }
     }
 
+    /** API keys, and behind a JWT authorizer too: the tenant comes from whichever the request carries. */
     public static class Status extends Export {
         public Status() {
-            super("status");
+            super("status", "visage.auth.api-keys", SAMPLE_KEYS, "visage.auth.jwt-tenant-claim", "sub");
         }
     }
 

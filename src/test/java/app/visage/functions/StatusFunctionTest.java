@@ -2,12 +2,14 @@ package app.visage.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import app.visage.images.ImageFormat;
 import app.visage.jobs.CreateUpload;
+import app.visage.jobs.JobId;
 import app.visage.jobs.Operation;
 import app.visage.jobs.Params;
 import app.visage.jobs.Providers;
+import app.visage.jobs.Tenant;
 import app.visage.jobs.UploadCommand;
-import app.visage.images.ImageFormat;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
@@ -23,10 +25,15 @@ class StatusFunctionTest {
     @Inject
     Providers providers;
 
+    private String jobOf(Tenant tenant) {
+        return createUpload.create(new UploadCommand(JobId.random(), tenant, Operation.HEAD_SHOT,
+                providers.choose(Operation.HEAD_SHOT, null), Params.none(), ImageFormat.JPEG, null,
+                Map.of("user", "7"))).job().id().value();
+    }
+
     @Test
     void answersTheJobView() {
-        String id = createUpload.create(new UploadCommand(Operation.HEAD_SHOT, providers.choose(Operation.HEAD_SHOT,
-                null), Params.none(), ImageFormat.JPEG, null, Map.of("user", "7"))).job().id().value();
+        String id = jobOf(ExportProfiles.SAMPLE_TENANT);
         JsonPath response = SampleEvents.invoke(SampleEvents.read("status-get-job.json")
                 .replace(SampleEvents.SAMPLE_JOB_ID, id));
         assertThat(response.getInt("statusCode")).isEqualTo(200);
@@ -34,6 +41,30 @@ class StatusFunctionTest {
         assertThat(view.getString("id")).isEqualTo(id);
         assertThat(view.getString("status")).isEqualTo("queued");
         assertThat(view.getMap("metadata")).containsEntry("user", "7");
+    }
+
+    @Test
+    void behindTheJwtAuthorizerTheVerifiedClaimNamesTheTenant() {
+        String id = jobOf(ExportProfiles.JWT_TENANT);
+        String event = SampleEvents.read("status-get-job-jwt.json").replace(SampleEvents.SAMPLE_JOB_ID, id);
+        JsonPath response = SampleEvents.invoke(event);
+        assertThat(response.getInt("statusCode")).isEqualTo(200);
+        assertThat(JsonPath.from(SampleEvents.body(response)).getString("id")).isEqualTo(id);
+
+        JsonPath otherTenant = SampleEvents.invoke(event.replace("\"sub\": \"tenant-sample\"", "\"sub\": \"other\""));
+        assertThat(otherTenant.getInt("statusCode")).isEqualTo(404);
+        JsonPath apiKeysTenant = SampleEvents.invoke(SampleEvents.read("status-get-job.json")
+                .replace(SampleEvents.SAMPLE_JOB_ID, id));
+        assertThat(apiKeysTenant.getInt("statusCode")).isEqualTo(404);
+    }
+
+    @Test
+    void withoutClaimsOrAKeyTheCallerIsUnauthorized() {
+        String id = jobOf(ExportProfiles.SAMPLE_TENANT);
+        JsonPath response = SampleEvents.invoke(SampleEvents.read("status-get-job.json")
+                .replace(SampleEvents.SAMPLE_JOB_ID, id).replace("Bearer " + ExportProfiles.SAMPLE_KEY, "Bearer nope"));
+        assertThat(response.getInt("statusCode")).isEqualTo(401);
+        assertThat(JsonPath.from(SampleEvents.body(response)).getString("error.code")).isEqualTo("unauthorized");
     }
 
     @Test

@@ -44,6 +44,14 @@ class SubmitFunctionTest {
     }
 
     @Test
+    void withoutTheKeyNothingIsCreated() {
+        JsonPath response = SampleEvents.invoke(SampleEvents.read("submit-create-job.json")
+                .replace("\"authorization\": \"Bearer " + ExportProfiles.SAMPLE_KEY + "\",", ""));
+        assertThat(response.getInt("statusCode")).isEqualTo(401);
+        assertThat(JsonPath.from(SampleEvents.body(response)).getString("error.code")).isEqualTo("unauthorized");
+    }
+
+    @Test
     void cancelOfAnUnknownJobIsNotFound() {
         JsonPath response = SampleEvents.invoke(SampleEvents.read("submit-cancel-job.json"));
         assertThat(response.getInt("statusCode")).isEqualTo(404);

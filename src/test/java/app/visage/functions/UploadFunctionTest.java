@@ -6,10 +6,12 @@ import app.visage.images.ImageFormat;
 import app.visage.jobs.CreateUpload;
 import app.visage.jobs.FileStore;
 import app.visage.jobs.FindJob;
+import app.visage.jobs.JobId;
 import app.visage.jobs.JobStatus;
 import app.visage.jobs.Operation;
 import app.visage.jobs.Params;
 import app.visage.jobs.Providers;
+import app.visage.jobs.Tenant;
 import app.visage.jobs.UploadCommand;
 import app.visage.support.Bucket;
 import app.visage.support.TestPhotos;
@@ -36,7 +38,7 @@ class UploadFunctionTest {
 
     @Test
     void anUploadedPhotoStartsItsJobOnceEvenWhenTheEventRepeats() {
-        CreateUpload.Ticket ticket = createUpload.create(new UploadCommand(Operation.HEAD_SHOT,
+        CreateUpload.Ticket ticket = createUpload.create(new UploadCommand(JobId.random(), Tenant.ANONYMOUS, Operation.HEAD_SHOT,
                 providers.choose(Operation.HEAD_SHOT, null), Params.none(), ImageFormat.JPEG, null, Map.of()));
         String id = ticket.job().id().value();
         files.put(ticket.job().upload().key(), TestPhotos.bytes("astronaut.jpg"), "image/jpeg");

@@ -2,13 +2,13 @@ package app.visage.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import app.visage.api.JobViews;
 import app.visage.errors.ErrorCode;
 import app.visage.functions.CleanupFunction;
 import app.visage.functions.events.ScheduledEvent;
 import app.visage.support.Bucket;
-import app.visage.support.TestPhotos;
 import app.visage.support.TestClock;
-import app.visage.api.JobViews;
+import app.visage.support.TestPhotos;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -47,7 +47,7 @@ class CleanupTest {
 
     private Job headShot() {
         byte[] bytes = TestPhotos.bytes("astronaut.jpg");
-        return submitJob.submit(new SubmitCommand(Operation.HEAD_SHOT, providers.choose(Operation.HEAD_SHOT, null),
+        return submitJob.submit(new SubmitCommand(JobId.random(), Tenant.ANONYMOUS, Operation.HEAD_SHOT, providers.choose(Operation.HEAD_SHOT, null),
                 Params.none(), new Photo(bytes, inspector.inspect(bytes)), null, Map.of()));
     }
 
@@ -75,7 +75,7 @@ class CleanupTest {
 
     @Test
     void anUploadThatNeverCameFailsOnceItsUrlHasExpired() {
-        CreateUpload.Ticket ticket = createUpload.create(new UploadCommand(Operation.HEAD_SHOT,
+        CreateUpload.Ticket ticket = createUpload.create(new UploadCommand(JobId.random(), Tenant.ANONYMOUS, Operation.HEAD_SHOT,
                 providers.choose(Operation.HEAD_SHOT, null), Params.none(), app.visage.images.ImageFormat.JPEG, null,
                 Map.of()));
         cleanup.cleanup(new ScheduledEvent("3", "Scheduled Event", "aws.events", null));

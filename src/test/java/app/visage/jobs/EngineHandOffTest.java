@@ -47,7 +47,7 @@ class EngineHandOffTest {
     @Test
     void aLocalJobWaitsForItsPhotoUnderUploadsWhereItsEventStartsIt() {
         byte[] bytes = TestPhotos.bytes("astronaut.jpg");
-        Job job = submitJob.submit(new SubmitCommand(Operation.HEAD_SHOT, providers.choose(Operation.HEAD_SHOT, "local"),
+        Job job = submitJob.submit(new SubmitCommand(JobId.random(), Tenant.ANONYMOUS, Operation.HEAD_SHOT, providers.choose(Operation.HEAD_SHOT, "local"),
                 Params.none(), new Photo(bytes, inspector.inspect(bytes)), null, Map.of("user", "7")));
 
         assertThat(job.status()).isEqualTo(JobStatus.QUEUED);

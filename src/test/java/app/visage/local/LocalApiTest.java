@@ -7,9 +7,13 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import app.visage.images.ImageDecoder;
+import app.visage.images.ImageInspector;
 import app.visage.support.Bucket;
 import app.visage.support.LocalApi;
+import app.visage.support.MetadataPhotos;
 import app.visage.support.TestPhotos;
+import com.drew.metadata.exif.ExifIFD0Directory;
+import com.drew.metadata.exif.GpsDirectory;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
@@ -165,6 +169,24 @@ class LocalApiTest {
                 java.util.Base64.getDecoder().decode(url.substring(url.indexOf(',') + 1))));
         assertThat(shot.getWidth()).isEqualTo(128);
         assertThat(shot.getHeight()).isEqualTo(160);
+    }
+
+    @Test
+    void aPhotoWithGpsIsStoredWithoutItAndItsHeadShotCarriesNoMetadata() throws Exception {
+        String id = submit(Map.of("operation", "head_shot", "face_image", TestPhotos.dataUri("grace_hopper_exif6.jpg",
+                "image/jpeg"), "params", Map.of("width", 256, "height", 320, "output_format", "jpeg")));
+        JsonPath job = awaitEnd(server, id);
+        assertThat(job.getString("status")).isEqualTo("succeeded");
+
+        byte[] input = bucket.bytes("inputs/" + id + "/face.jpg");
+        assertThat(MetadataPhotos.metadata(input).getFirstDirectoryOfType(GpsDirectory.class)).isNull();
+        assertThat(new ImageInspector().inspect(input).orientation()).isEqualTo(6); // still shown upright
+        byte[] output = bucket.bytes("outputs/" + id + "/1.jpg");
+        assertThat(MetadataPhotos.metadata(output).getFirstDirectoryOfType(ExifIFD0Directory.class)).isNull();
+        assertThat(MetadataPhotos.metadata(output).getFirstDirectoryOfType(GpsDirectory.class)).isNull();
+        BufferedImage shot = download(job, 0, "image/jpeg");
+        assertThat(shot.getWidth()).isEqualTo(256);
+        assertThat(shot.getHeight()).isEqualTo(320);
     }
 
     @Test

@@ -33,6 +33,8 @@ import java.util.zip.ZipInputStream;
  * loading it gets in AWS, not with everything on one class path.
  */
 public final class LambdaRuntimes {
+    /** {@code sample=} the SHA-256 of {@code vsk_sample_4f9c2e7a1b3d5f60718293a4b5c6d7e8}, the samples' key. */
+    static final String SAMPLE_API_KEYS = "sample=d271232eba980083accdd58dc7619c7dea5de952643f3039876d883e53d71878";
     public static final String HANDLER = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest";
     public static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
     public static final List<String> EXPORTS = List.of("submit", "status", "webhook", "upload", "cleanup");
@@ -168,6 +170,8 @@ public final class LambdaRuntimes {
             env.put("VISAGE_S3_PATH_STYLE", "true");
             env.put("VISAGE_S3_REGION", s3.region());
             env.put("VISAGE_PUBLIC_BASE_URL", "http://127.0.0.1:8080");
+            // The hash of the key the events/ samples carry: submit and status refuse to start open.
+            env.put("VISAGE_AUTH_API_KEYS", SAMPLE_API_KEYS);
             // Paid providers stay on loopback: a refused connection, never the real services.
             for (String provider : PROVIDERS) {
                 env.put("VISAGE_PROVIDERS_" + provider + "_BASE_URL", "http://127.0.0.1:9");

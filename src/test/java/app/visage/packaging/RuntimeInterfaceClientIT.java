@@ -87,12 +87,14 @@ class RuntimeInterfaceClientIT {
         throw withLogs(failure);
     };
 
+    private LambdaRuntimes.TaskRoot root;
+
     @BeforeAll
     void startTheFunctions() throws Exception {
         Path zip = Path.of("target", "function.zip");
         assertThat(zip).as("target/function.zip, built by the package phase").isRegularFile();
         work = Path.of("target", "ric-it").toAbsolutePath();
-        LambdaRuntimes.TaskRoot root = LambdaRuntimes.prepare(zip, work);
+        root = LambdaRuntimes.prepare(zip, work);
 
         s3 = EmbeddedS3.inMemory(BUCKET, event -> { }).start();
         bucket = S3Client.builder()
@@ -215,6 +217,19 @@ class RuntimeInterfaceClientIT {
                 });
         JsonNode unknown = call("status", sample("status-get-job.json"));
         assertThat(unknown.path("statusCode").asInt()).isEqualTo(404);
+    }
+
+    @Test
+    void aClientFacingFunctionWithoutKeysRefusesToStart() throws Exception {
+        LambdaRuntimes.Child open = LambdaRuntimes.Child.start("submit", root, s3, work.resolve("submit-open.log"),
+                MEMORY_MB, Map.of("VISAGE_AUTH_API_KEYS", ""));
+        try {
+            assertThatThrownBy(() -> open.awaitReady(START)).isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("did not start");
+            assertThat(Files.readString(open.log())).contains("refusing to serve submit open");
+        } finally {
+            open.stop();
+        }
     }
 
     @Test

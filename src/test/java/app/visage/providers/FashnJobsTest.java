@@ -9,11 +9,14 @@ import app.visage.config.VisageConfig;
 import app.visage.emulators.EmulatorServer.Recorded;
 import app.visage.emulators.fashn.FashnEmulator;
 import app.visage.emulators.fashn.FashnEmulator.Script;
+import app.visage.images.ImageInspector;
 import app.visage.local.LocalHttpServer;
 import app.visage.support.Bucket;
 import app.visage.support.LocalApi;
+import app.visage.support.MetadataPhotos;
 import app.visage.support.ProviderEmulators;
 import app.visage.support.TestPhotos;
+import com.drew.metadata.exif.GpsDirectory;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -235,6 +238,26 @@ class FashnJobsTest {
                     .body("error.field", equalTo("params." + name));
         });
         assertThat(fashn.runCalls()).isEmpty();
+    }
+
+    @Test
+    void thePhotoFashnGetsHasNoGpsButIsShownTheSameWay() {
+        byte[] photo = TestPhotos.bytes("grace_hopper_exif6.jpg"); // EXIF: Orientation 6 and a GPS position
+        String id = LocalApi.given(server).contentType("application/json")
+                .body(Map.of("operation", "face_to_model", "provider", "fashn",
+                        "face_image", TestPhotos.dataUri("grace_hopper_exif6.jpg", "image/jpeg"), "params", portrait()))
+                .post("/v1/jobs").then().statusCode(202).extract().path("id");
+
+        JsonPath job = awaitEnd(server, id);
+
+        assertThat(job.getString("status")).isEqualTo("succeeded");
+        String face = runCallsFor(id).get(0).json().at("/inputs/face_image").asText();
+        byte[] sent = Base64.getDecoder().decode(face.substring(face.indexOf(',') + 1));
+        assertThat(MetadataPhotos.metadata(photo).getFirstDirectoryOfType(GpsDirectory.class)).isNotNull();
+        assertThat(MetadataPhotos.metadata(sent).getFirstDirectoryOfType(GpsDirectory.class)).isNull();
+        assertThat(new ImageInspector().inspect(sent)).isEqualTo(new ImageInspector().inspect(photo));
+        assertThat(TestPhotos.meanDifference(TestPhotos.read(sent), TestPhotos.read(photo))).isZero();
+        assertThat(bucket.bytes("inputs/" + id + "/face.jpg")).isEqualTo(sent);
     }
 
     private void assertOutputIsTheProvidersBytes(JsonPath job, String id) {

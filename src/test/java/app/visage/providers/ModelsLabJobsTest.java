@@ -10,8 +10,10 @@ import app.visage.emulators.modelslab.ModelsLabEmulator.Script;
 import app.visage.local.LocalHttpServer;
 import app.visage.support.Bucket;
 import app.visage.support.LocalApi;
+import app.visage.support.MetadataPhotos;
 import app.visage.support.ProviderEmulators;
 import app.visage.support.TestPhotos;
+import com.drew.metadata.exif.GpsDirectory;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -283,6 +285,41 @@ class ModelsLabJobsTest {
 
         assertThat(job.getString("status")).isEqualTo("failed");
         assertThat(job.getString("error.code")).isEqualTo("provider_timeout");
+    }
+
+    @Test
+    void outputsAreStoredWithoutTheMetadataTheProviderLeftInThem() {
+        byte[] jpeg = MetadataPhotos.jpegWithEverything(); // EXIF with GPS and Orientation 6, XMP, IPTC...
+        byte[] png = MetadataPhotos.beforeFirstIdat(TestPhotos.png(TestPhotos.image("astronaut.jpg")),
+                MetadataPhotos.textChunk("Comment", "taken at " + MetadataPhotos.POSITION));
+        assertThat(MetadataPhotos.metadata(jpeg).getFirstDirectoryOfType(GpsDirectory.class)).isNotNull();
+        assertThat(MetadataPhotos.tags(png)).contains(MetadataPhotos.POSITION);
+        modelslab.serveNextOutputs(List.of(jpeg, png));
+        Map<String, Object> params = headShot();
+        params.put("samples", 2);
+        String id = submit("modelslab", "head_shot", params);
+
+        JsonPath job = awaitEnd(server, id);
+
+        assertThat(job.getString("status")).isEqualTo("succeeded");
+        assertThat(bucket.keys("outputs/" + id + "/")).containsExactly("outputs/" + id + "/1.jpg",
+                "outputs/" + id + "/2.png");
+        byte[] storedJpeg = bucket.bytes("outputs/" + id + "/1.jpg");
+        String jpegTags = MetadataPhotos.tags(storedJpeg);
+        assertThat(jpegTags).doesNotContain("GPS").doesNotContain("XMP").doesNotContain("IPTC")
+                .doesNotContain(MetadataPhotos.AUTHOR).contains("Orientation");
+        // Still shown upright: the orientation was kept, so the view's size is the turned one.
+        assertThat(job.getInt("outputs[0].width")).isEqualTo(512);
+        assertThat(job.getInt("outputs[0].height")).isEqualTo(600);
+        assertThat(job.getInt("outputs[0].bytes")).isEqualTo(storedJpeg.length);
+        assertThat(TestPhotos.meanDifference(TestPhotos.read(storedJpeg), TestPhotos.read(jpeg))).isZero();
+        assertThat(outputBytes(job, 0)).isEqualTo(storedJpeg);
+
+        byte[] storedPng = bucket.bytes("outputs/" + id + "/2.png");
+        assertThat(MetadataPhotos.chunkTypes(storedPng)).doesNotContain("tEXt");
+        assertThat(MetadataPhotos.tags(storedPng)).doesNotContain(MetadataPhotos.POSITION);
+        assertThat(TestPhotos.meanDifference(TestPhotos.read(storedPng), TestPhotos.read(png))).isZero();
+        assertThat(outputBytes(job, 1)).isEqualTo(storedPng);
     }
 
     private void assertOutputsAreTheProvidersBytes(JsonPath job, String id, String extension) {

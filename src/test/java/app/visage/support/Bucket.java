@@ -22,6 +22,10 @@ public class Bucket {
                 .map(S3Object::key).toList();
     }
 
+    public byte[] bytes(String key) {
+        return s3.getObjectAsBytes(b -> b.bucket(name).key(key)).asByteArray();
+    }
+
     public List<String> keys() {
         return keys("");
     }

@@ -37,9 +37,18 @@ public final class LocalApi {
 
     /** Polls GET /v1/jobs/{id} until the job has ended, for at most 30 s. */
     public static JsonPath awaitEnd(LocalHttpServer server, String id) {
+        return awaitEnd(() -> given(server), id);
+    }
+
+    /** As {@link #awaitEnd(LocalHttpServer, String)}, asking as the tenant of {@code apiKey}. */
+    public static JsonPath awaitEnd(LocalHttpServer server, String id, String apiKey) {
+        return awaitEnd(() -> given(server).header("Authorization", "Bearer " + apiKey), id);
+    }
+
+    private static JsonPath awaitEnd(java.util.function.Supplier<RequestSpecification> api, String id) {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         while (true) {
-            JsonPath job = given(server).get("/v1/jobs/" + id).then().statusCode(200).extract().jsonPath();
+            JsonPath job = api.get().get("/v1/jobs/" + id).then().statusCode(200).extract().jsonPath();
             if (ENDED.contains(job.getString("status")) || Instant.now().isAfter(deadline)) {
                 return job;
             }

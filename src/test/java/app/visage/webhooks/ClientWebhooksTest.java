@@ -3,11 +3,13 @@ package app.visage.webhooks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import app.visage.images.ImageFormat;
 import app.visage.images.ImageInspector;
 import app.visage.jobs.CancelJob;
 import app.visage.jobs.ClientWebhook;
 import app.visage.jobs.CreateUpload;
 import app.visage.jobs.Job;
+import app.visage.jobs.JobId;
 import app.visage.jobs.JobRecords;
 import app.visage.jobs.Operation;
 import app.visage.jobs.Params;
@@ -16,9 +18,9 @@ import app.visage.jobs.Providers;
 import app.visage.jobs.SubmitCommand;
 import app.visage.jobs.SubmitJob;
 import app.visage.jobs.SweepJobs;
+import app.visage.jobs.Tenant;
 import app.visage.jobs.UploadCommand;
 import app.visage.json.Json;
-import app.visage.images.ImageFormat;
 import app.visage.support.TestClock;
 import app.visage.support.TestPhotos;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -118,7 +120,7 @@ class ClientWebhooksTest {
 
     private Job headShot() {
         byte[] bytes = TestPhotos.bytes("astronaut.jpg");
-        return submitJob.submit(new SubmitCommand(Operation.HEAD_SHOT, providers.choose(Operation.HEAD_SHOT, "local"),
+        return submitJob.submit(new SubmitCommand(JobId.random(), Tenant.ANONYMOUS, Operation.HEAD_SHOT, providers.choose(Operation.HEAD_SHOT, "local"),
                 Params.none(), new Photo(bytes, inspector.inspect(bytes)), hook(), Map.of("user", "42")));
     }
 
@@ -206,12 +208,12 @@ class ClientWebhooksTest {
 
     @Test
     void aCanceledJobSaysSo() throws Exception {
-        Job waiting = createUpload.create(new UploadCommand(Operation.HEAD_SHOT,
+        Job waiting = createUpload.create(new UploadCommand(JobId.random(), Tenant.ANONYMOUS, Operation.HEAD_SHOT,
                 providers.choose(Operation.HEAD_SHOT, "local"), Params.none(), ImageFormat.JPEG, hook(), Map.of()))
                 .job();
         assertThat(received).isEmpty();
 
-        cancelJob.cancel(waiting.id().value());
+        cancelJob.cancel(waiting.id().value(), Tenant.ANONYMOUS);
 
         assertThat(received).hasSize(1);
         assertThat(Json.MAPPER.readTree(received.get(0).body()).get("type").asText()).isEqualTo("job.canceled");

@@ -12,12 +12,12 @@ import software.amazon.awscdk.services.s3.IBucket;
  * (app.visage.jobs, app.visage.storage, app.visage.api.JobViews):
  *
  * <pre>
- * function  jobs/    slots/   inputs/          uploads/    outputs/         ListBucket (s3:prefix)
- * submit    Get Put  Get Put  Get Put Delete   Put         Get Put Delete   jobs slots inputs outputs
- * status    Get Put  Get Put  -                -           Get Put Delete   jobs slots outputs
- * webhook   Get Put  Get Put  -                -           Put Delete       jobs slots outputs
- * upload    Get Put  Get Put  Get Put          Get Delete  Put Delete       jobs slots inputs uploads
- * cleanup   Get Put  Get Put  Get Delete       Delete      Put Delete       jobs slots inputs uploads outputs
+ * function  jobs/    slots/   inputs/          uploads/    outputs/         idempotency/  ListBucket (s3:prefix)
+ * submit    Get Put  Get Put  Get Put Delete   Put         Get Put Delete   Get Put       jobs slots inputs outputs
+ * status    Get Put  Get Put  -                -           Get Put Delete   -             jobs slots outputs
+ * webhook   Get Put  Get Put  -                -           Put Delete       -             jobs slots outputs
+ * upload    Get Put  Get Put  Get Put          Get Delete  Put Delete       -             jobs slots inputs uploads
+ * cleanup   Get Put  Get Put  Get Delete       Delete      Put Delete       Delete        jobs slots inputs uploads outputs idempotency
  * </pre>
  *
  * <ul>
@@ -29,11 +29,14 @@ import software.amazon.awscdk.services.s3.IBucket;
  * <li>{@code outputs/}: whoever finishes a job copies its outputs and removes them again when the job
  * ended otherwise meanwhile; only {@code submit} (cancel answers a view) and {@code status} render
  * views with presigned GETs.</li>
- * <li>ListBucket: {@code cleanup} lists {@code jobs/} and the three object prefixes. Every function
- * also needs it so that a missing key answers 404 NoSuchKey (without it S3 answers 403): job
- * records of unknown ids, never-created slots, an uploaded photo that is gone. That implicit
- * check carries no {@code s3:prefix}, hence {@code StringLikeIfExists}: a listing that names a
- * prefix must name one of the function's own.</li>
+ * <li>{@code idempotency/}: {@code submit} records each Idempotency-Key
+ * ({@code idempotency/{hash}.json}, conditional puts) and reads it back on a retry; {@code cleanup}
+ * lists the prefix and deletes the records past 24 h.</li>
+ * <li>ListBucket: {@code cleanup} lists {@code jobs/}, the three object prefixes and
+ * {@code idempotency/}. Every function also needs it so that a missing key answers 404 NoSuchKey
+ * (without it S3 answers 403): job records of unknown ids, never-created slots, an uploaded photo
+ * that is gone. That implicit check carries no {@code s3:prefix}, hence {@code StringLikeIfExists}:
+ * a listing that names a prefix must name one of the function's own.</li>
  * </ul>
  */
 public final class BucketAccess {
@@ -56,7 +59,8 @@ public final class BucketAccess {
                     "slots/", List.of(GET, PUT),
                     "inputs/", List.of(GET, PUT, DELETE),
                     "uploads/", List.of(PUT),
-                    "outputs/", List.of(GET, PUT, DELETE)),
+                    "outputs/", List.of(GET, PUT, DELETE),
+                    "idempotency/", List.of(GET, PUT)),
                     List.of("jobs/", "slots/", "inputs/", "outputs/"));
             case STATUS -> new Access(Map.of(
                     "jobs/", List.of(GET, PUT),
@@ -80,8 +84,9 @@ public final class BucketAccess {
                     "slots/", List.of(GET, PUT),
                     "inputs/", List.of(GET, DELETE),
                     "uploads/", List.of(DELETE),
-                    "outputs/", List.of(PUT, DELETE)),
-                    List.of("jobs/", "slots/", "inputs/", "uploads/", "outputs/"));
+                    "outputs/", List.of(PUT, DELETE),
+                    "idempotency/", List.of(DELETE)),
+                    List.of("jobs/", "slots/", "inputs/", "uploads/", "outputs/", "idempotency/"));
         };
     }
 

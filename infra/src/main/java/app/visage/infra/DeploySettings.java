@@ -26,11 +26,20 @@ import software.constructs.Node;
  * they read the secret again (a SnapStart snapshot holds what the secret said when it was taken)</li>
  * <li>{@code secretsExtensionLayerArn}: the AWS Parameters and Secrets Lambda Extension layer to use,
  * instead of the CDK's regional table of version 1.0.103 (x86_64)</li>
+ * <li>{@code apiKeys}: the clients' API keys as {@code tenant=<sha256 hex of the key>} entries,
+ * comma-separated ({@code VISAGE_AUTH_API_KEYS} of submit and status); hashes only, never keys</li>
+ * <li>{@code jwtIssuer}: instead of apiKeys, the https URL of the issuer whose JWTs an API Gateway
+ * authorizer checks on the client routes (not the provider webhook route)</li>
+ * <li>{@code jwtAudience}: with jwtIssuer, required: the accepted audiences, comma-separated</li>
+ * <li>{@code jwtTenantClaim}: with jwtIssuer, the verified claim naming the tenant, default {@code sub}
+ * ({@code VISAGE_AUTH_JWT_TENANT_CLAIM})</li>
  * </ul>
- * Relative artifact paths are resolved against infra/.
+ * Exactly one of apiKeys and jwtIssuer is required ({@link ClientAuth}). Relative artifact paths are
+ * resolved against infra/.
  */
 public record DeploySettings(String stackName, Runtime runtime, Path jvmArtifact, Path nativeArtifact,
-        String cleanupSchedule, boolean retainData, String secretsRevision, String secretsExtensionLayerArn) {
+        String cleanupSchedule, boolean retainData, String secretsRevision, String secretsExtensionLayerArn,
+        ClientAuth clientAuth) {
 
     public static final String DEFAULT_JVM_ARTIFACT = "../target/function.zip";
     public static final String DEFAULT_NATIVE_ARTIFACT = "../target/native/function.zip";
@@ -71,10 +80,10 @@ public record DeploySettings(String stackName, Runtime runtime, Path jvmArtifact
                     "context secretsExtensionLayerArn must be a Lambda layer version ARN, not '" + layerArn + "'");
         }
         return new DeploySettings(context(node, "stackName", "Visage"), runtime, jvm, nativeZip, schedule,
-                removal.equals("retain"), context(node, "secretsRevision", null), layerArn);
+                removal.equals("retain"), context(node, "secretsRevision", null), layerArn, ClientAuth.from(node));
     }
 
-    private static String context(Node node, String key, String fallback) {
+    static String context(Node node, String key, String fallback) {
         Object value = node.tryGetContext(key);
         if (value == null || value.toString().isBlank()) {
             return fallback;

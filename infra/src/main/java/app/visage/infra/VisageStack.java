@@ -2,19 +2,23 @@ package app.visage.infra;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.aws_apigatewayv2_authorizers.HttpJwtAuthorizer;
 import software.amazon.awscdk.aws_apigatewayv2_integrations.HttpLambdaIntegration;
 import software.amazon.awscdk.services.apigatewayv2.AddRoutesOptions;
 import software.amazon.awscdk.services.apigatewayv2.HttpApi;
 import software.amazon.awscdk.services.apigatewayv2.HttpMethod;
+import software.amazon.awscdk.services.apigatewayv2.IHttpRouteAuthorizer;
 import software.amazon.awscdk.services.apigatewayv2.PayloadFormatVersion;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.Schedule;
@@ -49,6 +53,8 @@ import software.constructs.Construct;
  * Visage on AWS (DESIGN.md, Deployment): the five functions of one artifact behind an HTTP API,
  * the bucket with its upload notification and lifecycle backstop, the cleanup schedule, the
  * secret holding provider keys, and IAM scoped per function to the bucket prefixes it uses.
+ * Clients authenticate with API keys the app checks or with JWTs an API Gateway authorizer checks
+ * ({@link ClientAuth}); provider webhooks with their per-job URL token.
  * Triggers point at each function's {@code live} alias, so SnapStart's published versions serve them.
  */
 public class VisageStack extends Stack {
@@ -59,7 +65,9 @@ public class VisageStack extends Stack {
     public static final int SECRETS_EXTENSION_PORT = 2773;
     /** S3 lifecycle counts whole days; cleanup deletes at 24 h, this only catches what it missed. */
     public static final int EXPIRE_AFTER_DAYS = 2;
-    public static final List<String> EXPIRING_PREFIXES = List.of("inputs/", "uploads/", "outputs/");
+    public static final List<String> EXPIRING_PREFIXES = List.of("inputs/", "uploads/", "outputs/", "idempotency/");
+    /** The functions behind the client routes: they authenticate clients (and refuse to start unable to). */
+    public static final Set<VisageFunction> CLIENT_FACING = EnumSet.of(VisageFunction.SUBMIT, VisageFunction.STATUS);
 
     private final Map<VisageFunction, Function> functions = new EnumMap<>(VisageFunction.class);
     private final Map<VisageFunction, Alias> aliases = new EnumMap<>(VisageFunction.class);
@@ -129,6 +137,12 @@ public class VisageStack extends Stack {
             if (settings.secretsRevision() != null) {
                 env.put("VISAGE_SECRETS_REVISION", settings.secretsRevision());
             }
+            if (CLIENT_FACING.contains(vf)) {
+                switch (settings.clientAuth()) {
+                    case ClientAuth.ApiKeys keys -> env.put("VISAGE_AUTH_API_KEYS", keys.value());
+                    case ClientAuth.Jwt jwt -> env.put("VISAGE_AUTH_JWT_TENANT_CLAIM", jwt.tenantClaim());
+                }
+            }
             if (asNative) {
                 env.put("DISABLE_SIGNAL_HANDLERS", "true");
             }
@@ -161,11 +175,19 @@ public class VisageStack extends Stack {
             }
         }
 
-        route(api, HttpMethod.POST, "/v1/jobs", VisageFunction.SUBMIT);
-        route(api, HttpMethod.POST, "/v1/uploads", VisageFunction.SUBMIT);
-        route(api, HttpMethod.POST, "/v1/jobs/{id}/cancel", VisageFunction.SUBMIT);
-        route(api, HttpMethod.GET, "/v1/jobs/{id}", VisageFunction.STATUS);
-        route(api, HttpMethod.POST, "/v1/provider-webhooks/{provider}/{jobId}", VisageFunction.WEBHOOK);
+        // With API keys the app checks them itself; a JWT authorizer makes API Gateway refuse a request
+        // without a valid token before any function runs.
+        IHttpRouteAuthorizer clients = settings.clientAuth() instanceof ClientAuth.Jwt jwt
+                ? HttpJwtAuthorizer.Builder.create("ClientJwt", jwt.issuer())
+                        .jwtAudience(jwt.audience())
+                        .build()
+                : null;
+        route(api, HttpMethod.POST, "/v1/jobs", VisageFunction.SUBMIT, clients);
+        route(api, HttpMethod.POST, "/v1/uploads", VisageFunction.SUBMIT, clients);
+        route(api, HttpMethod.POST, "/v1/jobs/{id}/cancel", VisageFunction.SUBMIT, clients);
+        route(api, HttpMethod.GET, "/v1/jobs/{id}", VisageFunction.STATUS, clients);
+        // Providers cannot send our clients' tokens: the per-job URL token authenticates them.
+        route(api, HttpMethod.POST, "/v1/provider-webhooks/{provider}/{jobId}", VisageFunction.WEBHOOK, null);
 
         bucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(aliases.get(VisageFunction.UPLOAD)),
                 NotificationKeyFilter.builder().prefix("uploads/").build());
@@ -203,8 +225,12 @@ public class VisageStack extends Stack {
         return rules;
     }
 
-    /** One integration per function (payload 2.0: the functions take APIGatewayV2HTTPEvent), shared by its routes. */
-    private void route(HttpApi api, HttpMethod method, String path, VisageFunction target) {
+    /**
+     * One integration per function (payload 2.0: the functions take APIGatewayV2HTTPEvent), shared by
+     * its routes; {@code authorizer} null for none.
+     */
+    private void route(HttpApi api, HttpMethod method, String path, VisageFunction target,
+            IHttpRouteAuthorizer authorizer) {
         HttpLambdaIntegration integration = integrations.computeIfAbsent(target,
                 vf -> HttpLambdaIntegration.Builder.create(vf.id + "Integration", aliases.get(vf))
                         .payloadFormatVersion(PayloadFormatVersion.VERSION_2_0)
@@ -213,6 +239,7 @@ public class VisageStack extends Stack {
                 .path(path)
                 .methods(List.of(method))
                 .integration(integration)
+                .authorizer(authorizer)
                 .build());
     }
 

@@ -24,7 +24,7 @@ class ApiRoutesTest {
 
     @Test
     void theFiveRoutesReachTheirFunctionsThroughTheLiveAlias() {
-        for (Synth.Synthesized s : List.of(Synth.jvm(), Synth.nativeVariant())) {
+        for (Synth.Synthesized s : List.of(Synth.jvm(), Synth.nativeVariant(), Synth.jwt())) {
             Map<String, String> found = new TreeMap<>();
             s.resources().forEach((id, r) -> {
                 Map<String, Object> resource = Json.map(r);

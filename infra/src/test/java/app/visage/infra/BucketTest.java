@@ -31,10 +31,10 @@ class BucketTest {
     }
 
     @Test
-    void lifecycleExpiresInputsUploadsAndOutputsAfterTwoDaysAndAbortsStaleMultipartUploads() {
+    void lifecycleExpiresInputsUploadsOutputsAndIdempotencyRecordsAfterTwoDaysAndAbortsStaleMultipartUploads() {
         List<Object> rules = Json.list(Json.path(bucket(), "Properties", "LifecycleConfiguration", "Rules"));
-        assertEquals(4, rules.size(), rules.toString());
-        for (String prefix : List.of("inputs/", "uploads/", "outputs/")) {
+        assertEquals(5, rules.size(), rules.toString());
+        for (String prefix : List.of("inputs/", "uploads/", "outputs/", "idempotency/")) {
             long matching = rules.stream().map(Json::map)
                     .filter(r -> prefix.equals(r.get("Prefix")))
                     .filter(r -> Integer.valueOf(2).equals(((Number) r.get("ExpirationInDays")).intValue()))

@@ -57,14 +57,14 @@ class CloudAssemblyTest {
                 "ScheduleExpression", Match.stringLikeRegexp("rate\\(.*\\)|cron\\(.*\\)"))));
         Map<String, Object> cleanupListing = Map.of("Action", "s3:ListBucket", "Condition",
                 Map.of("StringLikeIfExists", Map.of("s3:prefix",
-                        List.of("jobs/*", "slots/*", "inputs/*", "uploads/*", "outputs/*"))));
+                        List.of("jobs/*", "slots/*", "inputs/*", "uploads/*", "outputs/*", "idempotency/*"))));
         template.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Match.objectLike(Map.of(
                 "Statement", Match.arrayWith(List.of(Match.objectLike(cleanupListing)))))));
     }
 
     @Test
     void synthesisRaisesNoWarningOrError() {
-        for (Synth.Synthesized s : List.of(Synth.jvm(), Synth.nativeVariant(), Synth.overridden())) {
+        for (Synth.Synthesized s : List.of(Synth.jvm(), Synth.nativeVariant(), Synth.overridden(), Synth.jwt())) {
             s.annotations().hasNoWarning("*", Match.anyValue());
             s.annotations().hasNoError("*", Match.anyValue());
         }
@@ -72,7 +72,7 @@ class CloudAssemblyTest {
 
     @Test
     void theTemplatesHaveNoDependencyCycle() {
-        for (Synth.Synthesized s : List.of(Synth.jvm(), Synth.nativeVariant())) {
+        for (Synth.Synthesized s : List.of(Synth.jvm(), Synth.nativeVariant(), Synth.jwt())) {
             Map<String, Set<String>> edges = new HashMap<>();
             s.resources().forEach((id, r) -> {
                 Set<String> to = new HashSet<>();

@@ -20,7 +20,8 @@ class DeploySettingsTest {
         // An infra dir of our own, with ../target/function.zip next to it, as in the repository.
         Path infra = Synth.PLACEHOLDERS.resolve("repo/infra");
         Path artifact = Synth.zip(Synth.PLACEHOLDERS.resolve("repo/target/function.zip"), "x", "x");
-        DeploySettings settings = DeploySettings.from(new App().getNode(), infra);
+        DeploySettings settings = DeploySettings.from(
+                new App(AppProps.builder().context(Map.of("apiKeys", Synth.API_KEYS)).build()).getNode(), infra);
         assertEquals(DeploySettings.Runtime.JVM, settings.runtime());
         assertEquals(artifact, settings.jvmArtifact());
         assertNull(settings.nativeArtifact());
@@ -29,6 +30,7 @@ class DeploySettingsTest {
         assertEquals("Visage", settings.stackName());
         assertNull(settings.secretsRevision());
         assertNull(settings.secretsExtensionLayerArn());
+        assertEquals(new ClientAuth.ApiKeys(Synth.API_KEYS), settings.clientAuth());
     }
 
     @Test
@@ -81,6 +83,7 @@ class DeploySettingsTest {
         Map<String, Object> all = new HashMap<>();
         all.put("jvmArtifact", Synth.jvmPlaceholder().toString());
         all.put("nativeArtifact", Synth.nativePlaceholder().toString());
+        all.put("apiKeys", Synth.API_KEYS);
         all.putAll(context);
         return DeploySettings.from(new App(AppProps.builder().context(all).build()).getNode(), Synth.INFRA_DIR);
     }

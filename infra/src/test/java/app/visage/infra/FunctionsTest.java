@@ -21,6 +21,8 @@ class FunctionsTest {
             "cleanup", 512);
     static final Map<String, Integer> TIMEOUT = Map.of("submit", 29, "status", 29, "webhook", 29, "upload", 120,
             "cleanup", 300);
+    /** The functions that authenticate clients, so carry the auth settings. */
+    static final Set<String> CLIENT_FACING = Set.of("submit", "status");
     static final Set<String> ENV = Set.of("QUARKUS_FUNQY_EXPORT", "VISAGE_BUCKET", "VISAGE_PUBLIC_BASE_URL",
             "VISAGE_SECRETS_ARN",
             // The Parameters and Secrets extension's settings, as the CDK writes them.
@@ -92,8 +94,12 @@ class FunctionsTest {
     }
 
     @Test
-    void everyFunctionGetsItsExportTheBucketTheApiUrlAndTheSecretArnAndNothingElse() {
-        for (Synth.Synthesized s : List.of(Synth.jvm(), Synth.nativeVariant())) {
+    void everyFunctionGetsItsExportTheBucketTheApiUrlTheSecretArnAndTheClientAuthOfItsOwnAndNothingElse() {
+        // Each variant, and the auth setting its client-facing functions get.
+        for (var variant : List.of(Map.entry(Synth.jvm(), "VISAGE_AUTH_API_KEYS"),
+                Map.entry(Synth.nativeVariant(), "VISAGE_AUTH_API_KEYS"),
+                Map.entry(Synth.jwt(), "VISAGE_AUTH_JWT_TENANT_CLAIM"))) {
+            Synth.Synthesized s = variant.getKey();
             String bucket = Synth.logicalIdOfType(s, "AWS::S3::Bucket");
             String api = Synth.logicalIdOfType(s, "AWS::ApiGatewayV2::Api");
             String secret = Synth.logicalIdOfType(s, "AWS::SecretsManager::Secret");
@@ -101,7 +107,11 @@ class FunctionsTest {
                 Map<String, Object> env = Synth.env(Json.map(s.resources().get(Synth.functionId(s, export))));
                 Set<String> names = new java.util.HashSet<>(env.keySet());
                 names.remove("DISABLE_SIGNAL_HANDLERS");
-                assertEquals(ENV, names, export);
+                Set<String> expected = new java.util.HashSet<>(ENV);
+                if (CLIENT_FACING.contains(export)) {
+                    expected.add(variant.getValue());
+                }
+                assertEquals(expected, names, export);
                 assertEquals(export, env.get("QUARKUS_FUNQY_EXPORT"));
                 assertEquals(Map.of("Ref", bucket), env.get("VISAGE_BUCKET"), export);
                 assertEquals(Map.of("Fn::GetAtt", List.of(api, "ApiEndpoint")), env.get("VISAGE_PUBLIC_BASE_URL"),

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * an s3:prefix condition.
  */
 class IamScopingTest {
-    static final Set<String> PREFIXES = Set.of("jobs/", "slots/", "inputs/", "uploads/", "outputs/");
+    static final Set<String> PREFIXES = Set.of("jobs/", "slots/", "inputs/", "uploads/", "outputs/", "idempotency/");
     static final Set<String> OBJECT_ACTIONS = Set.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject");
 
     /** export → "action prefix" pairs; written out here independently of the stack's own table. */
@@ -28,7 +28,8 @@ class IamScopingTest {
                     "s3:GetObject slots/", "s3:PutObject slots/",
                     "s3:GetObject inputs/", "s3:PutObject inputs/", "s3:DeleteObject inputs/",
                     "s3:PutObject uploads/",
-                    "s3:GetObject outputs/", "s3:PutObject outputs/", "s3:DeleteObject outputs/"),
+                    "s3:GetObject outputs/", "s3:PutObject outputs/", "s3:DeleteObject outputs/",
+                    "s3:GetObject idempotency/", "s3:PutObject idempotency/"),
             "status", Set.of(
                     "s3:GetObject jobs/", "s3:PutObject jobs/",
                     "s3:GetObject slots/", "s3:PutObject slots/",
@@ -48,7 +49,8 @@ class IamScopingTest {
                     "s3:GetObject slots/", "s3:PutObject slots/",
                     "s3:GetObject inputs/", "s3:DeleteObject inputs/",
                     "s3:DeleteObject uploads/",
-                    "s3:PutObject outputs/", "s3:DeleteObject outputs/"));
+                    "s3:PutObject outputs/", "s3:DeleteObject outputs/",
+                    "s3:DeleteObject idempotency/"));
 
     /** export → the prefixes a listing may name (every function lists, if only for 404s on missing keys). */
     static final Map<String, Set<String>> LIST_PREFIXES = Map.of(
@@ -56,7 +58,7 @@ class IamScopingTest {
             "status", Set.of("jobs/*", "slots/*", "outputs/*"),
             "webhook", Set.of("jobs/*", "slots/*", "outputs/*"),
             "upload", Set.of("jobs/*", "slots/*", "inputs/*", "uploads/*"),
-            "cleanup", Set.of("jobs/*", "slots/*", "inputs/*", "uploads/*", "outputs/*"));
+            "cleanup", Set.of("jobs/*", "slots/*", "inputs/*", "uploads/*", "outputs/*", "idempotency/*"));
 
     record Statement(String owner, Map<String, Object> json) {
         String effect() {

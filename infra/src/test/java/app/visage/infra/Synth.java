@@ -6,7 +6,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
@@ -28,9 +31,15 @@ final class Synth {
     static final String EXTENSION_LAYER =
             "arn:aws:lambda:eu-west-1:015030872274:layer:AWS-Parameters-and-Secrets-Lambda-Extension:12";
 
+    /** Two tenants' API keys as the stack takes them: the SHA-256 of each key, never the key. */
+    static final String API_KEYS = "acme=" + sha256Hex("acme test key") + ",beta.co=" + sha256Hex("beta test key");
+    static final String JWT_ISSUER = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example";
+    static final List<String> JWT_AUDIENCE = List.of("client-one", "client-two");
+
     private static Synthesized jvm;
     private static Synthesized nativeVariant;
     private static Synthesized overridden;
+    private static Synthesized jwt;
 
     /** A synthesized stack: the assertions' view and the raw template. */
     record Synthesized(Template template, Annotations annotations, Map<String, Object> json) {
@@ -44,14 +53,14 @@ final class Synth {
 
     static synchronized Synthesized jvm() {
         if (jvm == null) {
-            jvm = synth(Map.of("runtime", "jvm"));
+            jvm = synth(Map.of("runtime", "jvm", "apiKeys", API_KEYS));
         }
         return jvm;
     }
 
     static synchronized Synthesized nativeVariant() {
         if (nativeVariant == null) {
-            nativeVariant = synth(Map.of("runtime", "native"));
+            nativeVariant = synth(Map.of("runtime", "native", "apiKeys", API_KEYS));
         }
         return nativeVariant;
     }
@@ -60,9 +69,27 @@ final class Synth {
     static synchronized Synthesized overridden() {
         if (overridden == null) {
             overridden = synth(Map.of("cleanupSchedule", "rate(1 minute)", "removalPolicy", "destroy",
-                    "secretsRevision", "2", "secretsExtensionLayerArn", EXTENSION_LAYER));
+                    "secretsRevision", "2", "secretsExtensionLayerArn", EXTENSION_LAYER, "apiKeys", API_KEYS));
         }
         return overridden;
+    }
+
+    /** The JVM variant with a JWT authorizer instead of API keys, and a tenant claim other than sub. */
+    static synchronized Synthesized jwt() {
+        if (jwt == null) {
+            jwt = synth(Map.of("jwtIssuer", JWT_ISSUER, "jwtAudience", String.join(",", JWT_AUDIENCE),
+                    "jwtTenantClaim", "custom:tenant"));
+        }
+        return jwt;
+    }
+
+    static String sha256Hex(String key) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(key.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A fresh synth with these context values (artifacts default to the placeholders). */

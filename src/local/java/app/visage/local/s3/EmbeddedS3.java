@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
+import app.visage.logs.LoggableException;
 import jakarta.servlet.DispatcherType;
 
 import org.gaul.s3proxy.S3Proxy;
@@ -186,7 +187,7 @@ public final class EmbeddedS3 implements AutoCloseable {
         try {
             requestObserver.accept(request);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "request observer failed", e);
+            LOG.log(System.Logger.Level.WARNING, "request observer failed", LoggableException.of(e));
         }
     }
 
@@ -197,7 +198,8 @@ public final class EmbeddedS3 implements AutoCloseable {
                     listener.accept(event);
                 } catch (RuntimeException | Error e) {
                     // The object is already stored; a failing listener must not undo or fail it.
-                    LOG.log(System.Logger.Level.WARNING, "ObjectCreated listener failed for " + event.key(), e);
+                    LOG.log(System.Logger.Level.WARNING, "ObjectCreated listener failed for " + event.key(),
+                            LoggableException.of(e));
                 }
             });
         } catch (RejectedExecutionException e) {
@@ -231,7 +233,7 @@ public final class EmbeddedS3 implements AutoCloseable {
         try {
             server.stop();
         } catch (Exception e) {
-            LOG.log(System.Logger.Level.WARNING, "embedded S3 did not stop cleanly", e);
+            LOG.log(System.Logger.Level.WARNING, "embedded S3 did not stop cleanly", LoggableException.of(e));
         }
     }
 

@@ -59,8 +59,12 @@ public class FashnProvider extends RemoteProvider {
         call.params().toStored().forEach((name, value) -> inputs.set(name, Json.MAPPER.valueToTree(value)));
         ObjectNode body = Json.MAPPER.createObjectNode().put("model_name", "face-to-model");
         body.set("inputs", inputs);
-        ProviderHttp.Reply reply = ProviderHttp.await(api.get().run(bearer(), call.webhookUrl().toString(), body),
-                settings.timeout());
+        return started(ProviderHttp.await(api.get().run(bearer(), call.webhookUrl().toString(), body),
+                settings.timeout()));
+    }
+
+    /** What the answer to {@code POST /v1/run} means. */
+    static ProviderOutcome started(ProviderHttp.Reply reply) {
         return switch (reply) {
             case ProviderHttp.NoAnswer none when !none.sent() -> new ProviderOutcome.Transient(
                     "FASHN could not be reached", null);
@@ -75,7 +79,11 @@ public class FashnProvider extends RemoteProvider {
 
     @Override
     public ProviderOutcome fetch(String providerJobId) {
-        ProviderHttp.Reply reply = ProviderHttp.await(api.get().status(bearer(), providerJobId), settings.timeout());
+        return fetched(ProviderHttp.await(api.get().status(bearer(), providerJobId), settings.timeout()));
+    }
+
+    /** What the answer to {@code GET /v1/status/{id}} means. */
+    static ProviderOutcome fetched(ProviderHttp.Reply reply) {
         return switch (reply) {
             case ProviderHttp.NoAnswer none -> new ProviderOutcome.Transient("FASHN did not answer", null);
             case ProviderHttp.Answer answer when answer.ok() -> prediction(answer.json());
@@ -115,13 +123,23 @@ public class FashnProvider extends RemoteProvider {
         String status = body.path("status").asText("");
         return switch (status) {
             case "starting", "in_queue", "processing" -> new ProviderOutcome.Pending(null, null);
-            case "completed" -> new ProviderOutcome.Finished(outputs(body.path("output")), null);
+            case "completed" -> completed(body.path("output"));
             case "failed" -> failure(body.path("error"));
             // No status to read (a body cut off or mangled on the way): it says nothing of the prediction, so ask again.
             case "" -> new ProviderOutcome.Transient("FASHN answered a status that could not be read", null);
             default -> new ProviderOutcome.Failed(ErrorCode.PROVIDER_ERROR, "FASHN ended the prediction as " + status,
                     status);
         };
+    }
+
+    /** A completed prediction; an output that is neither a URL nor base64 fails it (asking again gives the same). */
+    private static ProviderOutcome completed(JsonNode output) {
+        try {
+            return new ProviderOutcome.Finished(outputs(output), null);
+        } catch (IllegalArgumentException e) {
+            return new ProviderOutcome.Failed(ErrorCode.PROVIDER_ERROR,
+                    "FASHN answered an output that is neither a URL nor base64", null);
+        }
     }
 
     /** Runtime errors, as FASHN names them, onto Visage's codes. */

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.buffer.Buffer;
 import jakarta.inject.Singleton;
+import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,21 +54,35 @@ public class MetaHumanProvider extends RemoteProvider {
                 .attribute("token", apiKey(), null)
                 .binaryFileUpload("image_bytes", "face." + photo.extension(), Buffer.buffer(photo.bytes()),
                         photo.contentType());
-        ProviderHttp.Reply reply = ProviderHttp.await(api.get().runPipeline(form), settings.timeout());
+        return answered(ProviderHttp.await(api.get().runPipeline(form), settings.timeout()), settings.baseUrl());
+    }
+
+    /** What the answer to {@code run_pipeline} means; the texture path is resolved against {@code baseUrl}. */
+    static ProviderOutcome answered(ProviderHttp.Reply reply, URI baseUrl) {
         return switch (reply) {
             case ProviderHttp.NoAnswer none when !none.sent() -> new ProviderOutcome.Transient(
                     "MetaHuman could not be reached", null);
             case ProviderHttp.NoAnswer none -> new ProviderOutcome.Failed(ErrorCode.PROVIDER_TIMEOUT,
                     "MetaHuman did not answer in time; the photo was not sent again", null);
             case ProviderHttp.Answer answer when answer.ok() && answer.json().path("result").isObject() ->
-                    finished(answer.json().path("result"));
+                    finished(answer.json().path("result"), baseUrl);
             case ProviderHttp.Answer answer when answer.status() >= 500 -> new ProviderOutcome.Transient(
                     "MetaHuman answered " + answer.status(), String.valueOf(answer.status()));
             case ProviderHttp.Answer answer -> error(answer);
         };
     }
 
-    private ProviderOutcome finished(JsonNode result) {
+    /** The result's fields; a result of the wrong shape, or a texture path that is no URI path, fails the job. */
+    private static ProviderOutcome finished(JsonNode result, URI baseUrl) {
+        try {
+            return readResult(result, baseUrl);
+        } catch (IllegalArgumentException e) {
+            return new ProviderOutcome.Failed(ErrorCode.PROVIDER_ERROR, "MetaHuman answered a result Visage cannot read",
+                    null);
+        }
+    }
+
+    private static ProviderOutcome readResult(JsonNode result, URI baseUrl) {
         Map<String, Object> fields = new LinkedHashMap<>();
         JsonNode face = result.path("face");
         fields.put("blend_shapes", Json.MAPPER.convertValue(face.path("blendShapes"),
@@ -84,7 +99,7 @@ public class MetaHumanProvider extends RemoteProvider {
                 }));
         String texture = face.path("textureUrl").asText("");
         List<ProviderOutcome.Output> outputs = texture.isBlank() ? List.of()
-                : List.of(new ProviderOutcome.Link(settings.baseUrl().resolve(texture)));
+                : List.of(new ProviderOutcome.Link(baseUrl.resolve(texture)));
         return new ProviderOutcome.Finished(outputs, fields);
     }
 

@@ -60,7 +60,14 @@ final class ModelsLabAnswers {
         }
         String id = answer.field("id");
         if ("success".equals(status)) {
-            List<ProviderOutcome.Output> outputs = outputs(body.path("output"));
+            List<ProviderOutcome.Output> outputs;
+            try {
+                outputs = outputs(body.path("output"));
+            } catch (IllegalArgumentException e) {
+                // Asking again would give the same unusable links.
+                return new ProviderOutcome.Failed(ErrorCode.PROVIDER_ERROR, "ModelsLab answered an output that is not a URL",
+                        status);
+            }
             // Success before the files exist has been seen with future_links; ask again later.
             return outputs.isEmpty() ? pendingOrUnknown(id, body, starting) : new ProviderOutcome.Finished(outputs, null);
         }

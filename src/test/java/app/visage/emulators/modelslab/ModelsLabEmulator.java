@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.imageio.ImageIO;
 
 /**
@@ -77,6 +78,7 @@ public final class ModelsLabEmulator extends EmulatorServer {
     private volatile Duration processingTime;
     private volatile int retryAfterSeconds;
     private volatile int queueLimit;
+    private final AtomicReference<List<byte[]>> servedOutputs = new AtomicReference<>();
 
     public ModelsLabEmulator(String apiKey, String enterpriseKey, String faceGenKey) {
         keys = Map.of(Api.V6, apiKey, Api.ENTERPRISE_IMAGE_EDITING, enterpriseKey, Api.ENTERPRISE_FACE_GEN, faceGenKey);
@@ -107,6 +109,14 @@ public final class ModelsLabEmulator extends EmulatorServer {
         return jobs.values().stream().filter(j -> j.webhook != null && j.webhook.contains(visageJobId)).count();
     }
 
+    /**
+     * The next job that succeeds serves these images as its outputs (one per sample, in order) instead of
+     * renderings of the face: whatever a provider's pipeline may leave in its files.
+     */
+    public void serveNextOutputs(List<byte[]> images) {
+        servedOutputs.set(List.copyOf(images));
+    }
+
     public void processingTime(Duration time) {
         processingTime = time;
     }
@@ -125,6 +135,7 @@ public final class ModelsLabEmulator extends EmulatorServer {
         scripts.clear();
         failingFetches.set(0);
         garbledFetches.set(0);
+        servedOutputs.set(null);
         processingTime = Duration.ofSeconds(1);
         retryAfterSeconds = 30;
         queueLimit = 5;
@@ -354,9 +365,11 @@ public final class ModelsLabEmulator extends EmulatorServer {
 
     private void succeed(Job job) {
         List<byte[]> images = new ArrayList<>();
+        List<byte[]> served = servedOutputs.getAndSet(null);
         try {
             for (String path : job.paths) {
-                byte[] image = render(job.face, job.width, job.height, "png");
+                byte[] image = served != null ? served.get(images.size() % served.size())
+                        : render(job.face, job.width, job.height, "png");
                 publish(path, image);
                 images.add(image);
             }

@@ -1,0 +1,148 @@
+package app.visage.images;
+
+import app.visage.errors.ErrorCode;
+import app.visage.errors.VisageException;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+
+/** A WebP file as its RIFF chunks. Metadata lives only in the extended format (a leading VP8X chunk). */
+final class WebpChunks {
+
+    private static final int HEADER = 12;
+    private static final int VP8X_FLAGS = HEADER + 8;
+    private static final int FLAG_XMP = 0x04;
+    private static final int FLAG_EXIF = 0x08;
+    private static final byte[] EXIF_ID = "Exif\0\0".getBytes(StandardCharsets.ISO_8859_1);
+    /** What the extended format keeps when stripped: the canvas, colour profile, animation and image data. */
+    private static final Set<String> KEPT = Set.of("VP8X", "ICCP", "ANIM", "ANMF", "ALPH", "VP8 ", "VP8L");
+
+    private WebpChunks() {}
+
+    /** A chunk: its type, where its header starts, and its payload (without the padding byte). */
+    private record Chunk(String type, int start, int data, int size) {}
+
+    private interface Visitor {
+        void chunk(Chunk chunk);
+    }
+
+    /** Visits every complete chunk inside the RIFF size; a chunk cut off ends the walk. */
+    private static void walk(byte[] b, Visitor visitor) {
+        if (b.length < HEADER || !ascii(b, 0).equals("RIFF") || !ascii(b, 8).equals("WEBP")) {
+            throw new VisageException(ErrorCode.IMAGE_UNREADABLE, "WebP RIFF header missing");
+        }
+        long limit = Math.min(b.length, 8 + u32le(b, 4));
+        int pos = HEADER;
+        while (pos + 8 <= limit) {
+            long size = u32le(b, pos + 4);
+            if (pos + 8 + size > limit) {
+                return;
+            }
+            visitor.chunk(new Chunk(ascii(b, pos), pos, pos + 8, (int) size));
+            pos += 8 + (int) size + (int) (size & 1);
+        }
+    }
+
+    private static boolean extended(byte[] b) {
+        return b.length >= VP8X_FLAGS + 10 && ascii(b, HEADER).equals("VP8X");
+    }
+
+    /** The orientation in the EXIF chunk of an extended-format file; 1 when there is none. */
+    static int orientation(byte[] b) {
+        if (!extended(b)) {
+            return 1;
+        }
+        int[] found = {0};
+        walk(b, c -> {
+            if (found[0] == 0 && c.type.equals("EXIF")) {
+                // The format says the payload is a TIFF structure; some writers put JPEG's "Exif\0\0" first.
+                int tiff = startsWith(b, c.data, EXIF_ID) ? c.data + EXIF_ID.length : c.data;
+                found[0] = Exif.orientation(b, tiff, c.data + c.size - tiff);
+            }
+        });
+        return found[0] == 0 ? 1 : found[0];
+    }
+
+    /**
+     * The same picture without metadata. A simple-format file keeps only its image chunk. An extended one
+     * keeps {@link #KEPT} chunks, loses EXIF, XMP and unknown chunks, and has its VP8X flags and RIFF size
+     * corrected; a non-upright EXIF orientation is kept as an EXIF chunk holding only it.
+     */
+    static byte[] strip(byte[] b) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(b.length);
+        out.write(b, 0, HEADER);
+        if (!extended(b)) {
+            boolean[] first = {true};
+            walk(b, c -> {
+                if (first[0]) {
+                    copy(out, b, c);
+                    first[0] = false;
+                }
+            });
+            return withRiffSize(out.toByteArray());
+        }
+        int orientation = orientation(b);
+        walk(b, c -> {
+            if (KEPT.contains(c.type)) {
+                copy(out, b, c);
+            }
+        });
+        if (orientation != 1) {
+            byte[] tiff = Exif.orientationOnly(orientation);
+            out.writeBytes("EXIF".getBytes(StandardCharsets.ISO_8859_1));
+            writeU32le(out, tiff.length);
+            out.writeBytes(tiff); // even length: no padding byte
+        }
+        byte[] stripped = withRiffSize(out.toByteArray());
+        if (stripped.length < VP8X_FLAGS + 1 || !ascii(stripped, HEADER).equals("VP8X")) {
+            throw new VisageException(ErrorCode.IMAGE_UNREADABLE, "WebP VP8X chunk is truncated");
+        }
+        int flags = stripped[VP8X_FLAGS] & ~(FLAG_XMP | FLAG_EXIF);
+        stripped[VP8X_FLAGS] = (byte) (orientation != 1 ? flags | FLAG_EXIF : flags);
+        return stripped;
+    }
+
+    /** Copies a chunk with its padding byte, written as zero even where the input's last one was cut off. */
+    private static void copy(ByteArrayOutputStream out, byte[] b, Chunk c) {
+        out.write(b, c.start, 8 + c.size);
+        if ((c.size & 1) == 1) {
+            out.write(0);
+        }
+    }
+
+    private static byte[] withRiffSize(byte[] b) {
+        int size = b.length - 8;
+        b[4] = (byte) size;
+        b[5] = (byte) (size >> 8);
+        b[6] = (byte) (size >> 16);
+        b[7] = (byte) (size >> 24);
+        return b;
+    }
+
+    private static void writeU32le(ByteArrayOutputStream out, int v) {
+        out.write(v & 0xFF);
+        out.write(v >> 8 & 0xFF);
+        out.write(v >> 16 & 0xFF);
+        out.write(v >>> 24);
+    }
+
+    private static long u32le(byte[] b, int off) {
+        return (b[off] & 0xFFL) | (b[off + 1] & 0xFFL) << 8 | (b[off + 2] & 0xFFL) << 16 | (b[off + 3] & 0xFFL) << 24;
+    }
+
+    private static String ascii(byte[] b, int off) {
+        return new String(b, off, 4, StandardCharsets.ISO_8859_1);
+    }
+
+    private static boolean startsWith(byte[] b, int off, byte[] prefix) {
+        if (b.length < off + prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (b[off + i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
