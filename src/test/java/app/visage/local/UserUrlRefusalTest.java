@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 
 import app.visage.support.Bucket;
+import app.visage.support.KeyedApi;
 import app.visage.support.LocalApi;
 import app.visage.support.TestPhotos;
 import io.quarkus.test.junit.QuarkusTest;
@@ -51,7 +52,8 @@ class UserUrlRefusalTest {
     public static class SignedWebhooks implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("visage.webhooks.secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+            return Map.of("visage.webhooks.secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                    "visage.auth.api-keys", "acme=" + KeyedApi.sha256Hex(KeyedApi.ACME_KEY));
         }
     }
 
@@ -139,7 +141,7 @@ class UserUrlRefusalTest {
             "https:127.0.0.1:{P}/face.jpg", "//127.0.0.1:{P}/face.jpg"})
     void aFaceImageUrlToAnAddressVisageMustNotReachIsRefusedWithoutAConnection(String spelling) {
         List<String> before = bucket.keys();
-        LocalApi.given(server).contentType("application/json")
+        KeyedApi.as(LocalApi.given(server), KeyedApi.ACME_KEY).contentType("application/json")
                 .body(Map.of("operation", "head_shot", "face_image", url(spelling)))
                 .post("/v1/jobs").then().statusCode(400)
                 .body("error.code", equalTo("invalid_param"))
@@ -163,13 +165,13 @@ class UserUrlRefusalTest {
             "ftp://127.0.0.1:{P}/hooks", "gopher://127.0.0.1:{P}/_POST%20/"})
     void aWebhookUrlToAnAddressVisageMustNotReachIsRefusedAndNothingIsStored(String spelling) {
         List<String> before = bucket.keys();
-        LocalApi.given(server).contentType("application/json")
+        KeyedApi.as(LocalApi.given(server), KeyedApi.ACME_KEY).contentType("application/json")
                 .body(Map.of("operation", "head_shot", "face_image", TestPhotos.dataUri("astronaut.jpg", "image/jpeg"),
                         "webhook", url(spelling)))
                 .post("/v1/jobs").then().statusCode(400)
                 .body("error.code", equalTo("invalid_param"))
                 .body("error.field", equalTo("webhook"));
-        LocalApi.given(server).contentType("application/json")
+        KeyedApi.as(LocalApi.given(server), KeyedApi.ACME_KEY).contentType("application/json")
                 .body(Map.of("operation", "head_shot", "webhook", url(spelling)))
                 .post("/v1/uploads").then().statusCode(400)
                 .body("error.code", equalTo("invalid_param"))
