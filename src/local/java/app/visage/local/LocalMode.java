@@ -91,7 +91,16 @@ public class LocalMode {
 
     void onStop(@Observes ShutdownEvent event) {
         if (timer != null) {
-            timer.shutdownNow();
+            // A sweep under way finishes its S3 calls; interrupting them would only log aborted requests.
+            timer.shutdown();
+            try {
+                if (!timer.awaitTermination(5, TimeUnit.SECONDS)) {
+                    timer.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                timer.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
         }
         http.stop();
     }

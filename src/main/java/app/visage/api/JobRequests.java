@@ -227,7 +227,9 @@ public class JobRequests {
     private static void checkFields(JsonNode json, Set<String> allowed) {
         json.fieldNames().forEachRemaining(name -> {
             if (!allowed.contains(name)) {
-                throw new VisageException(ErrorCode.INVALID_REQUEST, "unknown field " + name, name);
+                // A field with an empty (or blank) name cannot be named back as a field.
+                throw new VisageException(ErrorCode.INVALID_REQUEST, "unknown field \"" + name + "\"",
+                        name.isBlank() ? null : name);
             }
         });
     }
