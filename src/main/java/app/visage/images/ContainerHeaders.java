@@ -3,7 +3,6 @@ package app.visage.images;
 import app.visage.errors.ErrorCode;
 import app.visage.errors.VisageException;
 import app.visage.images.HeifMeta.Box;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +20,10 @@ final class ContainerHeaders {
 
     /** PNG: the IHDR chunk, which the format requires to come first. */
     static Size png(byte[] b) {
-        if (b.length < 24 || !ascii(b, 12, 4).equals("IHDR")) {
+        if (b.length < 24 || !Bytes.ascii(b, 12, 4).equals("IHDR")) {
             throw unreadable("PNG header is truncated or corrupt");
         }
-        return new Size(toInt(u32(b, 16)), toInt(u32(b, 20)));
+        return new Size(toInt(Bytes.u32(b, 16)), toInt(Bytes.u32(b, 20)));
     }
 
     /** JPEG: the first start-of-frame marker's size, skipping every segment before it by its length. */
@@ -46,14 +45,14 @@ final class ContainerHeaders {
             if (marker == 0xD9 || marker == 0xDA) {
                 break; // end of image, or scan data before any frame header
             }
-            int length = u16(b, i + 2);
+            int length = Bytes.u16(b, i + 2);
             boolean startOfFrame = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8
                     && marker != 0xCC;
             if (startOfFrame) {
                 if (i + 9 > b.length) {
                     break;
                 }
-                return new Size(u16(b, i + 7), u16(b, i + 5));
+                return new Size(Bytes.u16(b, i + 7), Bytes.u16(b, i + 5));
             }
             if (length < 2) {
                 break;
@@ -81,7 +80,7 @@ final class ContainerHeaders {
             if (pitm == null || iprp == null) {
                 throw unreadable("HEIC has no primary item properties");
             }
-            long primary = (b[pitm.body()] & 0xFF) == 0 ? u16(b, pitm.body() + 4) : u32(b, pitm.body() + 4);
+            long primary = (b[pitm.body()] & 0xFF) == 0 ? Bytes.u16(b, pitm.body() + 4) : Bytes.u32(b, pitm.body() + 4);
             Box ipco = HeifMeta.find(b, iprp.body(), iprp.end(), "ipco");
             Box ipma = HeifMeta.find(b, iprp.body(), iprp.end(), "ipma");
             if (ipco == null || ipma == null) {
@@ -96,7 +95,7 @@ final class ContainerHeaders {
                 }
                 Box p = properties.get(index - 1);
                 if (p.type().equals("ispe")) {
-                    size = new Size(toInt(u32(b, p.body() + 4)), toInt(u32(b, p.body() + 8)));
+                    size = new Size(toInt(Bytes.u32(b, p.body() + 4)), toInt(Bytes.u32(b, p.body() + 8)));
                 } else if (p.type().equals("irot")) {
                     quarterTurns = b[p.body()] & 0x03;
                 }
@@ -117,23 +116,23 @@ final class ContainerHeaders {
     /** The canvas size from the first chunk: VP8X (extended), VP8L (lossless) or VP8 (lossy). */
     static Size webp(byte[] b) {
         try {
-            String chunk = ascii(b, 12, 4);
+            String chunk = Bytes.ascii(b, 12, 4);
             switch (chunk) {
                 case "VP8X" -> {
-                    return new Size(1 + u24le(b, 24), 1 + u24le(b, 27));
+                    return new Size(1 + Bytes.u24le(b, 24), 1 + Bytes.u24le(b, 27));
                 }
                 case "VP8L" -> {
                     if ((b[20] & 0xFF) != 0x2F) {
                         throw unreadable("WebP lossless signature missing");
                     }
-                    long bits = (b[21] & 0xFFL) | (b[22] & 0xFFL) << 8 | (b[23] & 0xFFL) << 16 | (b[24] & 0xFFL) << 24;
+                    long bits = Bytes.u32le(b, 21);
                     return new Size(1 + (int) (bits & 0x3FFF), 1 + (int) ((bits >> 14) & 0x3FFF));
                 }
                 case "VP8 " -> {
                     if ((b[23] & 0xFF) != 0x9D || (b[24] & 0xFF) != 0x01 || (b[25] & 0xFF) != 0x2A) {
                         throw unreadable("WebP frame start code missing");
                     }
-                    return new Size(u16le(b, 26) & 0x3FFF, u16le(b, 28) & 0x3FFF);
+                    return new Size(Bytes.u16le(b, 26) & 0x3FFF, Bytes.u16le(b, 28) & 0x3FFF);
                 }
                 default -> throw unreadable("WebP has no image chunk");
             }
@@ -147,7 +146,7 @@ final class ContainerHeaders {
         int version = b[ipma.body()] & 0xFF;
         boolean wideIndex = (b[ipma.body() + 3] & 0x01) != 0;
         int off = ipma.body() + 4;
-        long entries = u32(b, off);
+        long entries = Bytes.u32(b, off);
         off += 4;
         if (entries > HeifMeta.MAX_ENTRIES) {
             throw unreadable("HEIC has more than " + HeifMeta.MAX_ENTRIES + " item property associations");
@@ -156,17 +155,17 @@ final class ContainerHeaders {
         for (long e = 0; e < entries && off < ipma.end(); e++) {
             long id;
             if (version < 1) {
-                id = u16(b, off);
+                id = Bytes.u16(b, off);
                 off += 2;
             } else {
-                id = u32(b, off);
+                id = Bytes.u32(b, off);
                 off += 4;
             }
             int count = b[off++] & 0xFF;
             var list = new java.util.ArrayList<Integer>(count);
             for (int i = 0; i < count; i++) {
                 if (wideIndex) {
-                    list.add(u16(b, off) & 0x7FFF);
+                    list.add(Bytes.u16(b, off) & 0x7FFF);
                     off += 2;
                 } else {
                     list.add(b[off++] & 0x7F);
@@ -182,29 +181,6 @@ final class ContainerHeaders {
             throw unreadable("image dimensions are out of range");
         }
         return (int) v;
-    }
-
-    private static long u32(byte[] b, int off) {
-        return ((b[off] & 0xFFL) << 24) | ((b[off + 1] & 0xFFL) << 16) | ((b[off + 2] & 0xFFL) << 8) | (b[off + 3] & 0xFFL);
-    }
-
-    private static int u16(byte[] b, int off) {
-        return ((b[off] & 0xFF) << 8) | (b[off + 1] & 0xFF);
-    }
-
-    private static int u16le(byte[] b, int off) {
-        return (b[off] & 0xFF) | ((b[off + 1] & 0xFF) << 8);
-    }
-
-    private static int u24le(byte[] b, int off) {
-        return (b[off] & 0xFF) | ((b[off + 1] & 0xFF) << 8) | ((b[off + 2] & 0xFF) << 16);
-    }
-
-    private static String ascii(byte[] b, int off, int len) {
-        if (off + len > b.length) {
-            throw new ArrayIndexOutOfBoundsException(off + len);
-        }
-        return new String(b, off, len, StandardCharsets.ISO_8859_1);
     }
 
     private static VisageException unreadable(String message) {

@@ -65,14 +65,10 @@ final class Exif {
     }
 
     private static int u16(byte[] b, int off, boolean little) {
-        int b0 = b[off] & 0xFF;
-        int b1 = b[off + 1] & 0xFF;
-        return little ? b0 | b1 << 8 : b0 << 8 | b1;
+        return little ? Bytes.u16le(b, off) : Bytes.u16(b, off);
     }
 
     private static long u32(byte[] b, int off, boolean little) {
-        long hi = u16(b, off, little);
-        long lo = u16(b, off + 2, little);
-        return little ? lo << 16 | hi : hi << 16 | lo;
+        return little ? Bytes.u32le(b, off) : Bytes.u32(b, off);
     }
 }

@@ -80,11 +80,11 @@ final class HeifMeta {
         List<Box> boxes = new ArrayList<>();
         int off = from;
         while (off + 8 <= to) {
-            long size = u32(b, off);
-            String type = ascii(b, off + 4);
+            long size = Bytes.u32(b, off);
+            String type = Bytes.ascii(b, off + 4, 4);
             int header = 8;
             if (size == 1) {
-                size = (u32(b, off + 8) << 32) | u32(b, off + 12);
+                size = (Bytes.u32(b, off + 8) << 32) | Bytes.u32(b, off + 12);
                 header = 16;
             } else if (size == 0) {
                 size = to - off;
@@ -113,10 +113,10 @@ final class HeifMeta {
             int off = infe.body + 4;
             long id;
             if (v == 3) {
-                id = u32(b, off);
+                id = Bytes.u32(b, off);
                 off += 4;
             } else {
-                id = u16(b, off);
+                id = Bytes.u16(b, off);
                 off += 2;
             }
             off += 2; // protection index
@@ -125,7 +125,7 @@ final class HeifMeta {
                 off = skipString(off, infe.end);
                 items.put(id, new Item("", string(off, infe.end)));
             } else {
-                String type = ascii(b, off);
+                String type = Bytes.ascii(b, off, 4);
                 off = skipString(off + 4, infe.end);
                 items.put(id, new Item(type, type.equals("mime") ? string(off, infe.end) : ""));
             }
@@ -142,10 +142,10 @@ final class HeifMeta {
         off += 2;
         long count;
         if (version < 2) {
-            count = u16(b, off);
+            count = Bytes.u16(b, off);
             off += 2;
         } else {
-            count = u32(b, off);
+            count = Bytes.u32(b, off);
             off += 4;
         }
         if (count > MAX_ENTRIES) {
@@ -158,22 +158,22 @@ final class HeifMeta {
             }
             long id;
             if (version < 2) {
-                id = u16(b, off);
+                id = Bytes.u16(b, off);
                 off += 2;
             } else {
-                id = u32(b, off);
+                id = Bytes.u32(b, off);
                 off += 4;
             }
             int method = 0;
             if (version == 1 || version == 2) {
-                method = u16(b, off) & 0x0F;
+                method = Bytes.u16(b, off) & 0x0F;
                 off += 2;
             }
-            int dataReference = u16(b, off);
+            int dataReference = Bytes.u16(b, off);
             off += 2;
             long base = uint(off, baseOffsetSize);
             off += baseOffsetSize;
-            int extentCount = u16(b, off);
+            int extentCount = Bytes.u16(b, off);
             off += 2;
             extentsRead += extentCount;
             if (extentsRead > MAX_ENTRIES) {
@@ -243,8 +243,8 @@ final class HeifMeta {
         if (off + (wide ? 8 : 4) > range[1]) {
             throw unreadable("HEIC " + item.type + " item is truncated");
         }
-        long width = wide ? u32(b, off) : u16(b, off);
-        long height = wide ? u32(b, off + 4) : u16(b, off + 2);
+        long width = wide ? Bytes.u32(b, off) : Bytes.u16(b, off);
+        long height = wide ? Bytes.u32(b, off + 4) : Bytes.u16(b, off + 2);
         if (width == 0 || height == 0 || width > Integer.MAX_VALUE || height > Integer.MAX_VALUE) {
             throw unreadable("HEIC " + item.type + " canvas size is out of range");
         }
@@ -281,8 +281,8 @@ final class HeifMeta {
     private long uint(int off, int size) {
         return switch (size) {
             case 0 -> 0;
-            case 4 -> u32(b, off);
-            case 8 -> (u32(b, off) << 32) | u32(b, off + 4); // negative past 2^63: refused by range()
+            case 4 -> Bytes.u32(b, off);
+            case 8 -> (Bytes.u32(b, off) << 32) | Bytes.u32(b, off + 4); // negative past 2^63: refused by range()
             default -> throw unreadable("HEIC item locations use a field size of " + size + " bytes");
         };
     }
@@ -300,21 +300,6 @@ final class HeifMeta {
             stop++;
         }
         return new String(b, off, stop - off, StandardCharsets.UTF_8);
-    }
-
-    static long u32(byte[] b, int off) {
-        return ((b[off] & 0xFFL) << 24) | ((b[off + 1] & 0xFFL) << 16) | ((b[off + 2] & 0xFFL) << 8) | (b[off + 3] & 0xFFL);
-    }
-
-    static int u16(byte[] b, int off) {
-        return ((b[off] & 0xFF) << 8) | (b[off + 1] & 0xFF);
-    }
-
-    static String ascii(byte[] b, int off) {
-        if (off + 4 > b.length) {
-            throw new ArrayIndexOutOfBoundsException(off + 4);
-        }
-        return new String(b, off, 4, StandardCharsets.ISO_8859_1);
     }
 
     static VisageException unreadable(String message) {

@@ -1,6 +1,5 @@
 package app.visage.images;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.Set;
 
@@ -40,10 +39,10 @@ public enum ImageFormat {
         if (bytes.length >= 3 && (bytes[0] & 0xFF) == 0xFF && (bytes[1] & 0xFF) == 0xD8 && (bytes[2] & 0xFF) == 0xFF) {
             return Optional.of(JPEG);
         }
-        if (startsWith(bytes, 0, PNG_SIGNATURE)) {
+        if (Bytes.startsWith(bytes, 0, PNG_SIGNATURE)) {
             return Optional.of(PNG);
         }
-        if (bytes.length >= 12 && ascii(bytes, 0, 4).equals("RIFF") && ascii(bytes, 8, 4).equals("WEBP")) {
+        if (bytes.length >= 12 && Bytes.ascii(bytes, 0, 4).equals("RIFF") && Bytes.ascii(bytes, 8, 4).equals("WEBP")) {
             return Optional.of(WEBP);
         }
         if (isHeif(bytes)) {
@@ -54,15 +53,15 @@ public enum ImageFormat {
 
     /** An ISO-BMFF file whose leading {@code ftyp} box names a HEIF still-image brand (major or compatible). */
     private static boolean isHeif(byte[] b) {
-        if (b.length < 16 || !ascii(b, 4, 4).equals("ftyp")) {
+        if (b.length < 16 || !Bytes.ascii(b, 4, 4).equals("ftyp")) {
             return false;
         }
-        long size = ((b[0] & 0xFFL) << 24) | ((b[1] & 0xFF) << 16) | ((b[2] & 0xFF) << 8) | (b[3] & 0xFF);
+        long size = Bytes.u32(b, 0);
         if (size < 16 || size > 4096) {
             return false;
         }
         int end = (int) Math.min(size, b.length);
-        String major = ascii(b, 8, 4);
+        String major = Bytes.ascii(b, 8, 4);
         if (major.equals("avif") || major.equals("avis")) {
             return false; // AV1 in HEIF also lists mif1, but it is AVIF, not HEIC
         }
@@ -71,26 +70,10 @@ public enum ImageFormat {
         }
         // Compatible brands follow the major brand (4 bytes) and minor version (4 bytes).
         for (int off = 16; off + 4 <= end; off += 4) {
-            if (HEIF_BRANDS.contains(ascii(b, off, 4))) {
+            if (HEIF_BRANDS.contains(Bytes.ascii(b, off, 4))) {
                 return true;
             }
         }
         return false;
-    }
-
-    private static boolean startsWith(byte[] b, int off, byte[] prefix) {
-        if (b.length < off + prefix.length) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++) {
-            if (b[off + i] != prefix[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static String ascii(byte[] b, int off, int len) {
-        return new String(b, off, len, StandardCharsets.ISO_8859_1);
     }
 }

@@ -39,8 +39,7 @@ final class PngChunks {
         }
         int pos = SIGNATURE;
         while (pos + 12 <= b.length) {
-            long length = (b[pos] & 0xFFL) << 24 | (b[pos + 1] & 0xFF) << 16 | (b[pos + 2] & 0xFF) << 8
-                    | (b[pos + 3] & 0xFF);
+            long length = Bytes.u32(b, pos);
             long end = pos + 12 + length;
             if (end > b.length) {
                 return;

@@ -28,23 +28,23 @@ final class WebpChunks {
 
     /** Visits every complete chunk inside the RIFF size; a chunk cut off ends the walk. */
     private static void walk(byte[] b, Visitor visitor) {
-        if (b.length < HEADER || !ascii(b, 0).equals("RIFF") || !ascii(b, 8).equals("WEBP")) {
+        if (b.length < HEADER || !Bytes.ascii(b, 0, 4).equals("RIFF") || !Bytes.ascii(b, 8, 4).equals("WEBP")) {
             throw new VisageException(ErrorCode.IMAGE_UNREADABLE, "WebP RIFF header missing");
         }
-        long limit = Math.min(b.length, 8 + u32le(b, 4));
+        long limit = Math.min(b.length, 8 + Bytes.u32le(b, 4));
         int pos = HEADER;
         while (pos + 8 <= limit) {
-            long size = u32le(b, pos + 4);
+            long size = Bytes.u32le(b, pos + 4);
             if (pos + 8 + size > limit) {
                 return;
             }
-            visitor.chunk(new Chunk(ascii(b, pos), pos, pos + 8, (int) size));
+            visitor.chunk(new Chunk(Bytes.ascii(b, pos, 4), pos, pos + 8, (int) size));
             pos += 8 + (int) size + (int) (size & 1);
         }
     }
 
     private static boolean extended(byte[] b) {
-        return b.length >= VP8X_FLAGS + 10 && ascii(b, HEADER).equals("VP8X");
+        return b.length >= VP8X_FLAGS + 10 && Bytes.ascii(b, HEADER, 4).equals("VP8X");
     }
 
     /** The orientation in the EXIF chunk of an extended-format file; 1 when there is none. */
@@ -56,7 +56,7 @@ final class WebpChunks {
         walk(b, c -> {
             if (found[0] == 0 && c.type.equals("EXIF")) {
                 // The format says the payload is a TIFF structure; some writers put JPEG's "Exif\0\0" first.
-                int tiff = startsWith(b, c.data, EXIF_ID) ? c.data + EXIF_ID.length : c.data;
+                int tiff = Bytes.startsWith(b, c.data, EXIF_ID) ? c.data + EXIF_ID.length : c.data;
                 found[0] = Exif.orientation(b, tiff, c.data + c.size - tiff);
             }
         });
@@ -94,7 +94,7 @@ final class WebpChunks {
             out.writeBytes(tiff); // even length: no padding byte
         }
         byte[] stripped = withRiffSize(out.toByteArray());
-        if (stripped.length < VP8X_FLAGS + 1 || !ascii(stripped, HEADER).equals("VP8X")) {
+        if (stripped.length < VP8X_FLAGS + 1 || !Bytes.ascii(stripped, HEADER, 4).equals("VP8X")) {
             throw new VisageException(ErrorCode.IMAGE_UNREADABLE, "WebP VP8X chunk is truncated");
         }
         int flags = stripped[VP8X_FLAGS] & ~(FLAG_XMP | FLAG_EXIF);
@@ -124,25 +124,5 @@ final class WebpChunks {
         out.write(v >> 8 & 0xFF);
         out.write(v >> 16 & 0xFF);
         out.write(v >>> 24);
-    }
-
-    private static long u32le(byte[] b, int off) {
-        return (b[off] & 0xFFL) | (b[off + 1] & 0xFFL) << 8 | (b[off + 2] & 0xFFL) << 16 | (b[off + 3] & 0xFFL) << 24;
-    }
-
-    private static String ascii(byte[] b, int off) {
-        return new String(b, off, 4, StandardCharsets.ISO_8859_1);
-    }
-
-    private static boolean startsWith(byte[] b, int off, byte[] prefix) {
-        if (b.length < off + prefix.length) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++) {
-            if (b[off + i] != prefix[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 }
