@@ -7,18 +7,12 @@ import app.visage.emulators.fashn.FashnEmulator;
 import app.visage.emulators.metahuman.MetaHumanEmulator;
 import app.visage.emulators.modelslab.ModelsLabEmulator;
 import app.visage.faults.S3FaultProxy.Rule;
-import app.visage.jobs.JobRecords;
-import app.visage.jobs.SweepJobs;
-import app.visage.local.LocalHttpServer;
-import app.visage.support.Bucket;
 import app.visage.support.ProviderEmulators;
-import app.visage.support.TestClock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +21,6 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,50 +33,19 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(FaultProfile.class)
-class MixedFaultsTest {
+class MixedFaultsTest extends FaultTestBase {
     /** Fixed, so a failure can be looked into again (thread timing still varies which request meets which fault). */
     private static final long SEED = 20261122L;
     /** Chance that one S3 request of a kind below is spoiled, per way of spoiling it. */
     private static final double CHANCE = 0.1;
 
-    @Inject
-    LocalHttpServer server;
-    @Inject
-    FaultyS3 s3;
-    @Inject
-    SweepJobs sweep;
-    @Inject
-    JobRecords records;
-    @Inject
-    TestClock clock;
-    @Inject
-    Bucket bucket;
-
-    private final ModelsLabEmulator modelslab = ProviderEmulators.modelslab();
-    private final FashnEmulator fashn = ProviderEmulators.fashn();
-    private final MetaHumanEmulator metahuman = ProviderEmulators.metahuman();
-    private FaultTestSupport faults;
-    private S3FaultProxy proxy;
-
+    /** Room for every job at once, a little slower so that faults meet jobs in flight. */
     @BeforeEach
-    void reset() {
-        faults = new FaultTestSupport(server, s3, sweep, records, clock, bucket);
-        proxy = s3.proxy();
-        proxy.reset();
-        modelslab.reset();
+    void tuneProviders() {
         modelslab.processingTime(Duration.ofMillis(400));
         modelslab.retryAfterSeconds(1);
         modelslab.queueLimit(10);
-        fashn.reset();
         fashn.processingTime(Duration.ofMillis(400));
-        fashn.webhookRetryDelay(Duration.ofMillis(100));
-        metahuman.reset();
-    }
-
-    @AfterEach
-    void restore() {
-        proxy.disarm();
-        clock.reset();
     }
 
     private List<Rule> armRandomS3Faults(Random random) {

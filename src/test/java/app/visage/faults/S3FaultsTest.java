@@ -4,25 +4,16 @@ import static app.visage.faults.FaultTestSupport.await;
 import static app.visage.support.LocalApi.awaitEnd;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import app.visage.emulators.fashn.FashnEmulator;
-import app.visage.emulators.metahuman.MetaHumanEmulator;
 import app.visage.emulators.modelslab.ModelsLabEmulator;
 import app.visage.faults.S3FaultProxy.Rule;
-import app.visage.jobs.JobRecords;
 import app.visage.jobs.JobStatus;
 import app.visage.jobs.SweepJobs;
-import app.visage.local.LocalHttpServer;
-import app.visage.support.Bucket;
-import app.visage.support.ProviderEmulators;
-import app.visage.support.TestClock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,44 +25,10 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(FaultProfile.class)
-class S3FaultsTest {
-    @Inject
-    LocalHttpServer server;
-    @Inject
-    FaultyS3 s3;
-    @Inject
-    SweepJobs sweep;
-    @Inject
-    JobRecords records;
-    @Inject
-    TestClock clock;
-    @Inject
-    Bucket bucket;
-
-    private final ModelsLabEmulator modelslab = ProviderEmulators.modelslab();
-    private final FashnEmulator fashn = ProviderEmulators.fashn();
-    private final MetaHumanEmulator metahuman = ProviderEmulators.metahuman();
-    private FaultTestSupport faults;
-    private S3FaultProxy proxy;
-
+class S3FaultsTest extends FaultTestBase {
     @BeforeEach
-    void reset() {
-        faults = new FaultTestSupport(server, s3, sweep, records, clock, bucket);
-        proxy = s3.proxy();
-        proxy.reset();
-        modelslab.reset();
-        modelslab.processingTime(Duration.ofMillis(300));
+    void quickModelsLabRetries() {
         modelslab.retryAfterSeconds(1);
-        fashn.reset();
-        fashn.processingTime(Duration.ofMillis(300));
-        fashn.webhookRetryDelay(Duration.ofMillis(100));
-        metahuman.reset();
-    }
-
-    @AfterEach
-    void restore() {
-        proxy.disarm();
-        clock.reset();
     }
 
     private static Map<String, Object> headShot() {
