@@ -69,7 +69,7 @@ public class JobRecords {
     public Optional<Job> update(JobId id, Function<Job, Optional<Job>> change) {
         JobStore.Versioned known = remembered(id);
         if (known != null) {
-            Optional<Job> next = change.apply(known.job());
+            Optional<Job> next = applyToRemembered(change, known.job());
             if (next.isPresent() && legal(known.job(), next.get())) {
                 Optional<String> written = store.replace(next.get(), known.version());
                 if (written.isPresent()) {
@@ -100,6 +100,19 @@ public class JobRecords {
             backOff(attempt);
         }
         throw new ContendedJob(id);
+    }
+
+    /**
+     * A remembered record may be stale (another thread of this process can remember an older read after a
+     * newer write), and a change may rely on what the newer record holds. Failing on a stale record is no
+     * failure of the change: the stored record is read and the change applied to that, where a failure is real.
+     */
+    private static Optional<Job> applyToRemembered(Function<Job, Optional<Job>> change, Job remembered) {
+        try {
+            return change.apply(remembered);
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     private static boolean legal(Job current, Job next) {

@@ -25,6 +25,8 @@ class JobRecordsConcurrencyTest {
 
     @Inject
     JobRecords records;
+    @Inject
+    JobStore store;
 
     static Job processingJob() {
         Instant now = Instant.now();
@@ -65,6 +67,27 @@ class JobRecordsConcurrencyTest {
         Job stored = records.find(job.id()).orElseThrow();
         assertThat(stored).isEqualTo(winners.get(0));
         assertThat(stored.status().isTerminal()).isTrue();
+    }
+
+    /**
+     * The sweep's read of an older version can be remembered after a newer write by another thread; a change
+     * that relies on the newer record (a client webhook's claim) must then see the stored record, not fail.
+     */
+    @Test
+    void aChangeThatFailsOnAStaleRememberedRecordIsAppliedToTheStoredOne() {
+        Job job = processingJob();
+        records.create(job);
+        JobStore.Versioned created = store.find(job.id()).orElseThrow();
+        Job claimed = job.withClientWebhook(new ClientWebhook("msg_" + job.id(), "job.succeeded", "waiting",
+                Instant.now(), null).sending(Instant.now()), Instant.now());
+        store.replace(claimed, created.version()).orElseThrow(); // written elsewhere: this process never saw it
+
+        Optional<Job> after = records.update(job.id(), current -> Optional.of(current.withClientWebhook(
+                current.clientWebhook().answered(new ClientWebhook.Attempt(Instant.now(), 200, null), 0.5),
+                Instant.now())));
+
+        assertThat(after).isPresent();
+        assertThat(records.find(job.id()).orElseThrow().clientWebhook().attempts()).hasSize(1);
     }
 
     @Test
