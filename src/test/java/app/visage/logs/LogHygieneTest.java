@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import app.visage.emulators.EmulatorServer.Recorded;
 import app.visage.emulators.fashn.FashnEmulator;
 import app.visage.emulators.metahuman.MetaHumanEmulator;
-import app.visage.emulators.modelslab.ModelsLabEmulator;
 import app.visage.jobs.SweepJobs;
 import app.visage.local.LocalHttpServer;
 import app.visage.support.KeyedApi;
 import app.visage.support.LocalApi;
+import app.visage.support.ProviderEmulators;
 import app.visage.support.TestClock;
 import app.visage.support.TestPhotos;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,9 +26,7 @@ import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
@@ -40,7 +38,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -96,7 +93,10 @@ class LogHygieneTest {
     public static class Profile implements QuarkusTestProfile {
         @Override
         public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(Emulators.class));
+            // Keys long enough to be told apart from anything else in a log line.
+            return List.of(new TestResourceEntry(ProviderEmulators.class, Map.of("modelslab", MODELSLAB_KEY,
+                    "modelslab-enterprise", ENTERPRISE_KEY, "modelslab-face-gen", FACE_GEN_KEY, "fashn", FASHN_KEY,
+                    "metahuman", METAHUMAN_TOKEN)), new TestResourceEntry(LogFile.class));
         }
 
         @Override
@@ -107,65 +107,24 @@ class LogHygieneTest {
         }
     }
 
-    /** The provider emulators with this test's keys, local mode serving real HTTP, and a log file to read. */
-    public static class Emulators implements QuarkusTestResourceLifecycleManager {
-        static ModelsLabEmulator modelslab;
-        static FashnEmulator fashn;
-        static MetaHumanEmulator metahuman;
-        static Path logFile;
+    /** A log file written by the same pipeline as the console: the filter, then the rendered line as it is. */
+    public static class LogFile implements QuarkusTestResourceLifecycleManager {
+        static Path path;
 
         @Override
         public Map<String, String> start() {
-            modelslab = new ModelsLabEmulator(MODELSLAB_KEY, ENTERPRISE_KEY, FACE_GEN_KEY);
-            fashn = new FashnEmulator(FASHN_KEY);
-            metahuman = new MetaHumanEmulator(METAHUMAN_TOKEN);
             try {
                 Files.createDirectories(Path.of("target"));
-                logFile = Files.createTempFile(Path.of("target"), "log-hygiene-", ".log").toAbsolutePath();
+                path = Files.createTempFile(Path.of("target"), "log-hygiene-", ".log").toAbsolutePath();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            int port = freePort();
-            Map<String, String> config = new HashMap<>();
-            config.put("visage.local.serve", "true");
-            config.put("visage.local.port", String.valueOf(port));
-            config.put("visage.local.sweep-interval", "PT0.5S");
-            config.put("visage.public-base-url", "http://127.0.0.1:" + port);
-            config.put("visage.poll-interval", "PT0.5S");
-            config.put("visage.provider-retry-delay", "PT0.2S");
-            config.put("visage.processing-deadline", "PT8S");
-            provider(config, "modelslab", modelslab.baseUrl().toString(), MODELSLAB_KEY);
-            provider(config, "modelslab-enterprise", modelslab.baseUrl().toString(), ENTERPRISE_KEY);
-            provider(config, "modelslab-face-gen", modelslab.baseUrl().toString(), FACE_GEN_KEY);
-            provider(config, "fashn", fashn.baseUrl().toString(), FASHN_KEY);
-            provider(config, "metahuman", metahuman.baseUrl().toString(), METAHUMAN_TOKEN);
-            // The same pipeline as the console (the filter, then the rendered line as it is), to a file.
-            config.put("quarkus.log.file.enabled", "true");
-            config.put("quarkus.log.file.path", logFile.toString());
-            config.put("quarkus.log.file.format", "%s%n");
-            config.put("quarkus.log.file.filter", "visage");
-            return config;
-        }
-
-        private static void provider(Map<String, String> config, String id, String baseUrl, String key) {
-            config.put("visage.providers." + id + ".base-url", baseUrl);
-            config.put("visage.providers." + id + ".api-key", key);
-            config.put("visage.providers." + id + ".timeout", "PT2S");
-        }
-
-        private static int freePort() {
-            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                return socket.getLocalPort();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            return Map.of("quarkus.log.file.enabled", "true", "quarkus.log.file.path", path.toString(),
+                    "quarkus.log.file.format", "%s%n", "quarkus.log.file.filter", "visage");
         }
 
         @Override
         public void stop() {
-            modelslab.close();
-            fashn.close();
-            metahuman.close();
         }
     }
 
@@ -272,13 +231,13 @@ class LogHygieneTest {
         assertThat(end(metahuman).getString("status")).isEqualTo("succeeded");
 
         // Failures: provider 5xx answers, a photo that is not whole, one that is no photo at all.
-        Emulators.fashn.nextRun(FashnEmulator.Script.serverError());
+        ProviderEmulators.fashn().nextRun(FashnEmulator.Script.serverError());
         String fashn5xx = submit(Map.of("operation", "face_to_model", "provider", "fashn", "face_image", photo,
                 "params", Map.of("prompt", "standing")));
         end(fashn5xx);
-        Emulators.metahuman.nextCall(MetaHumanEmulator.Script.serverError(502));
+        ProviderEmulators.metahuman().nextCall(MetaHumanEmulator.Script.serverError(502));
         end(submit(Map.of("operation", "face_recon", "provider", "metahuman", "face_image", photo, "params", Map.of())));
-        Emulators.metahuman.nextCall(MetaHumanEmulator.Script.failWith(1));
+        ProviderEmulators.metahuman().nextCall(MetaHumanEmulator.Script.failWith(1));
         String refused = submit(Map.of("operation", "face_recon", "provider", "metahuman", "face_image", photo,
                 "params", Map.of()));
         ids.put("refused by metahuman", refused);
@@ -318,7 +277,7 @@ class LogHygieneTest {
         for (Handler handler : java.util.logging.Logger.getLogger("").getHandlers()) {
             handler.flush();
         }
-        return Files.readAllLines(Emulators.logFile, StandardCharsets.UTF_8);
+        return Files.readAllLines(LogFile.path, StandardCharsets.UTF_8);
     }
 
     private static void assertEveryLineIsAJsonObject(List<String> lines) {
@@ -384,6 +343,8 @@ class LogHygieneTest {
     /** Every value the run handled that must never be in a log line. */
     private Map<String, String> secretsOfTheRun() {
         Map<String, String> secrets = new LinkedHashMap<>();
+        assertThat(ProviderEmulators.fashn().runCalls()).as("the provider keys searched for are the ones in use")
+                .isNotEmpty().allSatisfy(c -> assertThat(c.header("Authorization")).isEqualTo("Bearer " + FASHN_KEY));
         secrets.put("the client API key", API_KEY);
         for (String key : List.of(MODELSLAB_KEY, ENTERPRISE_KEY, FACE_GEN_KEY, FASHN_KEY, METAHUMAN_TOKEN)) {
             secrets.put("provider key " + key, key);
@@ -394,8 +355,8 @@ class LogHygieneTest {
         secrets.put("a guessed provider webhook token", WRONG_TOKEN);
         Set<String> tokens = new LinkedHashSet<>();
         Pattern token = Pattern.compile("token=([A-Za-z0-9_-]{16,})");
-        List<Recorded> calls = new ArrayList<>(Emulators.fashn.runCalls());
-        calls.addAll(Emulators.modelslab.generationCalls());
+        List<Recorded> calls = new ArrayList<>(ProviderEmulators.fashn().runCalls());
+        calls.addAll(ProviderEmulators.modelslab().generationCalls());
         for (Recorded call : calls) {
             String seen = URLDecoder.decode(call.query() == null ? "" : call.query(), StandardCharsets.UTF_8) + " "
                     + call.text();
@@ -441,7 +402,7 @@ class LogHygieneTest {
         Pattern authorization = Pattern.compile("(?i)authorization[\"']?\\s*[:=]\\s*[\"']?(?!\\[redacted)\\S");
         assertThat(lines.stream().filter(l -> authorization.matcher(l).find()))
                 .as("lines holding an Authorization header's value").isEmpty();
-        byte[] raw = Files.readAllBytes(Emulators.logFile);
+        byte[] raw = Files.readAllBytes(LogFile.path);
         for (byte[] magic : List.of(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF},
                 new byte[] {(byte) 0x89, 'P', 'N', 'G'}, "\uFFFD".getBytes(StandardCharsets.UTF_8),
                 "\u00ff\u00d8\u00ff".getBytes(StandardCharsets.UTF_8))) {

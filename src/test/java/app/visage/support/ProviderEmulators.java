@@ -42,11 +42,22 @@ public class ProviderEmulators implements QuarkusTestResourceLifecycleManager {
         return metahuman;
     }
 
+    /** Each provider's key, by provider id; a test resource entry's init args may replace any of them. */
+    private final Map<String, String> keys = new HashMap<>(Map.of("modelslab", MODELSLAB_KEY,
+            "modelslab-enterprise", ENTERPRISE_KEY, "modelslab-face-gen", FACE_GEN_KEY, "fashn", FASHN_KEY,
+            "metahuman", METAHUMAN_TOKEN));
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        keys.putAll(initArgs);
+    }
+
     @Override
     public Map<String, String> start() {
-        modelslab = new ModelsLabEmulator(MODELSLAB_KEY, ENTERPRISE_KEY, FACE_GEN_KEY);
-        fashn = new FashnEmulator(FASHN_KEY);
-        metahuman = new MetaHumanEmulator(METAHUMAN_TOKEN);
+        modelslab = new ModelsLabEmulator(keys.get("modelslab"), keys.get("modelslab-enterprise"),
+                keys.get("modelslab-face-gen"));
+        fashn = new FashnEmulator(keys.get("fashn"));
+        metahuman = new MetaHumanEmulator(keys.get("metahuman"));
         int port = freePort();
         Map<String, String> config = new HashMap<>();
         config.put("visage.local.serve", "true");
@@ -56,18 +67,18 @@ public class ProviderEmulators implements QuarkusTestResourceLifecycleManager {
         config.put("visage.poll-interval", "PT0.5S");
         config.put("visage.provider-retry-delay", "PT0.2S");
         config.put("visage.processing-deadline", "PT8S");
-        provider(config, "modelslab", modelslab.baseUrl().toString(), MODELSLAB_KEY);
-        provider(config, "modelslab-enterprise", modelslab.baseUrl().toString(), ENTERPRISE_KEY);
-        provider(config, "modelslab-face-gen", modelslab.baseUrl().toString(), FACE_GEN_KEY);
-        provider(config, "fashn", fashn.baseUrl().toString(), FASHN_KEY);
-        provider(config, "metahuman", metahuman.baseUrl().toString(), METAHUMAN_TOKEN);
+        provider(config, "modelslab", modelslab.baseUrl().toString());
+        provider(config, "modelslab-enterprise", modelslab.baseUrl().toString());
+        provider(config, "modelslab-face-gen", modelslab.baseUrl().toString());
+        provider(config, "fashn", fashn.baseUrl().toString());
+        provider(config, "metahuman", metahuman.baseUrl().toString());
         config.put("visage.providers.modelslab.max-in-flight", String.valueOf(MODELSLAB_MAX_IN_FLIGHT));
         return config;
     }
 
-    private static void provider(Map<String, String> config, String id, String baseUrl, String key) {
+    private void provider(Map<String, String> config, String id, String baseUrl) {
         config.put("visage.providers." + id + ".base-url", baseUrl);
-        config.put("visage.providers." + id + ".api-key", key);
+        config.put("visage.providers." + id + ".api-key", keys.get(id));
         config.put("visage.providers." + id + ".timeout", "PT2S");
     }
 
