@@ -1,8 +1,8 @@
 package app.visage.api;
 
+import app.visage.jobs.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 
@@ -15,7 +15,7 @@ final class RequestFingerprint {
     }
 
     static String of(HttpRequest request) {
-        MessageDigest sha = sha256();
+        MessageDigest sha = Sha256.digest();
         add(sha, request.route().routeKey().getBytes(StandardCharsets.UTF_8));
         String type = request.mediaType();
         add(sha, type.getBytes(StandardCharsets.UTF_8));
@@ -36,13 +36,5 @@ final class RequestFingerprint {
     private static void add(MessageDigest sha, byte[] field) {
         sha.update(java.nio.ByteBuffer.allocate(8).putLong(field.length).array());
         sha.update(field);
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,12 +1,11 @@
 package app.visage.auth;
 
 import app.visage.config.VisageConfig;
+import app.visage.jobs.Sha256;
 import app.visage.jobs.Tenant;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -60,7 +59,7 @@ public class ApiKeys {
      * and the loop never stops early, so the answer's timing tells nothing about which bytes matched.
      */
     public Optional<Tenant> tenantOf(String key) {
-        byte[] presented = sha256(key);
+        byte[] presented = Sha256.of(key);
         Tenant found = null;
         for (Entry entry : entries) {
             if (MessageDigest.isEqual(entry.hash(), presented) && found == null) {
@@ -70,13 +69,6 @@ public class ApiKeys {
         return Optional.ofNullable(found);
     }
 
-    static byte[] sha256(String key) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     record Entry(Tenant tenant, byte[] hash) {
     }

@@ -3,12 +3,12 @@ package app.visage.idempotency;
 import app.visage.errors.ErrorCode;
 import app.visage.errors.VisageException;
 import app.visage.jobs.JobId;
+import app.visage.jobs.Sha256;
 import app.visage.jobs.Tenant;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -161,14 +161,10 @@ public class IdempotentRequests {
 
     /** Scoped per tenant; the key itself is never stored, only this hash. */
     static String hash(Tenant tenant, String key) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update((tenant.id() == null ? "" : tenant.id()).getBytes(StandardCharsets.UTF_8));
-            sha.update((byte) '\n');
-            sha.update(key.getBytes(StandardCharsets.US_ASCII));
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        MessageDigest sha = Sha256.digest();
+        sha.update((tenant.id() == null ? "" : tenant.id()).getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) '\n');
+        sha.update(key.getBytes(StandardCharsets.US_ASCII));
+        return HexFormat.of().formatHex(sha.digest());
     }
 }

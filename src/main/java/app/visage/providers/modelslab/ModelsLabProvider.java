@@ -8,6 +8,7 @@ import app.visage.jobs.Operation;
 import app.visage.jobs.Param;
 import app.visage.jobs.Params;
 import app.visage.jobs.ProviderOutcome;
+import app.visage.jobs.Sha256;
 import app.visage.json.Json;
 import app.visage.providers.ProviderHttp;
 import app.visage.providers.RemoteProvider;
@@ -15,9 +16,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.core.Response;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -105,15 +103,11 @@ abstract class ModelsLabProvider extends RemoteProvider {
 
     /** A stable 53-bit number for the job (exact in any JSON reader), since track_id may be typed integer. */
     static long trackId(JobId job) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(job.value().getBytes(StandardCharsets.UTF_8));
-            long value = 0;
-            for (int i = 0; i < 7; i++) {
-                value = value << 8 | (digest[i] & 0xFF);
-            }
-            return value & ((1L << 53) - 1);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        byte[] digest = Sha256.of(job.value());
+        long value = 0;
+        for (int i = 0; i < 7; i++) {
+            value = value << 8 | (digest[i] & 0xFF);
         }
+        return value & ((1L << 53) - 1);
     }
 }
