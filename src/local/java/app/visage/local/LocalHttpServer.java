@@ -8,6 +8,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,12 +57,15 @@ public class LocalHttpServer {
         if (server != null) {
             return server.getAddress().getPort();
         }
+        if (LiveReload.active()) {
+            server = LiveReload.server(new InetSocketAddress(host, port), 64);
+            LiveReload.handleWith(this::handle);
+            return server.getAddress().getPort();
+        }
         server = HttpServer.create(new InetSocketAddress(host, port), 64);
         executor = Executors.newFixedThreadPool(Math.max(8, Runtime.getRuntime().availableProcessors() * 4), r -> {
             Thread t = new Thread(r, "visage-http");
             t.setDaemon(true);
-            // Requests run application code: give them the application's class loader, whoever started us.
-            t.setContextClassLoader(LocalHttpServer.class.getClassLoader());
             return t;
         });
         server.setExecutor(executor);
@@ -70,16 +74,24 @@ public class LocalHttpServer {
         return server.getAddress().getPort();
     }
 
-    @jakarta.annotation.PreDestroy
+    @PreDestroy
     public synchronized void stop() {
-        if (server != null) {
+        if (server == null) {
+            return;
+        }
+        if (executor == null) {
+            // Dev mode: the server stays up for the restarted application; only this run's handler goes.
+            LiveReload.handleWith(null);
+        } else {
             server.stop(0);
             executor.shutdownNow();
-            server = null;
         }
+        server = null;
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        // Requests run application code: give them this application's class loader, whoever made the thread.
+        Thread.currentThread().setContextClassLoader(LocalHttpServer.class.getClassLoader());
         try (exchange) {
             APIGatewayV2HTTPResponse response;
             try {
