@@ -24,15 +24,16 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 public final class BenchPhotos {
     /** The portrait every bench uses: one clear face, 512×512. */
     public static final String PORTRAIT = "astronaut.jpg";
+
     private static final float QUALITY = 0.9f;
     private static final int NOISE = 6;
     /** For photos of a given file size: denser, like a camera's full-quality JPEG (~1-2 bytes a pixel). */
     private static final float SIZED_QUALITY = 0.95f;
+
     private static final int SIZED_NOISE = 14;
     private static final Map<String, byte[]> CACHE = new ConcurrentHashMap<>();
 
-    private BenchPhotos() {
-    }
+    private BenchPhotos() {}
 
     /** {@code source} scaled (aspect kept) to about {@code megapixels}, JPEG at quality 0.9. */
     public static byte[] megapixels(String source, double megapixels) {
@@ -71,8 +72,8 @@ public final class BenchPhotos {
     public static String dimensions(byte[] jpeg) {
         try {
             BufferedImage image = ImageIO.read(new java.io.ByteArrayInputStream(jpeg));
-            return image.getWidth() + "x" + image.getHeight() + String.format(Locale.ROOT, " (%.2f MP)",
-                    image.getWidth() * (double) image.getHeight() / 1e6);
+            return image.getWidth() + "x" + image.getHeight()
+                    + String.format(Locale.ROOT, " (%.2f MP)", image.getWidth() * (double) image.getHeight() / 1e6);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -16,8 +16,7 @@ import javax.imageio.ImageIO;
 
 /** Providers that exist only in the benchmarks (bench sources are never in a build that ships). */
 final class BenchProviders {
-    private BenchProviders() {
-    }
+    private BenchProviders() {}
 
     /** A provider that answers at once: it takes the job ({@code Pending}), so the job is {@code processing}. */
     @ApplicationScoped
@@ -64,8 +63,8 @@ final class BenchProviders {
 
         @Override
         public ProviderOutcome start(ProviderCall call) {
-            return new ProviderOutcome.Finished(List.of(new ProviderOutcome.Bytes(first),
-                    new ProviderOutcome.Bytes(second)), null);
+            return new ProviderOutcome.Finished(
+                    List.of(new ProviderOutcome.Bytes(first), new ProviderOutcome.Bytes(second)), null);
         }
 
         private static byte[] png(int side) {

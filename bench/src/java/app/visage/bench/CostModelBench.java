@@ -32,7 +32,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -96,6 +95,7 @@ class CostModelBench {
     private static final int JOBS = Integer.getInteger("bench.cost.jobs", 3);
     /** Status polls a client makes per job (assumption; the README's earlier model used about 3). */
     private static final int STATUS_POLLS = 3;
+
     private static final String BUCKET = "visage";
     private static final String KEY = "ml-key";
     private static final Duration ANSWER = Duration.ofSeconds(60);
@@ -104,13 +104,17 @@ class CostModelBench {
     private final Map<String, LambdaRuntimes.Child> children = new LinkedHashMap<>();
     /** Each invocation's duration (ms), by function, for the job being run. */
     private final Map<String, List<Double>> invocations = new ConcurrentHashMap<>();
+
     private final Map<String, AtomicInteger> answered = new ConcurrentHashMap<>();
     private final List<String> s3Requests = new CopyOnWriteArrayList<>();
     /** The S3 requests of the latest job's final status poll. */
     private final List<String> lastPollS3 = new CopyOnWriteArrayList<>();
+
     private final AtomicInteger apiRequests = new AtomicInteger();
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private EmbeddedS3 s3;
     /** The bench's own client of the embedded S3, for reading what a job stored (after its requests are counted). */
     private S3Client bucket;
@@ -131,8 +135,11 @@ class CostModelBench {
             modelslab.processingTime(Duration.ofMillis(300));
             s3 = EmbeddedS3.inMemory(BUCKET, this::objectCreated).start();
             s3.onRequest(r -> s3Requests.add(r.method() + " " + r.kind()));
-            bucket = S3Client.builder().httpClient(UrlConnectionHttpClient.create()).endpointOverride(s3.endpoint())
-                    .region(Region.of(s3.region())).forcePathStyle(true)
+            bucket = S3Client.builder()
+                    .httpClient(UrlConnectionHttpClient.create())
+                    .endpointOverride(s3.endpoint())
+                    .region(Region.of(s3.region()))
+                    .forcePathStyle(true)
                     .credentialsProvider(StaticCredentialsProvider.create(
                             AwsBasicCredentials.create(s3.accessKey(), s3.secretKey())))
                     .build();
@@ -144,8 +151,8 @@ class CostModelBench {
                     "VISAGE_PROVIDERS_MODELSLAB_BASE_URL", modelslab.baseUrl().toString(),
                     "VISAGE_PROVIDERS_MODELSLAB_API_KEY", KEY);
             for (String export : List.of("submit", "status", "webhook", "upload")) {
-                children.put(export, LambdaRuntimes.Child.start(export, root, s3, work.resolve(export + ".log"), 1024,
-                        env));
+                children.put(
+                        export, LambdaRuntimes.Child.start(export, root, s3, work.resolve(export + ".log"), 1024, env));
             }
             for (LambdaRuntimes.Child child : children.values()) {
                 child.awaitReady(ANSWER);
@@ -174,18 +181,30 @@ class CostModelBench {
             LambdaRuntimes.deleteRecursively(work.resolve("task"));
         }
         model(sections, figures, ratios, notes);
-        SectionFiles.write(7, "cost", "AWS cost model", figures, ratios,
-                "reported only: USD per 1,000 jobs from measured durations and request counts", null,
+        SectionFiles.write(
+                7,
+                "cost",
+                "AWS cost model",
+                figures,
+                ratios,
+                "reported only: USD per 1,000 jobs from measured durations and request counts",
+                null,
                 String.join(" ", notes));
     }
 
     // ---- the jobs
 
     /** What one kind of job did: each function's median invocation (ms), and per-job counts. */
-    private record Job(String name, Map<String, Object> durations, Map<String, Double> medianMs,
-            Map<String, Integer> calls, Map<String, Object> s3, int s3Tier1, int s3Tier2, int api,
-            long storedBytes) {
-    }
+    private record Job(
+            String name,
+            Map<String, Object> durations,
+            Map<String, Double> medianMs,
+            Map<String, Integer> calls,
+            Map<String, Object> s3,
+            int s3Tier1,
+            int s3Tier2,
+            int api,
+            long storedBytes) {}
 
     /** Runs warm-up jobs, then measured ones; counts S3 and API requests and durations of the measured ones. */
     private Job measure(String name, Supplier<String> job) throws Exception {
@@ -217,7 +236,8 @@ class CostModelBench {
         Map<String, Object> durationStats = new LinkedHashMap<>();
         Map<String, Double> medians = new LinkedHashMap<>();
         durations.forEach((fn, list) -> {
-            Map<String, Object> stats = SectionFiles.stats(list.stream().mapToDouble(Double::doubleValue).toArray());
+            Map<String, Object> stats = SectionFiles.stats(
+                    list.stream().mapToDouble(Double::doubleValue).toArray());
             durationStats.put(fn, stats);
             medians.put(fn, SectionFiles.median(stats));
         });
@@ -241,7 +261,15 @@ class CostModelBench {
         Map<String, Object> poll = new LinkedHashMap<>();
         pollKinds.forEach((kind, n) -> poll.put(kind, (double) n / JOBS));
         s3.put("of_which_one_status_poll", poll);
-        return new Job(name, durationStats, medians, perJobCalls, s3, tier1, tier2, Math.round((float) api / JOBS),
+        return new Job(
+                name,
+                durationStats,
+                medians,
+                perJobCalls,
+                s3,
+                tier1,
+                tier2,
+                Math.round((float) api / JOBS),
                 stored / JOBS);
     }
 
@@ -251,7 +279,8 @@ class CostModelBench {
      */
     private String paidJob(byte[] photo) {
         String body = "{\"operation\":\"head_shot\",\"provider\":\"modelslab\",\"face_image\":\"data:image/jpeg;base64,"
-                + Base64.getEncoder().encodeToString(photo) + "\",\"params\":{\"prompt\":\"a professional head shot\"}}";
+                + Base64.getEncoder().encodeToString(photo)
+                + "\",\"params\":{\"prompt\":\"a professional head shot\"}}";
         int webhooks = count("webhook");
         JsonNode accepted = client("submit", "POST", "/v1/jobs", body);
         String id = accepted.path("id").asText();
@@ -264,14 +293,22 @@ class CostModelBench {
     /** A local 12 MP head shot: an upload ticket, the client's PUT, the upload function, a final status poll. */
     private String localJob(byte[] photo) {
         int uploads = count("upload");
-        JsonNode ticket = client("submit", "POST", "/v1/uploads",
+        JsonNode ticket = client(
+                "submit",
+                "POST",
+                "/v1/uploads",
                 "{\"operation\":\"head_shot\",\"content_type\":\"image/jpeg\",\"params\":{\"width\":512,\"height\":512}}");
         String id = ticket.path("job_id").asText();
         try {
-            HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(ticket.path("upload_url").asText()))
-                    .timeout(ANSWER).PUT(HttpRequest.BodyPublishers.ofByteArray(photo));
-            ticket.path("upload_headers").fields().forEachRemaining(h -> put.header(h.getKey(), h.getValue().asText()));
-            int code = http.send(put.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            HttpRequest.Builder put = HttpRequest.newBuilder(
+                            URI.create(ticket.path("upload_url").asText()))
+                    .timeout(ANSWER)
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(photo));
+            ticket.path("upload_headers")
+                    .fields()
+                    .forEachRemaining(h -> put.header(h.getKey(), h.getValue().asText()));
+            int code = http.send(put.build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
             if (code != 200) {
                 throw new AssertionError("upload PUT answered " + code);
             }
@@ -290,7 +327,8 @@ class CostModelBench {
     private void finalPoll(String id) {
         settle();
         int before = s3Requests.size();
-        String status = client("status", "GET", "/v1/jobs/" + id, null).path("status").asText();
+        String status =
+                client("status", "GET", "/v1/jobs/" + id, null).path("status").asText();
         if (!status.equals("succeeded")) {
             throw new AssertionError("job " + id + " ended " + status);
         }
@@ -359,8 +397,13 @@ class CostModelBench {
             apiRequests.incrementAndGet();
             byte[] body = exchange.getRequestBody().readAllBytes();
             URI uri = exchange.getRequestURI();
-            JsonNode response = invoke("webhook", apiEvent(exchange.getRequestMethod(), uri.getRawPath(),
-                    uri.getRawQuery() == null ? "" : uri.getRawQuery(), new String(body, StandardCharsets.UTF_8)));
+            JsonNode response = invoke(
+                    "webhook",
+                    apiEvent(
+                            exchange.getRequestMethod(),
+                            uri.getRawPath(),
+                            uri.getRawQuery() == null ? "" : uri.getRawQuery(),
+                            new String(body, StandardCharsets.UTF_8)));
             byte[] out = response.path("body").asText("").getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(response.path("statusCode").asInt(500), out.length == 0 ? -1 : out.length);
@@ -383,7 +426,9 @@ class CostModelBench {
             event.putArray("Records").add(record);
             record.put("eventTime", created.eventTime().toString());
             ObjectNode object = (ObjectNode) record.path("s3").path("object");
-            object.put("key", URLEncoder.encode(created.key(), StandardCharsets.UTF_8).replace("%2F", "/"));
+            object.put(
+                    "key",
+                    URLEncoder.encode(created.key(), StandardCharsets.UTF_8).replace("%2F", "/"));
             object.put("size", created.size());
             object.put("eTag", created.eTag());
             ((ObjectNode) record.path("s3").path("bucket")).put("name", created.bucket());
@@ -404,7 +449,8 @@ class CostModelBench {
             Map<String, String> params = new HashMap<>();
             for (String pair : query.isEmpty() ? new String[0] : query.split("&")) {
                 int eq = pair.indexOf('=');
-                params.put(java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
+                params.put(
+                        java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
                         eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
             }
             if (params.isEmpty()) {
@@ -434,10 +480,11 @@ class CostModelBench {
     /** Bytes stored for the job (its record, input and outputs) at the end of its run; read after counting. */
     private long storedBytes(String id) {
         long bytes = 0;
-        for (String prefix : List.of("jobs/" + id + ".json", "inputs/" + id + "/", "outputs/" + id + "/",
-                "uploads/" + id + "/")) {
+        for (String prefix :
+                List.of("jobs/" + id + ".json", "inputs/" + id + "/", "outputs/" + id + "/", "uploads/" + id + "/")) {
             bytes += bucket.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(prefix)).contents().stream()
-                    .mapToLong(S3Object::size).sum();
+                    .mapToLong(S3Object::size)
+                    .sum();
         }
         return bytes;
     }
@@ -445,8 +492,11 @@ class CostModelBench {
     // ---- the model
 
     @SuppressWarnings("unchecked")
-    private static void model(Map<Integer, Map<String, Object>> sections, Map<String, Object> figures,
-            Map<String, Object> ratios, List<String> notes) {
+    private static void model(
+            Map<Integer, Map<String, Object>> sections,
+            Map<String, Object> figures,
+            Map<String, Object> ratios,
+            List<String> notes) {
         // Cold starts: section 3 (measured here on the same artifact), else an assumption.
         Map<String, Object> startup = sections.get(3);
         Map<String, Object> s3figures = startup == null ? Map.of() : (Map<String, Object>) startup.get("figures");
@@ -460,7 +510,8 @@ class CostModelBench {
                 init = 1500;
                 first = 900;
                 answer = 2400;
-                notes.add("No section 3 file: cold start of " + fn + " assumed init 1500 ms + first invocation 900 ms.");
+                notes.add(
+                        "No section 3 file: cold start of " + fn + " assumed init 1500 ms + first invocation 900 ms.");
             }
             cold.put(fn, new double[] {init, first, answer});
         }
@@ -469,8 +520,11 @@ class CostModelBench {
         // Other sections' figures, where present, for cross-checking (their names are theirs).
         for (int n : List.of(1, 2, 5)) {
             Map<String, Object> section = sections.get(n);
-            inputs.put("section_" + n, section == null ? "absent: this bench measured what it needs itself"
-                    : section.get("_file") + " (" + section.get("title") + ")");
+            inputs.put(
+                    "section_" + n,
+                    section == null
+                            ? "absent: this bench measured what it needs itself"
+                            : section.get("_file") + " (" + section.get("title") + ")");
         }
         figures.put("inputs", inputs);
 
@@ -485,7 +539,9 @@ class CostModelBench {
             int pollTier2 = 0;
             for (var e : poll.entrySet()) {
                 long n = Math.round(((Number) e.getValue()).doubleValue());
-                if (e.getKey().startsWith("PUT") || e.getKey().startsWith("POST") || e.getKey().endsWith("LIST")) {
+                if (e.getKey().startsWith("PUT")
+                        || e.getKey().startsWith("POST")
+                        || e.getKey().endsWith("LIST")) {
                     pollTier1 += n;
                 } else if (!e.getKey().startsWith("DELETE")) {
                     pollTier2 += n;
@@ -541,9 +597,11 @@ class CostModelBench {
                 cost.put("s3_storage_24h_usd", usd(1000 * storage));
                 cost.put("total_all_warm_usd", usd(fixed + warmCompute));
                 cost.put("total_all_cold_jvm_usd", usd(fixed + warmCompute + 1000 * jvmCold / 1000 * gb * LAMBDA_GB_S));
-                cost.put("total_all_cold_snapstart_usd",
+                cost.put(
+                        "total_all_cold_snapstart_usd",
                         usd(fixed + warmCompute + 1000 * snapCold / 1000 * gb * LAMBDA_GB_S));
-                cost.put("total_all_cold_native_estimate_usd",
+                cost.put(
+                        "total_all_cold_native_estimate_usd",
                         usd(fixed + warmCompute + 1000 * nativeCold / 1000 * gb * LAMBDA_GB_S));
                 job.put(memory + "mb", cost);
             }
@@ -551,17 +609,32 @@ class CostModelBench {
         }
         figures.put("per_1000_jobs", perThousand);
         Map<String, Object> paid = (Map<String, Object>) ((Map<String, Object>) perThousand.get("paid")).get("512mb");
-        ratios.put("paid_512mb_all_cold_jvm_vs_all_warm",
+        ratios.put(
+                "paid_512mb_all_cold_jvm_vs_all_warm",
                 ratio((double) paid.get("total_all_cold_jvm_usd") / (double) paid.get("total_all_warm_usd")));
-        ratios.put("paid_512mb_all_cold_snapstart_vs_all_warm",
+        ratios.put(
+                "paid_512mb_all_cold_snapstart_vs_all_warm",
                 ratio((double) paid.get("total_all_cold_snapstart_usd") / (double) paid.get("total_all_warm_usd")));
-        Map<String, Object> local = (Map<String, Object>) ((Map<String, Object>) perThousand.get("local_12mp"))
-                .get("1024mb");
-        ratios.put("local_12mp_1024mb_all_cold_jvm_vs_all_warm",
+        Map<String, Object> local =
+                (Map<String, Object>) ((Map<String, Object>) perThousand.get("local_12mp")).get("1024mb");
+        ratios.put(
+                "local_12mp_1024mb_all_cold_jvm_vs_all_warm",
                 ratio((double) local.get("total_all_cold_jvm_usd") / (double) local.get("total_all_warm_usd")));
-        figures.put("prices_usd", Map.of("lambda_gb_s_x86", LAMBDA_GB_S, "lambda_per_million_requests", 0.20,
-                "http_api_per_million", 1.00, "s3_put_copy_post_list_per_1000", 0.005, "s3_get_head_per_1000", 0.0004,
-                "s3_gb_month", S3_GB_MONTH));
+        figures.put(
+                "prices_usd",
+                Map.of(
+                        "lambda_gb_s_x86",
+                        LAMBDA_GB_S,
+                        "lambda_per_million_requests",
+                        0.20,
+                        "http_api_per_million",
+                        1.00,
+                        "s3_put_copy_post_list_per_1000",
+                        0.005,
+                        "s3_get_head_per_1000",
+                        0.0004,
+                        "s3_gb_month",
+                        S3_GB_MONTH));
         notes.add("Durations are this 2-core machine's (JVM, 1024 MB settings, warm after " + WARMUP_JOBS
                 + " jobs, median of " + JOBS + "), measured at the Runtime API; both memory sizes are priced from the "
                 + "same durations. Lambda gives CPU in proportion to memory (1,769 MB = 1 vCPU; 512 MB about 0.29 "

@@ -34,7 +34,9 @@ class EngineBench {
                 ImageHeader header = inspector.inspect(jpeg);
                 String key = label(MEGAPIXELS[s]);
                 photos.put(key, BenchPhotos.dimensions(jpeg) + ", " + jpeg.length + " bytes");
-                Paired.Result r = Paired.run(WARMUP[s], PAIRS[s],
+                Paired.Result r = Paired.run(
+                        WARMUP[s],
+                        PAIRS[s],
                         i -> engine.headShot(jpeg, header, 512, 512, OutputFormat.PNG),
                         i -> decoder.decode(jpeg, header, Integer.MAX_VALUE));
                 results.figure("engine_" + key + "_ms", r.subject())
@@ -46,8 +48,8 @@ class EngineBench {
             }
         }
         results.figure("photos", photos)
-                .target(String.format(Locale.ROOT, "engine <= %.1fx the full decode at 12 MP (median per-pair ratio)",
-                        TARGET))
+                .target(String.format(
+                        Locale.ROOT, "engine <= %.1fx the full decode at 12 MP (median per-pair ratio)", TARGET))
                 .met(ratioAt12 <= TARGET)
                 .notes("Warm (warm-up runs first, models loaded), one thread. Engine = LocalEngine.headShot to a "
                         + "512x512 PNG: one decode (subsampled to a long side >= 2048, so every pixel below that), "

@@ -20,16 +20,15 @@ final class HeapProbe {
      * Growth over the baseline, in bytes: sampled peak, pools' peaks summed, the caller's allocations, and
      * every other thread's (the embedded S3 server's, mostly).
      */
-    record Growth(long sampledPeak, long poolPeak, long threadAllocated, long otherThreadsAllocated) {
-    }
+    record Growth(long sampledPeak, long poolPeak, long threadAllocated, long otherThreadsAllocated) {}
 
-    private HeapProbe() {
-    }
+    private HeapProbe() {}
 
     static Growth measure(Runnable call) {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         List<MemoryPoolMXBean> pools = ManagementFactory.getMemoryPoolMXBeans().stream()
-                .filter(p -> p.getType() == MemoryType.HEAP).toList();
+                .filter(p -> p.getType() == MemoryType.HEAP)
+                .toList();
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         for (int i = 0; i < 3; i++) {
             System.gc();
@@ -38,13 +37,15 @@ final class HeapProbe {
         long baseline = memory.getHeapMemoryUsage().getUsed();
         pools.forEach(MemoryPoolMXBean::resetPeakUsage);
         AtomicLong peak = new AtomicLong(baseline);
-        Thread sampler = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                long used = memory.getHeapMemoryUsage().getUsed();
-                peak.accumulateAndGet(used, Math::max);
-                LockSupport.parkNanos(100_000);
-            }
-        }, "heap-sampler");
+        Thread sampler = new Thread(
+                () -> {
+                    while (!Thread.currentThread().isInterrupted()) {
+                        long used = memory.getHeapMemoryUsage().getUsed();
+                        peak.accumulateAndGet(used, Math::max);
+                        LockSupport.parkNanos(100_000);
+                    }
+                },
+                "heap-sampler");
         sampler.setDaemon(true);
         sampler.start();
         long self = Thread.currentThread().getId();
@@ -69,7 +70,8 @@ final class HeapProbe {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            long poolPeak = pools.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+            long poolPeak =
+                    pools.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
             return new Growth(peak.get() - baseline, poolPeak - baseline, allocated, others);
         }
     }

@@ -36,12 +36,15 @@ class MemoryBench {
     public static class OnDisk implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("visage.local.data-dir", Path.of("target", "bench-s3").toAbsolutePath().toString());
+            return Map.of(
+                    "visage.local.data-dir",
+                    Path.of("target", "bench-s3").toAbsolutePath().toString());
         }
     }
 
     @Inject
     SubmitFunction submit;
+
     @Inject
     FileStore files;
 
@@ -59,8 +62,8 @@ class MemoryBench {
             Runnable call = () -> {
                 APIGatewayV2HTTPResponse response = submit.submit(event);
                 if (response.getStatusCode() != 202) {
-                    throw new IllegalStateException("submit answered " + response.getStatusCode() + ": "
-                            + response.getBody());
+                    throw new IllegalStateException(
+                            "submit answered " + response.getStatusCode() + ": " + response.getBody());
                 }
                 String id = response.getBody().replaceAll(".*\"id\":\"(job_[^\"]+)\".*", "$1");
                 files.delete(List.of("inputs/" + id + "/face.jpg"));
@@ -80,20 +83,22 @@ class MemoryBench {
             results.figure("engine_head_shot", figures);
             results.ratio("engine_growth_per_input_byte", figures.get("growth_per_input"));
         }
-        results.target(String.format(Locale.ROOT, "submit: peak heap growth <= %.0fx the input size (engine reported)",
-                        TARGET))
+        results.target(String.format(
+                        Locale.ROOT, "submit: peak heap growth <= %.0fx the input size (engine reported)", TARGET))
                 .met(met)
-                .notes("Median of " + RUNS + " runs each, after one warm run; System.gc() and peaks reset before each. "
-                        + "sampled_peak = most heap in use (sampled every 0.1 ms) minus the baseline; pool_peak = the "
-                        + "heap pools' peak use summed, minus the baseline. With a 1 GB heap no collection runs inside "
-                        + "one call, so these count every byte allocated meanwhile, garbage included: an upper bound "
-                        + "of what is live at once. Both include the embedded S3 server, which runs in this JVM only "
-                        + "because of the bench (on AWS, S3 is not in the function's heap): other_threads_allocated is "
-                        + "what every thread but the caller allocated meanwhile, and growth_without_other_threads = "
-                        + "sampled_peak minus that, the growth the call itself caused, which the target is judged on "
-                        + "(growth_per_input). thread_allocated = the caller's own allocations, a cross-check. The API "
-                        + "Gateway event (the request as AWS delivers it: 13 MB of base64 text for the data URI) exists "
-                        + "before the call and is not counted. Embedded S3 on disk, so stored objects are not in the heap.")
+                .notes(
+                        "Median of " + RUNS
+                                + " runs each, after one warm run; System.gc() and peaks reset before each. "
+                                + "sampled_peak = most heap in use (sampled every 0.1 ms) minus the baseline; pool_peak = the "
+                                + "heap pools' peak use summed, minus the baseline. With a 1 GB heap no collection runs inside "
+                                + "one call, so these count every byte allocated meanwhile, garbage included: an upper bound "
+                                + "of what is live at once. Both include the embedded S3 server, which runs in this JVM only "
+                                + "because of the bench (on AWS, S3 is not in the function's heap): other_threads_allocated is "
+                                + "what every thread but the caller allocated meanwhile, and growth_without_other_threads = "
+                                + "sampled_peak minus that, the growth the call itself caused, which the target is judged on "
+                                + "(growth_per_input). thread_allocated = the caller's own allocations, a cross-check. The API "
+                                + "Gateway event (the request as AWS delivers it: 13 MB of base64 text for the data URI) exists "
+                                + "before the call and is not counted. Embedded S3 on disk, so stored objects are not in the heap.")
                 .write();
     }
 

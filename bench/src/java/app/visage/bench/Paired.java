@@ -12,19 +12,16 @@ import java.util.function.IntConsumer;
 public final class Paired {
 
     /** The times of both halves (ms) and the per-pair ratios benchmark / floor. */
-    public record Result(Stats subject, Stats floor, Stats ratio) {
-    }
+    public record Result(Stats subject, Stats floor, Stats ratio) {}
 
-    private Paired() {
-    }
+    private Paired() {}
 
     /**
      * @param subject the benchmark; gets the iteration number (negative during warm-up)
      * @param floor   what it is compared with; gets the same number
      */
     public static Result run(int warmup, int n, IntConsumer subject, IntConsumer floor) {
-        return run(warmup, n, subject, floor, () -> {
-        });
+        return run(warmup, n, subject, floor, () -> {});
     }
 
     /** As {@link #run(int, int, IntConsumer, IntConsumer)}, with {@code between} run untimed after every pair (clean-up). */

@@ -121,11 +121,16 @@ public final class Results {
     public String render() {
         StringBuilder out = new StringBuilder();
         out.append("\n==== ").append(section).append(". ").append(title).append(" ====\n");
-        figures.forEach((k, v) -> out.append("  ").append(k).append(": ").append(format(v)).append('\n'));
-        ratios.forEach((k, v) -> out.append("  RATIO ").append(k).append(": ").append(format(v)).append('\n'));
+        figures.forEach((k, v) ->
+                out.append("  ").append(k).append(": ").append(format(v)).append('\n'));
+        ratios.forEach((k, v) ->
+                out.append("  RATIO ").append(k).append(": ").append(format(v)).append('\n'));
         if (target != null) {
-            out.append("  target: ").append(target).append(" -> ")
-                    .append(met == null ? "reported only" : met ? "MET" : "NOT MET").append('\n');
+            out.append("  target: ")
+                    .append(target)
+                    .append(" -> ")
+                    .append(met == null ? "reported only" : met ? "MET" : "NOT MET")
+                    .append('\n');
         }
         if (notes != null) {
             out.append("  notes: ").append(notes).append('\n');
@@ -136,13 +141,22 @@ public final class Results {
     @SuppressWarnings("unchecked")
     private static String format(Object v) {
         if (v instanceof Map<?, ?> m && m.containsKey("median") && m.containsKey("n")) {
-            return String.format(Locale.ROOT, "median %s, p90 %s, min %s, max %s (n=%s)", number(m.get("median")),
-                    number(m.get("p90")), number(m.get("min")), number(m.get("max")), m.get("n"));
+            return String.format(
+                    Locale.ROOT,
+                    "median %s, p90 %s, min %s, max %s (n=%s)",
+                    number(m.get("median")),
+                    number(m.get("p90")),
+                    number(m.get("min")),
+                    number(m.get("max")),
+                    m.get("n"));
         }
         if (v instanceof Map<?, ?> m) {
             StringBuilder sb = new StringBuilder("{");
-            ((Map<String, Object>) m).forEach((k, x) -> sb.append(sb.length() > 1 ? ", " : "").append(k).append('=')
-                    .append(format(x)));
+            ((Map<String, Object>) m)
+                    .forEach((k, x) -> sb.append(sb.length() > 1 ? ", " : "")
+                            .append(k)
+                            .append('=')
+                            .append(format(x)));
             return sb.append('}').toString();
         }
         return number(v);
@@ -164,8 +178,12 @@ public final class Results {
             }
             double[] s = samples.clone();
             Arrays.sort(s);
-            return new Stats(median(s), s[Math.min(s.length - 1, (int) Math.ceil(0.9 * s.length) - 1)], s[0],
-                    s[s.length - 1], s.length);
+            return new Stats(
+                    median(s),
+                    s[Math.min(s.length - 1, (int) Math.ceil(0.9 * s.length) - 1)],
+                    s[0],
+                    s[s.length - 1],
+                    s.length);
         }
 
         public static Stats of(java.util.Collection<? extends Number> samples) {

@@ -22,8 +22,7 @@ import java.util.stream.Stream;
 final class SectionFiles {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private SectionFiles() {
-    }
+    private SectionFiles() {}
 
     static Path dir() {
         return Path.of(System.getProperty("bench.out", "bench/results/sections"));
@@ -57,9 +56,20 @@ final class SectionFiles {
     }
 
     /** Writes the section and prints it, through {@link Results}; answers the file. */
-    static Path write(int section, String name, String title, Map<String, Object> figures, Map<String, Object> ratios,
-            String target, Boolean met, String notes) {
-        Results results = Results.section(section, title).name(name).target(target).met(met).notes(notes);
+    static Path write(
+            int section,
+            String name,
+            String title,
+            Map<String, Object> figures,
+            Map<String, Object> ratios,
+            String target,
+            Boolean met,
+            String notes) {
+        Results results = Results.section(section, title)
+                .name(name)
+                .target(target)
+                .met(met)
+                .notes(notes);
         figures.forEach(results::figure);
         ratios.forEach(results::ratio);
         return results.write();
@@ -72,9 +82,11 @@ final class SectionFiles {
             return sections;
         }
         try (Stream<Path> files = Files.list(dir())) {
-            for (Path file : files.filter(f -> f.getFileName().toString().matches("\\d+-.*\\.json")).sorted().toList()) {
-                Map<String, Object> section = JSON.readValue(file.toFile(), new TypeReference<Map<String, Object>>() {
-                });
+            for (Path file : files.filter(f -> f.getFileName().toString().matches("\\d+-.*\\.json"))
+                    .sorted()
+                    .toList()) {
+                Map<String, Object> section =
+                        JSON.readValue(file.toFile(), new TypeReference<Map<String, Object>>() {});
                 section.put("_file", file.getFileName().toString());
                 Object n = section.get("section");
                 if (n instanceof Number number) {

@@ -75,8 +75,10 @@ class StartupBench {
 
     private static final Pattern STARTED = Pattern.compile("started in (\\d+\\.\\d+)s");
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
 
     /** The 1-minute load average when the runs began: others' work on this shared machine shows here. */
     private String loadAtStart;
@@ -87,16 +89,18 @@ class StartupBench {
         Path work = Path.of("target", "bench-startup").toAbsolutePath();
         LambdaRuntimes.TaskRoot root = LambdaRuntimes.prepare(Path.of("target", "function.zip"), work);
         LambdaRuntimes.TaskRoot helloRoot = helloTaskRoot(root, work.resolve("hello-task"));
-        Path localJar = Path.of("target", "local", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
+        Path localJar =
+                Path.of("target", "local", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
         if (!Files.isRegularFile(localJar)) {
             throw new IllegalStateException(localJar + " is missing: build it with ./mvnw -Plocal -DskipTests package");
         }
-        Path classes = Path.of(Hello.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path classes = Path.of(
+                Hello.class.getProtectionDomain().getCodeSource().getLocation().toURI());
 
         // Each configuration, by its figure name: what one run measures.
         Map<String, Supplier<double[]>> configs = new LinkedHashMap<>();
         Map<String, List<double[]>> samples = new LinkedHashMap<>();
-        try (EmbeddedS3 s3 = EmbeddedS3.inMemory(BUCKET, event -> { }).start()) {
+        try (EmbeddedS3 s3 = EmbeddedS3.inMemory(BUCKET, event -> {}).start()) {
             for (String export : LambdaRuntimes.EXPORTS) {
                 String event = sample(EVENTS.get(export));
                 configs.put("lambda_" + export, () -> lambda(export, root, s3, event, work, Map.of()));
@@ -112,10 +116,15 @@ class StartupBench {
                 for (var config : configs.entrySet()) {
                     double[] run = config.getValue().get();
                     if (round >= 0) {
-                        samples.computeIfAbsent(config.getKey(), k -> new ArrayList<>()).add(run);
+                        samples.computeIfAbsent(config.getKey(), k -> new ArrayList<>())
+                                .add(run);
                     }
-                    System.out.printf(Locale.ROOT, "startup %s %s: %s%n", round < 0 ? "warm-up" : "run " + (round + 1),
-                            config.getKey(), format(run));
+                    System.out.printf(
+                            Locale.ROOT,
+                            "startup %s %s: %s%n",
+                            round < 0 ? "warm-up" : "run " + (round + 1),
+                            config.getKey(),
+                            format(run));
                 }
             }
             // Where the time goes, noise-free: classes loaded by the first answer (one extra run each).
@@ -149,20 +158,28 @@ class StartupBench {
         boolean ab = !compare.isBlank() || !optionsB.equals(optionsA);
         LambdaRuntimes.TaskRoot b = compare.isBlank() ? a : LambdaRuntimes.prepare(Path.of(compare), work.resolve("b"));
         Map<String, List<double[]>> runs = new LinkedHashMap<>();
-        try (EmbeddedS3 s3 = EmbeddedS3.inMemory(BUCKET, event -> { }).start()) {
+        try (EmbeddedS3 s3 = EmbeddedS3.inMemory(BUCKET, event -> {}).start()) {
             String event = sample(EVENTS.getOrDefault(export, export));
             for (int i = 0; i < Integer.getInteger("bench.startup.trace.runs", 1); i++) {
                 for (String side : ab ? List.of("A", "B") : List.of("A")) {
                     String options = side.equals("A") ? optionsA : optionsB;
-                    double[] run = lambda(export, side.equals("A") ? a : b, s3, event, work,
+                    double[] run = lambda(
+                            export,
+                            side.equals("A") ? a : b,
+                            s3,
+                            event,
+                            work,
                             options.isBlank() ? Map.of() : Map.of("JAVA_TOOL_OPTIONS", options));
                     runs.computeIfAbsent(side, k -> new ArrayList<>()).add(run);
                     System.out.printf(Locale.ROOT, "trace %s %s: %s%n", export, side, format(run));
                 }
             }
         }
-        runs.forEach((side, list) -> System.out.printf(Locale.ROOT,
-                "trace %s %s medians: first answer %s, init %s, Quarkus boot %s, CPU %s%n", export, side,
+        runs.forEach((side, list) -> System.out.printf(
+                Locale.ROOT,
+                "trace %s %s medians: first answer %s, init %s, Quarkus boot %s, CPU %s%n",
+                export,
+                side,
                 SectionFiles.stats(list.stream().mapToDouble(r -> r[0]).toArray()),
                 SectionFiles.stats(list.stream().mapToDouble(r -> r[1]).toArray()),
                 SectionFiles.stats(list.stream().mapToDouble(r -> r[2]).toArray()),
@@ -172,7 +189,12 @@ class StartupBench {
     // ---- one run of each kind; each answers {first answer ms} or {first answer ms, init ms}
 
     /** The Lambda of {@code export} under the RIC, its event waiting: {first answer, init}. */
-    private static double[] lambda(String export, LambdaRuntimes.TaskRoot root, EmbeddedS3 s3, String event, Path work,
+    private static double[] lambda(
+            String export,
+            LambdaRuntimes.TaskRoot root,
+            EmbeddedS3 s3,
+            String event,
+            Path work,
             Map<String, String> env) {
         Map<String, String> extra = new HashMap<>(env);
         if (export.equals("hello")) {
@@ -191,9 +213,13 @@ class StartupBench {
             // The same event again, on the now initialised runtime: a second (still cold-ish, C1) invocation.
             long again = System.nanoTime();
             child.invoke(event, START);
-            return new double[] {ms(firstAnswer - child.startNanos()),
-                    ms(api.firstPollNanos() - child.startNanos()), quarkusStarted(child.log()), cpu,
-                    ms(api.lastAnswerNanos() - again)};
+            return new double[] {
+                ms(firstAnswer - child.startNanos()),
+                ms(api.firstPollNanos() - child.startNanos()),
+                quarkusStarted(child.log()),
+                cpu,
+                ms(api.lastAnswerNanos() - again)
+            };
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -207,17 +233,24 @@ class StartupBench {
         return m.find() ? Double.parseDouble(m.group(1)) * 1000 : Double.NaN;
     }
 
-    private static LambdaRuntimes.Child startChild(String export, LambdaRuntimes.TaskRoot root, EmbeddedS3 s3,
-            Path work, Map<String, String> extra) throws IOException {
+    private static LambdaRuntimes.Child startChild(
+            String export, LambdaRuntimes.TaskRoot root, EmbeddedS3 s3, Path work, Map<String, String> extra)
+            throws IOException {
         Map<String, String> env = new HashMap<>(extra);
         String handler = env.remove("_HANDLER");
-        return LambdaRuntimes.Child.start(export, root, s3, work.resolve(export + ".log"), MEMORY_MB, env,
+        return LambdaRuntimes.Child.start(
+                export,
+                root,
+                s3,
+                work.resolve(export + ".log"),
+                MEMORY_MB,
+                env,
                 handler == null ? LambdaRuntimes.HANDLER : handler);
     }
 
     /** The number of classes the JVM loaded by the first answer of {@code export}. */
-    private static int classesLoaded(String export, LambdaRuntimes.TaskRoot root, EmbeddedS3 s3, String event,
-            Path work) throws Exception {
+    private static int classesLoaded(
+            String export, LambdaRuntimes.TaskRoot root, EmbeddedS3 s3, String event, Path work) throws Exception {
         Path log = work.resolve(export + "-classes.log");
         Files.deleteIfExists(log);
         Map<String, String> env = new HashMap<>();
@@ -245,11 +278,16 @@ class StartupBench {
             Files.createDirectories(dir);
             int port = freePort();
             ProcessBuilder builder = new ProcessBuilder(LambdaRuntimes.java(), "-jar", jar.toString())
-                    .directory(dir.toFile()).redirectErrorStream(true)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
                     .redirectOutput(work.resolve("local.log").toFile());
             Map<String, String> env = builder.environment();
-            env.keySet().removeIf(k -> k.startsWith("JAVA_") || k.startsWith("JDK_") || k.startsWith("VISAGE_")
-                    || k.startsWith("QUARKUS_") || k.startsWith("AWS_"));
+            env.keySet()
+                    .removeIf(k -> k.startsWith("JAVA_")
+                            || k.startsWith("JDK_")
+                            || k.startsWith("VISAGE_")
+                            || k.startsWith("QUARKUS_")
+                            || k.startsWith("AWS_"));
             env.put("VISAGE_LOCAL_PORT", Integer.toString(port));
             env.put("VISAGE_LOCAL_S3_PORT", "0");
             env.put("VISAGE_LOCAL_DATA_DIR", ""); // in memory
@@ -263,8 +301,8 @@ class StartupBench {
                             + Files.readString(work.resolve("local.log")));
                 }
                 try {
-                    HttpResponse<Void> response = http.send(HttpRequest.newBuilder(uri).timeout(START).build(),
-                            HttpResponse.BodyHandlers.discarding());
+                    HttpResponse<Void> response = http.send(
+                            HttpRequest.newBuilder(uri).timeout(START).build(), HttpResponse.BodyHandlers.discarding());
                     long answered = System.nanoTime();
                     if (response.statusCode() != 404) {
                         throw new AssertionError("local mode answered " + response.statusCode());
@@ -297,8 +335,8 @@ class StartupBench {
             builder.environment().keySet().removeIf(k -> k.startsWith("JAVA_") || k.startsWith("JDK_"));
             long started = System.nanoTime();
             process = builder.start();
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
+            try (BufferedReader out =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line = out.readLine();
                 long answered = System.nanoTime();
                 if (!"hello".equals(line)) {
@@ -322,19 +360,30 @@ class StartupBench {
         figures.put("load_average_at_end", loadAverage());
         Map<String, Double> medians = new LinkedHashMap<>();
         samples.forEach((name, runs) -> {
-            Map<String, Object> first = SectionFiles.stats(runs.stream().mapToDouble(r -> r[0]).toArray());
+            Map<String, Object> first =
+                    SectionFiles.stats(runs.stream().mapToDouble(r -> r[0]).toArray());
             figures.put(name + "_first_answer_ms", first);
             medians.put(name, SectionFiles.median(first));
             if (runs.get(0).length > 1) {
-                figures.put(name + "_init_ms", SectionFiles.stats(runs.stream().mapToDouble(r -> r[1]).toArray()));
-                figures.put(name + "_first_invocation_ms",
-                        SectionFiles.stats(runs.stream().mapToDouble(r -> r[0] - r[1]).toArray()));
-                double[] boot = runs.stream().mapToDouble(r -> r[2]).filter(Double::isFinite).toArray();
+                figures.put(
+                        name + "_init_ms",
+                        SectionFiles.stats(runs.stream().mapToDouble(r -> r[1]).toArray()));
+                figures.put(
+                        name + "_first_invocation_ms",
+                        SectionFiles.stats(
+                                runs.stream().mapToDouble(r -> r[0] - r[1]).toArray()));
+                double[] boot = runs.stream()
+                        .mapToDouble(r -> r[2])
+                        .filter(Double::isFinite)
+                        .toArray();
                 if (boot.length > 0) {
                     figures.put(name + "_quarkus_boot_ms", SectionFiles.stats(boot));
                 }
-                figures.put(name + "_cpu_ms", SectionFiles.stats(runs.stream().mapToDouble(r -> r[3]).toArray()));
-                figures.put(name + "_second_invocation_ms",
+                figures.put(
+                        name + "_cpu_ms",
+                        SectionFiles.stats(runs.stream().mapToDouble(r -> r[3]).toArray()));
+                figures.put(
+                        name + "_second_invocation_ms",
                         SectionFiles.stats(runs.stream().mapToDouble(r -> r[4]).toArray()));
             }
         });
@@ -366,7 +415,12 @@ class StartupBench {
         figures.put("lambda_jvm_options", String.join(" ", LambdaRuntimes.jvmOptions(MEMORY_MB)));
         figures.put("runs", RUNS);
         figures.put("warmup_runs", WARMUP);
-        SectionFiles.write(3, "startup", "Start-up", figures, ratios,
+        SectionFiles.write(
+                3,
+                "startup",
+                "Start-up",
+                figures,
+                ratios,
                 "<= 1000 ms from process start to the first answered request, JVM Lambda artifact under the RIC, "
                         + "each export (median of " + RUNS + " runs, on this 2-core machine)",
                 met,
@@ -400,8 +454,10 @@ class StartupBench {
                 .getTotalMemorySize();
         m.put("memory_gib", Math.round(memory / (1024.0 * 1024 * 1024)));
         m.put("jdk", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version"));
-        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-                + System.getProperty("os.arch"));
+        m.put(
+                "os",
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                        + System.getProperty("os.arch"));
         return m;
     }
 
@@ -411,7 +467,8 @@ class StartupBench {
      * A task root holding only {@link HelloHandler}, with the artifact's runtime library directory:
      * the RIC loads it from {@code user.dir} as it loads the artifact.
      */
-    private static LambdaRuntimes.TaskRoot helloTaskRoot(LambdaRuntimes.TaskRoot artifact, Path dir) throws IOException {
+    private static LambdaRuntimes.TaskRoot helloTaskRoot(LambdaRuntimes.TaskRoot artifact, Path dir)
+            throws IOException {
         String resource = HelloHandler.class.getName().replace('.', '/') + ".class";
         Path target = dir.resolve(resource);
         Files.createDirectories(target.getParent());
@@ -469,9 +526,15 @@ class StartupBench {
     }
 
     private static String format(double[] run) {
-        return run.length > 1 ? String.format(Locale.ROOT,
-                "first answer %.0f ms (init %.0f ms, Quarkus boot %.0f ms, CPU %.0f ms; second invocation %.0f ms)",
-                run[0], run[1], run[2], run[3], run[4])
+        return run.length > 1
+                ? String.format(
+                        Locale.ROOT,
+                        "first answer %.0f ms (init %.0f ms, Quarkus boot %.0f ms, CPU %.0f ms; second invocation %.0f ms)",
+                        run[0],
+                        run[1],
+                        run[2],
+                        run[3],
+                        run[4])
                 : String.format(Locale.ROOT, "%.0f ms", run[0]);
     }
 }

@@ -23,10 +23,13 @@ class StatusBench {
 
     @Inject
     SubmitFunction submit;
+
     @Inject
     StatusFunction status;
+
     @Inject
     S3Client s3;
+
     @Inject
     VisageConfig config;
 
@@ -42,15 +45,19 @@ class StatusBench {
         APIGatewayV2HTTPEvent event = ApiEvents.getJob(id);
         String view = status.status(event).getBody();
         int urls = view.split("X-Amz-Signature", -1).length - 1;
-        Paired.Result r = Paired.run(WARMUP, PAIRS,
+        Paired.Result r = Paired.run(
+                WARMUP,
+                PAIRS,
                 i -> {
                     APIGatewayV2HTTPResponse response = status.status(event);
                     if (response.getStatusCode() != 200) {
                         throw new IllegalStateException("status answered " + response.getStatusCode());
                     }
                 },
-                i -> s3.getObjectAsBytes(b -> b.bucket(config.bucket()).key("jobs/" + id + ".json")).asByteArray());
-        Results.section(2, "Status").name("status")
+                i -> s3.getObjectAsBytes(b -> b.bucket(config.bucket()).key("jobs/" + id + ".json"))
+                        .asByteArray());
+        Results.section(2, "Status")
+                .name("status")
                 .figure("status_ms", r.subject())
                 .figure("get_object_ms", r.floor())
                 .figure("presigned_urls_in_view", urls)

@@ -42,12 +42,16 @@ class SubmitBench {
 
     @Inject
     SubmitFunction submit;
+
     @Inject
     FileStore files;
+
     @Inject
     JobStore jobs;
+
     @Inject
     Providers providers;
+
     @Inject
     VisageConfig config;
 
@@ -64,18 +68,21 @@ class SubmitBench {
                     ? ApiEvents.submitDataUri(jpeg, BenchProviders.Instant.ID)
                     : ApiEvents.submitMultipart(jpeg, BenchProviders.Instant.ID);
             List<JobId> written = new ArrayList<>();
-            Paired.Result r = Paired.run(WARMUP, PAIRS,
+            Paired.Result r = Paired.run(
+                    WARMUP,
+                    PAIRS,
                     i -> {
                         APIGatewayV2HTTPResponse response = submit.submit(event);
                         if (response.getStatusCode() != 202) {
-                            throw new IllegalStateException("submit answered " + response.getStatusCode() + ": "
-                                    + response.getBody());
+                            throw new IllegalStateException(
+                                    "submit answered " + response.getStatusCode() + ": " + response.getBody());
                         }
                         Matcher m = ID.matcher(response.getBody());
                         m.find();
                         written.add(JobId.of(m.group(1)));
                         if (i == 0) {
-                            statuses.add(kind + ": " + response.getBody().replaceAll(".*\"status\":\"([a-z]+)\".*", "$1"));
+                            statuses.add(
+                                    kind + ": " + response.getBody().replaceAll(".*\"status\":\"([a-z]+)\".*", "$1"));
                         }
                     },
                     i -> {
@@ -83,13 +90,25 @@ class SubmitBench {
                         Photo photo = new Photo(jpeg, header);
                         StoredObject input = photo.asInputOf(id);
                         files.put(input.key(), jpeg, photo.contentType());
-                        jobs.create(Job.queued(id, Tenant.ANONYMOUS, Operation.HEAD_SHOT, providers.get(BenchProviders.Instant.ID),
-                                Params.none(), Map.of(), null, input, null, Instant.now(), config.ttl()));
+                        jobs.create(Job.queued(
+                                id,
+                                Tenant.ANONYMOUS,
+                                Operation.HEAD_SHOT,
+                                providers.get(BenchProviders.Instant.ID),
+                                Params.none(),
+                                Map.of(),
+                                null,
+                                input,
+                                null,
+                                Instant.now(),
+                                config.ttl()));
                         written.add(id);
                     },
                     () -> {
                         // Untimed: the embedded S3 keeps objects in this heap; the job records stay.
-                        files.delete(written.stream().map(id -> "inputs/" + id + "/face.jpg").toList());
+                        files.delete(written.stream()
+                                .map(id -> "inputs/" + id + "/face.jpg")
+                                .toList());
                         written.clear();
                     });
             results.figure("submit_" + kind + "_ms", r.subject())

@@ -46,6 +46,7 @@ class ThroughputBench {
 
     @Inject
     LocalHttpServer server;
+
     @Inject
     FileStore files;
 
@@ -64,13 +65,17 @@ class ThroughputBench {
                 java.lang.management.ManagementFactory.getThreadMXBean();
         private final Map<Long, Long> before = snapshot();
         /** Client and engine threads report their own CPU as they end (they end with the run). */
-        final java.util.concurrent.ConcurrentHashMap<String, Long> ended = new java.util.concurrent.ConcurrentHashMap<>();
+        final java.util.concurrent.ConcurrentHashMap<String, Long> ended =
+                new java.util.concurrent.ConcurrentHashMap<>();
 
         static String role(String thread) {
-            return thread.startsWith("visage-http") ? "http_server_functions_engine"
-                    : thread.startsWith("S3Proxy") ? "embedded_s3"
-                    : thread.startsWith("bench-client") || thread.startsWith("HttpClient") ? "clients"
-                    : thread.startsWith("bench-engine") ? "engine_threads" : "other";
+            return thread.startsWith("visage-http")
+                    ? "http_server_functions_engine"
+                    : thread.startsWith("S3Proxy")
+                            ? "embedded_s3"
+                            : thread.startsWith("bench-client") || thread.startsWith("HttpClient")
+                                    ? "clients"
+                                    : thread.startsWith("bench-engine") ? "engine_threads" : "other";
         }
 
         private static Map<Long, Long> snapshot() {
@@ -116,7 +121,9 @@ class ThroughputBench {
         Map<String, Object> out = new LinkedHashMap<>();
         int n = Math.max(1, jobs);
         total.forEach((k, v) -> out.put(k, Math.round(v / 1e6 / n * 10) / 10.0));
-        out.put("total", Math.round(total.values().stream().mapToLong(Long::longValue).sum() / 1e6 / n * 10) / 10.0);
+        out.put(
+                "total",
+                Math.round(total.values().stream().mapToLong(Long::longValue).sum() / 1e6 / n * 10) / 10.0);
         return out;
     }
 
@@ -125,7 +132,9 @@ class ThroughputBench {
         byte[] jpeg = BenchPhotos.megapixels(BenchPhotos.PORTRAIT, 2);
         ImageHeader header = new ImageInspector().inspect(jpeg);
         base = URI.create("http://127.0.0.1:" + server.start("127.0.0.1", 0));
-        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
+        http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
                 .build();
         byte[] body = ApiEvents.multipart(jpeg, "{\"operation\":\"head_shot\",\"provider\":\"local\"}");
         Results results = Results.section(6, "Throughput").name("throughput");
@@ -178,8 +187,11 @@ class ThroughputBench {
             }
         }
         results.figure("failed_or_lost_total", failedOrLost)
-                .target(String.format(Locale.ROOT, "API >= %.1f of the engine alone (median per-round ratio) at each "
-                        + "concurrency, no failed or lost job", TARGET))
+                .target(String.format(
+                        Locale.ROOT,
+                        "API >= %.1f of the engine alone (median per-round ratio) at each "
+                                + "concurrency, no failed or lost job",
+                        TARGET))
                 .met(met)
                 .notes("API = local mode's HTTP server (the same code as AWS behind API Gateway) in this JVM with "
                         + "the embedded S3 in memory; each client submits multipart POST /v1/jobs (provider local, "
@@ -223,9 +235,12 @@ class ThroughputBench {
     /** One job end to end: "succeeded" (with one output), "lost", or why it failed. */
     private String oneJob(byte[] body) {
         try {
-            HttpResponse<String> submitted = http.send(HttpRequest.newBuilder(base.resolve("/v1/jobs"))
-                    .header("content-type", "multipart/form-data; boundary=" + ApiEvents.BOUNDARY)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> submitted = http.send(
+                    HttpRequest.newBuilder(base.resolve("/v1/jobs"))
+                            .header("content-type", "multipart/form-data; boundary=" + ApiEvents.BOUNDARY)
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (submitted.statusCode() != 202) {
                 return "submit " + submitted.statusCode();
             }
@@ -233,15 +248,20 @@ class ThroughputBench {
             String id = job.get("id").asText();
             long deadline = System.nanoTime() + JOB_TIMEOUT.toNanos();
             do {
-                HttpResponse<String> status = http.send(HttpRequest.newBuilder(base.resolve("/v1/jobs/" + id)).GET()
-                        .build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> status = http.send(
+                        HttpRequest.newBuilder(base.resolve("/v1/jobs/" + id))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 if (status.statusCode() == 404) {
                     return "lost";
                 }
                 job = Json.MAPPER.readTree(status.body());
                 if (ENDED.contains(job.get("status").asText())) {
-                    return job.get("status").asText().equals("succeeded") && job.get("outputs").size() == 1
-                            ? "succeeded" : job.get("status").asText();
+                    return job.get("status").asText().equals("succeeded")
+                                    && job.get("outputs").size() == 1
+                            ? "succeeded"
+                            : job.get("status").asText();
                 }
                 LockSupport.parkNanos(10_000_000);
             } while (System.nanoTime() < deadline);

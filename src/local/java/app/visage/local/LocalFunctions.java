@@ -13,8 +13,10 @@ import jakarta.inject.Inject;
 public class LocalFunctions {
     @Inject
     SubmitFunction submit;
+
     @Inject
     StatusFunction status;
+
     @Inject
     WebhookFunction webhook;
 

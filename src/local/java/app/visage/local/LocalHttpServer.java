@@ -38,9 +38,11 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class LocalHttpServer {
     private static final Logger LOG = Logger.getLogger(LocalHttpServer.class);
-    private static final Pattern TEXT = Pattern.compile("(text/.*|application/(json|[\\w.+-]*\\+json|x-www-form-urlencoded))?");
-    private static final DateTimeFormatter REQUEST_TIME = DateTimeFormatter
-            .ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+    private static final Pattern TEXT =
+            Pattern.compile("(text/.*|application/(json|[\\w.+-]*\\+json|x-www-form-urlencoded))?");
+    private static final DateTimeFormatter REQUEST_TIME = DateTimeFormatter.ofPattern(
+                    "dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH)
+            .withZone(ZoneOffset.UTC);
 
     private final LocalFunctions functions;
     private final LocalConfig config;
@@ -110,8 +112,8 @@ public class LocalHttpServer {
     private APIGatewayV2HTTPResponse dispatch(HttpExchange exchange) throws IOException {
         String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
         String path = exchange.getRequestURI().getRawPath();
-        Route.Match match = Route.match(method, path)
-                .orElseThrow(() -> new VisageException(ErrorCode.NOT_FOUND, "no such route"));
+        Route.Match match =
+                Route.match(method, path).orElseThrow(() -> new VisageException(ErrorCode.NOT_FOUND, "no such route"));
         byte[] body = readBody(exchange.getRequestBody());
         return functions.invoke(match.route().function(), toEvent(exchange, method, path, match, body));
     }
@@ -125,21 +127,25 @@ public class LocalHttpServer {
     }
 
     /** The event API Gateway builds: lower-case headers (repeats joined by commas), decoded query values, base64 for binary bodies. */
-    static APIGatewayV2HTTPEvent toEvent(HttpExchange exchange, String method, String path, Route.Match match,
-            byte[] body) {
+    static APIGatewayV2HTTPEvent toEvent(
+            HttpExchange exchange, String method, String path, Route.Match match, byte[] body) {
         Map<String, String> headers = new LinkedHashMap<>();
-        exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT),
-                String.join(",", values)));
-        String rawQuery = Optional.ofNullable(exchange.getRequestURI().getRawQuery()).orElse("");
+        exchange.getRequestHeaders()
+                .forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
+        String rawQuery =
+                Optional.ofNullable(exchange.getRequestURI().getRawQuery()).orElse("");
         Map<String, String> query = new LinkedHashMap<>();
         for (String pair : rawQuery.split("&")) {
             if (!pair.isEmpty()) {
                 String[] kv = pair.split("=", 2);
-                query.merge(URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
-                        kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "", (a, b) -> a + "," + b);
+                query.merge(
+                        URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
+                        kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "",
+                        (a, b) -> a + "," + b);
             }
         }
-        String contentType = headers.getOrDefault("content-type", "").split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        String contentType =
+                headers.getOrDefault("content-type", "").split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
         boolean text = TEXT.matcher(contentType).matches();
         Instant now = Instant.now();
         String host = headers.getOrDefault("host", "localhost");
@@ -165,26 +171,36 @@ public class LocalHttpServer {
                                 .withMethod(method)
                                 .withPath(path)
                                 .withProtocol(exchange.getProtocol())
-                                .withSourceIp(exchange.getRemoteAddress().getAddress().getHostAddress())
+                                .withSourceIp(
+                                        exchange.getRemoteAddress().getAddress().getHostAddress())
                                 .withUserAgent(headers.getOrDefault("user-agent", ""))
                                 .build())
                         .build())
-                .withBody(body.length == 0 ? null
-                        : text ? new String(body, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(body))
+                .withBody(
+                        body.length == 0
+                                ? null
+                                : text
+                                        ? new String(body, StandardCharsets.UTF_8)
+                                        : Base64.getEncoder().encodeToString(body))
                 .withIsBase64Encoded(body.length > 0 && !text)
                 .build();
     }
 
     private static void write(HttpExchange exchange, APIGatewayV2HTTPResponse response) throws IOException {
         if (response.getHeaders() != null) {
-            response.getHeaders().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+            response.getHeaders()
+                    .forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
         }
         if (response.getMultiValueHeaders() != null) {
-            response.getMultiValueHeaders().forEach((k, v) -> exchange.getResponseHeaders().put(k, List.copyOf(v)));
+            response.getMultiValueHeaders()
+                    .forEach((k, v) -> exchange.getResponseHeaders().put(k, List.copyOf(v)));
         }
         String raw = response.getBody();
-        byte[] body = raw == null ? new byte[0]
-                : response.getIsBase64Encoded() ? Base64.getDecoder().decode(raw) : raw.getBytes(StandardCharsets.UTF_8);
+        byte[] body = raw == null
+                ? new byte[0]
+                : response.getIsBase64Encoded()
+                        ? Base64.getDecoder().decode(raw)
+                        : raw.getBytes(StandardCharsets.UTF_8);
         exchange.sendResponseHeaders(response.getStatusCode(), body.length == 0 ? -1 : body.length);
         if (body.length > 0) {
             exchange.getResponseBody().write(body);

@@ -33,7 +33,11 @@ public class LocalMode {
     private final Authenticator authenticator;
     private ScheduledExecutorService timer;
 
-    public LocalMode(LocalConfig config, LocalHttpServer http, LocalS3 s3, CleanupFunction cleanup,
+    public LocalMode(
+            LocalConfig config,
+            LocalHttpServer http,
+            LocalS3 s3,
+            CleanupFunction cleanup,
             Authenticator authenticator) {
         this.config = config;
         this.http = http;
@@ -49,8 +53,9 @@ public class LocalMode {
         checkOpenOnlyOnLoopback(config.host(), authenticator.open());
         try {
             int port = http.start(config.host(), config.port());
-            LOG.infof("Visage local mode: API on http://%s:%d, S3 at %s, data in %s", config.host(), port,
-                    s3.endpoint(), config.dataDir().orElse("memory"));
+            LOG.infof(
+                    "Visage local mode: API on http://%s:%d, S3 at %s, data in %s",
+                    config.host(), port, s3.endpoint(), config.dataDir().orElse("memory"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot serve on " + config.host() + ":" + config.port(), e);
         }
@@ -82,7 +87,10 @@ public class LocalMode {
 
     private void sweep() {
         try {
-            cleanup.cleanup(new ScheduledEvent(UUID.randomUUID().toString(), "Scheduled Event", "aws.events",
+            cleanup.cleanup(new ScheduledEvent(
+                    UUID.randomUUID().toString(),
+                    "Scheduled Event",
+                    "aws.events",
                     Instant.now().toString()));
         } catch (RuntimeException e) {
             LOG.errorf("sweep failed: %s", e.getClass().getName());

@@ -22,8 +22,8 @@ public class LocalS3 implements S3Target {
 
     public LocalS3(VisageConfig config, LocalConfig local, UploadEvents uploads) {
         this.s3 = local.dataDir()
-                .map(dir -> EmbeddedS3.onDisk(Path.of(dir).toAbsolutePath(), config.bucket(), local.s3Port(),
-                        uploads::deliver))
+                .map(dir -> EmbeddedS3.onDisk(
+                        Path.of(dir).toAbsolutePath(), config.bucket(), local.s3Port(), uploads::deliver))
                 .orElseGet(() -> EmbeddedS3.inMemory(config.bucket(), uploads::deliver));
         this.s3.start();
     }

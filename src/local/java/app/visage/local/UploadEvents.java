@@ -42,15 +42,26 @@ public class UploadEvents {
         if (!config.uploadEvents() || !created.key().startsWith(Keys.UPLOADS)) {
             return;
         }
-        S3EventNotification event = Json.MAPPER.convertValue(Map.of("Records", List.of(Map.of(
-                "eventVersion", "2.1",
-                "eventSource", "aws:s3",
-                "eventName", "ObjectCreated:Put",
-                "eventTime", created.eventTime().toString(),
-                "s3", Map.of(
-                        "bucket", Map.of("name", created.bucket()),
-                        "object", Map.of("key", URLEncoder.encode(created.key(), StandardCharsets.UTF_8),
-                                "size", created.size(), "eTag", created.eTag()))))),
+        S3EventNotification event = Json.MAPPER.convertValue(
+                Map.of(
+                        "Records",
+                        List.of(Map.of(
+                                "eventVersion", "2.1",
+                                "eventSource", "aws:s3",
+                                "eventName", "ObjectCreated:Put",
+                                "eventTime", created.eventTime().toString(),
+                                "s3",
+                                        Map.of(
+                                                "bucket", Map.of("name", created.bucket()),
+                                                "object",
+                                                        Map.of(
+                                                                "key",
+                                                                URLEncoder.encode(
+                                                                        created.key(), StandardCharsets.UTF_8),
+                                                                "size",
+                                                                created.size(),
+                                                                "eTag",
+                                                                created.eTag()))))),
                 S3EventNotification.class);
         executor.execute(() -> {
             try {

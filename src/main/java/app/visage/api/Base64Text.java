@@ -12,8 +12,7 @@ final class Base64Text {
     /** Characters decoded at a time (a multiple of 4). */
     private static final int CHUNK = 64 * 1024;
 
-    private Base64Text() {
-    }
+    private Base64Text() {}
 
     /** Decodes {@code text[from, to)}; IllegalArgumentException if it is not valid base64. */
     static byte[] decode(String text, int from, int to) {
@@ -22,7 +21,8 @@ final class Base64Text {
     }
 
     /** The bytes of plain base64 (alphabet and final padding only), or null for anything else. */
-    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the low byte of each char, all base64 needs
+    @SuppressWarnings(
+            "deprecation") // String.getBytes(int, int, byte[], int): the low byte of each char, all base64 needs
     static byte[] decodePlain(String text, int from, int to) {
         int n = to - from;
         int rest = n % 4;

@@ -18,10 +18,17 @@ public final class HttpRequest {
     private final Map<String, String> jwtClaims;
     /** The body as the event carried it when it was text (JSON): kept as is, turned into bytes only if asked. */
     private final String text;
+
     private byte[] body;
 
-    private HttpRequest(Route route, Map<String, String> pathParameters, Map<String, String> headers,
-            Map<String, String> query, Map<String, String> jwtClaims, String text, byte[] body) {
+    private HttpRequest(
+            Route route,
+            Map<String, String> pathParameters,
+            Map<String, String> headers,
+            Map<String, String> query,
+            Map<String, String> jwtClaims,
+            String text,
+            byte[] body) {
         this.route = route;
         this.pathParameters = pathParameters;
         this.headers = headers;
@@ -36,12 +43,15 @@ public final class HttpRequest {
         if (event == null) {
             throw new VisageException(ErrorCode.INVALID_REQUEST, "no event");
         }
-        String method = event.getRequestContext() != null && event.getRequestContext().getHttp() != null
-                ? event.getRequestContext().getHttp().getMethod()
-                : null;
-        Route.Match match = Optional.ofNullable(event.getRouteKey()).flatMap(Route::byRouteKey)
+        String method =
+                event.getRequestContext() != null && event.getRequestContext().getHttp() != null
+                        ? event.getRequestContext().getHttp().getMethod()
+                        : null;
+        Route.Match match = Optional.ofNullable(event.getRouteKey())
+                .flatMap(Route::byRouteKey)
                 .map(r -> new Route.Match(r, event.getPathParameters() == null ? Map.of() : event.getPathParameters()))
-                .or(() -> method == null || event.getRawPath() == null ? Optional.empty()
+                .or(() -> method == null || event.getRawPath() == null
+                        ? Optional.empty()
                         : Route.match(method, event.getRawPath()))
                 .orElseThrow(() -> new VisageException(ErrorCode.NOT_FOUND, "no such route"));
         Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -50,15 +60,22 @@ public final class HttpRequest {
         }
         String raw = event.getBody();
         boolean base64 = raw != null && event.getIsBase64Encoded();
-        return new HttpRequest(match.route(), match.pathParameters(), headers,
+        return new HttpRequest(
+                match.route(),
+                match.pathParameters(),
+                headers,
                 event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters(),
-                jwtClaims(event), base64 ? null : raw, raw == null ? new byte[0] : base64 ? decodeBase64(raw) : null);
+                jwtClaims(event),
+                base64 ? null : raw,
+                raw == null ? new byte[0] : base64 ? decodeBase64(raw) : null);
     }
 
     /** The claims API Gateway's JWT authorizer verified; only API Gateway can put them in the event. */
     private static Map<String, String> jwtClaims(APIGatewayV2HTTPEvent event) {
         var context = event.getRequestContext();
-        if (context == null || context.getAuthorizer() == null || context.getAuthorizer().getJwt() == null
+        if (context == null
+                || context.getAuthorizer() == null
+                || context.getAuthorizer().getJwt() == null
                 || context.getAuthorizer().getJwt().getClaims() == null) {
             return Map.of();
         }
@@ -99,7 +116,9 @@ public final class HttpRequest {
 
     /** The media type without parameters, lower-cased; empty when absent. */
     public String mediaType() {
-        return header("content-type").map(v -> v.split(";", 2)[0].trim().toLowerCase(Locale.ROOT)).orElse("");
+        return header("content-type")
+                .map(v -> v.split(";", 2)[0].trim().toLowerCase(Locale.ROOT))
+                .orElse("");
     }
 
     public byte[] body() {

@@ -14,8 +14,7 @@ import org.jboss.logging.Logger;
 public final class HttpResponses {
     private static final Logger LOG = Logger.getLogger(HttpResponses.class);
 
-    private HttpResponses() {
-    }
+    private HttpResponses() {}
 
     public static APIGatewayV2HTTPResponse json(int status, Object body) {
         return jsonText(status, new String(Json.write(body), StandardCharsets.UTF_8));
@@ -40,8 +39,8 @@ public final class HttpResponses {
         }
         APIGatewayV2HTTPResponse response = json(e.code().httpStatus(), Map.of("error", error));
         if (e.code() == ErrorCode.UNAUTHORIZED) {
-            response.setHeaders(Map.of("content-type", "application/json", "cache-control", "no-store",
-                    "www-authenticate", "Bearer"));
+            response.setHeaders(Map.of(
+                    "content-type", "application/json", "cache-control", "no-store", "www-authenticate", "Bearer"));
         }
         return response;
     }
@@ -58,7 +57,8 @@ public final class HttpResponses {
     }
 
     /** Decodes the event, runs {@code handler}, and answers every failure with its error code. */
-    public static APIGatewayV2HTTPResponse serve(com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent event,
+    public static APIGatewayV2HTTPResponse serve(
+            com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent event,
             java.util.function.Function<HttpRequest, APIGatewayV2HTTPResponse> handler) {
         try {
             return handler.apply(HttpRequest.of(event));

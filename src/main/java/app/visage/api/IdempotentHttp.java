@@ -19,17 +19,16 @@ public class IdempotentHttp {
     }
 
     /** Runs {@code handler} with the id its job must take: a new one, or the one the request's key holds. */
-    public APIGatewayV2HTTPResponse answer(HttpRequest request, Tenant tenant,
-            Function<JobId, APIGatewayV2HTTPResponse> handler) {
+    public APIGatewayV2HTTPResponse answer(
+            HttpRequest request, Tenant tenant, Function<JobId, APIGatewayV2HTTPResponse> handler) {
         var key = request.header("idempotency-key");
         if (key.isEmpty()) {
             return handler.apply(JobId.random());
         }
-        IdempotentRequests.Answer answer = requests.answer(tenant, key.get(), RequestFingerprint.of(request),
-                id -> {
-                    APIGatewayV2HTTPResponse response = handler.apply(id);
-                    return new IdempotentRequests.Answer(response.getStatusCode(), response.getBody());
-                });
+        IdempotentRequests.Answer answer = requests.answer(tenant, key.get(), RequestFingerprint.of(request), id -> {
+            APIGatewayV2HTTPResponse response = handler.apply(id);
+            return new IdempotentRequests.Answer(response.getStatusCode(), response.getBody());
+        });
         APIGatewayV2HTTPResponse response = HttpResponses.jsonText(answer.status(), answer.body());
         if (answer.replayed()) {
             Map<String, String> headers = new LinkedHashMap<>(response.getHeaders());

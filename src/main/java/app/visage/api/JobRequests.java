@@ -40,14 +40,16 @@ import java.util.regex.Pattern;
  */
 @ApplicationScoped
 public class JobRequests {
-    private static final Set<String> JOB_FIELDS = Set.of("operation", "provider", "face_image", "params", "webhook",
-            "metadata");
-    private static final Set<String> UPLOAD_FIELDS = Set.of("operation", "provider", "content_type", "params",
-            "webhook", "metadata");
-    private static final Pattern DATA_URI = Pattern.compile("data:([\\w.+/-]*)((?:;[\\w-]+=[\\w.-]+)*);base64,",
-            Pattern.CASE_INSENSITIVE);
+    private static final Set<String> JOB_FIELDS =
+            Set.of("operation", "provider", "face_image", "params", "webhook", "metadata");
+    private static final Set<String> UPLOAD_FIELDS =
+            Set.of("operation", "provider", "content_type", "params", "webhook", "metadata");
+    private static final Pattern DATA_URI =
+            Pattern.compile("data:([\\w.+/-]*)((?:;[\\w-]+=[\\w.-]+)*);base64,", Pattern.CASE_INSENSITIVE);
     /** A body is one JSON value: anything after it makes it malformed, not ignored. */
-    private static final ObjectReader JSON_BODY = Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectReader JSON_BODY =
+            Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
     private static final int MAX_METADATA_KEYS = 20;
     private static final int MAX_METADATA_KEY = 40;
     private static final int MAX_METADATA_VALUE = 500;
@@ -58,7 +60,11 @@ public class JobRequests {
     private final EgressPolicy egress;
     private final VisageConfig config;
 
-    public JobRequests(Providers providers, ImageInspector inspector, PhotoFetcher fetcher, EgressPolicy egress,
+    public JobRequests(
+            Providers providers,
+            ImageInspector inspector,
+            PhotoFetcher fetcher,
+            EgressPolicy egress,
             VisageConfig config) {
         this.providers = providers;
         this.inspector = inspector;
@@ -73,19 +79,22 @@ public class JobRequests {
         byte[] attached = null;
         Supplier<byte[]> imageSource = null;
         if (request.mediaType().equals("multipart/form-data")) {
-            Map<String, Multipart.Part> parts = Multipart.parse(request.header("content-type").orElse(""),
-                    request.body());
+            Map<String, Multipart.Part> parts =
+                    Multipart.parse(request.header("content-type").orElse(""), request.body());
             Multipart.Part file = parts.get("face_image");
             Multipart.Part body = parts.get("request");
             if (file == null || body == null) {
-                throw new VisageException(ErrorCode.INVALID_REQUEST,
+                throw new VisageException(
+                        ErrorCode.INVALID_REQUEST,
                         "multipart requests need a face_image file part and a request JSON part");
             }
             json = parseJson(body.body());
             checkFields(json, JOB_FIELDS);
             if (json.has("face_image")) {
-                throw new VisageException(ErrorCode.INVALID_REQUEST,
-                        "face_image comes as the file part, not inside request", "face_image");
+                throw new VisageException(
+                        ErrorCode.INVALID_REQUEST,
+                        "face_image comes as the file part, not inside request",
+                        "face_image");
             }
             attached = file.body();
         } else {
@@ -110,10 +119,11 @@ public class JobRequests {
         Params params = params(json, provider, operation);
         URI webhook = webhook(json);
         Map<String, String> metadata = metadata(json);
-        byte[] bytes = attached != null ? attached
+        byte[] bytes = attached != null
+                ? attached
                 : imageSource != null ? imageSource.get() : faceImage(json.get("face_image"));
-        return new SubmitCommand(id, tenant, operation, provider, params, photo(bytes, "face_image"), webhook,
-                metadata);
+        return new SubmitCommand(
+                id, tenant, operation, provider, params, photo(bytes, "face_image"), webhook, metadata);
     }
 
     public UploadCommand upload(HttpRequest request, Tenant tenant, JobId id) {
@@ -128,8 +138,8 @@ public class JobRequests {
     }
 
     private static Params params(JsonNode json, Provider provider, Operation operation) {
-        Params params = Params.validate(json.get("params"), provider.operations().get(operation), provider.id(),
-                operation);
+        Params params =
+                Params.validate(json.get("params"), provider.operations().get(operation), provider.id(), operation);
         provider.check(operation, params);
         return params;
     }
@@ -142,8 +152,8 @@ public class JobRequests {
     private static void checkJsonType(HttpRequest request) {
         String type = request.mediaType();
         if (!type.isEmpty() && !type.equals("application/json")) {
-            throw new VisageException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-                    "send application/json or multipart/form-data, not " + type);
+            throw new VisageException(
+                    ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send application/json or multipart/form-data, not " + type);
         }
     }
 
@@ -159,7 +169,9 @@ public class JobRequests {
         if (range != null && DATA_URI.matcher(text).region(range[0], range[1]).lookingAt()) {
             JsonNode tree = parseJson(text.substring(0, range[0]) + text.substring(range[1]));
             JsonNode placeholder = tree.get("face_image");
-            if (placeholder != null && placeholder.isTextual() && placeholder.asText().isEmpty()) {
+            if (placeholder != null
+                    && placeholder.isTextual()
+                    && placeholder.asText().isEmpty()) {
                 return new JsonBody(tree, range);
             }
         }
@@ -167,8 +179,7 @@ public class JobRequests {
     }
 
     /** The tree of a JSON body, and where face_image's characters are in the body text if they were left there. */
-    private record JsonBody(JsonNode tree, int[] imageRange) {
-    }
+    private record JsonBody(JsonNode tree, int[] imageRange) {}
 
     /**
      * Where a top-level face_image string is in {@code text} ({start, end} of the characters between its
@@ -185,7 +196,9 @@ public class JobRequests {
                 JsonToken value = parser.nextToken();
                 if ("face_image".equals(name)) {
                     long quote = parser.currentTokenLocation().getCharOffset();
-                    if (value != JsonToken.VALUE_STRING || quote < 0 || quote >= text.length()
+                    if (value != JsonToken.VALUE_STRING
+                            || quote < 0
+                            || quote >= text.length()
                             || text.charAt((int) quote) != '"') {
                         return null;
                     }
@@ -228,8 +241,8 @@ public class JobRequests {
         json.fieldNames().forEachRemaining(name -> {
             if (!allowed.contains(name)) {
                 // A field with an empty (or blank) name cannot be named back as a field.
-                throw new VisageException(ErrorCode.INVALID_REQUEST, "unknown field \"" + name + "\"",
-                        name.isBlank() ? null : name);
+                throw new VisageException(
+                        ErrorCode.INVALID_REQUEST, "unknown field \"" + name + "\"", name.isBlank() ? null : name);
             }
         });
     }
@@ -317,8 +330,10 @@ public class JobRequests {
     }
 
     private VisageException tooLarge() {
-        return new VisageException(ErrorCode.IMAGE_TOO_LARGE,
-                "the photo is larger than " + config.maxImageBytes() + " bytes", "face_image");
+        return new VisageException(
+                ErrorCode.IMAGE_TOO_LARGE,
+                "the photo is larger than " + config.maxImageBytes() + " bytes",
+                "face_image");
     }
 
     private static ImageFormat uploadFormat(String contentType) {
@@ -328,8 +343,10 @@ public class JobRequests {
                 return format;
             }
         }
-        throw new VisageException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-                "content_type must be image/jpeg, image/png, image/heic or image/webp", "content_type");
+        throw new VisageException(
+                ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                "content_type must be image/jpeg, image/png, image/heic or image/webp",
+                "content_type");
     }
 
     private URI webhook(JsonNode json) {
@@ -338,8 +355,11 @@ public class JobRequests {
             return null;
         }
         if (config.webhooks().secret().filter(s -> !s.isBlank()).isEmpty()) {
-            throw new VisageException(ErrorCode.INVALID_PARAM, "client webhooks are signed, and no secret is "
-                    + "configured: set visage.webhooks.secret (VISAGE_WEBHOOKS_SECRET) to a whsec_ secret", "webhook");
+            throw new VisageException(
+                    ErrorCode.INVALID_PARAM,
+                    "client webhooks are signed, and no secret is "
+                            + "configured: set visage.webhooks.secret (VISAGE_WEBHOOKS_SECRET) to a whsec_ secret",
+                    "webhook");
         }
         try {
             URI url = URI.create(value);
@@ -356,15 +376,21 @@ public class JobRequests {
             return Map.of();
         }
         if (!node.isObject() || node.size() > MAX_METADATA_KEYS) {
-            throw new VisageException(ErrorCode.INVALID_PARAM,
-                    "metadata must be an object of at most " + MAX_METADATA_KEYS + " string values", "metadata");
+            throw new VisageException(
+                    ErrorCode.INVALID_PARAM,
+                    "metadata must be an object of at most " + MAX_METADATA_KEYS + " string values",
+                    "metadata");
         }
         Map<String, String> metadata = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> entry : node.properties()) {
-            if (!entry.getValue().isTextual() || entry.getKey().length() > MAX_METADATA_KEY
+            if (!entry.getValue().isTextual()
+                    || entry.getKey().length() > MAX_METADATA_KEY
                     || entry.getValue().asText().length() > MAX_METADATA_VALUE) {
-                throw new VisageException(ErrorCode.INVALID_PARAM, "metadata keys are at most " + MAX_METADATA_KEY
-                        + " characters and values strings of at most " + MAX_METADATA_VALUE, "metadata." + entry.getKey());
+                throw new VisageException(
+                        ErrorCode.INVALID_PARAM,
+                        "metadata keys are at most " + MAX_METADATA_KEY + " characters and values strings of at most "
+                                + MAX_METADATA_VALUE,
+                        "metadata." + entry.getKey());
             }
             metadata.put(entry.getKey(), entry.getValue().asText());
         }

@@ -33,10 +33,17 @@ public class JobViews {
         view.put("updated_at", job.updatedAt());
         view.put("expires_at", job.expiresAt());
         if (!job.status().isFinal() && job.dispatch().eta() != null) {
-            view.put("eta_seconds", Math.max(0, Duration.between(clock.instant(), job.dispatch().eta()).toSeconds()));
+            view.put(
+                    "eta_seconds",
+                    Math.max(
+                            0,
+                            Duration.between(clock.instant(), job.dispatch().eta())
+                                    .toSeconds()));
         }
         boolean inline = Params.fromStored(job.params()).flag(Param.RETURN_BASE64);
-        view.put("outputs", job.outputs().stream().map(o -> output(job, o, inline)).toList());
+        view.put(
+                "outputs",
+                job.outputs().stream().map(o -> output(job, o, inline)).toList());
         if (job.result() != null) {
             view.put("result", job.result());
         }
@@ -91,11 +98,18 @@ public class JobViews {
         Map<String, Object> view = new LinkedHashMap<>();
         if (inline) {
             byte[] bytes = files.get(object.key()).orElse(new byte[0]);
-            view.put("url", "data:" + object.contentType() + ";base64," + Base64.getEncoder().encodeToString(bytes));
+            view.put(
+                    "url",
+                    "data:" + object.contentType() + ";base64,"
+                            + Base64.getEncoder().encodeToString(bytes));
         } else {
             Duration validity = Duration.between(now, until);
-            view.put("url", files.presignGet(object.key(), validity.isNegative() || validity.isZero()
-                    ? Duration.ofSeconds(1) : validity).toString());
+            view.put(
+                    "url",
+                    files.presignGet(
+                                    object.key(),
+                                    validity.isNegative() || validity.isZero() ? Duration.ofSeconds(1) : validity)
+                            .toString());
         }
         view.put("content_type", object.contentType());
         view.put("width", object.width());

@@ -12,15 +12,13 @@ import java.util.regex.Pattern;
 
 /** A small multipart/form-data reader over a body already in memory (API Gateway hands us all of it). */
 final class Multipart {
-    private static final Pattern BOUNDARY = Pattern.compile("boundary=(?:\"([^\"]+)\"|([^;\\s]+))",
-            Pattern.CASE_INSENSITIVE);
+    private static final Pattern BOUNDARY =
+            Pattern.compile("boundary=(?:\"([^\"]+)\"|([^;\\s]+))", Pattern.CASE_INSENSITIVE);
     private static final Pattern NAME = Pattern.compile("\\bname=\"([^\"]*)\"", Pattern.CASE_INSENSITIVE);
 
-    record Part(String name, String contentType, byte[] body) {
-    }
+    record Part(String name, String contentType, byte[] body) {}
 
-    private Multipart() {
-    }
+    private Multipart() {}
 
     static Map<String, Part> parse(String contentType, byte[] body) {
         Matcher m = BOUNDARY.matcher(contentType);
@@ -53,8 +51,10 @@ final class Multipart {
             if (!name.find()) {
                 throw invalid("multipart part without a name");
             }
-            if (parts.put(name.group(1), new Part(name.group(1), headers.get("content-type"),
-                    Arrays.copyOfRange(body, start, next))) != null) {
+            if (parts.put(
+                            name.group(1),
+                            new Part(name.group(1), headers.get("content-type"), Arrays.copyOfRange(body, start, next)))
+                    != null) {
                 throw invalid("multipart part " + name.group(1) + " appears twice");
             }
             pos = next + 2;
@@ -66,7 +66,9 @@ final class Multipart {
         for (String line : block.split("\r\n")) {
             int colon = line.indexOf(':');
             if (colon > 0) {
-                headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+                headers.put(
+                        line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        line.substring(colon + 1).trim());
             }
         }
         return headers;

@@ -11,8 +11,7 @@ import java.util.Map;
  * body counts by its parts, not its bytes, because a client retrying it may well pick a new boundary.
  */
 final class RequestFingerprint {
-    private RequestFingerprint() {
-    }
+    private RequestFingerprint() {}
 
     static String of(HttpRequest request) {
         MessageDigest sha = Sha256.digest();
@@ -20,8 +19,9 @@ final class RequestFingerprint {
         String type = request.mediaType();
         add(sha, type.getBytes(StandardCharsets.UTF_8));
         if (type.equals("multipart/form-data")) {
-            for (Map.Entry<String, Multipart.Part> part : Multipart
-                    .parse(request.header("content-type").orElse(""), request.body()).entrySet()) {
+            for (Map.Entry<String, Multipart.Part> part : Multipart.parse(
+                            request.header("content-type").orElse(""), request.body())
+                    .entrySet()) {
                 add(sha, part.getKey().getBytes(StandardCharsets.UTF_8));
                 add(sha, String.valueOf(part.getValue().contentType()).getBytes(StandardCharsets.UTF_8));
                 add(sha, part.getValue().body());

@@ -76,6 +76,5 @@ public enum Route {
         return Optional.empty();
     }
 
-    public record Match(Route route, Map<String, String> pathParameters) {
-    }
+    public record Match(Route route, Map<String, String> pathParameters) {}
 }

@@ -69,7 +69,5 @@ public class ApiKeys {
         return Optional.ofNullable(found);
     }
 
-
-    record Entry(Tenant tenant, byte[] hash) {
-    }
+    record Entry(Tenant tenant, byte[] hash) {}
 }

@@ -44,8 +44,8 @@ public class Authenticator {
         if (!keys.configured()) {
             throw unauthorized("the request carries no verified " + tenantClaim.orElseThrow() + " claim");
         }
-        String header = request.header("authorization")
-                .orElseThrow(() -> unauthorized("send Authorization: Bearer <api key>"));
+        String header =
+                request.header("authorization").orElseThrow(() -> unauthorized("send Authorization: Bearer <api key>"));
         var bearer = BEARER.matcher(header.trim());
         if (!bearer.matches()) {
             throw unauthorized("send Authorization: Bearer <api key>");

@@ -22,8 +22,11 @@ public class OpenAccessGuard {
     }
 
     void onStart(@Observes StartupEvent event) {
-        check(System.getenv("AWS_LAMBDA_RUNTIME_API") != null,
-                ConfigProvider.getConfig().getOptionalValue("quarkus.funqy.export", String.class).orElse(""));
+        check(
+                System.getenv("AWS_LAMBDA_RUNTIME_API") != null,
+                ConfigProvider.getConfig()
+                        .getOptionalValue("quarkus.funqy.export", String.class)
+                        .orElse(""));
     }
 
     void check(boolean inLambda, String export) {

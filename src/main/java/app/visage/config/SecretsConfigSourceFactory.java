@@ -31,6 +31,7 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
 public class SecretsConfigSourceFactory implements ConfigSourceFactory {
     /** Above application.properties (250), below environment variables (300). */
     static final int ORDINAL = 270;
+
     private static final int DEFAULT_PORT = 2773;
     private static final int ATTEMPTS = 6;
 
@@ -40,7 +41,8 @@ public class SecretsConfigSourceFactory implements ConfigSourceFactory {
         if (arn.isEmpty()) {
             return List.of();
         }
-        int port = value(context, "visage.secrets.extension-port").map(Integer::parseInt)
+        int port = value(context, "visage.secrets.extension-port")
+                .map(Integer::parseInt)
                 .or(() -> Optional.ofNullable(System.getenv("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT"))
                         .map(Integer::parseInt))
                 .orElse(DEFAULT_PORT);
@@ -69,23 +71,34 @@ public class SecretsConfigSourceFactory implements ConfigSourceFactory {
     private static Map<String, String> read(String arn, int port) {
         URI uri = URI.create("http://localhost:" + port + "/secretsmanager/get?secretId="
                 + URLEncoder.encode(arn, StandardCharsets.UTF_8));
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))
-                .header("X-Aws-Parameters-Secrets-Token", Optional.ofNullable(System.getenv("AWS_SESSION_TOKEN")).orElse(""))
-                .GET().build();
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofSeconds(5))
+                .header(
+                        "X-Aws-Parameters-Secrets-Token",
+                        Optional.ofNullable(System.getenv("AWS_SESSION_TOKEN")).orElse(""))
+                .GET()
+                .build();
         try {
-            HttpResponse<String> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()
+            HttpResponse<String> response = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(2))
+                    .build()
                     .send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
-                throw new IllegalStateException("the secret " + arn + " could not be read: HTTP " + response.statusCode());
+                throw new IllegalStateException(
+                        "the secret " + arn + " could not be read: HTTP " + response.statusCode());
             }
-            JsonNode secret = new ObjectMapper().readTree(new ObjectMapper().readTree(response.body())
-                    .path("SecretString").asText("{}"));
+            JsonNode secret = new ObjectMapper()
+                    .readTree(new ObjectMapper()
+                            .readTree(response.body())
+                            .path("SecretString")
+                            .asText("{}"));
             Map<String, String> values = new HashMap<>();
             secret.properties().forEach(e -> values.put(e.getKey(), e.getValue().asText()));
             return values;
         } catch (IOException e) {
             // Never the body: it holds the secret.
-            throw new IllegalStateException("the secret " + arn + " could not be read: " + e.getClass().getSimpleName());
+            throw new IllegalStateException(
+                    "the secret " + arn + " could not be read: " + e.getClass().getSimpleName());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reading the secret " + arn);
@@ -94,7 +107,8 @@ public class SecretsConfigSourceFactory implements ConfigSourceFactory {
 
     private static Optional<String> value(ConfigSourceContext context, String name) {
         ConfigValue value = context.getValue(name);
-        return value == null || value.getValue() == null || value.getValue().isBlank() ? Optional.empty()
+        return value == null || value.getValue() == null || value.getValue().isBlank()
+                ? Optional.empty()
                 : Optional.of(value.getValue());
     }
 }

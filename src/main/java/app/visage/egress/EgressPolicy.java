@@ -21,25 +21,50 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class EgressPolicy {
     /** The canonical dotted quad: four decimal numbers up to 255, no leading zeros. */
-    private static final Pattern DOTTED_QUAD = Pattern.compile(
-            "(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+    private static final Pattern DOTTED_QUAD =
+            Pattern.compile("(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
     /**
      * A last label a browser would read as a number (WHATWG URL "ends in a number"): such a host is
      * an IPv4 address in some spelling ({@code 2130706433}, {@code 0x7f.1}, {@code 0177.0.0.1}, {@code 127.1}).
      */
     private static final Pattern NUMERIC_LABEL = Pattern.compile("\\d+|0[xX][0-9a-fA-F]*");
-    private static final Pattern HOST_NAME = Pattern.compile(
-            "(?i)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*");
+
+    private static final Pattern HOST_NAME =
+            Pattern.compile("(?i)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*");
     /** A bracketed IPv6 literal without a zone: Java parses it without any lookup. */
     private static final Pattern IPV6_LITERAL = Pattern.compile("\\[[0-9a-fA-F:.]+]");
 
-    private static final List<Block> IPV4_NOT_PUBLIC = Block.all("0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10",
-            "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24", "192.0.2.0/24", "192.88.99.0/24",
-            "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4");
+    private static final List<Block> IPV4_NOT_PUBLIC = Block.all(
+            "0.0.0.0/8",
+            "10.0.0.0/8",
+            "100.64.0.0/10",
+            "127.0.0.0/8",
+            "169.254.0.0/16",
+            "172.16.0.0/12",
+            "192.0.0.0/24",
+            "192.0.2.0/24",
+            "192.88.99.0/24",
+            "192.168.0.0/16",
+            "198.18.0.0/15",
+            "198.51.100.0/24",
+            "203.0.113.0/24",
+            "224.0.0.0/4",
+            "240.0.0.0/4");
     /** IPv6 blocks that are never a public server; the ones that embed an IPv4 address are judged by it. */
-    private static final List<Block> IPV6_NOT_PUBLIC = Block.all("::/96", "64:ff9b:1::/48", "100::/64",
-            "2001::/23", "2001:db8::/32", "3fff::/20", "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8");
-    private static final Block IPV4_MAPPED = new Block(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, 0, 0, 0, 0},
+    private static final List<Block> IPV6_NOT_PUBLIC = Block.all(
+            "::/96",
+            "64:ff9b:1::/48",
+            "100::/64",
+            "2001::/23",
+            "2001:db8::/32",
+            "3fff::/20",
+            "fc00::/7",
+            "fe80::/10",
+            "fec0::/10",
+            "ff00::/8");
+
+    private static final Block IPV4_MAPPED = new Block(
+            new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, 0, 0, 0, 0},
             96); // ::ffff:0:0/96, which Java would not parse as IPv6
     private static final Block NAT64 = Block.of("64:ff9b::/96");
     private static final Block SIX_TO_FOUR = Block.of("2002::/16");
@@ -73,7 +98,10 @@ public class EgressPolicy {
     public Destination check(URI url, String field) {
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
         boolean schemeOk = scheme.equals("https") || (allowPrivate && scheme.equals("http"));
-        if (!schemeOk || url.isOpaque() || url.getRawUserInfo() != null || url.getPort() == 0
+        if (!schemeOk
+                || url.isOpaque()
+                || url.getRawUserInfo() != null
+                || url.getPort() == 0
                 || url.getPort() > 65535) {
             throw refused(field, field + " must be an https URL without credentials");
         }
@@ -109,8 +137,12 @@ public class EgressPolicy {
         if (host == null) {
             throw new UnknownHostException("no host");
         }
-        return new Destination(url, IPV6_LITERAL.matcher(host).matches() || DOTTED_QUAD.matcher(host).matches()
-                ? InetAddress.getByName(host) : resolver.resolve(host)[0]);
+        return new Destination(
+                url,
+                IPV6_LITERAL.matcher(host).matches()
+                                || DOTTED_QUAD.matcher(host).matches()
+                        ? InetAddress.getByName(host)
+                        : resolver.resolve(host)[0]);
     }
 
     private InetAddress[] addresses(String host, String field) throws UnknownHostException {
@@ -121,7 +153,8 @@ public class EgressPolicy {
             return new InetAddress[] {InetAddress.getByName(host)};
         }
         String[] labels = host.split("\\.", -1);
-        String last = labels[labels.length - 1].isEmpty() && labels.length > 1 ? labels[labels.length - 2]
+        String last = labels[labels.length - 1].isEmpty() && labels.length > 1
+                ? labels[labels.length - 2]
                 : labels[labels.length - 1]; // "127.0.0.1." ends in a number too
         if (NUMERIC_LABEL.matcher(last).matches()) {
             if (!DOTTED_QUAD.matcher(host).matches()) {
@@ -174,7 +207,8 @@ public class EgressPolicy {
         static Block of(String cidr) {
             int slash = cidr.indexOf('/');
             try {
-                return new Block(InetAddress.getByName(cidr.substring(0, slash)).getAddress(),
+                return new Block(
+                        InetAddress.getByName(cidr.substring(0, slash)).getAddress(),
                         Integer.parseInt(cidr.substring(slash + 1)));
             } catch (UnknownHostException e) {
                 throw new IllegalArgumentException(cidr, e);

@@ -48,7 +48,11 @@ public class OutputFetcher {
         }
         PinnedHttp.Answer answer;
         try {
-            answer = http.get(to, Map.of("accept", "image/*"), config.maxOutputBytes(), config.egress().fetchTimeout());
+            answer = http.get(
+                    to,
+                    Map.of("accept", "image/*"),
+                    config.maxOutputBytes(),
+                    config.egress().fetchTimeout());
         } catch (IOException e) {
             throw new Unavailable("an output could not be downloaded: " + e.getMessage());
         } catch (InterruptedException e) {

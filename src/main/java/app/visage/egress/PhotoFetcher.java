@@ -27,15 +27,15 @@ public class PhotoFetcher {
     public byte[] fetch(URI url, long maxBytes, String field) {
         Destination to = policy.check(url, field);
         try {
-            PinnedHttp.Answer answer = http.get(to, Map.of("accept", "image/*"), maxBytes,
-                    config.egress().fetchTimeout());
+            PinnedHttp.Answer answer = http.get(
+                    to, Map.of("accept", "image/*"), maxBytes, config.egress().fetchTimeout());
             if (answer.status() != 200) {
-                throw new VisageException(ErrorCode.INVALID_PARAM,
-                        field + " could not be fetched: HTTP " + answer.status(), field);
+                throw new VisageException(
+                        ErrorCode.INVALID_PARAM, field + " could not be fetched: HTTP " + answer.status(), field);
             }
             if (answer.tooLarge()) {
-                throw new VisageException(ErrorCode.IMAGE_TOO_LARGE, "the photo is larger than " + maxBytes + " bytes",
-                        field);
+                throw new VisageException(
+                        ErrorCode.IMAGE_TOO_LARGE, "the photo is larger than " + maxBytes + " bytes", field);
             }
             return answer.body();
         } catch (IOException e) {

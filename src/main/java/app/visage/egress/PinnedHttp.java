@@ -46,8 +46,8 @@ public class PinnedHttp {
 
     /** {@code trust} null: the JVM's trusted certificate authorities. */
     PinnedHttp(Vertx vertx, TrustOptions trust) {
-        HttpClientOptions options = new HttpClientOptions().setKeepAlive(false).setVerifyHost(true)
-                .setTrustOptions(trust);
+        HttpClientOptions options =
+                new HttpClientOptions().setKeepAlive(false).setVerifyHost(true).setTrustOptions(trust);
         this.client = vertx.createHttpClient(options);
     }
 
@@ -60,27 +60,41 @@ public class PinnedHttp {
     /** A POST of {@code body}; answers the status, the answer's body unread. */
     public int post(Destination to, Map<String, String> headers, byte[] body, Duration timeout)
             throws IOException, InterruptedException {
-        return exchange(to, HttpMethod.POST, headers, Buffer.buffer(body), 0, timeout).status();
+        return exchange(to, HttpMethod.POST, headers, Buffer.buffer(body), 0, timeout)
+                .status();
     }
 
-    private Answer exchange(Destination to, HttpMethod method, Map<String, String> headers, Buffer body,
-            long maxBytes, Duration timeout) throws IOException, InterruptedException {
+    private Answer exchange(
+            Destination to,
+            HttpMethod method,
+            Map<String, String> headers,
+            Buffer body,
+            long maxBytes,
+            Duration timeout)
+            throws IOException, InterruptedException {
         URI url = to.url();
         boolean tls = "https".equalsIgnoreCase(url.getScheme());
         int port = url.getPort() != -1 ? url.getPort() : tls ? 443 : 80;
         String host = url.getHost(); // an IPv6 literal keeps its brackets in the Host header only
-        RequestOptions options = new RequestOptions().setMethod(method).setSsl(tls)
+        RequestOptions options = new RequestOptions()
+                .setMethod(method)
+                .setSsl(tls)
                 .setServer(SocketAddress.inetSocketAddress(new InetSocketAddress(literal(to.address()), port)))
-                .setHost(host.startsWith("[") ? host.substring(1, host.length() - 1) : host).setPort(port)
-                .setURI(target(url)).setFollowRedirects(false)
-                .setConnectTimeout(timeout.toMillis()).setIdleTimeout(timeout.toMillis())
+                .setHost(host.startsWith("[") ? host.substring(1, host.length() - 1) : host)
+                .setPort(port)
+                .setURI(target(url))
+                .setFollowRedirects(false)
+                .setConnectTimeout(timeout.toMillis())
+                .setIdleTimeout(timeout.toMillis())
                 .putHeader("host", url.getPort() != -1 ? host + ":" + port : host);
         headers.forEach(options::putHeader);
         AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
-        Future<Answer> answer = client.request(options).compose(request -> {
-            sent.set(request);
-            return body == null ? request.send() : request.send(body);
-        }).compose(response -> read(response, maxBytes));
+        Future<Answer> answer = client.request(options)
+                .compose(request -> {
+                    sent.set(request);
+                    return body == null ? request.send() : request.send(body);
+                })
+                .compose(response -> read(response, maxBytes));
         try {
             return answer.toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -138,8 +152,7 @@ public class PinnedHttp {
 
     /** The same once its answer has begun, whose unread rest is of no interest (nor the reset it ends in). */
     private static void abort(HttpClientResponse response) {
-        response.exceptionHandler(ignored -> {
-        });
+        response.exceptionHandler(ignored -> {});
         abort(response.request());
     }
 

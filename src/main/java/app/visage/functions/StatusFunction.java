@@ -17,8 +17,10 @@ import jakarta.inject.Inject;
 public class StatusFunction {
     @Inject
     Authenticator authenticator;
+
     @Inject
     FindJob findJob;
+
     @Inject
     JobViews views;
 

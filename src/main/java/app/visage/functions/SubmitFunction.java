@@ -20,16 +20,22 @@ import jakarta.inject.Inject;
 public class SubmitFunction {
     @Inject
     Authenticator authenticator;
+
     @Inject
     IdempotentHttp idempotent;
+
     @Inject
     JobRequests requests;
+
     @Inject
     JobViews views;
+
     @Inject
     SubmitJob submitJob;
+
     @Inject
     CreateUpload createUpload;
+
     @Inject
     CancelJob cancelJob;
 
@@ -38,12 +44,21 @@ public class SubmitFunction {
         return HttpResponses.serve(event, request -> {
             Tenant tenant = authenticator.authenticate(request);
             return switch (request.route()) {
-                case CREATE_JOB -> idempotent.answer(request, tenant, id -> HttpResponses.json(202,
-                        views.accepted(submitJob.submit(requests.submit(request, tenant, id)))));
-                case CREATE_UPLOAD -> idempotent.answer(request, tenant, id -> HttpResponses.json(201,
-                        views.uploadTicket(createUpload.create(requests.upload(request, tenant, id)))));
-                case CANCEL_JOB -> HttpResponses.json(200,
-                        views.view(cancelJob.cancel(request.pathParameter("id"), tenant)));
+                case CREATE_JOB ->
+                    idempotent.answer(
+                            request,
+                            tenant,
+                            id -> HttpResponses.json(
+                                    202, views.accepted(submitJob.submit(requests.submit(request, tenant, id)))));
+                case CREATE_UPLOAD ->
+                    idempotent.answer(
+                            request,
+                            tenant,
+                            id -> HttpResponses.json(
+                                    201,
+                                    views.uploadTicket(createUpload.create(requests.upload(request, tenant, id)))));
+                case CANCEL_JOB ->
+                    HttpResponses.json(200, views.view(cancelJob.cancel(request.pathParameter("id"), tenant)));
                 default -> HttpResponses.notServedHere(request);
             };
         });

@@ -22,15 +22,21 @@ public class UploadFunction {
             return started;
         }
         for (String key : event.createdKeys()) {
-            startUploadedJob.photoArrived(key)
-                    .ifPresent(job -> started.add(new Started(key, job.id().value(), job.status().wire())));
+            startUploadedJob
+                    .photoArrived(key)
+                    .ifPresent(job -> started.add(
+                            new Started(key, job.id().value(), job.status().wire())));
         }
         return started;
     }
 
     /** What became of the job an uploaded object belongs to. */
     @RegisterForReflection
-    public record Started(String key, @com.fasterxml.jackson.annotation.JsonProperty("job_id") String jobId,
-            String status) {
-    }
+    public record Started(
+            String key,
+
+            @com.fasterxml.jackson.annotation.JsonProperty("job_id")
+            String jobId,
+
+            String status) {}
 }

@@ -23,9 +23,13 @@ public class WebhookFunction {
             if (request.route() != Route.PROVIDER_WEBHOOK) {
                 return HttpResponses.notServedHere(request);
             }
-            Job job = receiver.receive(request.pathParameter("provider"), request.pathParameter("jobId"),
-                    request.query("token").orElse(null), request.body());
-            return HttpResponses.json(200, Map.of("id", job.id().value(), "status", job.status().wire()));
+            Job job = receiver.receive(
+                    request.pathParameter("provider"),
+                    request.pathParameter("jobId"),
+                    request.query("token").orElse(null),
+                    request.body());
+            return HttpResponses.json(
+                    200, Map.of("id", job.id().value(), "status", job.status().wire()));
         });
     }
 }

@@ -9,8 +9,14 @@ import java.time.Instant;
  * when the key is claimed, so every attempt at the same request can only create that one job.
  */
 @RegisterForReflection
-public record IdempotencyRecord(String fingerprint, JobId jobId, State state, Instant createdAt, Instant attemptAt,
-        Integer status, String body) {
+public record IdempotencyRecord(
+        String fingerprint,
+        JobId jobId,
+        State state,
+        Instant createdAt,
+        Instant attemptAt,
+        Integer status,
+        String body) {
 
     @RegisterForReflection
     public enum State {
@@ -29,8 +35,8 @@ public record IdempotencyRecord(String fingerprint, JobId jobId, State state, In
     }
 
     IdempotencyRecord done(IdempotentRequests.Answer answer) {
-        return new IdempotencyRecord(fingerprint, jobId, State.DONE, createdAt, attemptAt, answer.status(),
-                answer.body());
+        return new IdempotencyRecord(
+                fingerprint, jobId, State.DONE, createdAt, attemptAt, answer.status(), answer.body());
     }
 
     IdempotencyRecord in(State next) {

@@ -13,6 +13,5 @@ public interface IdempotencyStore {
     /** Replaces the record only if it is still at {@code version}: the new version, or empty. */
     Optional<String> replace(String hash, IdempotencyRecord record, String version);
 
-    record Versioned(IdempotencyRecord record, String version) {
-    }
+    record Versioned(IdempotencyRecord record, String version) {}
 }

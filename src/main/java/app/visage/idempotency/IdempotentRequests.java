@@ -29,6 +29,7 @@ public class IdempotentRequests {
     static final Duration KEY_LIFETIME = Duration.ofHours(24);
     /** Longer than API Gateway lets a request run (30 s): an older in-flight claim's request is dead. */
     static final Duration LEASE = Duration.ofSeconds(60);
+
     static final Duration RACE_WAIT = Duration.ofSeconds(20);
     private static final long POLL_MILLIS = 100;
     private static final int MAX_KEY = 255;
@@ -85,8 +86,10 @@ public class IdempotentRequests {
                 continue;
             }
             if (!kept.fingerprint().equals(fingerprint)) {
-                throw new VisageException(ErrorCode.IDEMPOTENCY_CONFLICT,
-                        "this Idempotency-Key was used with a different request", "Idempotency-Key");
+                throw new VisageException(
+                        ErrorCode.IDEMPOTENCY_CONFLICT,
+                        "this Idempotency-Key was used with a different request",
+                        "Idempotency-Key");
             }
             if (kept.state() == IdempotencyRecord.State.DONE) {
                 return new Answer(kept.status(), kept.body(), true);
@@ -103,8 +106,10 @@ public class IdempotentRequests {
                 continue;
             }
             if (System.nanoTime() - giveUpAt > 0) {
-                throw new VisageException(ErrorCode.IDEMPOTENCY_CONFLICT,
-                        "a request with this Idempotency-Key is still in progress; retry later", "Idempotency-Key");
+                throw new VisageException(
+                        ErrorCode.IDEMPOTENCY_CONFLICT,
+                        "a request with this Idempotency-Key is still in progress; retry later",
+                        "Idempotency-Key");
             }
             pause();
         }
@@ -115,8 +120,13 @@ public class IdempotentRequests {
         try {
             answer = request.apply(claim.jobId());
         } catch (VisageException e) {
-            settle(hash, claim.in(e.code().httpStatus() < 500 ? IdempotencyRecord.State.RELEASED
-                    : IdempotencyRecord.State.RETRY), version);
+            settle(
+                    hash,
+                    claim.in(
+                            e.code().httpStatus() < 500
+                                    ? IdempotencyRecord.State.RELEASED
+                                    : IdempotencyRecord.State.RETRY),
+                    version);
             throw e;
         } catch (RuntimeException e) {
             settle(hash, claim.in(IdempotencyRecord.State.RETRY), version);
@@ -136,7 +146,8 @@ public class IdempotentRequests {
                 LOG.warnf("idempotency record %s changed under an attempt; its outcome was not kept", hash);
             }
         } catch (RuntimeException e) {
-            LOG.warnf("idempotency record %s not updated: %s", hash, e.getClass().getName());
+            LOG.warnf(
+                    "idempotency record %s not updated: %s", hash, e.getClass().getName());
         }
     }
 
@@ -145,16 +156,20 @@ public class IdempotentRequests {
             Thread.sleep(POLL_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new VisageException(ErrorCode.IDEMPOTENCY_CONFLICT,
-                    "a request with this Idempotency-Key is still in progress; retry later", "Idempotency-Key");
+            throw new VisageException(
+                    ErrorCode.IDEMPOTENCY_CONFLICT,
+                    "a request with this Idempotency-Key is still in progress; retry later",
+                    "Idempotency-Key");
         }
     }
 
     /** Keys are opaque to us, but bounded and printable (they become part of nothing but a hash). */
     private static String checked(String key) {
         if (key.isEmpty() || key.length() > MAX_KEY || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            throw new VisageException(ErrorCode.INVALID_REQUEST,
-                    "Idempotency-Key must be 1 to " + MAX_KEY + " printable ASCII characters", "Idempotency-Key");
+            throw new VisageException(
+                    ErrorCode.INVALID_REQUEST,
+                    "Idempotency-Key must be 1 to " + MAX_KEY + " printable ASCII characters",
+                    "Idempotency-Key");
         }
         return key;
     }

@@ -7,15 +7,17 @@ import java.nio.charset.StandardCharsets;
  * {@link ArrayIndexOutOfBoundsException}, which the parsers turn into {@code image_unreadable}.
  */
 final class Bytes {
-    private Bytes() {
-    }
+    private Bytes() {}
 
     static int u16(byte[] b, int off) {
         return ((b[off] & 0xFF) << 8) | (b[off + 1] & 0xFF);
     }
 
     static long u32(byte[] b, int off) {
-        return ((b[off] & 0xFFL) << 24) | ((b[off + 1] & 0xFFL) << 16) | ((b[off + 2] & 0xFFL) << 8) | (b[off + 3] & 0xFFL);
+        return ((b[off] & 0xFFL) << 24)
+                | ((b[off + 1] & 0xFFL) << 16)
+                | ((b[off + 2] & 0xFFL) << 8)
+                | (b[off + 3] & 0xFFL);
     }
 
     static int u16le(byte[] b, int off) {

@@ -46,8 +46,8 @@ final class ContainerHeaders {
                 break; // end of image, or scan data before any frame header
             }
             int length = Bytes.u16(b, i + 2);
-            boolean startOfFrame = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8
-                    && marker != 0xCC;
+            boolean startOfFrame =
+                    marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
             if (startOfFrame) {
                 if (i + 9 > b.length) {
                     break;

@@ -57,10 +57,32 @@ final class Exif {
     /** A TIFF structure with IFD0 holding only {@code orientation}. */
     static byte[] orientationOnly(int orientation) {
         return new byte[] {
-            'M', 'M', 0, 42, 0, 0, 0, 8, // header: big-endian, IFD0 at 8
-            0, 1, // one entry
-            0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte) orientation, 0, 0, // Orientation, SHORT, count 1, value
-            0, 0, 0, 0 // no next IFD
+            'M',
+            'M',
+            0,
+            42,
+            0,
+            0,
+            0,
+            8, // header: big-endian, IFD0 at 8
+            0,
+            1, // one entry
+            0x01,
+            0x12,
+            0,
+            3,
+            0,
+            0,
+            0,
+            1,
+            0,
+            (byte) orientation,
+            0,
+            0, // Orientation, SHORT, count 1, value
+            0,
+            0,
+            0,
+            0 // no next IFD
         };
     }
 

@@ -229,7 +229,10 @@ final class HeifMeta {
     ContainerHeaders.Size canvas(long itemId) {
         Item item = items.get(itemId);
         Location location = locations.get(itemId);
-        if (item == null || location == null || location.extents.isEmpty() || location.dataReference != 0
+        if (item == null
+                || location == null
+                || location.extents.isEmpty()
+                || location.dataReference != 0
                 || !item.type.equals("grid") && !item.type.equals("iovl")) {
             return null;
         }
@@ -271,7 +274,11 @@ final class HeifMeta {
         }
         long from = start + location.baseOffset + extent.offset;
         long to = extent.length == 0 ? limit : from + extent.length;
-        if (location.baseOffset < 0 || extent.offset < 0 || extent.length < 0 || from < start || from > to
+        if (location.baseOffset < 0
+                || extent.offset < 0
+                || extent.length < 0
+                || from < start
+                || from > to
                 || to > limit) {
             throw unreadable("HEIC item data lies outside the file");
         }

@@ -73,9 +73,10 @@ public final class ImageDecoder {
             checkJpegWork(bytes, header);
         }
         return switch (header.format()) {
-            case JPEG, PNG -> Orientation.apply(
-                    decodeWithImageIo(bytes, header.format(), reader(header.format()), maxLongSide),
-                    header.orientation());
+            case JPEG, PNG ->
+                Orientation.apply(
+                        decodeWithImageIo(bytes, header.format(), reader(header.format()), maxLongSide),
+                        header.orientation());
             case HEIC -> decodeHeif(bytes, maxLongSide);
             case WEBP -> decodeWebp(bytes, header, maxLongSide);
         };
@@ -91,22 +92,27 @@ public final class ImageDecoder {
             throw new VisageException(ErrorCode.IMAGE_UNREADABLE, "JPEG has " + work.frames() + " frame headers");
         }
         if (work.scans() > MAX_JPEG_SCANS || work.scans() * header.pixels() > MAX_JPEG_SCAN_PIXELS) {
-            throw new VisageException(ErrorCode.IMAGE_UNREADABLE, "JPEG has " + work.scans() + " scans; at most "
-                    + Math.min(MAX_JPEG_SCANS, MAX_JPEG_SCAN_PIXELS / header.pixels()) + " are decoded at this size");
+            throw new VisageException(
+                    ErrorCode.IMAGE_UNREADABLE,
+                    "JPEG has " + work.scans() + " scans; at most "
+                            + Math.min(MAX_JPEG_SCANS, MAX_JPEG_SCAN_PIXELS / header.pixels())
+                            + " are decoded at this size");
         }
     }
 
     private static BufferedImage decodeWebp(byte[] bytes, ImageHeader header, int maxLongSide) {
         Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName("webp");
         if (!readers.hasNext()) {
-            throw new VisageException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+            throw new VisageException(
+                    ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                     "WebP photos cannot be decoded here (no WebP reader is installed); send a JPEG, PNG or HEIC");
         }
-        return Orientation.apply(decodeWithImageIo(bytes, ImageFormat.WEBP, readers.next(), maxLongSide),
-                header.orientation());
+        return Orientation.apply(
+                decodeWithImageIo(bytes, ImageFormat.WEBP, readers.next(), maxLongSide), header.orientation());
     }
 
-    private static BufferedImage decodeWithImageIo(byte[] bytes, ImageFormat format, ImageReader reader, int maxLongSide) {
+    private static BufferedImage decodeWithImageIo(
+            byte[] bytes, ImageFormat format, ImageReader reader, int maxLongSide) {
         List<String> warnings = new ArrayList<>();
         IIOReadWarningListener listener = (source, warning) -> warnings.add(warning);
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
@@ -133,13 +139,15 @@ public final class ImageDecoder {
             }
             BufferedImage image = reader.read(0, param);
             if (image == null || truncated(format, warnings)) {
-                throw new VisageException(ErrorCode.IMAGE_UNREADABLE, format.name() + " image data is truncated or corrupt");
+                throw new VisageException(
+                        ErrorCode.IMAGE_UNREADABLE, format.name() + " image data is truncated or corrupt");
             }
             return toIntRgb(image);
         } catch (VisageException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            throw new VisageException(ErrorCode.IMAGE_UNREADABLE, format.name() + " image data is truncated or corrupt");
+            throw new VisageException(
+                    ErrorCode.IMAGE_UNREADABLE, format.name() + " image data is truncated or corrupt");
         } finally {
             reader.dispose();
         }
@@ -189,7 +197,8 @@ public final class ImageDecoder {
     private BufferedImage decodeHeif(byte[] bytes, int maxLongSide) {
         Path tool = heifTool();
         if (tool == null) {
-            throw new VisageException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+            throw new VisageException(
+                    ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                     "HEIC decoding needs libheif's heif-dec or heif-convert (Debian package libheif-examples), which is not installed");
         }
         Path dir = null;
@@ -201,8 +210,14 @@ public final class ImageDecoder {
             Files.write(input, bytes);
             // Under an address-space limit (set by the shell, then replaced by the tool), with few malloc
             // arenas so that the limit counts memory in use rather than per-thread reservations.
-            ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", "ulimit -v " + HEIF_MEMORY_KIB
-                    + " && exec \"$0\" \"$@\"", tool.toString(), "--quiet", input.toString(), output.toString())
+            ProcessBuilder builder = new ProcessBuilder(
+                            "/bin/sh",
+                            "-c",
+                            "ulimit -v " + HEIF_MEMORY_KIB + " && exec \"$0\" \"$@\"",
+                            tool.toString(),
+                            "--quiet",
+                            input.toString(),
+                            output.toString())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             builder.environment().put("MALLOC_ARENA_MAX", "2");
@@ -217,7 +232,8 @@ public final class ImageDecoder {
             byte[] png = Files.readAllBytes(output);
             return decodeWithImageIo(png, ImageFormat.PNG, reader(ImageFormat.PNG), maxLongSide);
         } catch (IOException e) {
-            throw new VisageException(ErrorCode.INTERNAL, "HEIC decoding failed: " + e.getClass().getSimpleName());
+            throw new VisageException(
+                    ErrorCode.INTERNAL, "HEIC decoding failed: " + e.getClass().getSimpleName());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new VisageException(ErrorCode.INTERNAL, "HEIC decoding was interrupted");
@@ -258,7 +274,8 @@ public final class ImageDecoder {
     }
 
     private static ImageReader reader(ImageFormat format) {
-        Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format == ImageFormat.JPEG ? "jpeg" : "png");
+        Iterator<ImageReader> readers =
+                ImageIO.getImageReadersByFormatName(format == ImageFormat.JPEG ? "jpeg" : "png");
         if (!readers.hasNext()) {
             throw new VisageException(ErrorCode.INTERNAL, "no ImageIO reader for " + format.name());
         }

@@ -43,7 +43,8 @@ public final class ImageEncoder {
     }
 
     private static ImageWriter writer(OutputFormat format) {
-        Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName(format == OutputFormat.JPEG ? "jpeg" : "png");
+        Iterator<ImageWriter> writers =
+                ImageIO.getImageWritersByFormatName(format == OutputFormat.JPEG ? "jpeg" : "png");
         if (!writers.hasNext()) {
             throw new VisageException(ErrorCode.INTERNAL, "no ImageIO writer for " + format.name());
         }

@@ -42,7 +42,9 @@ public enum ImageFormat {
         if (Bytes.startsWith(bytes, 0, PNG_SIGNATURE)) {
             return Optional.of(PNG);
         }
-        if (bytes.length >= 12 && Bytes.ascii(bytes, 0, 4).equals("RIFF") && Bytes.ascii(bytes, 8, 4).equals("WEBP")) {
+        if (bytes.length >= 12
+                && Bytes.ascii(bytes, 0, 4).equals("RIFF")
+                && Bytes.ascii(bytes, 8, 4).equals("WEBP")) {
             return Optional.of(WEBP);
         }
         if (isHeif(bytes)) {

@@ -14,19 +14,20 @@ public final class ImageInspector {
     public static final long MAX_PIXELS = 40_000_000L;
 
     public ImageHeader inspect(byte[] bytes) {
-        ImageFormat format = ImageFormat.sniff(bytes).orElseThrow(() -> new VisageException(
-                ErrorCode.UNSUPPORTED_MEDIA_TYPE, "not a JPEG, PNG, HEIC or WebP image"));
+        ImageFormat format = ImageFormat.sniff(bytes)
+                .orElseThrow(() ->
+                        new VisageException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "not a JPEG, PNG, HEIC or WebP image"));
         int width;
         int height;
         int orientation = 1;
         switch (format) {
             case JPEG, PNG -> {
-                ContainerHeaders.Size size = format == ImageFormat.JPEG ? ContainerHeaders.jpeg(bytes)
-                        : ContainerHeaders.png(bytes);
+                ContainerHeaders.Size size =
+                        format == ImageFormat.JPEG ? ContainerHeaders.jpeg(bytes) : ContainerHeaders.png(bytes);
                 width = size.width();
                 height = size.height();
-                orientation = exifOrientation(bytes,
-                        format == ImageFormat.JPEG ? JpegSegments::orientation : PngChunks::orientation);
+                orientation = exifOrientation(
+                        bytes, format == ImageFormat.JPEG ? JpegSegments::orientation : PngChunks::orientation);
             }
             case HEIC -> {
                 // libheif bakes the HEIF transforms (irot/imir) into the pixels it returns, and they take
@@ -47,8 +48,10 @@ public final class ImageInspector {
             throw new VisageException(ErrorCode.IMAGE_UNREADABLE, "image header has no size");
         }
         if ((long) width * height > MAX_PIXELS) {
-            throw new VisageException(ErrorCode.IMAGE_TOO_LARGE,
-                    "image is " + width + "x" + height + " pixels; at most " + MAX_PIXELS / 1_000_000 + " MP are accepted");
+            throw new VisageException(
+                    ErrorCode.IMAGE_TOO_LARGE,
+                    "image is " + width + "x" + height + " pixels; at most " + MAX_PIXELS / 1_000_000
+                            + " MP are accepted");
         }
         return new ImageHeader(format, width, height, orientation);
     }

@@ -36,6 +36,7 @@ final class JpegSegments {
     private boolean done;
     /** The current segment: its marker (or {@link #SCAN_DATA}) and where it lies, marker bytes included. */
     int marker;
+
     int start;
     int end;
 
@@ -190,7 +191,9 @@ final class JpegSegments {
         boolean jfifWritten = false;
         boolean orientationPending = orientation != 1;
         while (s.next()) {
-            boolean jfif = !jfifWritten && s.marker == APP0 && s.payloadStartsWith(JFIF_ID)
+            boolean jfif = !jfifWritten
+                    && s.marker == APP0
+                    && s.payloadStartsWith(JFIF_ID)
                     && s.end - s.payload() >= JFIF_FIXED;
             if (orientationPending && !(first && jfif)) {
                 writeOrientation(out, orientation); // after SOI, or after a JFIF header that comes first

@@ -27,13 +27,34 @@ final class Orientation {
                 int dx;
                 int dy;
                 switch (orientation) {
-                    case 2 -> { dx = ws - 1 - sx; dy = sy; }
-                    case 3 -> { dx = ws - 1 - sx; dy = hs - 1 - sy; }
-                    case 4 -> { dx = sx; dy = hs - 1 - sy; }
-                    case 5 -> { dx = sy; dy = sx; }
-                    case 6 -> { dx = hs - 1 - sy; dy = sx; }
-                    case 7 -> { dx = hs - 1 - sy; dy = ws - 1 - sx; }
-                    default -> { dx = sy; dy = ws - 1 - sx; } // 8
+                    case 2 -> {
+                        dx = ws - 1 - sx;
+                        dy = sy;
+                    }
+                    case 3 -> {
+                        dx = ws - 1 - sx;
+                        dy = hs - 1 - sy;
+                    }
+                    case 4 -> {
+                        dx = sx;
+                        dy = hs - 1 - sy;
+                    }
+                    case 5 -> {
+                        dx = sy;
+                        dy = sx;
+                    }
+                    case 6 -> {
+                        dx = hs - 1 - sy;
+                        dy = sx;
+                    }
+                    case 7 -> {
+                        dx = hs - 1 - sy;
+                        dy = ws - 1 - sx;
+                    }
+                    default -> {
+                        dx = sy;
+                        dy = ws - 1 - sx;
+                    } // 8
                 }
                 o[dy * wd + dx] = in[row + sx];
             }

@@ -19,8 +19,9 @@ final class PngChunks {
      * pixels are shown (transparency, colour space, gamma, significant bits, background, pixel aspect and
      * density, HDR metadata, animation).
      */
-    private static final Set<String> KEPT = Set.of("IHDR", "PLTE", "IDAT", "IEND", "tRNS", "gAMA", "cHRM",
-            "sRGB", "iCCP", "cICP", "mDCv", "cLLi", "sBIT", "bKGD", "pHYs", "acTL", "fcTL", "fdAT");
+    private static final Set<String> KEPT = Set.of(
+            "IHDR", "PLTE", "IDAT", "IEND", "tRNS", "gAMA", "cHRM", "sRGB", "iCCP", "cICP", "mDCv", "cLLi", "sBIT",
+            "bKGD", "pHYs", "acTL", "fcTL", "fdAT");
 
     private PngChunks() {}
 
@@ -83,7 +84,8 @@ final class PngChunks {
             if (KEPT.contains(c.type)) {
                 out.write(b, c.start, c.end - c.start);
             } else if (Character.isUpperCase(c.type.charAt(0))) {
-                throw new VisageException(ErrorCode.IMAGE_UNREADABLE,
+                throw new VisageException(
+                        ErrorCode.IMAGE_UNREADABLE,
                         "PNG has an unknown critical chunk '" + c.type.replaceAll("[^A-Za-z]", "?") + "'");
             }
             return true;

@@ -28,7 +28,9 @@ final class WebpChunks {
 
     /** Visits every complete chunk inside the RIFF size; a chunk cut off ends the walk. */
     private static void walk(byte[] b, Visitor visitor) {
-        if (b.length < HEADER || !Bytes.ascii(b, 0, 4).equals("RIFF") || !Bytes.ascii(b, 8, 4).equals("WEBP")) {
+        if (b.length < HEADER
+                || !Bytes.ascii(b, 0, 4).equals("RIFF")
+                || !Bytes.ascii(b, 8, 4).equals("WEBP")) {
             throw new VisageException(ErrorCode.IMAGE_UNREADABLE, "WebP RIFF header missing");
         }
         long limit = Math.min(b.length, 8 + Bytes.u32le(b, 4));
@@ -94,7 +96,8 @@ final class WebpChunks {
             out.writeBytes(tiff); // even length: no padding byte
         }
         byte[] stripped = withRiffSize(out.toByteArray());
-        if (stripped.length < VP8X_FLAGS + 1 || !Bytes.ascii(stripped, HEADER, 4).equals("VP8X")) {
+        if (stripped.length < VP8X_FLAGS + 1
+                || !Bytes.ascii(stripped, HEADER, 4).equals("VP8X")) {
             throw new VisageException(ErrorCode.IMAGE_UNREADABLE, "WebP VP8X chunk is truncated");
         }
         int flags = stripped[VP8X_FLAGS] & ~(FLAG_XMP | FLAG_EXIF);

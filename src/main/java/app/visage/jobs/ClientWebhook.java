@@ -14,11 +14,18 @@ import java.util.List;
  *              (retry at {@code nextAttemptAt}), {@code delivered}, {@code disabled} (410 Gone) or {@code failed}
  */
 @RegisterForReflection
-public record ClientWebhook(String messageId, String type, String state, Instant nextAttemptAt, List<Attempt> attempts) {
+public record ClientWebhook(
+        String messageId, String type, String state, Instant nextAttemptAt, List<Attempt> attempts) {
 
     /** Standard Webhooks' suggested schedule after the first attempt: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 24 h. */
-    static final List<Duration> RETRIES = List.of(Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofMinutes(30),
-            Duration.ofHours(2), Duration.ofHours(5), Duration.ofHours(10), Duration.ofHours(24));
+    static final List<Duration> RETRIES = List.of(
+            Duration.ofSeconds(5),
+            Duration.ofMinutes(5),
+            Duration.ofMinutes(30),
+            Duration.ofHours(2),
+            Duration.ofHours(5),
+            Duration.ofHours(10),
+            Duration.ofHours(24));
     /** Longer than one attempt may take: past it, the sender is presumed dead and the attempt is due again. */
     static final Duration ATTEMPT_LEASE = Duration.ofMinutes(1);
 
@@ -28,8 +35,7 @@ public record ClientWebhook(String messageId, String type, String state, Instant
 
     /** One try: when, and the HTTP status answered (null when no answer, with {@code error} saying why). */
     @RegisterForReflection
-    public record Attempt(Instant at, Integer status, String error) {
-    }
+    public record Attempt(Instant at, Integer status, String error) {}
 
     public boolean finished() {
         return state.equals("delivered") || state.equals("disabled") || state.equals("failed");

@@ -52,8 +52,8 @@ public class CopyOutputs {
             bytes = withoutMetadata(bytes, header);
             String key = Keys.output(id, n++, header.format().extension());
             files.put(key, bytes, header.format().mediaType());
-            stored.add(new StoredObject(key, header.format().mediaType(), bytes.length, header.displayWidth(),
-                    header.displayHeight()));
+            stored.add(new StoredObject(
+                    key, header.format().mediaType(), bytes.length, header.displayWidth(), header.displayHeight()));
         }
         if (finished.result() != null) {
             files.put(Keys.result(id), Json.write(finished.result()), "application/json");
@@ -89,7 +89,8 @@ public class CopyOutputs {
 
     /** Removes what {@link #copy} wrote, for a job that ended otherwise meanwhile. */
     public void remove(JobId id, List<StoredObject> outputs) {
-        List<String> keys = new ArrayList<>(outputs.stream().map(StoredObject::key).toList());
+        List<String> keys =
+                new ArrayList<>(outputs.stream().map(StoredObject::key).toList());
         keys.add(Keys.result(id));
         files.delete(keys);
     }

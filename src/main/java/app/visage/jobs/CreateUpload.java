@@ -29,18 +29,28 @@ public class CreateUpload {
         Instant uploadBy = now.plus(config.uploadUrlTtl());
         String contentType = command.format().mediaType();
         UploadSlot slot = new UploadSlot(Keys.upload(id, command.format().extension()), contentType, uploadBy);
-        Job job = Job.queued(id, command.tenant(), command.operation(), command.provider(), command.params(),
-                command.metadata(), command.webhook(), null, slot, now, config.ttl());
+        Job job = Job.queued(
+                id,
+                command.tenant(),
+                command.operation(),
+                command.provider(),
+                command.params(),
+                command.metadata(),
+                command.webhook(),
+                null,
+                slot,
+                now,
+                config.ttl());
         try {
             records.create(job);
         } catch (JobStore.AlreadyExists e) {
-            job = records.find(id).orElseThrow(() -> new IllegalStateException("job " + id + " exists but cannot be read"));
+            job = records.find(id)
+                    .orElseThrow(() -> new IllegalStateException("job " + id + " exists but cannot be read"));
             slot = job.upload();
         }
         URI url = files.presignPut(slot.key(), slot.contentType(), config.uploadUrlTtl());
         return new Ticket(job, url, Map.of("Content-Type", slot.contentType()), slot.expiresAt());
     }
 
-    public record Ticket(Job job, URI uploadUrl, Map<String, String> uploadHeaders, Instant expiresAt) {
-    }
+    public record Ticket(Job job, URI uploadUrl, Map<String, String> uploadHeaders, Instant expiresAt) {}
 }

@@ -26,8 +26,18 @@ import java.util.Optional;
  * @param answer        what a provider that keeps no job to ask about again answered, until the job has its outputs
  */
 @RegisterForReflection
-public record Dispatch(int startFailures, Instant claimedUntil, Instant retryAt, Integer slot, String providerJobId,
-        Instant acceptedAt, Instant eta, Instant nextPollAt, int polls, int fetchFailures, Answer answer) {
+public record Dispatch(
+        int startFailures,
+        Instant claimedUntil,
+        Instant retryAt,
+        Integer slot,
+        String providerJobId,
+        Instant acceptedAt,
+        Instant eta,
+        Instant nextPollAt,
+        int polls,
+        int fetchFailures,
+        Answer answer) {
 
     private static final Duration MAX_BACK_OFF = Duration.ofMinutes(1);
 
@@ -55,7 +65,10 @@ public record Dispatch(int startFailures, Instant claimedUntil, Instant retryAt,
 
         ProviderOutcome.Finished outcome() {
             return new ProviderOutcome.Finished(
-                    outputs.stream().<ProviderOutcome.Output>map(ProviderOutcome.Link::new).toList(), result);
+                    outputs.stream()
+                            .<ProviderOutcome.Output>map(ProviderOutcome.Link::new)
+                            .toList(),
+                    result);
         }
     }
 
@@ -68,41 +81,111 @@ public record Dispatch(int startFailures, Instant claimedUntil, Instant retryAt,
     }
 
     public Dispatch claim(Instant until) {
-        return new Dispatch(startFailures, until, null, null, providerJobId, acceptedAt, eta, nextPollAt, polls,
-                fetchFailures, answer);
+        return new Dispatch(
+                startFailures,
+                until,
+                null,
+                null,
+                providerJobId,
+                acceptedAt,
+                eta,
+                nextPollAt,
+                polls,
+                fetchFailures,
+                answer);
     }
 
     /** Back to waiting, without a slot: nothing reached the provider. */
     public Dispatch waitUntil(Instant when, boolean countFailure) {
-        return new Dispatch(countFailure ? startFailures + 1 : startFailures, null, when, null, providerJobId,
-                acceptedAt, eta, nextPollAt, polls, fetchFailures, answer);
+        return new Dispatch(
+                countFailure ? startFailures + 1 : startFailures,
+                null,
+                when,
+                null,
+                providerJobId,
+                acceptedAt,
+                eta,
+                nextPollAt,
+                polls,
+                fetchFailures,
+                answer);
     }
 
     public Dispatch accepted(String id, Integer heldSlot, Instant now, Instant expectedAt, Instant firstPoll) {
-        return new Dispatch(startFailures, null, null, heldSlot, id, acceptedAt != null ? acceptedAt : now,
-                expectedAt, firstPoll, polls, fetchFailures, answer);
+        return new Dispatch(
+                startFailures,
+                null,
+                null,
+                heldSlot,
+                id,
+                acceptedAt != null ? acceptedAt : now,
+                expectedAt,
+                firstPoll,
+                polls,
+                fetchFailures,
+                answer);
     }
 
     /** With {@code given} recorded (null: forgotten, once the job has its outputs or has expired). */
     public Dispatch answered(Answer given) {
-        return new Dispatch(startFailures, claimedUntil, retryAt, slot, providerJobId, acceptedAt, eta, nextPollAt,
-                polls, fetchFailures, given);
+        return new Dispatch(
+                startFailures,
+                claimedUntil,
+                retryAt,
+                slot,
+                providerJobId,
+                acceptedAt,
+                eta,
+                nextPollAt,
+                polls,
+                fetchFailures,
+                given);
     }
 
     /** One more poll is claimed, and the one after it scheduled. */
     public Dispatch polled(Instant next) {
-        return new Dispatch(startFailures, claimedUntil, retryAt, slot, providerJobId, acceptedAt, eta, next,
-                polls + 1, fetchFailures, answer);
+        return new Dispatch(
+                startFailures,
+                claimedUntil,
+                retryAt,
+                slot,
+                providerJobId,
+                acceptedAt,
+                eta,
+                next,
+                polls + 1,
+                fetchFailures,
+                answer);
     }
 
     public Dispatch fetchFailed(Instant next) {
-        return new Dispatch(startFailures, claimedUntil, retryAt, slot, providerJobId, acceptedAt, eta, next, polls,
-                fetchFailures + 1, answer);
+        return new Dispatch(
+                startFailures,
+                claimedUntil,
+                retryAt,
+                slot,
+                providerJobId,
+                acceptedAt,
+                eta,
+                next,
+                polls,
+                fetchFailures + 1,
+                answer);
     }
 
     public Dispatch stillRunning(Instant expectedAt, Instant next) {
-        return new Dispatch(startFailures, claimedUntil, retryAt, slot, providerJobId, acceptedAt, expectedAt, next,
-                polls, 0, answer);
+        return new Dispatch(
+                startFailures,
+                claimedUntil,
+                retryAt,
+                slot,
+                providerJobId,
+                acceptedAt,
+                expectedAt,
+                next,
+                polls,
+                0,
+                answer);
     }
 
     /** Back-off: {@code base}, doubling with each attempt, at most a minute (5 s, 10 s, 20 s, 40 s, 60 s…). */

@@ -28,6 +28,5 @@ public interface FileStore {
     /** A URL the client PUTs the photo to, signed for exactly this content type. */
     URI presignPut(String key, String contentType, Duration validity);
 
-    record ObjectInfo(String key, long size, Instant lastModified) {
-    }
+    record ObjectInfo(String key, long size, Instant lastModified) {}
 }

@@ -1,5 +1,4 @@
 package app.visage.jobs;
 
 /** Fired once when a job record is written in a terminal state (succeeded, failed, canceled). */
-public record JobEnded(Job job) {
-}
+public record JobEnded(Job job) {}

@@ -88,8 +88,8 @@ public class JobRecords {
                 return Optional.empty();
             }
             if (!legal(current.job(), next.get())) {
-                throw new IllegalStateException("illegal transition " + current.job().status() + " -> "
-                        + next.get().status() + " for " + id);
+                throw new IllegalStateException("illegal transition "
+                        + current.job().status() + " -> " + next.get().status() + " for " + id);
             }
             Optional<String> written = store.replace(next.get(), current.version());
             if (written.isPresent()) {
@@ -151,7 +151,10 @@ public class JobRecords {
         if (after.status().isTerminal() && !before.status().isTerminal()) {
             try (LogContext.Scope ignored = LogContext.job(after.id())) {
                 // The code only: an error's message can quote what the provider said.
-                LOG.infof("job %s %s%s", after.id(), after.status().wire(),
+                LOG.infof(
+                        "job %s %s%s",
+                        after.id(),
+                        after.status().wire(),
                         after.error() == null ? "" : " (" + after.error().code() + ")");
             }
             ended.fire(new JobEnded(after));

@@ -10,7 +10,12 @@ import java.util.Locale;
  */
 @RegisterForReflection
 public enum JobStatus {
-    QUEUED, PROCESSING, SUCCEEDED, FAILED, CANCELED, EXPIRED;
+    QUEUED,
+    PROCESSING,
+    SUCCEEDED,
+    FAILED,
+    CANCELED,
+    EXPIRED;
 
     public boolean isTerminal() {
         return this == SUCCEEDED || this == FAILED || this == CANCELED;

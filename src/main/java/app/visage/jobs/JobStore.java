@@ -20,11 +20,9 @@ public interface JobStore {
     /** One page of job ids in key order, after {@code startAfter} (null for the first page). */
     Page list(String startAfter, int max);
 
-    record Versioned(Job job, String version) {
-    }
+    record Versioned(Job job, String version) {}
 
-    record Page(List<JobId> ids, String next) {
-    }
+    record Page(List<JobId> ids, String next) {}
 
     final class AlreadyExists extends RuntimeException {
         public AlreadyExists(JobId id) {

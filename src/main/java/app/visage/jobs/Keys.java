@@ -7,8 +7,7 @@ public final class Keys {
     public static final String OUTPUTS = "outputs/";
     public static final String IDEMPOTENCY = "idempotency/";
 
-    private Keys() {
-    }
+    private Keys() {}
 
     public static String input(JobId id, String extension) {
         return INPUTS + id + "/face." + extension;

@@ -37,9 +37,11 @@ public class NotifyClient {
             return;
         }
         Instant now = clock.instant();
-        Optional<Job> claimed = records.update(job.id(), current -> due(current, now)
-                ? Optional.of(current.withClientWebhook(message(current).sending(now), now))
-                : Optional.empty());
+        Optional<Job> claimed = records.update(
+                job.id(),
+                current -> due(current, now)
+                        ? Optional.of(current.withClientWebhook(message(current).sending(now), now))
+                        : Optional.empty());
         if (claimed.isEmpty()) {
             return;
         }
@@ -52,16 +54,22 @@ public class NotifyClient {
         }
         ClientWebhook.Attempt done = attempt;
         double jitter = ThreadLocalRandom.current().nextDouble();
-        Optional<Job> after = records.update(job.id(), current -> Optional.of(current.withClientWebhook(
-                current.clientWebhook().answered(done, jitter), clock.instant())));
+        Optional<Job> after = records.update(
+                job.id(),
+                current -> Optional.of(
+                        current.withClientWebhook(current.clientWebhook().answered(done, jitter), clock.instant())));
         try (LogContext.Scope ignored = LogContext.job(job.id())) {
             // Never the URL: the client's endpoint may carry its own token.
             String state = after.map(j -> j.clientWebhook().state()).orElse("unknown");
             if (done.status() != null && done.status() / 100 == 2) {
                 LOG.infof("job %s: client webhook %s answered %d", job.id(), message.messageId(), done.status());
             } else {
-                LOG.warnf("job %s: client webhook %s not delivered (%s), now %s", job.id(), message.messageId(),
-                        done.status() != null ? "HTTP " + done.status() : done.error(), state);
+                LOG.warnf(
+                        "job %s: client webhook %s not delivered (%s), now %s",
+                        job.id(),
+                        message.messageId(),
+                        done.status() != null ? "HTTP " + done.status() : done.error(),
+                        state);
             }
         }
     }
@@ -82,8 +90,9 @@ public class NotifyClient {
 
     /** The job's message: the same id on every attempt, so the client can tell retries apart from news. */
     private static ClientWebhook message(Job job) {
-        return job.clientWebhook() != null ? job.clientWebhook()
-                : new ClientWebhook("msg_" + job.id().value(), "job." + job.status().wire(), "waiting",
-                        job.updatedAt(), null);
+        return job.clientWebhook() != null
+                ? job.clientWebhook()
+                : new ClientWebhook(
+                        "msg_" + job.id().value(), "job." + job.status().wire(), "waiting", job.updatedAt(), null);
     }
 }

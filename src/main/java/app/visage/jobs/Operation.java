@@ -9,7 +9,10 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 public enum Operation {
-    HEAD_SHOT, FACE_GEN, FACE_TO_MODEL, FACE_RECON;
+    HEAD_SHOT,
+    FACE_GEN,
+    FACE_TO_MODEL,
+    FACE_RECON;
 
     @JsonValue
     public String wire() {
@@ -23,7 +26,10 @@ public enum Operation {
                 return op;
             }
         }
-        throw new VisageException(ErrorCode.INVALID_PARAM, "operation must be one of "
-                + Arrays.stream(values()).map(Operation::wire).collect(Collectors.joining(", ")), "operation");
+        throw new VisageException(
+                ErrorCode.INVALID_PARAM,
+                "operation must be one of "
+                        + Arrays.stream(values()).map(Operation::wire).collect(Collectors.joining(", ")),
+                "operation");
     }
 }

@@ -24,7 +24,14 @@ public enum Param {
     SEED(Kind.INTEGER, 0, 4_294_967_295L),
     RETURN_BASE64(Kind.BOOLEAN, 0, 0);
 
-    public enum Kind { STRING, INTEGER, NUMBER, BOOLEAN, CHOICE, CHOICE_INTEGER }
+    public enum Kind {
+        STRING,
+        INTEGER,
+        NUMBER,
+        BOOLEAN,
+        CHOICE,
+        CHOICE_INTEGER
+    }
 
     private final Kind kind;
     private final double min;

@@ -37,11 +37,18 @@ public final class Params {
         }
         for (Map.Entry<String, JsonNode> entry : raw.properties()) {
             String field = "params." + entry.getKey();
-            Param param = Param.byWire(entry.getKey()).filter(accepted::contains)
-                    .orElseThrow(() -> new VisageException(ErrorCode.INVALID_PARAM, "provider " + provider
-                            + " does not take " + entry.getKey() + " for " + operation.wire() + "; it takes: "
-                            + (accepted.isEmpty() ? "no params"
-                                    : accepted.stream().map(Param::wire).sorted().collect(Collectors.joining(", "))),
+            Param param = Param.byWire(entry.getKey())
+                    .filter(accepted::contains)
+                    .orElseThrow(() -> new VisageException(
+                            ErrorCode.INVALID_PARAM,
+                            "provider " + provider
+                                    + " does not take " + entry.getKey() + " for " + operation.wire() + "; it takes: "
+                                    + (accepted.isEmpty()
+                                            ? "no params"
+                                            : accepted.stream()
+                                                    .map(Param::wire)
+                                                    .sorted()
+                                                    .collect(Collectors.joining(", "))),
                             field));
             values.put(param, convert(param, entry.getValue(), field));
         }

@@ -24,7 +24,11 @@ public record Photo(byte[] bytes, ImageHeader header) {
 
     /** The record of this photo stored as the job's input, {@code inputs/{id}/face.{ext}}. */
     public StoredObject asInputOf(JobId id) {
-        return new StoredObject(Keys.input(id, extension()), contentType(), bytes.length, header.displayWidth(),
+        return new StoredObject(
+                Keys.input(id, extension()),
+                contentType(),
+                bytes.length,
+                header.displayWidth(),
                 header.displayHeight());
     }
 }

@@ -25,8 +25,8 @@ public class PollJob {
     private final VisageConfig config;
     private final Clock clock;
 
-    public PollJob(JobRecords records, Providers providers, ProviderOutcomes outcomes, VisageConfig config,
-            Clock clock) {
+    public PollJob(
+            JobRecords records, Providers providers, ProviderOutcomes outcomes, VisageConfig config, Clock clock) {
         this.records = records;
         this.providers = providers;
         this.outcomes = outcomes;
@@ -40,17 +40,24 @@ public class PollJob {
         if (!due(job, now)) {
             return job;
         }
-        Optional<Job> claimed = records.update(job.id(), current -> due(current, now)
-                ? Optional.of(current.withDispatch(current.dispatch().polled(
-                        now.plus(Dispatch.backOff(config.pollInterval(), current.dispatch().polls()))), now))
-                : Optional.empty());
+        Optional<Job> claimed = records.update(
+                job.id(),
+                current -> due(current, now)
+                        ? Optional.of(current.withDispatch(
+                                current.dispatch()
+                                        .polled(now.plus(Dispatch.backOff(
+                                                config.pollInterval(),
+                                                current.dispatch().polls()))),
+                                now))
+                        : Optional.empty());
         if (claimed.isEmpty()) {
             return records.find(job.id()).orElse(job);
         }
         Provider provider = providers.get(job.provider());
         Dispatch dispatch = claimed.get().dispatch();
         // A recorded answer is the provider's last word: the job only lacks its outputs, copied from there.
-        ProviderOutcome outcome = dispatch.answer() != null ? dispatch.answer().outcome()
+        ProviderOutcome outcome = dispatch.answer() != null
+                ? dispatch.answer().outcome()
                 : fetch(provider, job.id(), dispatch.providerJobId());
         return outcomes.afterFetch(claimed.get(), provider, dispatch.providerJobId(), outcome);
     }
@@ -73,7 +80,8 @@ public class PollJob {
 
     private static boolean due(Job job, Instant now) {
         Dispatch d = job.dispatch();
-        return job.status() == JobStatus.PROCESSING && (d.providerJobId() != null || d.answer() != null)
+        return job.status() == JobStatus.PROCESSING
+                && (d.providerJobId() != null || d.answer() != null)
                 && (d.nextPollAt() == null || !now.isBefore(d.nextPollAt()));
     }
 }

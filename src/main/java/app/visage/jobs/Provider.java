@@ -21,8 +21,7 @@ public interface Provider {
     }
 
     /** Checks rules that span parameters or that only this provider has (required, narrower limits). */
-    default void check(Operation operation, Params params) {
-    }
+    default void check(Operation operation, Params params) {}
 
     /**
      * Whether this process can run its jobs. A build without the local engine (the native
@@ -68,7 +67,12 @@ public interface Provider {
      * it themselves; {@code webhookUrl} carries the job's one-time token. The photo's bytes are read
      * from the bucket only if the provider asks for them.
      */
-    record ProviderCall(JobId jobId, Operation operation, Params params, Supplier<Photo> photoSource, URI photoUrl,
+    record ProviderCall(
+            JobId jobId,
+            Operation operation,
+            Params params,
+            Supplier<Photo> photoSource,
+            URI photoUrl,
             URI webhookUrl) {
 
         public Photo photo() {

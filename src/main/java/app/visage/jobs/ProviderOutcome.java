@@ -17,35 +17,27 @@ public sealed interface ProviderOutcome {
     }
 
     /** The provider has the job under {@code providerJobId} and expects to be done after {@code eta} (null: unknown). */
-    record Pending(String providerJobId, Duration eta) implements ProviderOutcome {
-    }
+    record Pending(String providerJobId, Duration eta) implements ProviderOutcome {}
 
     /** The provider refused or failed the job for good: {@code providerCode} is its own name for why. */
-    record Failed(ErrorCode code, String message, String providerCode) implements ProviderOutcome {
-    }
+    record Failed(ErrorCode code, String message, String providerCode) implements ProviderOutcome {}
 
     /** The provider is at its limit (429) and took nothing: try again after {@code retryAfter}. */
-    record Busy(Duration retryAfter, String providerCode) implements ProviderOutcome {
-    }
+    record Busy(Duration retryAfter, String providerCode) implements ProviderOutcome {}
 
     /** A fault that took nothing (5xx, connection refused): worth a bounded number of retries. */
-    record Transient(String message, String providerCode) implements ProviderOutcome {
-    }
+    record Transient(String message, String providerCode) implements ProviderOutcome {}
 
     /**
      * The request was sent but no answer came: the provider may have taken (and charged for) the
      * job, so it is never sent again; its webhook can still finish it before the deadline.
      */
-    record Unconfirmed(String message) implements ProviderOutcome {
-    }
+    record Unconfirmed(String message) implements ProviderOutcome {}
 
     /** One output, either its bytes or where the provider serves it. */
-    sealed interface Output {
-    }
+    sealed interface Output {}
 
-    record Bytes(byte[] bytes) implements Output {
-    }
+    record Bytes(byte[] bytes) implements Output {}
 
-    record Link(URI url) implements Output {
-    }
+    record Link(URI url) implements Output {}
 }

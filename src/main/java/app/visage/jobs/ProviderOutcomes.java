@@ -32,8 +32,8 @@ public class ProviderOutcomes {
     private final VisageConfig config;
     private final Clock clock;
 
-    public ProviderOutcomes(JobRecords records, CopyOutputs copier, ProviderSlots slots, VisageConfig config,
-            Clock clock) {
+    public ProviderOutcomes(
+            JobRecords records, CopyOutputs copier, ProviderSlots slots, VisageConfig config, Clock clock) {
         this.records = records;
         this.copier = copier;
         this.slots = slots;
@@ -47,13 +47,23 @@ public class ProviderOutcomes {
         Job result = switch (outcome) {
             case ProviderOutcome.Finished finished -> finish(id, provider, null, slot, finished);
             case ProviderOutcome.Pending pending -> accept(id, pending.providerJobId(), pending.eta(), slot, null);
-            case ProviderOutcome.Failed failed -> fail(id, new JobError(failed.code().wire(), failed.message(),
-                    failed.providerCode()));
+            case ProviderOutcome.Failed failed ->
+                fail(id, new JobError(failed.code().wire(), failed.message(), failed.providerCode()));
             case ProviderOutcome.Busy busy -> waitFor(id, busy.retryAfter(), false);
-            case ProviderOutcome.Transient fault -> claimed.dispatch().startFailures() + 1 >= MAX_START_FAILURES
-                    ? fail(id, new JobError(ErrorCode.PROVIDER_ERROR.wire(), "the " + provider.id()
-                            + " provider kept failing: " + fault.message(), fault.providerCode()))
-                    : waitFor(id, Dispatch.backOff(config.providerRetryDelay(), claimed.dispatch().startFailures()), true);
+            case ProviderOutcome.Transient fault ->
+                claimed.dispatch().startFailures() + 1 >= MAX_START_FAILURES
+                        ? fail(
+                                id,
+                                new JobError(
+                                        ErrorCode.PROVIDER_ERROR.wire(),
+                                        "the " + provider.id() + " provider kept failing: " + fault.message(),
+                                        fault.providerCode()))
+                        : waitFor(
+                                id,
+                                Dispatch.backOff(
+                                        config.providerRetryDelay(),
+                                        claimed.dispatch().startFailures()),
+                                true);
             case ProviderOutcome.Unconfirmed unconfirmed -> accept(id, null, null, slot, null);
         };
         if (result.status() != JobStatus.PROCESSING) {
@@ -75,14 +85,19 @@ public class ProviderOutcomes {
         Job job = keepWebhookJobId(known, providerJobId, outcome);
         Instant now = clock.instant();
         return switch (outcome) {
-            case ProviderOutcome.Finished finished -> finish(job.id(), provider, providerJobId, job.dispatch().slot(),
-                    finished);
-            case ProviderOutcome.Failed failed -> fail(job.id(), new JobError(failed.code().wire(), failed.message(),
-                    failed.providerCode()), provider);
+            case ProviderOutcome.Finished finished ->
+                finish(job.id(), provider, providerJobId, job.dispatch().slot(), finished);
+            case ProviderOutcome.Failed failed ->
+                fail(job.id(), new JobError(failed.code().wire(), failed.message(), failed.providerCode()), provider);
             // The claimed poll already set the next one; write only what the answer changes.
-            case ProviderOutcome.Pending pending when pending.eta() == null && job.dispatch().fetchFailures() == 0 -> job;
-            case ProviderOutcome.Pending pending -> pollAgain(job.id(), d -> d.stillRunning(
-                    pending.eta() == null ? d.eta() : now.plus(pending.eta()), now.plus(Dispatch.backOff(config.pollInterval(), d.polls()))));
+            case ProviderOutcome.Pending pending
+            when pending.eta() == null && job.dispatch().fetchFailures() == 0 -> job;
+            case ProviderOutcome.Pending pending ->
+                pollAgain(
+                        job.id(),
+                        d -> d.stillRunning(
+                                pending.eta() == null ? d.eta() : now.plus(pending.eta()),
+                                now.plus(Dispatch.backOff(config.pollInterval(), d.polls()))));
             case ProviderOutcome.Busy busy -> pollAgain(job.id(), d -> d.polled(now.plus(busy.retryAfter())));
             case ProviderOutcome.Transient fault -> fetchFailed(job, provider, fault.message(), fault.providerCode());
             case ProviderOutcome.Unconfirmed unconfirmed -> fetchFailed(job, provider, unconfirmed.message(), null);
@@ -95,13 +110,14 @@ public class ProviderOutcomes {
      */
     private Job keepWebhookJobId(Job job, String providerJobId, ProviderOutcome outcome) {
         boolean ended = outcome instanceof ProviderOutcome.Finished || outcome instanceof ProviderOutcome.Failed;
-        return ended || providerJobId == null || job.dispatch().providerJobId() != null ? job
+        return ended || providerJobId == null || job.dispatch().providerJobId() != null
+                ? job
                 : accept(job.id(), providerJobId, null, job.dispatch().slot(), null);
     }
 
     /** Copies the outputs, then moves the job to succeeded (through processing if the webhook came first). */
-    private Job finish(JobId id, Provider provider, String providerJobId, Integer slot,
-            ProviderOutcome.Finished finished) {
+    private Job finish(
+            JobId id, Provider provider, String providerJobId, Integer slot, ProviderOutcome.Finished finished) {
         // Possibly stale (as this process last saw it): a job that ended meanwhile is caught by the updates below.
         Job current = records.latest(id).orElseThrow(() -> new JobRecords.MissingJob(id));
         if (current.status().isFinal()) {
@@ -123,12 +139,23 @@ public class ProviderOutcomes {
         try {
             outputs = copier.copy(id, provider, finished);
         } catch (OutputFetcher.Rejected e) {
-            return fail(id, new JobError(ErrorCode.PROVIDER_ERROR.wire(), "the " + provider.id()
-                    + " provider's output was refused: " + e.getMessage(), null), provider);
+            return fail(
+                    id,
+                    new JobError(
+                            ErrorCode.PROVIDER_ERROR.wire(),
+                            "the " + provider.id() + " provider's output was refused: " + e.getMessage(),
+                            null),
+                    provider);
         } catch (OutputFetcher.Unavailable e) {
-            if (providerJobId == null && records.find(id).map(j -> j.dispatch().providerJobId()).orElse(null) == null) {
-                return fail(id, new JobError(ErrorCode.PROVIDER_ERROR.wire(), "the " + provider.id()
-                        + " provider's output could not be downloaded", null), provider);
+            if (providerJobId == null
+                    && records.find(id).map(j -> j.dispatch().providerJobId()).orElse(null) == null) {
+                return fail(
+                        id,
+                        new JobError(
+                                ErrorCode.PROVIDER_ERROR.wire(),
+                                "the " + provider.id() + " provider's output could not be downloaded",
+                                null),
+                        provider);
             }
             accept(id, providerJobId, null, slot, null);
             return fetchFailed(records.find(id).orElseThrow(), provider, e.getMessage(), null);
@@ -139,15 +166,21 @@ public class ProviderOutcomes {
             accept(id, providerJobId, null, slot, null);
         }
         Instant now = clock.instant();
-        Optional<Job> succeeded = records.transition(id, JobStatus.SUCCEEDED,
-                job -> job.succeeded(outputs, finished.result(), now).withDispatch(job.dispatch().answered(null), now));
+        Optional<Job> succeeded = records.transition(
+                id,
+                JobStatus.SUCCEEDED,
+                job -> job.succeeded(outputs, finished.result(), now)
+                        .withDispatch(job.dispatch().answered(null), now));
         Job result = succeeded.orElseGet(() -> records.find(id).orElseThrow());
         if (succeeded.isEmpty() && result.status() != JobStatus.SUCCEEDED) {
             // Canceled while we copied: the outputs belong to nobody. (Already succeeded means a
             // racing copy of the same outputs won: those keys are its own, and stay.)
             copier.remove(id, outputs);
         }
-        slots.release(provider, id, result.dispatch().slot() != null ? result.dispatch().slot() : slot);
+        slots.release(
+                provider,
+                id,
+                result.dispatch().slot() != null ? result.dispatch().slot() : slot);
         return result;
     }
 
@@ -163,26 +196,36 @@ public class ProviderOutcomes {
         Instant latest = now.plus(config.processingDeadline().dividedBy(2));
         Instant wanted = expected != null ? expected : now.plus(config.pollInterval());
         // A recorded answer is only taken up by the sweep once its copier had ample time to finish.
-        Instant firstPoll = answer != null ? now.plus(RunJob.CLAIM_LEASE)
+        Instant firstPoll = answer != null
+                ? now.plus(RunJob.CLAIM_LEASE)
                 : providerJobId == null ? null : wanted.isAfter(latest) ? latest : wanted;
         return records.update(id, job -> {
-            if (job.status() == JobStatus.QUEUED) {
-                return Optional.of(job.accepted(job.dispatch().accepted(providerJobId, slot, now, expected, firstPoll)
-                        .answered(answer), now));
-            }
-            if (job.status() == JobStatus.PROCESSING && job.dispatch().providerJobId() == null
-                    && providerJobId != null) {
-                Dispatch d = job.dispatch();
-                return Optional.of(job.withDispatch(d.accepted(providerJobId, d.slot(), now, expected, firstPoll), now));
-            }
-            return Optional.empty();
-        }).orElseGet(() -> records.find(id).orElseThrow());
+                    if (job.status() == JobStatus.QUEUED) {
+                        return Optional.of(job.accepted(
+                                job.dispatch()
+                                        .accepted(providerJobId, slot, now, expected, firstPoll)
+                                        .answered(answer),
+                                now));
+                    }
+                    if (job.status() == JobStatus.PROCESSING
+                            && job.dispatch().providerJobId() == null
+                            && providerJobId != null) {
+                        Dispatch d = job.dispatch();
+                        return Optional.of(
+                                job.withDispatch(d.accepted(providerJobId, d.slot(), now, expected, firstPoll), now));
+                    }
+                    return Optional.empty();
+                })
+                .orElseGet(() -> records.find(id).orElseThrow());
     }
 
     private Job fail(JobId id, JobError error) {
         Instant now = clock.instant();
-        return records.transition(id, JobStatus.FAILED,
-                job -> job.failed(error, now).withDispatch(job.dispatch().answered(null), now))
+        return records.transition(
+                        id,
+                        JobStatus.FAILED,
+                        job -> job.failed(error, now)
+                                .withDispatch(job.dispatch().answered(null), now))
                 .orElseGet(() -> records.find(id).orElseThrow());
     }
 
@@ -195,27 +238,39 @@ public class ProviderOutcomes {
     /** Back to queued, unclaimed, until {@code delay} has passed; nothing is at the provider. */
     private Job waitFor(JobId id, Duration delay, boolean countFailure) {
         Instant now = clock.instant();
-        return records.update(id, job -> job.status() == JobStatus.QUEUED && job.dispatch().claimed()
-                ? Optional.of(job.withDispatch(job.dispatch().waitUntil(now.plus(delay), countFailure), now))
-                : Optional.empty()).orElseGet(() -> records.find(id).orElseThrow());
+        return records.update(
+                        id,
+                        job -> job.status() == JobStatus.QUEUED
+                                        && job.dispatch().claimed()
+                                ? Optional.of(
+                                        job.withDispatch(job.dispatch().waitUntil(now.plus(delay), countFailure), now))
+                                : Optional.empty())
+                .orElseGet(() -> records.find(id).orElseThrow());
     }
 
     private Job pollAgain(JobId id, java.util.function.UnaryOperator<Dispatch> next) {
         Instant now = clock.instant();
-        return records.update(id, job -> job.status() == JobStatus.PROCESSING
-                ? Optional.of(job.withDispatch(next.apply(job.dispatch()), now))
-                : Optional.empty()).orElseGet(() -> records.find(id).orElseThrow());
+        return records.update(
+                        id,
+                        job -> job.status() == JobStatus.PROCESSING
+                                ? Optional.of(job.withDispatch(next.apply(job.dispatch()), now))
+                                : Optional.empty())
+                .orElseGet(() -> records.find(id).orElseThrow());
     }
 
     private Job fetchFailed(Job job, Provider provider, String message, String providerCode) {
         if (job.dispatch().fetchFailures() + 1 >= MAX_FETCH_FAILURES) {
-            LOG.warnf("job %s: giving up on %s after %d failed attempts", job.id(), provider.id(),
-                    MAX_FETCH_FAILURES);
-            return fail(job.id(), new JobError(ErrorCode.PROVIDER_ERROR.wire(), "the " + provider.id()
-                    + " provider kept failing: " + message, providerCode), provider);
+            LOG.warnf("job %s: giving up on %s after %d failed attempts", job.id(), provider.id(), MAX_FETCH_FAILURES);
+            return fail(
+                    job.id(),
+                    new JobError(
+                            ErrorCode.PROVIDER_ERROR.wire(),
+                            "the " + provider.id() + " provider kept failing: " + message,
+                            providerCode),
+                    provider);
         }
         Instant now = clock.instant();
-        return pollAgain(job.id(), d -> d.fetchFailed(now.plus(Dispatch.backOff(config.pollInterval(), d.fetchFailures()))));
+        return pollAgain(
+                job.id(), d -> d.fetchFailed(now.plus(Dispatch.backOff(config.pollInterval(), d.fetchFailures()))));
     }
-
 }

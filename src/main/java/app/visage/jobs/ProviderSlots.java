@@ -27,7 +27,8 @@ public class ProviderSlots {
             Optional<SlotStore.Slot> slot = store.read(provider.id(), n);
             boolean taken = slot.isEmpty()
                     ? store.create(provider.id(), n, job)
-                    : isFree(slot.get(), job) && store.replace(provider.id(), n, job, slot.get().version());
+                    : isFree(slot.get(), job)
+                            && store.replace(provider.id(), n, job, slot.get().version());
             if (taken) {
                 return Optional.of(n);
             }
@@ -55,7 +56,8 @@ public class ProviderSlots {
     /** Being started right now, or at the provider. */
     private boolean isActive(Job job) {
         return job.status() == JobStatus.PROCESSING
-                || job.status() == JobStatus.QUEUED && job.dispatch().claimed()
+                || job.status() == JobStatus.QUEUED
+                        && job.dispatch().claimed()
                         && clock.instant().isBefore(job.dispatch().claimedUntil());
     }
 }

@@ -36,18 +36,24 @@ public class Providers {
                 .orElse("local");
         Provider provider = byId.get(id);
         if (provider == null) {
-            throw new VisageException(ErrorCode.INVALID_PARAM, "provider " + id + " is not available here; available: "
-                    + String.join(", ", byId.keySet()), "provider");
+            throw new VisageException(
+                    ErrorCode.INVALID_PARAM,
+                    "provider " + id + " is not available here; available: " + String.join(", ", byId.keySet()),
+                    "provider");
         }
         if (!provider.operations().containsKey(operation)) {
-            throw new VisageException(ErrorCode.INVALID_PARAM, "provider " + id + " does not do " + operation.wire()
-                    + "; " + operation.wire() + " is done by "
-                    + KNOWN.get(operation).stream().filter(p -> !p.equals(id)).collect(Collectors.joining(", ")),
+            throw new VisageException(
+                    ErrorCode.INVALID_PARAM,
+                    "provider " + id + " does not do " + operation.wire()
+                            + "; " + operation.wire() + " is done by "
+                            + KNOWN.get(operation).stream()
+                                    .filter(p -> !p.equals(id))
+                                    .collect(Collectors.joining(", ")),
                     "operation");
         }
         provider.unavailable().ifPresent(why -> {
-            throw new VisageException(ErrorCode.INVALID_PARAM, "provider " + id + " is not configured: " + why,
-                    "provider");
+            throw new VisageException(
+                    ErrorCode.INVALID_PARAM, "provider " + id + " is not configured: " + why, "provider");
         });
         return provider;
     }

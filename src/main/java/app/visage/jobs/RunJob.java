@@ -35,8 +35,15 @@ public class RunJob {
     private final VisageConfig config;
     private final Clock clock;
 
-    public RunJob(JobRecords records, FileStore files, Providers providers, ProviderSlots slots,
-            ProviderOutcomes outcomes, ImageInspector inspector, VisageConfig config, Clock clock) {
+    public RunJob(
+            JobRecords records,
+            FileStore files,
+            Providers providers,
+            ProviderSlots slots,
+            ProviderOutcomes outcomes,
+            ImageInspector inspector,
+            VisageConfig config,
+            Clock clock) {
         this.records = records;
         this.files = files;
         this.providers = providers;
@@ -59,10 +66,12 @@ public class RunJob {
     public Job run(JobId id, Photo inHand) {
         Instant now = clock.instant();
         String token = WebhookToken.generate();
-        Optional<Job> claimed = records.update(id, job -> startable(job, now)
-                ? Optional.of(job.claimed(WebhookToken.hash(token), job.dispatch().claim(now.plus(CLAIM_LEASE)),
-                        now))
-                : Optional.empty());
+        Optional<Job> claimed = records.update(
+                id,
+                job -> startable(job, now)
+                        ? Optional.of(job.claimed(
+                                WebhookToken.hash(token), job.dispatch().claim(now.plus(CLAIM_LEASE)), now))
+                        : Optional.empty());
         if (claimed.isEmpty()) {
             return records.find(id).orElseThrow(() -> new JobRecords.MissingJob(id));
         }
@@ -109,15 +118,19 @@ public class RunJob {
         ProviderOutcome outcome;
         LOG.debugf("starting job %s at %s", id, provider.id());
         try {
-            outcome = provider.start(new Provider.ProviderCall(id, job.operation(), Params.fromStored(job.params()),
-                    photoSource(job, inHand), files.presignGet(job.input().key(), config.processingDeadline()),
+            outcome = provider.start(new Provider.ProviderCall(
+                    id,
+                    job.operation(),
+                    Params.fromStored(job.params()),
+                    photoSource(job, inHand),
+                    files.presignGet(job.input().key(), config.processingDeadline()),
                     webhookUrl(job, token)));
         } catch (VisageException e) {
             outcome = new ProviderOutcome.Failed(e.code(), e.getMessage(), null);
         } catch (RuntimeException e) {
             LOG.errorf(LoggableException.of(e), "job %s: provider %s failed unexpectedly", id, job.provider());
-            outcome = new ProviderOutcome.Failed(ErrorCode.PROVIDER_ERROR, "the " + job.provider() + " provider failed",
-                    null);
+            outcome = new ProviderOutcome.Failed(
+                    ErrorCode.PROVIDER_ERROR, "the " + job.provider() + " provider failed", null);
         }
         try {
             return outcomes.afterStart(job, provider, slot, outcome);
@@ -131,7 +144,9 @@ public class RunJob {
 
     /** Queued with its photo, not being started by anyone, and not told to wait. */
     static boolean startable(Job job, Instant now) {
-        return job.status() == JobStatus.QUEUED && job.input() != null && !job.dispatch().claimed()
+        return job.status() == JobStatus.QUEUED
+                && job.input() != null
+                && !job.dispatch().claimed()
                 && job.dispatch().due(now);
     }
 

@@ -6,8 +6,7 @@ import java.security.NoSuchAlgorithmException;
 
 /** SHA-256, which every JVM has: the checked exception of asking for it never happens. */
 public final class Sha256 {
-    private Sha256() {
-    }
+    private Sha256() {}
 
     public static MessageDigest digest() {
         try {

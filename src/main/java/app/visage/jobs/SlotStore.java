@@ -17,6 +17,5 @@ public interface SlotStore {
     boolean replace(String provider, int n, JobId holder, String version);
 
     /** A slot's holder (null when free) and the version a replace must match. */
-    record Slot(JobId holder, String version) {
-    }
+    record Slot(JobId holder, String version) {}
 }

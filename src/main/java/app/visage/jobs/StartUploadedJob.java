@@ -27,8 +27,13 @@ public class StartUploadedJob {
     private final VisageConfig config;
     private final Clock clock;
 
-    public StartUploadedJob(JobRecords records, FileStore files, RunJob runner, ImageInspector inspector,
-            VisageConfig config, Clock clock) {
+    public StartUploadedJob(
+            JobRecords records,
+            FileStore files,
+            RunJob runner,
+            ImageInspector inspector,
+            VisageConfig config,
+            Clock clock) {
         this.records = records;
         this.files = files;
         this.runner = runner;
@@ -55,14 +60,14 @@ public class StartUploadedJob {
             photo = readPhoto(key);
         } catch (VisageException rejected) {
             files.delete(List.of(key));
-            return Optional.of(records.transition(waiting.id(), JobStatus.FAILED,
-                            j -> j.failed(JobError.of(rejected), clock.instant()))
+            return Optional.of(records.transition(
+                            waiting.id(), JobStatus.FAILED, j -> j.failed(JobError.of(rejected), clock.instant()))
                     .orElseGet(() -> records.find(waiting.id()).orElseThrow()));
         }
         StoredObject input = photo.asInputOf(waiting.id());
         files.put(input.key(), photo.bytes(), photo.contentType());
-        Optional<Job> attached = records.update(waiting.id(),
-                j -> isWaitingFor(j, key) ? Optional.of(j.withInput(input)) : Optional.empty());
+        Optional<Job> attached = records.update(
+                waiting.id(), j -> isWaitingFor(j, key) ? Optional.of(j.withInput(input)) : Optional.empty());
         files.delete(List.of(key));
         if (attached.isEmpty()) {
             return records.find(waiting.id());
@@ -71,7 +76,9 @@ public class StartUploadedJob {
     }
 
     private static boolean isWaitingFor(Job job, String key) {
-        return job.status() == JobStatus.QUEUED && job.input() == null && job.upload() != null
+        return job.status() == JobStatus.QUEUED
+                && job.input() == null
+                && job.upload() != null
                 && job.upload().key().equals(key);
     }
 

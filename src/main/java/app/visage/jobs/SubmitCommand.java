@@ -7,6 +7,12 @@ import java.util.Map;
  * A checked request to run a job on a photo that is already in hand. The id is chosen before the job
  * exists, so that a retried request (same Idempotency-Key) can only ever create this one job.
  */
-public record SubmitCommand(JobId id, Tenant tenant, Operation operation, Provider provider, Params params,
-        Photo photo, URI webhook, Map<String, String> metadata) {
-}
+public record SubmitCommand(
+        JobId id,
+        Tenant tenant,
+        Operation operation,
+        Provider provider,
+        Params params,
+        Photo photo,
+        URI webhook,
+        Map<String, String> metadata) {}

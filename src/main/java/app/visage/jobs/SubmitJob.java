@@ -37,8 +37,21 @@ public class SubmitJob {
         files.put(input.key(), photo.bytes(), photo.contentType());
         // Created already claimed for its start: no one else can have seen it, so no second write to claim it.
         String token = WebhookToken.generate();
-        Job job = RunJob.claimedAtCreation(Job.queued(id, command.tenant(), command.operation(), command.provider(),
-                command.params(), command.metadata(), command.webhook(), input, null, now, config.ttl()), token, now);
+        Job job = RunJob.claimedAtCreation(
+                Job.queued(
+                        id,
+                        command.tenant(),
+                        command.operation(),
+                        command.provider(),
+                        command.params(),
+                        command.metadata(),
+                        command.webhook(),
+                        input,
+                        null,
+                        now,
+                        config.ttl()),
+                token,
+                now);
         try {
             records.create(job);
         } catch (JobStore.AlreadyExists e) {
@@ -57,10 +70,20 @@ public class SubmitJob {
      */
     private Job handOff(JobId id, SubmitCommand command, Instant now) {
         Photo photo = command.photo();
-        UploadSlot slot = new UploadSlot(Keys.upload(id, photo.extension()), photo.contentType(),
-                now.plus(config.uploadUrlTtl()));
-        Job job = Job.queued(id, command.tenant(), command.operation(), command.provider(), command.params(),
-                command.metadata(), command.webhook(), null, slot, now, config.ttl());
+        UploadSlot slot = new UploadSlot(
+                Keys.upload(id, photo.extension()), photo.contentType(), now.plus(config.uploadUrlTtl()));
+        Job job = Job.queued(
+                id,
+                command.tenant(),
+                command.operation(),
+                command.provider(),
+                command.params(),
+                command.metadata(),
+                command.webhook(),
+                null,
+                slot,
+                now,
+                config.ttl());
         try {
             records.create(job); // first: the event must find the job waiting
         } catch (JobStore.AlreadyExists e) {
@@ -68,13 +91,15 @@ public class SubmitJob {
             if (job.status() != JobStatus.QUEUED || job.input() != null) {
                 return job;
             }
-            // Still waiting: the first attempt may have died before putting the photo; the same bytes again are harmless.
+            // Still waiting: the first attempt may have died before putting the photo; the same bytes again are
+            // harmless.
         }
         files.put(slot.key(), photo.bytes(), photo.contentType());
         return job;
     }
 
     private Job existing(JobId id) {
-        return records.find(id).orElseThrow(() -> new IllegalStateException("job " + id + " exists but cannot be read"));
+        return records.find(id)
+                .orElseThrow(() -> new IllegalStateException("job " + id + " exists but cannot be read"));
     }
 }

@@ -37,8 +37,17 @@ public class SweepJobs {
     private final VisageConfig config;
     private final Clock clock;
 
-    public SweepJobs(JobRecords records, JobStore store, FileStore files, RunJob runner, PollJob poller,
-            Providers providers, ProviderSlots slots, NotifyClient notifyClient, VisageConfig config, Clock clock) {
+    public SweepJobs(
+            JobRecords records,
+            JobStore store,
+            FileStore files,
+            RunJob runner,
+            PollJob poller,
+            Providers providers,
+            ProviderSlots slots,
+            NotifyClient notifyClient,
+            VisageConfig config,
+            Clock clock) {
         this.records = records;
         this.store = store;
         this.files = files;
@@ -70,9 +79,14 @@ public class SweepJobs {
         } while (after != null);
         summary.orphansDeleted = deleteOldObjects(now);
         // Quiet sweeps (most of them: local mode sweeps every few seconds) only at DEBUG.
-        LOG.logf(summary.quiet() ? Logger.Level.DEBUG : Logger.Level.INFO,
+        LOG.logf(
+                summary.quiet() ? Logger.Level.DEBUG : Logger.Level.INFO,
                 "sweep: %d expired, %d failed, %d restarted, %d polled, %d old objects deleted, %d errors",
-                summary.expired, summary.failed, summary.restarted, summary.polled, summary.orphansDeleted,
+                summary.expired,
+                summary.failed,
+                summary.restarted,
+                summary.polled,
+                summary.orphansDeleted,
                 summary.errors);
         return summary;
     }
@@ -82,21 +96,39 @@ public class SweepJobs {
         Dispatch d = job.dispatch();
         if (job.status().isTerminal() && !now.isBefore(job.expiresAt())) {
             deleteObjectsOf(job.id());
-            records.transition(job.id(), JobStatus.EXPIRED,
-                    j -> j.expired(now).withDispatch(j.dispatch().answered(null), now))
+            records.transition(
+                            job.id(),
+                            JobStatus.EXPIRED,
+                            j -> j.expired(now).withDispatch(j.dispatch().answered(null), now))
                     .ifPresent(j -> summary.expired++);
-        } else if (job.status() == JobStatus.QUEUED && job.input() == null && job.upload() != null
+        } else if (job.status() == JobStatus.QUEUED
+                && job.input() == null
+                && job.upload() != null
                 && now.isAfter(job.upload().expiresAt())) {
-            failIfStill(job, JobStatus.QUEUED, ErrorCode.EXPIRED, "no photo was uploaded before the upload URL expired",
-                    now, summary);
+            failIfStill(
+                    job,
+                    JobStatus.QUEUED,
+                    ErrorCode.EXPIRED,
+                    "no photo was uploaded before the upload URL expired",
+                    now,
+                    summary);
         } else if (job.status() == JobStatus.QUEUED && job.input() != null && !now.isBefore(job.expiresAt())) {
-            failIfStill(job, JobStatus.QUEUED, ErrorCode.RATE_LIMITED,
-                    "the " + job.provider() + " provider stayed busy until the job expired", now, summary);
+            failIfStill(
+                    job,
+                    JobStatus.QUEUED,
+                    ErrorCode.RATE_LIMITED,
+                    "the " + job.provider() + " provider stayed busy until the job expired",
+                    now,
+                    summary);
         } else if (job.status() == JobStatus.QUEUED && d.claimed() && now.isAfter(d.claimedUntil())) {
             recoverInterruptedStart(job, now);
             summary.restarted++;
-        } else if (job.status() == JobStatus.QUEUED && job.input() != null && !d.claimed()
-                && (d.retryAt() != null ? d.due(now) : now.isAfter(job.updatedAt().plus(STALLED_START)))) {
+        } else if (job.status() == JobStatus.QUEUED
+                && job.input() != null
+                && !d.claimed()
+                && (d.retryAt() != null
+                        ? d.due(now)
+                        : now.isAfter(job.updatedAt().plus(STALLED_START)))) {
             runner.run(job.id());
             summary.restarted++;
         } else if (job.status() == JobStatus.PROCESSING) {
@@ -112,10 +144,16 @@ public class SweepJobs {
             if (polled != job) {
                 summary.polled++;
             }
-            Instant since = polled.dispatch().acceptedAt() != null ? polled.dispatch().acceptedAt() : polled.updatedAt();
+            Instant since =
+                    polled.dispatch().acceptedAt() != null ? polled.dispatch().acceptedAt() : polled.updatedAt();
             if (polled.status() == JobStatus.PROCESSING && now.isAfter(since.plus(config.processingDeadline()))) {
-                failIfStill(polled, JobStatus.PROCESSING, ErrorCode.PROVIDER_TIMEOUT,
-                        "the " + polled.provider() + " provider did not finish in time", now, summary);
+                failIfStill(
+                        polled,
+                        JobStatus.PROCESSING,
+                        ErrorCode.PROVIDER_TIMEOUT,
+                        "the " + polled.provider() + " provider did not finish in time",
+                        now,
+                        summary);
             }
         }
     }
@@ -128,21 +166,31 @@ public class SweepJobs {
     private void recoverInterruptedStart(Job job, Instant now) {
         Provider provider = providers.get(job.provider());
         if (provider.restartable()) {
-            records.update(job.id(), j -> j.status() == JobStatus.QUEUED && j.dispatch().claimed()
-                    ? Optional.of(j.withDispatch(j.dispatch().waitUntil(now, false), now)) : Optional.empty());
+            records.update(
+                    job.id(),
+                    j -> j.status() == JobStatus.QUEUED && j.dispatch().claimed()
+                            ? Optional.of(j.withDispatch(j.dispatch().waitUntil(now, false), now))
+                            : Optional.empty());
             runner.run(job.id());
         } else {
-            records.update(job.id(), j -> j.status() == JobStatus.QUEUED && j.dispatch().claimed()
-                    ? Optional.of(j.accepted(j.dispatch().accepted(null, null, now, null, null), now))
-                    : Optional.empty());
+            records.update(
+                    job.id(),
+                    j -> j.status() == JobStatus.QUEUED && j.dispatch().claimed()
+                            ? Optional.of(j.accepted(j.dispatch().accepted(null, null, now, null, null), now))
+                            : Optional.empty());
         }
     }
 
     private void failIfStill(Job job, JobStatus status, ErrorCode code, String message, Instant now, Summary summary) {
-        records.update(job.id(), j -> j.status() == status ? Optional.of(j.failed(JobError.of(code, message), now))
-                : Optional.empty()).ifPresent(j -> {
+        records.update(
+                        job.id(),
+                        j -> j.status() == status
+                                ? Optional.of(j.failed(JobError.of(code, message), now))
+                                : Optional.empty())
+                .ifPresent(j -> {
                     summary.failed++;
-                    slots.release(providers.get(j.provider()), j.id(), j.dispatch().slot());
+                    slots.release(
+                            providers.get(j.provider()), j.id(), j.dispatch().slot());
                 });
     }
 
@@ -162,7 +210,9 @@ public class SweepJobs {
         Instant cutoff = now.minus(config.ttl());
         List<String> keys = new ArrayList<>();
         for (String prefix : List.of(Keys.INPUTS, Keys.UPLOADS, Keys.OUTPUTS, Keys.IDEMPOTENCY)) {
-            files.list(prefix).stream().filter(o -> o.lastModified().isBefore(cutoff)).forEach(o -> keys.add(o.key()));
+            files.list(prefix).stream()
+                    .filter(o -> o.lastModified().isBefore(cutoff))
+                    .forEach(o -> keys.add(o.key()));
         }
         files.delete(keys);
         return keys.size();

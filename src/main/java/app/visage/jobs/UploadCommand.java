@@ -5,6 +5,12 @@ import java.net.URI;
 import java.util.Map;
 
 /** A checked request for a job whose photo the client will upload through a presigned URL; the id as in {@link SubmitCommand}. */
-public record UploadCommand(JobId id, Tenant tenant, Operation operation, Provider provider, Params params,
-        ImageFormat format, URI webhook, Map<String, String> metadata) {
-}
+public record UploadCommand(
+        JobId id,
+        Tenant tenant,
+        Operation operation,
+        Provider provider,
+        Params params,
+        ImageFormat format,
+        URI webhook,
+        Map<String, String> metadata) {}

@@ -5,5 +5,4 @@ import java.time.Instant;
 
 /** Where a presigned-upload job waits for its photo, and until when. */
 @RegisterForReflection
-public record UploadSlot(String key, String contentType, Instant expiresAt) {
-}
+public record UploadSlot(String key, String contentType, Instant expiresAt) {}

@@ -13,8 +13,7 @@ import java.util.HexFormat;
 public final class WebhookToken {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private WebhookToken() {
-    }
+    private WebhookToken() {}
 
     public static String generate() {
         byte[] bytes = new byte[32];
@@ -31,7 +30,7 @@ public final class WebhookToken {
         if (presented == null || storedHash == null) {
             return false;
         }
-        return MessageDigest.isEqual(hash(presented).getBytes(StandardCharsets.US_ASCII),
-                storedHash.getBytes(StandardCharsets.US_ASCII));
+        return MessageDigest.isEqual(
+                hash(presented).getBytes(StandardCharsets.US_ASCII), storedHash.getBytes(StandardCharsets.US_ASCII));
     }
 }

@@ -10,8 +10,7 @@ import org.jboss.logging.MDC;
 public final class LogContext {
     public static final String JOB_ID = "jobId";
 
-    private LogContext() {
-    }
+    private LogContext() {}
 
     /** Sets the job for the current thread until the scope closes, then restores what was there. */
     public static Scope job(Object jobId) {

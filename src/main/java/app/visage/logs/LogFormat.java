@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /** How lines are written: one JSON object each (deployed functions), or plain text (local mode). */
 public enum LogFormat {
-    JSON, TEXT;
+    JSON,
+    TEXT;
 
     static LogFormat parse(String value) {
         return valueOf(value.strip().toUpperCase(Locale.ROOT));

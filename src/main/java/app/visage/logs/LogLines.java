@@ -34,12 +34,13 @@ import org.jboss.logmanager.ExtLogRecord;
 @LoggingFilter(name = "visage")
 public final class LogLines implements Filter {
     /** Fields every line has; MDC entries by these names are not copied over them. */
-    private static final Set<String> RESERVED = Set.of("timestamp", "level", "logger", "message", "thread",
-            "exception");
+    private static final Set<String> RESERVED =
+            Set.of("timestamp", "level", "logger", "message", "thread", "exception");
     /** Quarkus's Lambda poll loop puts the invocation's id under this MDC key. */
     private static final String AWS_REQUEST_ID = "AWSRequestId";
-    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS")
-            .withZone(ZoneId.systemDefault());
+
+    private static final DateTimeFormatter CLOCK =
+            DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
 
     private final LogFormat format;
     private final Redactor redactor;
@@ -82,12 +83,15 @@ public final class LogLines implements Filter {
         String message = redactor.redact(record.getFormattedMessage());
         Map<String, String> context = context(record);
         Throwable thrown = record.getThrown();
-        return format == LogFormat.JSON ? json(record, message, context, thrown) : text(record, message, context, thrown);
+        return format == LogFormat.JSON
+                ? json(record, message, context, thrown)
+                : text(record, message, context, thrown);
     }
 
     private String json(ExtLogRecord record, String message, Map<String, String> context, Throwable thrown) {
         JsonObject line = new JsonObject();
-        line.field("timestamp", record.getInstant().truncatedTo(ChronoUnit.MILLIS).toString());
+        line.field(
+                "timestamp", record.getInstant().truncatedTo(ChronoUnit.MILLIS).toString());
         line.field("level", level(record.getLevel()));
         line.field("logger", record.getLoggerName());
         line.field("message", message);
@@ -95,7 +99,11 @@ public final class LogLines implements Filter {
         context.forEach(line::field);
         if (thrown != null) {
             JsonObject exception = new JsonObject();
-            exception.field("type", thrown instanceof LoggableException l ? l.type() : thrown.getClass().getName());
+            exception.field(
+                    "type",
+                    thrown instanceof LoggableException l
+                            ? l.type()
+                            : thrown.getClass().getName());
             exception.field("message", redactor.redact(thrown.getMessage()));
             exception.field("stackTrace", redactor.redactStackTrace(stackTrace(thrown)));
             line.object("exception", exception);
@@ -116,7 +124,8 @@ public final class LogLines implements Filter {
             out.append(' ').append(unsaid);
         }
         if (thrown != null) {
-            out.append(System.lineSeparator()).append(redactor.redactStackTrace(stackTrace(thrown)).stripTrailing());
+            out.append(System.lineSeparator())
+                    .append(redactor.redactStackTrace(stackTrace(thrown)).stripTrailing());
         }
         return out.toString();
     }
@@ -136,10 +145,11 @@ public final class LogLines implements Filter {
     /** JBoss and JUL level names alike, by severity: ERROR, WARN, INFO, DEBUG, TRACE. */
     static String level(Level level) {
         int value = level.intValue();
-        return value >= Level.SEVERE.intValue() ? "ERROR"
-                : value >= Level.WARNING.intValue() ? "WARN"
-                : value >= Level.INFO.intValue() ? "INFO"
-                : value >= Level.FINE.intValue() ? "DEBUG" : "TRACE";
+        return value >= Level.SEVERE.intValue()
+                ? "ERROR"
+                : value >= Level.WARNING.intValue()
+                        ? "WARN"
+                        : value >= Level.INFO.intValue() ? "INFO" : value >= Level.FINE.intValue() ? "DEBUG" : "TRACE";
     }
 
     /** app.visage.jobs.RunJob → a.v.j.RunJob */
@@ -182,8 +192,7 @@ public final class LogLines implements Filter {
     }
 
     /** Marks a record already rendered, when more than one handler runs this filter on it. */
-    private record Rendered(String line) {
-    }
+    private record Rendered(String line) {}
 
     /** One JSON object on one line; null fields are left out. */
     private static final class JsonObject {

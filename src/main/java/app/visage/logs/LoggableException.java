@@ -31,8 +31,8 @@ public final class LoggableException extends RuntimeException {
         Throwable cause = e.getCause() != null && !seen.contains(e.getCause()) ? copy(e.getCause(), seen) : null;
         StackTraceElement[] trace = e.getStackTrace();
         boolean ours = trace.length > 0 && trace[0].getClassName().startsWith(OURS);
-        LoggableException copy = new LoggableException(e.getClass().getName(), ours ? e.getMessage() : null, cause,
-                trace);
+        LoggableException copy =
+                new LoggableException(e.getClass().getName(), ours ? e.getMessage() : null, cause, trace);
         for (Throwable suppressed : e.getSuppressed()) {
             if (!seen.contains(suppressed)) {
                 copy.addSuppressed(copy(suppressed, seen));

@@ -33,17 +33,21 @@ public final class Redactor {
             rule("whsec_[A-Za-z0-9+/=_-]*", MARK),
             // Credentials in an Authorization header (the scheme goes too: "Bearer" alone names nothing).
             rule("(?i)\\b(?:bearer|basic)\\s+[A-Za-z0-9._~+/=-]+", MARK),
-            rule("(?i)\\b(authorization|x-api-key|api-key|apikey)(\\s*[:=]\\s*)(?!\\[*redacted)[^\\s\"',;}\\]]+",
+            rule(
+                    "(?i)\\b(authorization|x-api-key|api-key|apikey)(\\s*[:=]\\s*)(?!\\[*redacted)[^\\s\"',;}\\]]+",
                     "$1$2" + MARK),
             // Secret fields of a JSON body (ModelsLab's "key", MetaHuman's "token", …).
-            rule("(?i)\"(key|api_?key|token|access_?token|secret|password|authorization)\"(\\s*:\\s*)\"[^\"]*\"",
+            rule(
+                    "(?i)\"(key|api_?key|token|access_?token|secret|password|authorization)\"(\\s*:\\s*)\"[^\"]*\"",
                     "\"$1\"$2\"" + MARK + "\""),
             // Any query string: presigned URLs (X-Amz-Signature, X-Amz-Credential), webhook URLs (?token=).
             rule("\\?[^\\s\"'<>#?=&]+=[^\\s\"'<>]*", "?" + MARK),
             rule("(?i)%3F[^\\s\"'<>&]*?%3D[^\\s\"'<>]*", "%3F" + MARK),
             // Secret parameters without their "?" (a query cut out of its URL, a form body).
-            rule("(?i)\\b(?:x-amz-[a-z-]+|token|signature|api[_-]?key|access[_-]?token|secret|password)(?:=|%3D)"
-                    + "[^\\s&\"'<>,;]*", MARK),
+            rule(
+                    "(?i)\\b(?:x-amz-[a-z-]+|token|signature|api[_-]?key|access[_-]?token|secret|password)(?:=|%3D)"
+                            + "[^\\s&\"'<>,;]*",
+                    MARK),
             // Long base64 (or hex) runs: image bytes, keys, signatures.
             rule("[A-Za-z0-9+/_-]{64,}={0,2}", MARK),
             // Binary: a word holding control characters or U+FFFD is bytes printed as text.
@@ -107,8 +111,12 @@ public final class Redactor {
     /** Whether a config property (by its name in any source, environment names included) holds a secret. */
     static boolean isSecretProperty(String name) {
         String n = name.toLowerCase(Locale.ROOT).replace('_', '.').replace('-', '.');
-        return n.startsWith("visage.") && (n.endsWith(".api.key") || n.endsWith(".api.keys") || n.endsWith(".secret")
-                || n.endsWith(".token") || n.endsWith(".password"));
+        return n.startsWith("visage.")
+                && (n.endsWith(".api.key")
+                        || n.endsWith(".api.keys")
+                        || n.endsWith(".secret")
+                        || n.endsWith(".token")
+                        || n.endsWith(".password"));
     }
 
     private static Rule rule(String regex, String replacement) {

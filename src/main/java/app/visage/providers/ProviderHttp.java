@@ -20,8 +20,7 @@ import java.util.function.Supplier;
  * call that left but got no answer (the provider may have the job: never repeat it).
  */
 public final class ProviderHttp {
-    private ProviderHttp() {
-    }
+    private ProviderHttp() {}
 
     /** A REST client on the provider's base URL; answers of every status come back as responses, not exceptions. */
     public static <T> T client(Class<T> api, VisageConfig.Provider settings) {
@@ -64,7 +63,9 @@ public final class ProviderHttp {
         try {
             Response response = call.await().atMost(timeout.plusSeconds(2));
             try (response) {
-                return answer(response.getStatus(), response.hasEntity() ? response.readEntity(String.class) : "",
+                return answer(
+                        response.getStatus(),
+                        response.hasEntity() ? response.readEntity(String.class) : "",
                         response.getHeaderString("retry-after"));
             }
         } catch (RuntimeException e) {
@@ -97,8 +98,7 @@ public final class ProviderHttp {
     }
 
     /** How a call ended. */
-    public sealed interface Reply {
-    }
+    public sealed interface Reply {}
 
     /** An HTTP answer; {@code json} is a MissingNode when the body is not JSON. */
     public record Answer(int status, JsonNode json, String text, String retryAfterHeader) implements Reply {
@@ -114,6 +114,5 @@ public final class ProviderHttp {
     }
 
     /** No answer: {@code sent} says whether the request may have reached the provider. */
-    public record NoAnswer(boolean sent, String why) implements Reply {
-    }
+    public record NoAnswer(boolean sent, String why) implements Reply {}
 }

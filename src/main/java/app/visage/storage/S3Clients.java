@@ -26,7 +26,8 @@ public class S3Clients {
                 .serviceConfiguration(s3Configuration(config, target));
         config.s3().endpoint().map(java.net.URI::create).ifPresent(builder::endpointOverride);
         if (target.isResolvable()) {
-            builder.endpointOverride(target.get().endpoint()).credentialsProvider(target.get().credentials());
+            builder.endpointOverride(target.get().endpoint())
+                    .credentialsProvider(target.get().credentials());
         }
         return builder.build();
     }
@@ -34,10 +35,12 @@ public class S3Clients {
     @Produces
     @ApplicationScoped
     S3Presigner s3Presigner(VisageConfig config, Instance<S3Target> target) {
-        var builder = S3Presigner.builder().region(region(config)).serviceConfiguration(s3Configuration(config, target));
+        var builder =
+                S3Presigner.builder().region(region(config)).serviceConfiguration(s3Configuration(config, target));
         config.s3().endpoint().map(java.net.URI::create).ifPresent(builder::endpointOverride);
         if (target.isResolvable()) {
-            builder.endpointOverride(target.get().endpoint()).credentialsProvider(target.get().credentials());
+            builder.endpointOverride(target.get().endpoint())
+                    .credentialsProvider(target.get().credentials());
         }
         return builder.build();
     }
@@ -62,7 +65,9 @@ public class S3Clients {
     }
 
     private static Region region(VisageConfig config) {
-        return config.s3().region().map(Region::of)
+        return config.s3()
+                .region()
+                .map(Region::of)
                 .orElseGet(() -> Region.of(System.getenv().getOrDefault("AWS_REGION", "us-east-1")));
     }
 
@@ -72,7 +77,8 @@ public class S3Clients {
      * re-framed in chunks with a fresh 128 KB buffer each (10 MB of garbage for a 10 MB photo).
      */
     private static S3Configuration s3Configuration(VisageConfig config, Instance<S3Target> target) {
-        return S3Configuration.builder().pathStyleAccessEnabled(config.s3().pathStyle() || target.isResolvable())
+        return S3Configuration.builder()
+                .pathStyleAccessEnabled(config.s3().pathStyle() || target.isResolvable())
                 .chunkedEncodingEnabled(false)
                 .build();
     }

@@ -37,15 +37,17 @@ public class S3FileStore implements FileStore {
     @Override
     public void put(String key, byte[] bytes, String contentType) {
         // Streamed from the caller's array, not a copy of it (RequestBody.fromBytes copies): photos are up to 10 MB.
-        s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType),
-                RequestBody.fromContentProvider(ContentStreamProvider.fromByteArrayUnsafe(bytes), bytes.length,
-                        contentType));
+        s3.putObject(
+                b -> b.bucket(bucket).key(key).contentType(contentType),
+                RequestBody.fromContentProvider(
+                        ContentStreamProvider.fromByteArrayUnsafe(bytes), bytes.length, contentType));
     }
 
     @Override
     public Optional<byte[]> get(String key) {
         try {
-            return Optional.of(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray());
+            return Optional.of(
+                    s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray());
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         }
@@ -91,20 +93,27 @@ public class S3FileStore implements FileStore {
     @Override
     public List<ObjectInfo> list(String prefix) {
         List<ObjectInfo> objects = new ArrayList<>();
-        s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()
+        s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix))
+                .contents()
                 .forEach(o -> objects.add(new ObjectInfo(o.key(), o.size(), o.lastModified())));
         return objects;
     }
 
     @Override
     public URI presignGet(String key, Duration validity) {
-        return URI.create(presigner.presignGetObject(b -> b.signatureDuration(validity)
-                .getObjectRequest(g -> g.bucket(bucket).key(key))).url().toString());
+        return URI.create(presigner
+                .presignGetObject(b -> b.signatureDuration(validity)
+                        .getObjectRequest(g -> g.bucket(bucket).key(key)))
+                .url()
+                .toString());
     }
 
     @Override
     public URI presignPut(String key, String contentType, Duration validity) {
-        return URI.create(presigner.presignPutObject(b -> b.signatureDuration(validity)
-                .putObjectRequest(p -> p.bucket(bucket).key(key).contentType(contentType))).url().toString());
+        return URI.create(presigner
+                .presignPutObject(b -> b.signatureDuration(validity)
+                        .putObjectRequest(p -> p.bucket(bucket).key(key).contentType(contentType)))
+                .url()
+                .toString());
     }
 }

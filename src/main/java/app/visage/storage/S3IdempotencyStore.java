@@ -33,7 +33,8 @@ public class S3IdempotencyStore implements IdempotencyStore {
     public Optional<Versioned> find(String hash) {
         try {
             var object = s3.getObjectAsBytes(b -> b.bucket(bucket).key(Keys.idempotency(hash)));
-            return Optional.of(new Versioned(Json.read(object.asByteArray(), IdempotencyRecord.class),
+            return Optional.of(new Versioned(
+                    Json.read(object.asByteArray(), IdempotencyRecord.class),
                     object.response().eTag()));
         } catch (NoSuchKeyException e) {
             return Optional.empty();
@@ -48,14 +49,16 @@ public class S3IdempotencyStore implements IdempotencyStore {
     /** With no version: only if absent. A lost condition (412, or 409 for a concurrent write) is empty. */
     private Optional<String> conditionalPut(String hash, IdempotencyRecord record, String version) {
         try {
-            PutObjectResponse put = s3.putObject(b -> {
-                b.bucket(bucket).key(Keys.idempotency(hash)).contentType("application/json");
-                if (version == null) {
-                    b.ifNoneMatch("*");
-                } else {
-                    b.ifMatch(version);
-                }
-            }, RequestBody.fromBytes(Json.write(record)));
+            PutObjectResponse put = s3.putObject(
+                    b -> {
+                        b.bucket(bucket).key(Keys.idempotency(hash)).contentType("application/json");
+                        if (version == null) {
+                            b.ifNoneMatch("*");
+                        } else {
+                            b.ifMatch(version);
+                        }
+                    },
+                    RequestBody.fromBytes(Json.write(record)));
             return Optional.of(put.eTag() == null ? "" : put.eTag());
         } catch (S3Exception e) {
             if (e.statusCode() == 412 || e.statusCode() == 409 || (version != null && e.statusCode() == 404)) {

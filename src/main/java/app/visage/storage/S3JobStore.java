@@ -34,8 +34,12 @@ public class S3JobStore implements JobStore {
     public String create(Job job) {
         byte[] body = Json.write(job);
         try {
-            return versionOf(s3.putObject(b -> b.bucket(bucket).key(key(job.id())).contentType("application/json")
-                    .ifNoneMatch("*"), RequestBody.fromBytes(body)));
+            return versionOf(s3.putObject(
+                    b -> b.bucket(bucket)
+                            .key(key(job.id()))
+                            .contentType("application/json")
+                            .ifNoneMatch("*"),
+                    RequestBody.fromBytes(body)));
         } catch (S3Exception e) {
             if (isConditionFailure(e)) {
                 return ownEarlierAttempt(job.id(), body, e).orElseThrow(() -> new AlreadyExists(job.id()));
@@ -48,7 +52,9 @@ public class S3JobStore implements JobStore {
     public Optional<Versioned> find(JobId id) {
         try {
             var object = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key(id)));
-            return Optional.of(new Versioned(Json.read(object.asByteArray(), Job.class), object.response().eTag()));
+            return Optional.of(new Versioned(
+                    Json.read(object.asByteArray(), Job.class),
+                    object.response().eTag()));
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         }
@@ -58,8 +64,12 @@ public class S3JobStore implements JobStore {
     public Optional<String> replace(Job job, String version) {
         byte[] body = Json.write(job);
         try {
-            return Optional.of(versionOf(s3.putObject(b -> b.bucket(bucket).key(key(job.id()))
-                    .contentType("application/json").ifMatch(version), RequestBody.fromBytes(body))));
+            return Optional.of(versionOf(s3.putObject(
+                    b -> b.bucket(bucket)
+                            .key(key(job.id()))
+                            .contentType("application/json")
+                            .ifMatch(version),
+                    RequestBody.fromBytes(body))));
         } catch (S3Exception e) {
             if (isConditionFailure(e)) {
                 return ownEarlierAttempt(job.id(), body, e);
@@ -86,7 +96,8 @@ public class S3JobStore implements JobStore {
         }
         try {
             var current = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key(id)));
-            return Arrays.equals(current.asByteArray(), body) ? Optional.of(current.response().eTag())
+            return Arrays.equals(current.asByteArray(), body)
+                    ? Optional.of(current.response().eTag())
                     : Optional.empty();
         } catch (NoSuchKeyException e) {
             return Optional.empty();
@@ -110,9 +121,10 @@ public class S3JobStore implements JobStore {
                 .filter(k -> k.endsWith(SUFFIX))
                 .map(k -> JobId.of(k.substring(PREFIX.length(), k.length() - SUFFIX.length())))
                 .toList();
-        String next = Boolean.TRUE.equals(page.isTruncated()) && !page.contents().isEmpty()
-                ? page.contents().getLast().key()
-                : null;
+        String next =
+                Boolean.TRUE.equals(page.isTruncated()) && !page.contents().isEmpty()
+                        ? page.contents().getLast().key()
+                        : null;
         return new Page(ids, next);
     }
 

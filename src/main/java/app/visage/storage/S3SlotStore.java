@@ -29,7 +29,9 @@ public class S3SlotStore implements SlotStore {
         try {
             var object = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key(provider, n)));
             Object holder = Json.read(object.asByteArray(), Map.class).get("job_id");
-            return Optional.of(new Slot(holder == null ? null : JobId.of(holder.toString()), object.response().eTag()));
+            return Optional.of(new Slot(
+                    holder == null ? null : JobId.of(holder.toString()),
+                    object.response().eTag()));
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         }
@@ -48,14 +50,16 @@ public class S3SlotStore implements SlotStore {
     private boolean conditionalPut(String provider, int n, JobId holder, String version) {
         byte[] body = Json.write(Collections.singletonMap("job_id", holder == null ? null : holder.value()));
         try {
-            s3.putObject(b -> {
-                b.bucket(bucket).key(key(provider, n)).contentType("application/json");
-                if (version == null) {
-                    b.ifNoneMatch("*");
-                } else {
-                    b.ifMatch(version);
-                }
-            }, RequestBody.fromBytes(body));
+            s3.putObject(
+                    b -> {
+                        b.bucket(bucket).key(key(provider, n)).contentType("application/json");
+                        if (version == null) {
+                            b.ifNoneMatch("*");
+                        } else {
+                            b.ifMatch(version);
+                        }
+                    },
+                    RequestBody.fromBytes(body));
             return true;
         } catch (S3Exception e) {
             if (e.statusCode() == 412 || e.statusCode() == 409) {

@@ -53,12 +53,14 @@ public class ReceiveProviderWebhook {
 
     /** At the provider, or being started (a webhook may beat the start call's answer). */
     private static boolean awaitsProvider(Job job) {
-        return job.status() == JobStatus.PROCESSING || job.status() == JobStatus.QUEUED && job.dispatch().claimed();
+        return job.status() == JobStatus.PROCESSING
+                || job.status() == JobStatus.QUEUED && job.dispatch().claimed();
     }
 
     /** Worth a warning (a guesser, or a misrouted provider), but never with the token or the job tried. */
     private static VisageException unknown(String provider) {
-        LOG.warnf("refused a webhook for provider %s: unknown job, other provider or wrong token",
+        LOG.warnf(
+                "refused a webhook for provider %s: unknown job, other provider or wrong token",
                 provider.length() <= 40 ? provider : provider.substring(0, 40));
         return new VisageException(ErrorCode.NOT_FOUND, "no such job");
     }

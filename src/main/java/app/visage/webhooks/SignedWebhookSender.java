@@ -60,10 +60,15 @@ public class SignedWebhookSender implements ClientWebhookSender {
         payload.put("data", views.view(job));
         byte[] body = Json.write(payload);
         String seconds = Long.toString(timestamp.getEpochSecond());
-        Map<String, String> headers = Map.of("content-type", "application/json",
-                "webhook-id", message.messageId(),
-                "webhook-timestamp", seconds,
-                "webhook-signature", "v1," + sign(message.messageId() + "." + seconds + ".", body));
+        Map<String, String> headers = Map.of(
+                "content-type",
+                "application/json",
+                "webhook-id",
+                message.messageId(),
+                "webhook-timestamp",
+                seconds,
+                "webhook-signature",
+                "v1," + sign(message.messageId() + "." + seconds + ".", body));
         try {
             return http.post(to, headers, body, TIMEOUT);
         } catch (IOException e) {
@@ -75,7 +80,8 @@ public class SignedWebhookSender implements ClientWebhookSender {
     }
 
     private String sign(String prefix, byte[] body) {
-        String secret = config.webhooks().secret()
+        String secret = config.webhooks()
+                .secret()
                 .orElseThrow(() -> new Undeliverable("no visage.webhooks.secret is configured"));
         byte[] key = Base64.getDecoder().decode(secret.startsWith("whsec_") ? secret.substring(6) : secret);
         try {

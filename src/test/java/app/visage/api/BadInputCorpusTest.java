@@ -57,12 +57,15 @@ class BadInputCorpusTest {
     static final int MIN_CASES = 40;
     /** Sent as {@code Authorization: Bearer …} for {@code "auth": "valid"}: the one key configured. */
     static final String TEST_API_KEY = "vsk_test_0123456789abcdefghijklmnopqrstuv";
+
     static final String WRONG_API_KEY = "vsk_test_not_a_key_this_service_issued_00";
     private static final List<String> PREFIXES = List.of("jobs/", "inputs/", "uploads/", "outputs/", "idempotency/");
-    private static final ObjectMapper CASES = new ObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final ObjectMapper CASES =
+            new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(photo-base64|zeros-base64):([^}]+)}}");
 
     /** One tenant's key configured (its hash), and no webhook secret: a request with a webhook is refused. */
@@ -75,17 +78,23 @@ class BadInputCorpusTest {
 
     @Inject
     LocalHttpServer server;
+
     @Inject
     Bucket bucket;
 
     /** One case file. {@code body} is a body spec (see the README); {@code expect} what the API must answer. */
-    record Case(String name, String method, String path, Map<String, String> headers, JsonNode body, String auth,
-            String idempotencyKey, Expect expect) {
-    }
+    record Case(
+            String name,
+            String method,
+            String path,
+            Map<String, String> headers,
+            JsonNode body,
+            String auth,
+            String idempotencyKey,
+            Expect expect) {}
 
     /** {@code field} absent means the error must not name one. */
-    record Expect(int status, String code, String field) {
-    }
+    record Expect(int status, String code, String field) {}
 
     static Stream<Arguments> corpus() throws IOException, URISyntaxException {
         return load(Path.of(BadInputCorpusTest.class.getResource("/bad-inputs").toURI())).stream()
@@ -96,11 +105,14 @@ class BadInputCorpusTest {
     static List<Case> load(Path dir) throws IOException {
         List<Case> cases;
         try (Stream<Path> files = Files.list(dir)) {
-            cases = files.filter(f -> f.toString().endsWith(".json")).sorted().map(BadInputCorpusTest::read).toList();
+            cases = files.filter(f -> f.toString().endsWith(".json"))
+                    .sorted()
+                    .map(BadInputCorpusTest::read)
+                    .toList();
         }
         if (cases.size() < MIN_CASES) {
-            throw new IllegalStateException("the bad-input corpus has " + cases.size() + " cases; at least "
-                    + MIN_CASES + " are expected");
+            throw new IllegalStateException(
+                    "the bad-input corpus has " + cases.size() + " cases; at least " + MIN_CASES + " are expected");
         }
         Set<String> names = new HashSet<>();
         for (Case c : cases) {
@@ -114,7 +126,10 @@ class BadInputCorpusTest {
     private static Case read(Path file) {
         try {
             Case c = CASES.readValue(file.toFile(), Case.class);
-            if (c.name() == null || c.method() == null || c.path() == null || c.expect() == null
+            if (c.name() == null
+                    || c.method() == null
+                    || c.path() == null
+                    || c.expect() == null
                     || c.expect().code() == null) {
                 throw new IllegalStateException(file.getFileName() + ": name, method, path and expect are required");
             }
@@ -132,14 +147,22 @@ class BadInputCorpusTest {
     void isRefusedWithItsCodeAndLeavesNothingBehind(Case c) throws Exception {
         Set<String> before = Set.copyOf(stored());
         HttpResponse<String> response = send(c);
-        assertThat(response.statusCode()).as("status of %s: %s", c.name(), response.body()).isEqualTo(c.expect().status());
+        assertThat(response.statusCode())
+                .as("status of %s: %s", c.name(), response.body())
+                .isEqualTo(c.expect().status());
         JsonNode error = CASES.readTree(response.body()).path("error");
-        assertThat(error.path("code").asText()).as("error.code").isEqualTo(c.expect().code());
+        assertThat(error.path("code").asText())
+                .as("error.code")
+                .isEqualTo(c.expect().code());
         assertThat(error.path("message").asText()).as("error.message").isNotBlank();
         if (c.expect().field() == null) {
-            assertThat(error.has("field")).as("error.field %s", error.path("field")).isFalse();
+            assertThat(error.has("field"))
+                    .as("error.field %s", error.path("field"))
+                    .isFalse();
         } else {
-            assertThat(error.path("field").asText()).as("error.field").isEqualTo(c.expect().field());
+            assertThat(error.path("field").asText())
+                    .as("error.field")
+                    .isEqualTo(c.expect().field());
         }
         assertThat(stored()).as("objects a refused request left").allMatch(before::contains);
     }
@@ -147,16 +170,25 @@ class BadInputCorpusTest {
     @Test
     void aCorpusOfFewerThanFortyCasesIsRefused(@TempDir Path dir) throws IOException {
         Files.copy(Path.of("src/test/resources/bad-inputs/route-unknown.json"), dir.resolve("route-unknown.json"));
-        assertThatThrownBy(() -> load(dir)).isInstanceOf(IllegalStateException.class).hasMessageContaining("at least 40");
+        assertThatThrownBy(() -> load(dir))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("at least 40");
     }
 
     /** A truncated JPEG has a whole header, so it is accepted; the engine finds the pixels cut short. */
     @Test
     void aTruncatedJpegIsAcceptedAndTheJobEndsImageUnreadable() throws Exception {
-        String body = "{\"operation\":\"head_shot\",\"face_image\":\"" + TestPhotos.dataUri("truncated.jpg", "image/jpeg")
-                + "\"}";
-        HttpResponse<String> response = HTTP.send(request("POST", "/v1/jobs", Map.of("Content-Type", "application/json"),
-                body.getBytes(StandardCharsets.UTF_8), "valid", null), HttpResponse.BodyHandlers.ofString());
+        String body = "{\"operation\":\"head_shot\",\"face_image\":\""
+                + TestPhotos.dataUri("truncated.jpg", "image/jpeg") + "\"}";
+        HttpResponse<String> response = HTTP.send(
+                request(
+                        "POST",
+                        "/v1/jobs",
+                        Map.of("Content-Type", "application/json"),
+                        body.getBytes(StandardCharsets.UTF_8),
+                        "valid",
+                        null),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         String id = CASES.readTree(response.body()).path("id").asText();
         var job = awaitEnd(server, id, TEST_API_KEY);
@@ -170,22 +202,33 @@ class BadInputCorpusTest {
     }
 
     private HttpResponse<String> send(Case c) throws IOException, InterruptedException {
-        return HTTP.send(request(c.method(), c.path(), c.headers() == null ? Map.of() : c.headers(), body(c.body()),
-                c.auth() == null ? "valid" : c.auth(), c.idempotencyKey()), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                request(
+                        c.method(),
+                        c.path(),
+                        c.headers() == null ? Map.of() : c.headers(),
+                        body(c.body()),
+                        c.auth() == null ? "valid" : c.auth(),
+                        c.idempotencyKey()),
+                HttpResponse.BodyHandlers.ofString());
     }
 
-    private HttpRequest request(String method, String path, Map<String, String> headers, byte[] body, String auth,
-            String idempotencyKey) throws IOException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.start("127.0.0.1", 0)
-                + path)).timeout(Duration.ofSeconds(60))
-                .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(body));
+    private HttpRequest request(
+            String method, String path, Map<String, String> headers, byte[] body, String auth, String idempotencyKey)
+            throws IOException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + server.start("127.0.0.1", 0) + path))
+                .timeout(Duration.ofSeconds(60))
+                .method(
+                        method,
+                        body.length == 0
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(request::header);
         switch (auth) {
             case "valid" -> request.header("Authorization", "Bearer " + TEST_API_KEY);
             case "wrong" -> request.header("Authorization", "Bearer " + WRONG_API_KEY);
-            default -> {
-            }
+            default -> {}
         }
         if (idempotencyKey != null) {
             request.header("Idempotency-Key", idempotencyKey);
@@ -198,7 +241,8 @@ class BadInputCorpusTest {
         if (spec == null || spec.isNull()) {
             return new byte[0];
         }
-        if (!spec.isObject() || spec.size() != 1 && !(spec.has("photo") && spec.size() == 2 && spec.has("first_bytes"))) {
+        if (!spec.isObject()
+                || spec.size() != 1 && !(spec.has("photo") && spec.size() == 2 && spec.has("first_bytes"))) {
             throw new IllegalStateException("a body is one of text, base64, json, photo, blob, multipart: " + spec);
         }
         if (spec.has("text")) {
@@ -216,11 +260,14 @@ class BadInputCorpusTest {
         }
         if (spec.has("photo")) {
             byte[] photo = TestPhotos.bytes(spec.get("photo").asText());
-            return spec.has("first_bytes") ? Arrays.copyOf(photo, spec.get("first_bytes").asInt()) : photo;
+            return spec.has("first_bytes")
+                    ? Arrays.copyOf(photo, spec.get("first_bytes").asInt())
+                    : photo;
         }
         if (spec.has("blob")) {
             JsonNode blob = spec.get("blob");
-            byte[] start = blob.has("photo") ? TestPhotos.bytes(blob.get("photo").asText()) : new byte[0];
+            byte[] start =
+                    blob.has("photo") ? TestPhotos.bytes(blob.get("photo").asText()) : new byte[0];
             return Arrays.copyOf(start, Math.max(start.length, blob.path("size").asInt()));
         }
         if (spec.has("multipart")) {
@@ -234,14 +281,22 @@ class BadInputCorpusTest {
         String boundary = spec.path("boundary").asText();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (JsonNode part : spec.path("parts")) {
-            StringBuilder head = new StringBuilder("--").append(boundary).append("\r\n")
-                    .append("Content-Disposition: form-data; name=\"").append(part.path("name").asText()).append('"');
+            StringBuilder head = new StringBuilder("--")
+                    .append(boundary)
+                    .append("\r\n")
+                    .append("Content-Disposition: form-data; name=\"")
+                    .append(part.path("name").asText())
+                    .append('"');
             if (part.has("filename")) {
-                head.append("; filename=\"").append(part.get("filename").asText()).append('"');
+                head.append("; filename=\"")
+                        .append(part.get("filename").asText())
+                        .append('"');
             }
             head.append("\r\n");
             if (part.has("content_type")) {
-                head.append("Content-Type: ").append(part.get("content_type").asText()).append("\r\n");
+                head.append("Content-Type: ")
+                        .append(part.get("content_type").asText())
+                        .append("\r\n");
             }
             head.append("\r\n");
             out.writeBytes(head.toString().getBytes(StandardCharsets.UTF_8));
@@ -273,9 +328,11 @@ class BadInputCorpusTest {
         Matcher m = PLACEHOLDER.matcher(text);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            byte[] bytes = m.group(1).equals("photo-base64") ? TestPhotos.bytes(m.group(2))
+            byte[] bytes = m.group(1).equals("photo-base64")
+                    ? TestPhotos.bytes(m.group(2))
                     : new byte[Integer.parseInt(m.group(2))];
-            m.appendReplacement(out, Matcher.quoteReplacement(Base64.getEncoder().encodeToString(bytes)));
+            m.appendReplacement(
+                    out, Matcher.quoteReplacement(Base64.getEncoder().encodeToString(bytes)));
         }
         return m.appendTail(out).toString();
     }

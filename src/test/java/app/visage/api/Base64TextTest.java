@@ -21,9 +21,12 @@ class Base64TextTest {
         for (int n : new int[] {0, 1, 2, 3, 4, 5, 100, 49_151, 49_152, 49_153, 200_001}) {
             byte[] original = bytes(n);
             String encoded = "xx" + Base64.getEncoder().encodeToString(original) + "yy";
-            assertThat(Base64Text.decode(encoded, 2, encoded.length() - 2)).as("%d bytes", n).isEqualTo(original);
+            assertThat(Base64Text.decode(encoded, 2, encoded.length() - 2))
+                    .as("%d bytes", n)
+                    .isEqualTo(original);
             String unpadded = Base64.getEncoder().withoutPadding().encodeToString(original);
-            assertThat(Base64Text.decode(unpadded, 0, unpadded.length())).as("%d bytes unpadded", n)
+            assertThat(Base64Text.decode(unpadded, 0, unpadded.length()))
+                    .as("%d bytes unpadded", n)
                     .isEqualTo(original);
         }
     }

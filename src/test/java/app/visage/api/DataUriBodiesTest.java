@@ -24,14 +24,21 @@ class DataUriBodiesTest {
     JobRequests requests;
 
     private static APIGatewayV2HTTPEvent post(String body) {
-        return APIGatewayV2HTTPEvent.builder().withRouteKey("POST /v1/jobs").withRawPath("/v1/jobs")
-                .withHeaders(Map.of("content-type", "application/json")).withBody(body).withIsBase64Encoded(false)
+        return APIGatewayV2HTTPEvent.builder()
+                .withRouteKey("POST /v1/jobs")
+                .withRawPath("/v1/jobs")
+                .withHeaders(Map.of("content-type", "application/json"))
+                .withBody(body)
+                .withIsBase64Encoded(false)
                 .build();
     }
 
     private SubmitCommand submit(String faceImageJson, String params) {
-        return requests.submit(HttpRequest.of(post("{\"operation\":\"head_shot\",\"params\":" + params
-                + ",\"face_image\":" + faceImageJson + ",\"metadata\":{\"k\":\"v\"}}")), Tenant.ANONYMOUS, JobId.random());
+        return requests.submit(
+                HttpRequest.of(post("{\"operation\":\"head_shot\",\"params\":" + params + ",\"face_image\":"
+                        + faceImageJson + ",\"metadata\":{\"k\":\"v\"}}")),
+                Tenant.ANONYMOUS,
+                JobId.random());
     }
 
     private SubmitCommand submit(String faceImageJson) {
@@ -40,7 +47,8 @@ class DataUriBodiesTest {
 
     @Test
     void plainDataUriIsDecodedAndTheRestOfTheBodyRead() {
-        SubmitCommand command = submit("\"data:image/jpeg;base64," + Base64.getEncoder().encodeToString(PHOTO) + "\"");
+        SubmitCommand command =
+                submit("\"data:image/jpeg;base64," + Base64.getEncoder().encodeToString(PHOTO) + "\"");
         assertThat(command.photo().bytes()).isEqualTo(PHOTO);
         assertThat(command.metadata()).containsEntry("k", "v");
         assertThat(command.params().integer(Param.WIDTH)).contains(200L);
@@ -49,7 +57,8 @@ class DataUriBodiesTest {
     @Test
     void escapedSlashesAndLineBreaksAreReadAsBefore() {
         String escaped = ("data:image/jpeg;base64," + Base64.getMimeEncoder().encodeToString(PHOTO))
-                .replace("/", "\\/").replace("\r\n", "\\r\\n");
+                .replace("/", "\\/")
+                .replace("\r\n", "\\r\\n");
         assertThat(submit("\"" + escaped + "\"").photo().bytes()).isEqualTo(PHOTO);
     }
 
@@ -63,12 +72,17 @@ class DataUriBodiesTest {
 
     @Test
     void badBase64AndBadParamsAreRefusedAsBefore() {
-        assertThat(TestPhotos.codeOf(() -> submit("\"data:image/jpeg;base64,QUJD=A==\""))).isEqualTo(ErrorCode.INVALID_PARAM);
-        assertThat(TestPhotos.codeOf(() -> submit("\"data:image/jpeg;base64," + Base64.getEncoder().encodeToString(PHOTO)
-                + "\"", "{\"width\":99999}"))).isEqualTo(ErrorCode.INVALID_PARAM);
-        assertThat(TestPhotos.codeOf(() -> requests.submit(HttpRequest.of(post(
-                "{\"operation\":\"head_shot\",\"face_image\":\"data:image/jpeg;base64,QUJD\"")), Tenant.ANONYMOUS,
-                JobId.random())))
+        assertThat(TestPhotos.codeOf(() -> submit("\"data:image/jpeg;base64,QUJD=A==\"")))
+                .isEqualTo(ErrorCode.INVALID_PARAM);
+        assertThat(TestPhotos.codeOf(() -> submit(
+                        "\"data:image/jpeg;base64," + Base64.getEncoder().encodeToString(PHOTO) + "\"",
+                        "{\"width\":99999}")))
+                .isEqualTo(ErrorCode.INVALID_PARAM);
+        assertThat(TestPhotos.codeOf(() -> requests.submit(
+                        HttpRequest.of(
+                                post("{\"operation\":\"head_shot\",\"face_image\":\"data:image/jpeg;base64,QUJD\"")),
+                        Tenant.ANONYMOUS,
+                        JobId.random())))
                 .isEqualTo(ErrorCode.INVALID_REQUEST);
         assertThat(TestPhotos.codeOf(() -> submit("42"))).isEqualTo(ErrorCode.INVALID_PARAM);
     }

@@ -37,9 +37,14 @@ class HttpRequestFuzzTest {
                 .withRawPath(rawPath)
                 .withHeaders(headers.isEmpty() ? null : headers)
                 .withPathParameters(id == null ? null : Map.of("id", id))
-                .withRequestContext(method == null ? null : APIGatewayV2HTTPEvent.RequestContext.builder()
-                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod(method).build())
-                        .build())
+                .withRequestContext(
+                        method == null
+                                ? null
+                                : APIGatewayV2HTTPEvent.RequestContext.builder()
+                                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
+                                                .withMethod(method)
+                                                .build())
+                                        .build())
                 .withIsBase64Encoded(base64)
                 .withBody(body.length == 0 ? null : new String(body, StandardCharsets.UTF_8))
                 .build();

@@ -47,23 +47,34 @@ import org.junit.jupiter.api.Timeout;
  * (webhook URLs are only checked, never called, at submit).
  */
 class JobRequestsFuzzTest {
-    private static final Pattern TEXT = Pattern.compile("(text/.*|application/(json|[\\w.+-]*\\+json|x-www-form-urlencoded))?");
-    private static final Set<ErrorCode> REFUSALS = Set.of(ErrorCode.INVALID_REQUEST, ErrorCode.INVALID_PARAM,
-            ErrorCode.UNSUPPORTED_MEDIA_TYPE, ErrorCode.IMAGE_TOO_LARGE, ErrorCode.IMAGE_UNREADABLE);
+    private static final Pattern TEXT =
+            Pattern.compile("(text/.*|application/(json|[\\w.+-]*\\+json|x-www-form-urlencoded))?");
+    private static final Set<ErrorCode> REFUSALS = Set.of(
+            ErrorCode.INVALID_REQUEST,
+            ErrorCode.INVALID_PARAM,
+            ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode.IMAGE_TOO_LARGE,
+            ErrorCode.IMAGE_UNREADABLE);
     private static final JobRequests REQUESTS;
     private static final NoNetworkFetcher FETCHER;
 
     static {
         Map<String, String> settings = new HashMap<>();
-        for (String provider : new String[] {"modelslab", "modelslab-enterprise", "modelslab-face-gen", "fashn",
-                "metahuman"}) {
+        for (String provider :
+                new String[] {"modelslab", "modelslab-enterprise", "modelslab-face-gen", "fashn", "metahuman"}) {
             settings.put("visage.providers." + provider + ".api-key", "fuzz-key");
         }
         settings.put("visage.webhooks.secret", "whsec_ZnV6emluZy1pcy1ub3QtYS1zZWNyZXQ=");
         VisageConfig config = StandaloneConfig.visage(settings);
-        Providers providers = new Providers(Instances.of(new LocalProvider(Instances.<InProcessEngine>of()),
-                new ModelsLabShared(config), new ModelsLabEnterprise(config), new ModelsLabFaceGen(config),
-                new FashnProvider(config), new MetaHumanProvider(config)), config);
+        Providers providers = new Providers(
+                Instances.of(
+                        new LocalProvider(Instances.<InProcessEngine>of()),
+                        new ModelsLabShared(config),
+                        new ModelsLabEnterprise(config),
+                        new ModelsLabFaceGen(config),
+                        new FashnProvider(config),
+                        new MetaHumanProvider(config)),
+                config);
         EgressPolicy egress = OfflineEgress.policy();
         FETCHER = new NoNetworkFetcher(egress, config);
         REQUESTS = new JobRequests(providers, new ImageInspector(), FETCHER, egress, config);
@@ -76,14 +87,19 @@ class JobRequestsFuzzTest {
         boolean upload = in.line().equals("upload");
         String contentType = in.lineOrNull();
         byte[] body = in.rest();
-        String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase();
+        String mediaType =
+                contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase();
         boolean text = TEXT.matcher(mediaType).matches();
         Map<String, String> headers = contentType == null ? Map.of() : Map.of("content-type", contentType);
         APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder()
                 .withRouteKey(upload ? "POST /v1/uploads" : "POST /v1/jobs")
                 .withHeaders(headers)
-                .withBody(body.length == 0 ? null
-                        : text ? new String(body, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(body))
+                .withBody(
+                        body.length == 0
+                                ? null
+                                : text
+                                        ? new String(body, StandardCharsets.UTF_8)
+                                        : Base64.getEncoder().encodeToString(body))
                 .withIsBase64Encoded(body.length > 0 && !text)
                 .build();
         int fetchesBefore = FETCHER.fetches;
@@ -96,7 +112,8 @@ class JobRequestsFuzzTest {
                 SubmitCommand command = REQUESTS.submit(HttpRequest.of(event), Tenant.ANONYMOUS, JobId.random());
                 assertThat(command.provider().operations()).containsKey(command.operation());
                 assertThat(command.photo().bytes()).isNotEmpty();
-                long pixels = (long) command.photo().header().width() * command.photo().header().height();
+                long pixels = (long) command.photo().header().width()
+                        * command.photo().header().height();
                 assertThat(pixels).isBetween(1L, ImageInspector.MAX_PIXELS);
             }
         } catch (VisageException e) {
@@ -105,7 +122,9 @@ class JobRequestsFuzzTest {
                 assertThat(e.field()).isNotBlank();
             }
         }
-        assertThat(FETCHER.fetches - fetchesBefore).as("one photo fetched at most").isLessThanOrEqualTo(1);
+        assertThat(FETCHER.fetches - fetchesBefore)
+                .as("one photo fetched at most")
+                .isLessThanOrEqualTo(1);
     }
 
     /**

@@ -16,46 +16,74 @@ class ArchitectureTest {
 
     @BeforeAll
     static void importMainClasses() {
-        main = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        main = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("app.visage");
     }
 
     @Test
     void theJobCoreDependsOnNoAdapter() {
-        noClasses().that().resideInAPackage("app.visage.jobs..")
-                .should().dependOnClassesThat().resideInAnyPackage("app.visage.functions..", "app.visage.api..",
-                        "app.visage.storage..", "app.visage.providers..", "app.visage.webhooks..", "app.visage.local..",
-                        "software.amazon.awssdk..", "com.amazonaws..")
+        noClasses()
+                .that()
+                .resideInAPackage("app.visage.jobs..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "app.visage.functions..",
+                        "app.visage.api..",
+                        "app.visage.storage..",
+                        "app.visage.providers..",
+                        "app.visage.webhooks..",
+                        "app.visage.local..",
+                        "software.amazon.awssdk..",
+                        "com.amazonaws..")
                 .check(main);
     }
 
     @Test
     void functionsStayThinAndReachNoAdapterDirectly() {
-        noClasses().that().resideInAPackage("app.visage.functions..")
-                .should().dependOnClassesThat().resideInAnyPackage("app.visage.storage..", "app.visage.providers..",
-                        "app.visage.egress..", "software.amazon.awssdk..")
+        noClasses()
+                .that()
+                .resideInAPackage("app.visage.functions..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "app.visage.storage..",
+                        "app.visage.providers..",
+                        "app.visage.egress..",
+                        "software.amazon.awssdk..")
                 .check(main);
     }
 
     @Test
     void onlyFunctionsAreFunqyEntryPoints() {
-        com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods().that().areAnnotatedWith(Funq.class)
-                .should().beDeclaredInClassesThat().resideInAPackage("app.visage.functions")
+        com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods()
+                .that()
+                .areAnnotatedWith(Funq.class)
+                .should()
+                .beDeclaredInClassesThat()
+                .resideInAPackage("app.visage.functions")
                 .check(main);
     }
 
     @Test
     void providersAndStorageDoNotReachBackIntoTheApi() {
-        noClasses().that().resideInAnyPackage("app.visage.providers..", "app.visage.storage..", "app.visage.images..")
-                .should().dependOnClassesThat().resideInAnyPackage("app.visage.functions..", "app.visage.api..",
-                        "app.visage.webhooks..", "app.visage.local..")
+        noClasses()
+                .that()
+                .resideInAnyPackage("app.visage.providers..", "app.visage.storage..", "app.visage.images..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "app.visage.functions..", "app.visage.api..", "app.visage.webhooks..", "app.visage.local..")
                 .check(main);
     }
 
     @Test
     void eachProviderAdapterStandsAlone() {
         com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices()
-                .matching("app.visage.providers.(*)..").should().notDependOnEachOther()
+                .matching("app.visage.providers.(*)..")
+                .should()
+                .notDependOnEachOther()
                 .check(main);
     }
 
@@ -65,32 +93,65 @@ class ArchitectureTest {
      */
     @Test
     void awtAndOnnxRuntimeAreReachedOnlyThroughTheLocalEngineBean() {
-        noClasses().that().resideOutsideOfPackage("app.visage.providers.local.engine..")
-                .and().doNotHaveFullyQualifiedName("app.visage.images.ImageDecoder")
-                .and().doNotHaveFullyQualifiedName("app.visage.images.ImageEncoder")
-                .and().doNotHaveFullyQualifiedName("app.visage.images.Orientation")
-                .should().dependOnClassesThat().resideInAnyPackage("java.awt..", "javax.imageio..", "ai.onnxruntime..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("app.visage.providers.local.engine..")
+                .and()
+                .doNotHaveFullyQualifiedName("app.visage.images.ImageDecoder")
+                .and()
+                .doNotHaveFullyQualifiedName("app.visage.images.ImageEncoder")
+                .and()
+                .doNotHaveFullyQualifiedName("app.visage.images.Orientation")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("java.awt..", "javax.imageio..", "ai.onnxruntime..")
                 .check(main);
-        noClasses().that().resideOutsideOfPackage("app.visage.providers.local.engine..")
-                .and().doNotHaveFullyQualifiedName("app.visage.providers.local.InProcessEngine")
-                .and().doNotHaveFullyQualifiedName("app.visage.images.ImageEncoder")
-                .should().dependOnClassesThat().resideInAPackage("app.visage.providers.local.engine..")
-                .orShould().dependOnClassesThat().haveFullyQualifiedName("app.visage.images.ImageDecoder")
-                .orShould().dependOnClassesThat().haveFullyQualifiedName("app.visage.images.ImageEncoder")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("app.visage.providers.local.engine..")
+                .and()
+                .doNotHaveFullyQualifiedName("app.visage.providers.local.InProcessEngine")
+                .and()
+                .doNotHaveFullyQualifiedName("app.visage.images.ImageEncoder")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("app.visage.providers.local.engine..")
+                .orShould()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("app.visage.images.ImageDecoder")
+                .orShould()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("app.visage.images.ImageEncoder")
                 .check(main);
     }
 
     @Test
     void imagesIsALeafLibrary() {
-        classes().that().resideInAPackage("app.visage.images..")
-                .should().onlyDependOnClassesThat().resideOutsideOfPackages("app.visage.jobs..", "app.visage.api..",
-                        "app.visage.storage..", "app.visage.providers..", "app.visage.functions..")
+        classes()
+                .that()
+                .resideInAPackage("app.visage.images..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideOutsideOfPackages(
+                        "app.visage.jobs..",
+                        "app.visage.api..",
+                        "app.visage.storage..",
+                        "app.visage.providers..",
+                        "app.visage.functions..")
                 .check(main);
     }
 
     @Test
     void nothingShippedDependsOnLocalMode() {
-        noClasses().should().dependOnClassesThat().resideInAPackage("app.visage.local..").check(main);
-        noClasses().should().dependOnClassesThat().resideInAPackage("org.gaul..").check(main);
+        noClasses()
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("app.visage.local..")
+                .check(main);
+        noClasses()
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("org.gaul..")
+                .check(main);
     }
 }

@@ -18,12 +18,16 @@ class ApiKeysTest {
 
     @Test
     void aKeyNamesItsTenantAndOnlyItsOwnKeyDoes() {
-        ApiKeys keys = keys("acme=" + KeyedApi.sha256Hex(KEY), " globex=" + KeyedApi.sha256Hex("other").toUpperCase());
+        ApiKeys keys = keys(
+                "acme=" + KeyedApi.sha256Hex(KEY),
+                " globex=" + KeyedApi.sha256Hex("other").toUpperCase());
         assertThat(keys.configured()).isTrue();
         assertThat(keys.tenantOf(KEY)).contains(new Tenant("acme"));
         assertThat(keys.tenantOf("other")).contains(new Tenant("globex"));
         assertThat(keys.tenantOf(KEY + " ")).isEmpty();
-        assertThat(keys.tenantOf(KeyedApi.sha256Hex(KEY))).as("the hash itself is not a key").isEmpty();
+        assertThat(keys.tenantOf(KeyedApi.sha256Hex(KEY)))
+                .as("the hash itself is not a key")
+                .isEmpty();
     }
 
     @Test
@@ -35,10 +39,16 @@ class ApiKeysTest {
 
     @Test
     void aMalformedEntryStopsTheStartWithoutEchoingIt() {
-        for (String bad : List.of(KEY, "acme=" + KEY, "acme=" + KeyedApi.sha256Hex(KEY).substring(1),
-                "=" + KeyedApi.sha256Hex(KEY), "a cme=" + KeyedApi.sha256Hex(KEY))) {
-            assertThatThrownBy(() -> keys(bad)).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("entry 1").hasMessageNotContaining(KEY);
+        for (String bad : List.of(
+                KEY,
+                "acme=" + KEY,
+                "acme=" + KeyedApi.sha256Hex(KEY).substring(1),
+                "=" + KeyedApi.sha256Hex(KEY),
+                "a cme=" + KeyedApi.sha256Hex(KEY))) {
+            assertThatThrownBy(() -> keys(bad))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("entry 1")
+                    .hasMessageNotContaining(KEY);
         }
     }
 }

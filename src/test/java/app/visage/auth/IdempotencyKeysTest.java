@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
 class IdempotencyKeysTest {
     @Inject
     LocalHttpServer server;
+
     @Inject
     Bucket bucket;
 
@@ -50,8 +51,15 @@ class IdempotencyKeysTest {
     }
 
     private static Map<String, Object> job(String prompt) {
-        return Map.of("operation", "face_to_model", "provider", "fashn",
-                "face_image", TestPhotos.dataUri("astronaut.jpg", "image/jpeg"), "params", Map.of("prompt", prompt));
+        return Map.of(
+                "operation",
+                "face_to_model",
+                "provider",
+                "fashn",
+                "face_image",
+                TestPhotos.dataUri("astronaut.jpg", "image/jpeg"),
+                "params",
+                Map.of("prompt", prompt));
     }
 
     private Response post(String tenantKey, String key, Map<String, Object> body) {
@@ -59,7 +67,9 @@ class IdempotencyKeysTest {
     }
 
     private List<Recorded> runCallsFor(String id) {
-        return fashn.runCalls().stream().filter(c -> c.queryParam("webhook_url").contains(id)).toList();
+        return fashn.runCalls().stream()
+                .filter(c -> c.queryParam("webhook_url").contains(id))
+                .toList();
     }
 
     @Test
@@ -81,13 +91,25 @@ class IdempotencyKeysTest {
     @Test
     void theSameKeyWithAnotherBodyIsAConflict() {
         String key = UUID.randomUUID().toString();
-        String id = post(ACME_KEY, key, job("standing")).then().statusCode(202).extract().path("id");
+        String id = post(ACME_KEY, key, job("standing"))
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
         int jobs = bucket.keys("jobs/").size();
 
-        post(ACME_KEY, key, job("sitting")).then().statusCode(409)
-                .body("error.code", equalTo("idempotency_conflict")).body("error.field", equalTo("Idempotency-Key"));
-        as(ACME_KEY, key).contentType("application/json").body(Map.of("operation", "head_shot")).post("/v1/uploads")
-                .then().statusCode(409).body("error.code", equalTo("idempotency_conflict"));
+        post(ACME_KEY, key, job("sitting"))
+                .then()
+                .statusCode(409)
+                .body("error.code", equalTo("idempotency_conflict"))
+                .body("error.field", equalTo("Idempotency-Key"));
+        as(ACME_KEY, key)
+                .contentType("application/json")
+                .body(Map.of("operation", "head_shot"))
+                .post("/v1/uploads")
+                .then()
+                .statusCode(409)
+                .body("error.code", equalTo("idempotency_conflict"));
         assertThat(bucket.keys("jobs/")).hasSize(jobs);
         assertThat(runCallsFor(id)).hasSize(1);
     }
@@ -117,26 +139,54 @@ class IdempotencyKeysTest {
         }
         assertThat(ids).containsOnly(ids.get(0));
         assertThat(runCallsFor(ids.get(0))).hasSize(1);
-        assertThat(bucket.keys("jobs/").stream().filter(k -> k.contains(ids.get(0)))).hasSize(1);
+        assertThat(bucket.keys("jobs/").stream().filter(k -> k.contains(ids.get(0))))
+                .hasSize(1);
     }
 
     @Test
     void keysAreScopedPerTenant() {
         String key = UUID.randomUUID().toString();
-        String acme = post(ACME_KEY, key, job("standing")).then().statusCode(202).extract().path("id");
-        String globex = post(GLOBEX_KEY, key, job("standing")).then().statusCode(202).header("idempotent-replayed",
-                (String) null).extract().path("id");
+        String acme = post(ACME_KEY, key, job("standing"))
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
+        String globex = post(GLOBEX_KEY, key, job("standing"))
+                .then()
+                .statusCode(202)
+                .header("idempotent-replayed", (String) null)
+                .extract()
+                .path("id");
         assertThat(globex).isNotEqualTo(acme);
-        KeyedApi.as(LocalApi.given(server), GLOBEX_KEY).get("/v1/jobs/" + globex).then().statusCode(200);
+        KeyedApi.as(LocalApi.given(server), GLOBEX_KEY)
+                .get("/v1/jobs/" + globex)
+                .then()
+                .statusCode(200);
     }
 
     @Test
     void aRefusedRequestKeepsNothingSoTheKeyCanBeUsedAgain() {
         String key = UUID.randomUUID().toString();
-        post(ACME_KEY, key, Map.of("operation", "face_to_model", "provider", "fashn",
-                "face_image", TestPhotos.dataUri("astronaut.jpg", "image/jpeg"), "params", Map.of("prompt", 7)))
-                .then().statusCode(400).body("error.code", equalTo("invalid_param"));
-        String id = post(ACME_KEY, key, job("standing")).then().statusCode(202).extract().path("id");
+        post(
+                        ACME_KEY,
+                        key,
+                        Map.of(
+                                "operation",
+                                "face_to_model",
+                                "provider",
+                                "fashn",
+                                "face_image",
+                                TestPhotos.dataUri("astronaut.jpg", "image/jpeg"),
+                                "params",
+                                Map.of("prompt", 7)))
+                .then()
+                .statusCode(400)
+                .body("error.code", equalTo("invalid_param"));
+        String id = post(ACME_KEY, key, job("standing"))
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
         post(ACME_KEY, key, job("standing")).then().statusCode(202).body("id", equalTo(id));
     }
 
@@ -144,14 +194,26 @@ class IdempotencyKeysTest {
     void aMultipartRetryWithANewBoundaryIsTheSameRequest() {
         String key = UUID.randomUUID().toString();
         byte[] photo = TestPhotos.bytes("astronaut.jpg");
-        String request = "{\"operation\":\"face_to_model\",\"provider\":\"fashn\",\"params\":{\"prompt\":\"standing\"}}";
-        String first = as(ACME_KEY, key).multiPart("face_image", "face.jpg", photo, "image/jpeg")
-                .multiPart("request", request, "application/json").post("/v1/jobs")
-                .then().statusCode(202).extract().path("id");
+        String request =
+                "{\"operation\":\"face_to_model\",\"provider\":\"fashn\",\"params\":{\"prompt\":\"standing\"}}";
+        String first = as(ACME_KEY, key)
+                .multiPart("face_image", "face.jpg", photo, "image/jpeg")
+                .multiPart("request", request, "application/json")
+                .post("/v1/jobs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
         // REST Assured picks a new random boundary for every request.
-        String second = as(ACME_KEY, key).multiPart("face_image", "face.jpg", photo, "image/jpeg")
-                .multiPart("request", request, "application/json").post("/v1/jobs")
-                .then().statusCode(202).header("idempotent-replayed", "true").extract().path("id");
+        String second = as(ACME_KEY, key)
+                .multiPart("face_image", "face.jpg", photo, "image/jpeg")
+                .multiPart("request", request, "application/json")
+                .post("/v1/jobs")
+                .then()
+                .statusCode(202)
+                .header("idempotent-replayed", "true")
+                .extract()
+                .path("id");
         assertThat(second).isEqualTo(first);
         assertThat(runCallsFor(first)).hasSize(1);
     }
@@ -159,10 +221,14 @@ class IdempotencyKeysTest {
     @Test
     void anUploadRetriedWithItsKeyGetsTheSameJobAndUrl() {
         String key = UUID.randomUUID().toString();
-        Response first = as(ACME_KEY, key).contentType("application/json").body(Map.of("operation", "head_shot"))
+        Response first = as(ACME_KEY, key)
+                .contentType("application/json")
+                .body(Map.of("operation", "head_shot"))
                 .post("/v1/uploads");
         first.then().statusCode(201);
-        Response second = as(ACME_KEY, key).contentType("application/json").body(Map.of("operation", "head_shot"))
+        Response second = as(ACME_KEY, key)
+                .contentType("application/json")
+                .body(Map.of("operation", "head_shot"))
                 .post("/v1/uploads");
         second.then().statusCode(201);
         assertThat((String) second.path("job_id")).isEqualTo(first.path("job_id"));
@@ -171,7 +237,10 @@ class IdempotencyKeysTest {
 
     @Test
     void aKeyThatIsNotPrintableAsciiIsRefused() {
-        post(ACME_KEY, "x".repeat(256), job("standing")).then().statusCode(400)
-                .body("error.code", equalTo("invalid_request")).body("error.field", equalTo("Idempotency-Key"));
+        post(ACME_KEY, "x".repeat(256), job("standing"))
+                .then()
+                .statusCode(400)
+                .body("error.code", equalTo("invalid_request"))
+                .body("error.field", equalTo("Idempotency-Key"));
     }
 }

@@ -13,13 +13,15 @@ import org.junit.jupiter.api.Test;
 class OpenAccessGuardTest {
     @Inject
     OpenAccessGuard guard;
+
     @Inject
     VisageConfig config;
 
     @Test
     void anOpenClientFacingLambdaRefusesToStart() {
         for (String export : new String[] {"submit", "status"}) {
-            assertThatThrownBy(() -> guard.check(true, export)).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(() -> guard.check(true, export))
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("VISAGE_AUTH_API_KEYS");
         }
     }

@@ -34,6 +34,7 @@ class SecretsConfigSourceTest {
 
     @Inject
     VisageConfig config;
+
     @Inject
     Providers providers;
 
@@ -57,21 +58,28 @@ class SecretsConfigSourceTest {
             }
             server.createContext("/secretsmanager/get", exchange -> {
                 String query = URLDecoder.decode(exchange.getRequestURI().getRawQuery(), StandardCharsets.UTF_8);
-                ASKED.add(query + " token=" + (exchange.getRequestHeaders().containsKey("X-aws-parameters-secrets-token")));
-                boolean ok = NOT_READY.getAndDecrement() <= 0 && query.equals("secretId=" + ARN)
+                ASKED.add(query + " token="
+                        + (exchange.getRequestHeaders().containsKey("X-aws-parameters-secrets-token")));
+                boolean ok = NOT_READY.getAndDecrement() <= 0
+                        && query.equals("secretId=" + ARN)
                         && exchange.getRequestHeaders().containsKey("X-aws-parameters-secrets-token");
-                byte[] body = ok ? ("{\"ARN\":\"" + ARN + "\",\"Name\":\"visage-keys\",\"SecretString\":"
-                        + "\"{\\\"visage.providers.fashn.api-key\\\":\\\"fa-secret-1\\\","
-                        + "\\\"visage.providers.metahuman.api-key\\\":\\\"mh-secret-2\\\","
-                        + "\\\"visage.webhooks.secret\\\":\\\"whsec_c2VjcmV0LXNpZ25pbmcta2V5LTI0Ynl0ZXM=\\\"}\"}")
-                        .getBytes(StandardCharsets.UTF_8) : new byte[0];
+                byte[] body = ok
+                        ? ("{\"ARN\":\"" + ARN + "\",\"Name\":\"visage-keys\",\"SecretString\":"
+                                        + "\"{\\\"visage.providers.fashn.api-key\\\":\\\"fa-secret-1\\\","
+                                        + "\\\"visage.providers.metahuman.api-key\\\":\\\"mh-secret-2\\\","
+                                        + "\\\"visage.webhooks.secret\\\":\\\"whsec_c2VjcmV0LXNpZ25pbmcta2V5LTI0Ynl0ZXM=\\\"}\"}")
+                                .getBytes(StandardCharsets.UTF_8)
+                        : new byte[0];
                 exchange.sendResponseHeaders(ok ? 200 : 400, ok ? body.length : -1);
                 exchange.getResponseBody().write(body);
                 exchange.close();
             });
             server.start();
-            return Map.of("visage.secrets.arn", ARN,
-                    "visage.secrets.extension-port", String.valueOf(server.getAddress().getPort()));
+            return Map.of(
+                    "visage.secrets.arn",
+                    ARN,
+                    "visage.secrets.extension-port",
+                    String.valueOf(server.getAddress().getPort()));
         }
 
         @Override
@@ -85,12 +93,14 @@ class SecretsConfigSourceTest {
         assertThat(config.providers().fashn().apiKey()).contains("fa-secret-1");
         assertThat(config.providers().metahuman().apiKey()).contains("mh-secret-2");
         assertThat(config.providers().modelslab().apiKey()).isEmpty();
-        assertThat(config.webhooks().secret()).hasValueSatisfying(v -> assertThat(v).startsWith("whsec_"));
+        assertThat(config.webhooks().secret())
+                .hasValueSatisfying(v -> assertThat(v).startsWith("whsec_"));
         assertThat(ASKED).hasSizeGreaterThanOrEqualTo(3).contains("secretId=" + ARN + " token=true");
     }
 
     @Test
     void aProviderWhoseKeyIsInTheSecretIsAvailable() {
-        assertThat(providers.choose(Operation.FACE_TO_MODEL, "fashn").unavailable()).isEmpty();
+        assertThat(providers.choose(Operation.FACE_TO_MODEL, "fashn").unavailable())
+                .isEmpty();
     }
 }

@@ -67,7 +67,8 @@ class OutputFetcherTest {
 
     @Test
     void theProvidersOwnOriginIsAllowedEvenOnLoopback() {
-        assertThat(fetcher.fetch(origin().resolve("/out.jpg"), Optional.of(origin()))).isEqualTo(image);
+        assertThat(fetcher.fetch(origin().resolve("/out.jpg"), Optional.of(origin())))
+                .isEqualTo(image);
     }
 
     @Test
@@ -78,22 +79,26 @@ class OutputFetcherTest {
         URI otherPort = URI.create("http://127.0.0.1:" + (provider.getAddress().getPort() + 1) + "/out.jpg");
         assertThatThrownBy(() -> fetcher.fetch(otherPort, Optional.of(origin())))
                 .isInstanceOf(OutputFetcher.Rejected.class);
-        assertThatThrownBy(() -> fetcher.fetch(URI.create("http://169.254.169.254/latest/meta-data"),
-                Optional.of(origin()))).isInstanceOf(OutputFetcher.Rejected.class);
+        assertThatThrownBy(() ->
+                        fetcher.fetch(URI.create("http://169.254.169.254/latest/meta-data"), Optional.of(origin())))
+                .isInstanceOf(OutputFetcher.Rejected.class);
         assertThat(HITS.get()).isEqualTo(before);
     }
 
     @Test
     void somethingThatSaysItIsNotAnImageIsRefused() {
         assertThatThrownBy(() -> fetcher.fetch(origin().resolve("/page.html"), Optional.of(origin())))
-                .isInstanceOf(OutputFetcher.Rejected.class).hasMessageContaining("text/html");
+                .isInstanceOf(OutputFetcher.Rejected.class)
+                .hasMessageContaining("text/html");
     }
 
     @Test
     void missingOutputsAndRedirectsMayWorkLaterAndAreNotFollowed() {
         assertThatThrownBy(() -> fetcher.fetch(origin().resolve("/nothing.jpg"), Optional.of(origin())))
-                .isInstanceOf(OutputFetcher.Unavailable.class).hasMessageContaining("404");
+                .isInstanceOf(OutputFetcher.Unavailable.class)
+                .hasMessageContaining("404");
         assertThatThrownBy(() -> fetcher.fetch(origin().resolve("/moved.jpg"), Optional.of(origin())))
-                .isInstanceOf(OutputFetcher.Unavailable.class).hasMessageContaining("302");
+                .isInstanceOf(OutputFetcher.Unavailable.class)
+                .hasMessageContaining("302");
     }
 }

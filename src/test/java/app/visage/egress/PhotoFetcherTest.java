@@ -77,23 +77,23 @@ class PhotoFetcherTest {
 
     @Test
     void refusesRedirectsInsteadOfFollowingThem() {
-        VisageException e = catchThrowableOfType(VisageException.class,
-                () -> fetcher.fetch(url("/moved.jpg"), 10_000_000, "face_image"));
+        VisageException e = catchThrowableOfType(
+                VisageException.class, () -> fetcher.fetch(url("/moved.jpg"), 10_000_000, "face_image"));
         assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PARAM);
         assertThat(e.getMessage()).contains("302");
     }
 
     @Test
     void stopsReadingPastTheCap() {
-        VisageException e = catchThrowableOfType(VisageException.class,
-                () -> fetcher.fetch(url("/huge.jpg"), 1_000_000, "face_image"));
+        VisageException e = catchThrowableOfType(
+                VisageException.class, () -> fetcher.fetch(url("/huge.jpg"), 1_000_000, "face_image"));
         assertThat(e.code()).isEqualTo(ErrorCode.IMAGE_TOO_LARGE);
     }
 
     @Test
     void aMissingPhotoIsTheCallersMistake() {
-        VisageException e = catchThrowableOfType(VisageException.class,
-                () -> fetcher.fetch(url("/nothing.jpg"), 10_000_000, "face_image"));
+        VisageException e = catchThrowableOfType(
+                VisageException.class, () -> fetcher.fetch(url("/nothing.jpg"), 10_000_000, "face_image"));
         assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PARAM);
         assertThat(e.field()).isEqualTo("face_image");
     }

@@ -87,7 +87,8 @@ class PinnedHttpTest {
         for (int attempt = 0; elsewhere == null; attempt++) {
             checked = Listener.on("::1", 0, "checked");
             try {
-                elsewhere = Listener.on("127.0.0.1", checked.server().getAddress().getPort(), "elsewhere");
+                elsewhere =
+                        Listener.on("127.0.0.1", checked.server().getAddress().getPort(), "elsewhere");
             } catch (BindException taken) {
                 checked.server().stop(0);
                 assertThat(attempt).as("a port free on both loopbacks").isLessThan(10);
@@ -96,8 +97,11 @@ class PinnedHttpTest {
         try {
             int port = checked.server().getAddress().getPort();
             AtomicInteger lookups = new AtomicInteger();
-            EgressPolicy policy = new EgressPolicy(host -> new InetAddress[] {InetAddress.getByName(
-                    lookups.getAndIncrement() == 0 ? "::1" : "127.0.0.1")}, true);
+            EgressPolicy policy = new EgressPolicy(
+                    host -> new InetAddress[] {
+                        InetAddress.getByName(lookups.getAndIncrement() == 0 ? "::1" : "127.0.0.1")
+                    },
+                    true);
 
             Destination to = policy.check(URI.create("http://localhost:" + port + "/photo.jpg"), "face_image");
             PinnedHttp.Answer answer = new PinnedHttp(vertx).get(to, Map.of(), 1000, TIMEOUT);
@@ -113,12 +117,30 @@ class PinnedHttpTest {
     }
 
     @Test
-    void tlsToAPinnedAddressSendsTheUrlsHostAsSniAndChecksTheCertificateAgainstIt(@TempDir Path dir)
-            throws Exception {
+    void tlsToAPinnedAddressSendsTheUrlsHostAsSniAndChecksTheCertificateAgainstIt(@TempDir Path dir) throws Exception {
         Path keyStore = dir.resolve("server.p12");
-        keytool("-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-                "-dname", "CN=pinned.test", "-ext", "SAN=dns:pinned.test", "-storetype", "PKCS12",
-                "-keystore", keyStore.toString(), "-storepass", "changeit", "-keypass", "changeit");
+        keytool(
+                "-genkeypair",
+                "-alias",
+                "server",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-validity",
+                "2",
+                "-dname",
+                "CN=pinned.test",
+                "-ext",
+                "SAN=dns:pinned.test",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keyStore.toString(),
+                "-storepass",
+                "changeit",
+                "-keypass",
+                "changeit");
 
         List<String> serverNames = new CopyOnWriteArrayList<>();
         HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -131,13 +153,16 @@ class PinnedHttpTest {
         server.start();
         try {
             int port = server.getAddress().getPort();
-            EgressPolicy policy = new EgressPolicy(host -> new InetAddress[] {InetAddress.getByName("127.0.0.1")},
-                    true);
+            EgressPolicy policy =
+                    new EgressPolicy(host -> new InetAddress[] {InetAddress.getByName("127.0.0.1")}, true);
             // Trusts the one self-signed certificate, and so exactly what its name says.
-            PinnedHttp http = new PinnedHttp(vertx, new PfxOptions().setPath(keyStore.toString()).setPassword("changeit"));
+            PinnedHttp http = new PinnedHttp(
+                    vertx, new PfxOptions().setPath(keyStore.toString()).setPassword("changeit"));
 
             PinnedHttp.Answer answer = http.get(
-                    policy.check(URI.create("https://pinned.test:" + port + "/a.jpg"), "face_image"), Map.of(), 1000,
+                    policy.check(URI.create("https://pinned.test:" + port + "/a.jpg"), "face_image"),
+                    Map.of(),
+                    1000,
                     TIMEOUT);
             assertThat(new String(answer.body(), StandardCharsets.UTF_8)).isEqualTo("over tls");
             assertThat(serverNames).containsExactly("pinned.test");
@@ -145,8 +170,10 @@ class PinnedHttpTest {
             Destination otherName = policy.check(URI.create("https://other.test:" + port + "/a.jpg"), "face_image");
             assertThatThrownBy(() -> http.get(otherName, Map.of(), 1000, TIMEOUT))
                     .as("the certificate is for pinned.test, whatever address the connection went to")
-                    .isInstanceOf(IOException.class).hasMessageContaining("SSL")
-                    .rootCause().hasMessageContaining("other.test");
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("SSL")
+                    .rootCause()
+                    .hasMessageContaining("other.test");
             assertThat(serverNames).hasSize(1);
         } finally {
             server.stop(0);
@@ -157,7 +184,8 @@ class PinnedHttpTest {
     void aServerThatDripsItsAnswerIsCutOffAtTheTimeLimitForTheWholeExchange() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             Thread dripper = Thread.ofVirtual().start(() -> {
-                try (Socket socket = server.accept(); InputStream in = socket.getInputStream();
+                try (Socket socket = server.accept();
+                        InputStream in = socket.getInputStream();
                         OutputStream out = socket.getOutputStream()) {
                     in.read(new byte[4096]);
                     out.write("HTTP/1.1 200 OK\r\ncontent-length: 1000000\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -175,7 +203,8 @@ class PinnedHttpTest {
 
             long started = System.nanoTime();
             assertThatThrownBy(() -> new PinnedHttp(vertx).get(to, Map.of(), 10_000_000, Duration.ofSeconds(1)))
-                    .isInstanceOf(IOException.class).hasMessageContaining("no complete answer");
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("no complete answer");
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
             dripper.join(TimeUnit.SECONDS.toMillis(5));
             assertThat(dripper.isAlive()).as("the connection was closed").isFalse();

@@ -46,7 +46,8 @@ public abstract class EmulatorServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool(daemon("emulator-http"));
     protected final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, daemon("emulator-timer"));
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<Recorded> requests = new CopyOnWriteArrayList<>();
     private final List<WebhookDelivery> deliveries = new CopyOnWriteArrayList<>();
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
@@ -147,10 +148,13 @@ public abstract class EmulatorServer implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         try {
-            HttpResponse<Void> response = client.send(HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(30))
-                    .header("content-type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> response = client.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                            .timeout(Duration.ofSeconds(30))
+                            .header("content-type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
             status = response.statusCode();
         } catch (IOException e) {
             status = -1;
@@ -169,8 +173,12 @@ public abstract class EmulatorServer implements AutoCloseable {
     /** Fetches a URL the caller handed us (a presigned face_image URL), as the real service would. */
     protected byte[] download(String url) throws IOException {
         try {
-            HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = client.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                            .timeout(Duration.ofSeconds(10))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
             if (response.statusCode() != 200) {
                 throw new IOException("GET " + URI.create(url).getPath() + " answered " + response.statusCode());
             }
@@ -218,8 +226,10 @@ public abstract class EmulatorServer implements AutoCloseable {
                 if ((long) reader.getWidth(0) * reader.getHeight(0) > 50_000_000L) {
                     return false;
                 }
-                return reader.read(0) != null && warnings.stream().map(w -> w.toLowerCase(Locale.ROOT))
-                        .noneMatch(w -> w.contains("truncated") || w.contains("premature end"));
+                return reader.read(0) != null
+                        && warnings.stream()
+                                .map(w -> w.toLowerCase(Locale.ROOT))
+                                .noneMatch(w -> w.contains("truncated") || w.contains("premature end"));
             } finally {
                 reader.dispose();
             }
@@ -230,8 +240,11 @@ public abstract class EmulatorServer implements AutoCloseable {
 
     private void dispatch(HttpExchange exchange) throws IOException {
         try (exchange) {
-            Recorded request = new Recorded(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                    exchange.getRequestURI().getRawQuery(), Map.copyOf(exchange.getRequestHeaders()),
+            Recorded request = new Recorded(
+                    exchange.getRequestMethod(),
+                    exchange.getRequestURI().getPath(),
+                    exchange.getRequestURI().getRawQuery(),
+                    Map.copyOf(exchange.getRequestHeaders()),
                     exchange.getRequestBody().readAllBytes());
             requests.add(request);
             byte[] file = files.get(request.path());
@@ -264,8 +277,11 @@ public abstract class EmulatorServer implements AutoCloseable {
     public record Recorded(String method, String path, String query, Map<String, List<String>> headers, byte[] body) {
 
         public String header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                    .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+            return headers.entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().get(0))
+                    .findFirst()
+                    .orElse(null);
         }
 
         public JsonNode json() {
@@ -296,6 +312,5 @@ public abstract class EmulatorServer implements AutoCloseable {
         }
     }
 
-    public record WebhookDelivery(String url, byte[] body, int status) {
-    }
+    public record WebhookDelivery(String url, byte[] body, int status) {}
 }

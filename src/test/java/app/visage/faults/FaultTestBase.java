@@ -21,14 +21,19 @@ import org.junit.jupiter.api.BeforeEach;
 abstract class FaultTestBase {
     @Inject
     LocalHttpServer server;
+
     @Inject
     FaultyS3 s3;
+
     @Inject
     SweepJobs sweep;
+
     @Inject
     JobRecords records;
+
     @Inject
     TestClock clock;
+
     @Inject
     Bucket bucket;
 

@@ -31,8 +31,8 @@ final class FaultTestSupport {
     private final TestClock clock;
     private final Bucket bucket;
 
-    FaultTestSupport(LocalHttpServer server, FaultyS3 s3, SweepJobs sweep, JobRecords records, TestClock clock,
-            Bucket bucket) {
+    FaultTestSupport(
+            LocalHttpServer server, FaultyS3 s3, SweepJobs sweep, JobRecords records, TestClock clock, Bucket bucket) {
         this.server = server;
         this.s3 = s3;
         this.sweep = sweep;
@@ -47,16 +47,27 @@ final class FaultTestSupport {
 
     /** POST /v1/jobs with a JSON body and the test photo. */
     public ExtractableResponse<Response> submit(String provider, String operation, Map<String, Object> params) {
-        return LocalApi.given(server).contentType("application/json")
-                .body(Map.of("operation", operation, "provider", provider,
-                        "face_image", app.visage.support.TestPhotos.dataUri("astronaut.jpg", "image/jpeg"),
-                        "params", params))
-                .post("/v1/jobs").then().extract();
+        return LocalApi.given(server)
+                .contentType("application/json")
+                .body(Map.of(
+                        "operation",
+                        operation,
+                        "provider",
+                        provider,
+                        "face_image",
+                        app.visage.support.TestPhotos.dataUri("astronaut.jpg", "image/jpeg"),
+                        "params",
+                        params))
+                .post("/v1/jobs")
+                .then()
+                .extract();
     }
 
     public String submitAccepted(String provider, String operation, Map<String, Object> params) {
         ExtractableResponse<Response> answer = submit(provider, operation, params);
-        assertThat(answer.statusCode()).as("submit answer: %s", answer.asString()).isEqualTo(202);
+        assertThat(answer.statusCode())
+                .as("submit answer: %s", answer.asString())
+                .isEqualTo(202);
         return answer.path("id");
     }
 
@@ -66,7 +77,12 @@ final class FaultTestSupport {
     }
 
     public JsonPath view(String id) {
-        return LocalApi.given(server).get("/v1/jobs/" + id).then().statusCode(200).extract().jsonPath();
+        return LocalApi.given(server)
+                .get("/v1/jobs/" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     /** One scheduled sweep, {@code later} after the last. */
@@ -106,9 +122,11 @@ final class FaultTestSupport {
         for (int i = 0; i < produced.size(); i++) {
             assertThat(outputBytes(job, i)).as("output %d", i + 1).isEqualTo(produced.get(i));
         }
-        assertThat(bucket.keys("outputs/" + id + "/")).filteredOn(k -> !k.endsWith("/result.json"))
+        assertThat(bucket.keys("outputs/" + id + "/"))
+                .filteredOn(k -> !k.endsWith("/result.json"))
                 .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, produced.size())
-                        .mapToObj(n -> "outputs/" + id + "/" + n + "." + extension).toList());
+                        .mapToObj(n -> "outputs/" + id + "/" + n + "." + extension)
+                        .toList());
     }
 
     public List<String> keys(String prefix) {

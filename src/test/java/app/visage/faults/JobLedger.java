@@ -15,27 +15,30 @@ import java.util.Set;
 final class JobLedger {
     private static final Set<String> TERMINAL = Set.of("succeeded", "failed", "canceled");
 
-    private JobLedger() {
-    }
+    private JobLedger() {}
 
     /** The statuses of every write of {@code jobs/{id}.json} that S3 performed, in order. */
     static List<String> statuses(S3FaultProxy proxy, String id) {
-        return proxy.log("PUT", "jobs/" + id + ".json").stream().filter(S3FaultProxy.Exchange::landed)
+        return proxy.log("PUT", "jobs/" + id + ".json").stream()
+                .filter(S3FaultProxy.Exchange::landed)
                 .map(e -> {
                     try {
                         return Json.MAPPER.readTree(e.body()).path("status").asText();
                     } catch (IOException ex) {
                         throw new UncheckedIOException(ex);
                     }
-                }).toList();
+                })
+                .toList();
     }
 
     /** The job's id, for a job whose submit call did not answer with it: the first record created since the reset. */
     static String firstCreatedJob(S3FaultProxy proxy) {
-        return proxy.log().stream().filter(e -> e.method().equals("PUT") && e.key() != null
-                        && e.key().startsWith("jobs/") && e.landed())
+        return proxy.log().stream()
+                .filter(e ->
+                        e.method().equals("PUT") && e.key() != null && e.key().startsWith("jobs/") && e.landed())
                 .map(e -> e.key().substring("jobs/".length(), e.key().length() - ".json".length()))
-                .findFirst().orElseThrow(() -> new AssertionError("no job record was created"));
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no job record was created"));
     }
 
     /**
@@ -46,8 +49,11 @@ final class JobLedger {
         List<String> statuses = statuses(proxy, id);
         assertThat(statuses).as("states written for %s", id).contains(terminal);
         int end = statuses.indexOf(terminal);
-        assertThat(statuses.subList(0, end)).as("states before the end of %s", id).noneMatch(TERMINAL::contains);
-        assertThat(statuses.subList(end, statuses.size())).as("states after the end of %s", id)
+        assertThat(statuses.subList(0, end))
+                .as("states before the end of %s", id)
+                .noneMatch(TERMINAL::contains);
+        assertThat(statuses.subList(end, statuses.size()))
+                .as("states after the end of %s", id)
                 .allMatch(s -> s.equals(terminal) || s.equals("expired"));
     }
 }

@@ -86,12 +86,17 @@ class MixedFaultsTest extends FaultTestBase {
         for (int i = 0; i < 3; i++) {
             for (String provider : List.of("modelslab", "fashn", "metahuman")) {
                 providers.add(provider);
-                submits.add(CompletableFuture.supplyAsync(() -> switch (provider) {
-                    case "modelslab" -> faults.submit(provider, "head_shot", Map.of("prompt", "portrait"));
-                    case "fashn" -> faults.submit(provider, "face_to_model",
-                            Map.of("aspect_ratio", "1:1", "output_format", "png"));
-                    default -> faults.submit(provider, "face_recon", Map.of());
-                }, clients));
+                submits.add(CompletableFuture.supplyAsync(
+                        () -> switch (provider) {
+                            case "modelslab" -> faults.submit(provider, "head_shot", Map.of("prompt", "portrait"));
+                            case "fashn" ->
+                                faults.submit(
+                                        provider,
+                                        "face_to_model",
+                                        Map.of("aspect_ratio", "1:1", "output_format", "png"));
+                            default -> faults.submit(provider, "face_recon", Map.of());
+                        },
+                        clients));
             }
         }
         List<String> ids = new ArrayList<>();
@@ -104,7 +109,9 @@ class MixedFaultsTest extends FaultTestBase {
                 ids.add(answer.path("id"));
                 ofProvider.add(providers.get(i));
             } else {
-                assertThat(answer.statusCode()).as("submit answer %s", answer.asString()).isEqualTo(500);
+                assertThat(answer.statusCode())
+                        .as("submit answer %s", answer.asString())
+                        .isEqualTo(500);
             }
         }
         clients.shutdown();
@@ -115,7 +122,11 @@ class MixedFaultsTest extends FaultTestBase {
         proxy.disarm();
         int spoiled = s3Faults.stream().mapToInt(Rule::hits).sum();
 
-        for (int round = 0; round < 20 && !ids.stream().allMatch(id -> faults.record(id).status().isFinal()); round++) {
+        for (int round = 0;
+                round < 20
+                        && !ids.stream()
+                                .allMatch(id -> faults.record(id).status().isFinal());
+                round++) {
             faults.sweepAfter(Duration.ofMinutes(2));
         }
 
@@ -124,19 +135,25 @@ class MixedFaultsTest extends FaultTestBase {
             JsonPath job = faults.view(id);
             String status = job.getString("status");
             String story = ofProvider.get(i) + " job " + job.prettify() + ", states written "
-                    + JobLedger.statuses(proxy, id) + ", S3 requests " + proxy.log().stream()
-                    .filter(e -> e.key() != null && e.key().contains(id))
-                    .map(e -> e.method() + " " + e.key() + " " + e.fate() + " " + e.status()).toList();
+                    + JobLedger.statuses(proxy, id) + ", S3 requests "
+                    + proxy.log().stream()
+                            .filter(e -> e.key() != null && e.key().contains(id))
+                            .map(e -> e.method() + " " + e.key() + " " + e.fate() + " " + e.status())
+                            .toList();
             assertThat(status).as(story).isIn("succeeded", "failed");
             JobLedger.assertEndedOnceAs(proxy, id, status);
             switch (ofProvider.get(i)) {
                 case "modelslab" -> {
-                    assertThat(modelslab.jobsCreatedFor(id)).as("ModelsLab jobs for %s", id).isLessThanOrEqualTo(1);
+                    assertThat(modelslab.jobsCreatedFor(id))
+                            .as("ModelsLab jobs for %s", id)
+                            .isLessThanOrEqualTo(1);
                     assertThat(status).as(story).isEqualTo("succeeded");
                     faults.assertOutputsAre(job, id, modelslab.outputsFor(id), "png");
                 }
                 case "fashn" -> {
-                    assertThat(fashn.predictionsFor(id)).as("FASHN predictions for %s", id).isLessThanOrEqualTo(1);
+                    assertThat(fashn.predictionsFor(id))
+                            .as("FASHN predictions for %s", id)
+                            .isLessThanOrEqualTo(1);
                     assertThat(status).as(story).isEqualTo("succeeded");
                     faults.assertOutputsAre(job, id, fashn.outputsFor(id), "png");
                 }
@@ -147,12 +164,15 @@ class MixedFaultsTest extends FaultTestBase {
             }
         }
         assertThat(spoiled).as("S3 requests spoiled").isPositive();
-        assertThat(modelslab.generationCalls()).allSatisfy(call -> assertThat(ids)
-                .anyMatch(id -> call.json().path("webhook").asText().contains(id)));
-        assertThat(fashn.runCalls()).allSatisfy(call -> assertThat(ids)
-                .anyMatch(id -> call.queryParam("webhook_url").contains(id)));
+        assertThat(modelslab.generationCalls())
+                .allSatisfy(call -> assertThat(ids)
+                        .anyMatch(id -> call.json().path("webhook").asText().contains(id)));
+        assertThat(fashn.runCalls())
+                .allSatisfy(call -> assertThat(ids)
+                        .anyMatch(id -> call.queryParam("webhook_url").contains(id)));
         // One MetaHuman call per job, plus the one its 502 refused (nothing was created: it may be sent again).
-        int metahumanJobs = (int) ofProvider.stream().filter("metahuman"::equals).count();
+        int metahumanJobs =
+                (int) ofProvider.stream().filter("metahuman"::equals).count();
         assertThat(metahuman.pipelineCalls()).hasSize(metahumanJobs == 0 ? 0 : metahumanJobs + 1);
     }
 }

@@ -64,7 +64,9 @@ class ProviderFaultsTest extends FaultTestBase {
         fashn.nextRun(FashnEmulator.Script.garbledAnswer());
         fashn.garbleNextStatusCalls(1);
         String id = faults.submitAccepted("fashn", "face_to_model", faceToModel());
-        await("the webhook", () -> fashn.deliveries().stream().anyMatch(d -> d.url().contains(id)));
+        await(
+                "the webhook",
+                () -> fashn.deliveries().stream().anyMatch(d -> d.url().contains(id)));
 
         JsonPath job = faults.sweepUntilEnded(id);
 
@@ -100,7 +102,10 @@ class ProviderFaultsTest extends FaultTestBase {
 
         assertThat(failing.hits()).isEqualTo(4);
         assertThat(job.getString("status")).as("job %s", job.prettify()).isEqualTo("succeeded");
-        assertThat(fashn.deliveries()).extracting(d -> d.status()).startsWith(500).contains(200);
+        assertThat(fashn.deliveries())
+                .extracting(d -> d.status())
+                .startsWith(500)
+                .contains(200);
         JobLedger.assertEndedOnceAs(proxy, id, "succeeded");
         assertThat(fashn.runCalls()).hasSize(1);
         faults.assertOutputsAre(job, id, fashn.outputsFor(id), "png");

@@ -82,7 +82,9 @@ public final class S3FaultProxy implements AutoCloseable {
 
     /** The requests for {@code key} by {@code method}. */
     public List<Exchange> log(String method, String key) {
-        return log.stream().filter(e -> e.method().equals(method) && key.equals(e.key())).toList();
+        return log.stream()
+                .filter(e -> e.method().equals(method) && key.equals(e.key()))
+                .toList();
     }
 
     /** What became of one request. */
@@ -102,7 +104,9 @@ public final class S3FaultProxy implements AutoCloseable {
     public record Exchange(String method, String key, Fate fate, int status, byte[] body) {
         /** A write that S3 performed: its caller may or may not know. */
         public boolean landed() {
-            return fate != Fate.INJECTED && status >= 200 && status < 300
+            return fate != Fate.INJECTED
+                    && status >= 200
+                    && status < 300
                     && (method.equals("PUT") || method.equals("POST"));
         }
     }
@@ -119,6 +123,7 @@ public final class S3FaultProxy implements AutoCloseable {
         private final String description;
         /** For {@link #getOfNextCreated}: the prefix of the write to wait for, and the key it wrote. */
         private String createdUnder;
+
         private String created;
         private int skip;
         private int times = 1;
@@ -291,7 +296,10 @@ public final class S3FaultProxy implements AutoCloseable {
                 down.transferTo(rest);
                 boolean dropped = rule != null;
                 log.add(new Exchange(head.method(), key, dropped ? Fate.DROPPED : Fate.FORWARDED, status, body));
-                if (key != null && status >= 200 && status < 300 && head.method().equals("PUT")) {
+                if (key != null
+                        && status >= 200
+                        && status < 300
+                        && head.method().equals("PUT")) {
                     rules.forEach(r -> r.noteWrite(key));
                 }
                 if (dropped) {
@@ -351,7 +359,7 @@ public final class S3FaultProxy implements AutoCloseable {
             default -> "InternalError";
         };
         byte[] xml = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code
-                + "</Code><Message>injected by the test's fault proxy</Message></Error>")
+                        + "</Code><Message>injected by the test's fault proxy</Message></Error>")
                 .getBytes(StandardCharsets.UTF_8);
         String head = "HTTP/1.1 " + status + " Injected\r\nContent-Type: application/xml\r\nContent-Length: "
                 + xml.length + "\r\nConnection: close\r\n\r\n";
@@ -373,8 +381,8 @@ public final class S3FaultProxy implements AutoCloseable {
 
     /** A request or response head: its first line and header lines as received. */
     private record Head(String startLine, List<String> headers) {
-        private static final java.util.Set<String> HOP_BY_HOP = java.util.Set.of("expect", "connection",
-                "keep-alive", "upgrade", "http2-settings", "proxy-connection", "te");
+        private static final java.util.Set<String> HOP_BY_HOP = java.util.Set.of(
+                "expect", "connection", "keep-alive", "upgrade", "http2-settings", "proxy-connection", "te");
 
         static Head read(InputStream in) throws IOException {
             String first;

@@ -87,7 +87,9 @@ class S3FaultsTest extends FaultTestBase {
     @Test
     void aLostAnswerToTheWriteThatEndsTheJobChangesNothing() {
         String id = faults.submitAccepted("modelslab", "head_shot", headShot());
-        Rule lost = proxy.arm(Rule.put("jobs/" + id + ".json").onceWritten("outputs/" + id + "/").dropAnswer());
+        Rule lost = proxy.arm(Rule.put("jobs/" + id + ".json")
+                .onceWritten("outputs/" + id + "/")
+                .dropAnswer());
 
         JsonPath job = awaitEnd(server, id);
 
@@ -103,7 +105,10 @@ class S3FaultsTest extends FaultTestBase {
         String id = faults.submitAccepted("modelslab", "head_shot", headShot());
         await("the provider's outputs", () -> !modelslab.outputsFor(id).isEmpty());
         // From the first output copied on, the record can't be written: the process "dies" there.
-        proxy.arm(Rule.put("jobs/" + id + ".json").onceWritten("outputs/" + id + "/").always().answer(503));
+        proxy.arm(Rule.put("jobs/" + id + ".json")
+                .onceWritten("outputs/" + id + "/")
+                .always()
+                .answer(503));
 
         SweepJobs.Summary crashed = faults.sweepAfter(Duration.ofMinutes(1));
 
@@ -148,7 +153,9 @@ class S3FaultsTest extends FaultTestBase {
 
         assertThat(faults.keys("outputs/" + id + "/")).isNotEmpty();
         assertThat(faults.record(id).status()).isEqualTo(JobStatus.PROCESSING);
-        assertThat(faults.record(id).dispatch().answer()).as("the answer kept on the record").isNotNull();
+        assertThat(faults.record(id).dispatch().answer())
+                .as("the answer kept on the record")
+                .isNotNull();
         proxy.disarm();
         JsonPath job = faults.sweepUntilEnded(id);
 
@@ -156,7 +163,9 @@ class S3FaultsTest extends FaultTestBase {
         JobLedger.assertEndedOnceAs(proxy, id, "succeeded");
         assertThat(metahuman.pipelineCalls()).hasSize(1);
         assertThat(job.getMap("result")).containsKeys("blend_shapes", "skin");
-        assertThat(faults.record(id).dispatch().answer()).as("the answer, once the outputs are in").isNull();
+        assertThat(faults.record(id).dispatch().answer())
+                .as("the answer, once the outputs are in")
+                .isNull();
         faults.assertOutputsAre(job, id, List.of(metahuman.textureOf(metahuman.lastResult())), "png");
     }
 
@@ -182,9 +191,10 @@ class S3FaultsTest extends FaultTestBase {
         fashn.webhookRetryDelay(Duration.ofMillis(50));
         Rule failing = proxy.arm(Rule.putUnder("outputs/").always().answer(500));
 
-        String id = faults.submitAccepted("fashn", "face_to_model", Map.of("aspect_ratio", "1:1",
-                "output_format", "png"));
-        await("a webhook refused while outputs can't be stored",
+        String id =
+                faults.submitAccepted("fashn", "face_to_model", Map.of("aspect_ratio", "1:1", "output_format", "png"));
+        await(
+                "a webhook refused while outputs can't be stored",
                 () -> fashn.deliveries().stream().anyMatch(d -> d.status() == 500));
         assertThat(failing.hits()).isPositive();
         proxy.disarm();

@@ -27,10 +27,13 @@ import org.junit.jupiter.api.Test;
 class CleanupFunctionTest {
     @Inject
     CreateUpload createUpload;
+
     @Inject
     Providers providers;
+
     @Inject
     FindJob findJob;
+
     @Inject
     TestClock clock;
 
@@ -41,8 +44,19 @@ class CleanupFunctionTest {
 
     @Test
     void theScheduledEventRunsTheSweep() {
-        String id = createUpload.create(new UploadCommand(JobId.random(), Tenant.ANONYMOUS, Operation.HEAD_SHOT, providers.choose(Operation.HEAD_SHOT,
-                null), Params.none(), ImageFormat.JPEG, null, Map.of())).job().id().value();
+        String id = createUpload
+                .create(new UploadCommand(
+                        JobId.random(),
+                        Tenant.ANONYMOUS,
+                        Operation.HEAD_SHOT,
+                        providers.choose(Operation.HEAD_SHOT, null),
+                        Params.none(),
+                        ImageFormat.JPEG,
+                        null,
+                        Map.of()))
+                .job()
+                .id()
+                .value();
         clock.advance(Duration.ofMinutes(20));
         JsonPath summary = SampleEvents.invoke(SampleEvents.read("cleanup-scheduled.json"));
         assertThat(summary.getInt("failed")).isGreaterThanOrEqualTo(1);

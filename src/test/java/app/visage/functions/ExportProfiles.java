@@ -10,13 +10,14 @@ import java.util.Map;
 final class ExportProfiles {
     /** The API key the API samples in events/ carry, and the tenant it belongs to. */
     static final String SAMPLE_KEY = "vsk_sample_4f9c2e7a1b3d5f60718293a4b5c6d7e8";
+
     static final Tenant SAMPLE_TENANT = new Tenant("sample");
     /** The tenant the JWT sample's verified {@code sub} claim names. */
     static final Tenant JWT_TENANT = new Tenant("tenant-sample");
+
     private static final String SAMPLE_KEYS = SAMPLE_TENANT.id() + "=" + KeyedApi.sha256Hex(SAMPLE_KEY);
 
-    private ExportProfiles() {
-    }
+    private ExportProfiles() {}
 
     /** Quarkus tells profiles apart by class, so each function gets a one-line subclass. */
     abstract static class Export implements QuarkusTestProfile {

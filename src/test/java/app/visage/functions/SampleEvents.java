@@ -12,8 +12,7 @@ final class SampleEvents {
     /** A job id the samples carry, replaced by a real one where a test needs a job to exist. */
     static final String SAMPLE_JOB_ID = "job_sampleaaaaaaaaaaaaaaaaaaaa";
 
-    private SampleEvents() {
-    }
+    private SampleEvents() {}
 
     static String read(String name) {
         try {
@@ -25,8 +24,14 @@ final class SampleEvents {
 
     /** Invokes the exported function with {@code event} through the mock event server; answers its output. */
     static JsonPath invoke(String event) {
-        return RestAssured.given().contentType("application/json").body(event)
-                .post("/").then().statusCode(200).extract().jsonPath();
+        return RestAssured.given()
+                .contentType("application/json")
+                .body(event)
+                .post("/")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     static String body(JsonPath response) {

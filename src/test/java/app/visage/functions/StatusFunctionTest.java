@@ -22,20 +22,31 @@ import org.junit.jupiter.api.Test;
 class StatusFunctionTest {
     @Inject
     CreateUpload createUpload;
+
     @Inject
     Providers providers;
 
     private String jobOf(Tenant tenant) {
-        return createUpload.create(new UploadCommand(JobId.random(), tenant, Operation.HEAD_SHOT,
-                providers.choose(Operation.HEAD_SHOT, null), Params.none(), ImageFormat.JPEG, null,
-                Map.of("user", "7"))).job().id().value();
+        return createUpload
+                .create(new UploadCommand(
+                        JobId.random(),
+                        tenant,
+                        Operation.HEAD_SHOT,
+                        providers.choose(Operation.HEAD_SHOT, null),
+                        Params.none(),
+                        ImageFormat.JPEG,
+                        null,
+                        Map.of("user", "7")))
+                .job()
+                .id()
+                .value();
     }
 
     @Test
     void answersTheJobView() {
         String id = jobOf(ExportProfiles.SAMPLE_TENANT);
-        JsonPath response = SampleEvents.invoke(SampleEvents.read("status-get-job.json")
-                .replace(SampleEvents.SAMPLE_JOB_ID, id));
+        JsonPath response =
+                SampleEvents.invoke(SampleEvents.read("status-get-job.json").replace(SampleEvents.SAMPLE_JOB_ID, id));
         assertThat(response.getInt("statusCode")).isEqualTo(200);
         JsonPath view = JsonPath.from(SampleEvents.body(response));
         assertThat(view.getString("id")).isEqualTo(id);
@@ -53,8 +64,8 @@ class StatusFunctionTest {
 
         JsonPath otherTenant = SampleEvents.invoke(event.replace("\"sub\": \"tenant-sample\"", "\"sub\": \"other\""));
         assertThat(otherTenant.getInt("statusCode")).isEqualTo(404);
-        JsonPath apiKeysTenant = SampleEvents.invoke(SampleEvents.read("status-get-job.json")
-                .replace(SampleEvents.SAMPLE_JOB_ID, id));
+        JsonPath apiKeysTenant =
+                SampleEvents.invoke(SampleEvents.read("status-get-job.json").replace(SampleEvents.SAMPLE_JOB_ID, id));
         assertThat(apiKeysTenant.getInt("statusCode")).isEqualTo(404);
     }
 
@@ -62,9 +73,11 @@ class StatusFunctionTest {
     void withoutClaimsOrAKeyTheCallerIsUnauthorized() {
         String id = jobOf(ExportProfiles.SAMPLE_TENANT);
         JsonPath response = SampleEvents.invoke(SampleEvents.read("status-get-job.json")
-                .replace(SampleEvents.SAMPLE_JOB_ID, id).replace("Bearer " + ExportProfiles.SAMPLE_KEY, "Bearer nope"));
+                .replace(SampleEvents.SAMPLE_JOB_ID, id)
+                .replace("Bearer " + ExportProfiles.SAMPLE_KEY, "Bearer nope"));
         assertThat(response.getInt("statusCode")).isEqualTo(401);
-        assertThat(JsonPath.from(SampleEvents.body(response)).getString("error.code")).isEqualTo("unauthorized");
+        assertThat(JsonPath.from(SampleEvents.body(response)).getString("error.code"))
+                .isEqualTo("unauthorized");
     }
 
     @Test

@@ -38,7 +38,8 @@ class SubmitFunctionTest {
         JsonPath response = SampleEvents.invoke(SampleEvents.read("submit-create-upload.json"));
         assertThat(response.getInt("statusCode")).isEqualTo(201);
         JsonPath body = JsonPath.from(SampleEvents.body(response));
-        assertThat(body.getString("upload_url")).contains("uploads/" + body.getString("job_id") + "/face.jpg")
+        assertThat(body.getString("upload_url"))
+                .contains("uploads/" + body.getString("job_id") + "/face.jpg")
                 .contains("X-Amz-Signature=");
         assertThat(findJob.find(body.getString("job_id")).status()).isEqualTo(JobStatus.QUEUED);
     }
@@ -48,13 +49,15 @@ class SubmitFunctionTest {
         JsonPath response = SampleEvents.invoke(SampleEvents.read("submit-create-job.json")
                 .replace("\"authorization\": \"Bearer " + ExportProfiles.SAMPLE_KEY + "\",", ""));
         assertThat(response.getInt("statusCode")).isEqualTo(401);
-        assertThat(JsonPath.from(SampleEvents.body(response)).getString("error.code")).isEqualTo("unauthorized");
+        assertThat(JsonPath.from(SampleEvents.body(response)).getString("error.code"))
+                .isEqualTo("unauthorized");
     }
 
     @Test
     void cancelOfAnUnknownJobIsNotFound() {
         JsonPath response = SampleEvents.invoke(SampleEvents.read("submit-cancel-job.json"));
         assertThat(response.getInt("statusCode")).isEqualTo(404);
-        assertThat(JsonPath.from(SampleEvents.body(response)).getString("error.code")).isEqualTo("not_found");
+        assertThat(JsonPath.from(SampleEvents.body(response)).getString("error.code"))
+                .isEqualTo("not_found");
     }
 }

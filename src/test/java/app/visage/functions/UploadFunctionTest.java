@@ -27,19 +27,30 @@ import org.junit.jupiter.api.Test;
 class UploadFunctionTest {
     @Inject
     CreateUpload createUpload;
+
     @Inject
     Providers providers;
+
     @Inject
     FileStore files;
+
     @Inject
     FindJob findJob;
+
     @Inject
     Bucket bucket;
 
     @Test
     void anUploadedPhotoStartsItsJobOnceEvenWhenTheEventRepeats() {
-        CreateUpload.Ticket ticket = createUpload.create(new UploadCommand(JobId.random(), Tenant.ANONYMOUS, Operation.HEAD_SHOT,
-                providers.choose(Operation.HEAD_SHOT, null), Params.none(), ImageFormat.JPEG, null, Map.of()));
+        CreateUpload.Ticket ticket = createUpload.create(new UploadCommand(
+                JobId.random(),
+                Tenant.ANONYMOUS,
+                Operation.HEAD_SHOT,
+                providers.choose(Operation.HEAD_SHOT, null),
+                Params.none(),
+                ImageFormat.JPEG,
+                null,
+                Map.of()));
         String id = ticket.job().id().value();
         files.put(ticket.job().upload().key(), TestPhotos.bytes("astronaut.jpg"), "image/jpeg");
         String event = SampleEvents.read("upload-object-created.json").replace(SampleEvents.SAMPLE_JOB_ID, id);
@@ -57,7 +68,10 @@ class UploadFunctionTest {
 
     @Test
     void anObjectOfNoJobIsRemoved() {
-        files.put("uploads/job_sampleaaaaaaaaaaaaaaaaaaaa/face copy+1.jpg", TestPhotos.bytes("astronaut.jpg"), "image/jpeg");
+        files.put(
+                "uploads/job_sampleaaaaaaaaaaaaaaaaaaaa/face copy+1.jpg",
+                TestPhotos.bytes("astronaut.jpg"),
+                "image/jpeg");
         JsonPath response = SampleEvents.invoke(SampleEvents.read("upload-object-created.json"));
         assertThat(response.getList("$")).isEmpty();
         assertThat(bucket.keys("uploads/job_sampleaaaaaaaaaaaaaaaaaaaa/")).isEmpty();

@@ -29,8 +29,24 @@ class WebhookFunctionTest {
     private String processingJobWithToken(String token) {
         Instant now = Instant.now();
         JobId id = JobId.random();
-        records.create(new Job(id, JobStatus.PROCESSING, Operation.HEAD_SHOT, "modelslab", Map.of(), Map.of(), null,
-                WebhookToken.hash(token), null, null, List.of(), null, null, now, now, now.plus(Duration.ofHours(24)), null));
+        records.create(new Job(
+                id,
+                JobStatus.PROCESSING,
+                Operation.HEAD_SHOT,
+                "modelslab",
+                Map.of(),
+                Map.of(),
+                null,
+                WebhookToken.hash(token),
+                null,
+                null,
+                List.of(),
+                null,
+                null,
+                now,
+                now,
+                now.plus(Duration.ofHours(24)),
+                null));
         return id.value();
     }
 
@@ -39,9 +55,11 @@ class WebhookFunctionTest {
         String token = WebhookToken.generate();
         String id = processingJobWithToken(token);
         JsonPath response = SampleEvents.invoke(SampleEvents.read("webhook-provider-callback.json")
-                .replace(SampleEvents.SAMPLE_JOB_ID, id).replace(SAMPLE_TOKEN, token));
+                .replace(SampleEvents.SAMPLE_JOB_ID, id)
+                .replace(SAMPLE_TOKEN, token));
         assertThat(response.getInt("statusCode")).isEqualTo(200);
-        assertThat(JsonPath.from(SampleEvents.body(response)).getString("status")).isEqualTo("processing");
+        assertThat(JsonPath.from(SampleEvents.body(response)).getString("status"))
+                .isEqualTo("processing");
     }
 
     @Test
@@ -51,7 +69,8 @@ class WebhookFunctionTest {
         String sample = SampleEvents.read("webhook-provider-callback.json").replace(SampleEvents.SAMPLE_JOB_ID, id);
         JsonPath wrongToken = SampleEvents.invoke(sample.replace(SAMPLE_TOKEN, WebhookToken.generate()));
         JsonPath wrongProvider = SampleEvents.invoke(sample.replace(SAMPLE_TOKEN, token)
-                .replace("/modelslab/", "/fashn/").replace("\"provider\": \"modelslab\"", "\"provider\": \"fashn\""));
+                .replace("/modelslab/", "/fashn/")
+                .replace("\"provider\": \"modelslab\"", "\"provider\": \"fashn\""));
         JsonPath noJob = SampleEvents.invoke(SampleEvents.read("webhook-provider-callback.json"));
         for (JsonPath response : List.of(wrongToken, wrongProvider, noJob)) {
             assertThat(response.getInt("statusCode")).isEqualTo(404);

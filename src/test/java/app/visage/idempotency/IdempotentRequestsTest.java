@@ -53,8 +53,9 @@ class IdempotentRequestsTest {
     @Test
     void anotherRequestWithTheKeyIsAConflictAndRunsNothing() {
         answer("k", "f");
-        assertThatThrownBy(() -> answer("k", "g")).isInstanceOfSatisfying(VisageException.class,
-                e -> assertThat(e.code()).isEqualTo(ErrorCode.IDEMPOTENCY_CONFLICT));
+        assertThatThrownBy(() -> answer("k", "g"))
+                .isInstanceOfSatisfying(
+                        VisageException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.IDEMPOTENCY_CONFLICT));
         assertThat(ran).hasSize(1);
     }
 
@@ -62,15 +63,18 @@ class IdempotentRequestsTest {
     void keysOfDifferentTenantsNeverMeet() {
         requests.answer(new Tenant("globex"), "k", "f", id -> new IdempotentRequests.Answer(202, "globex"));
         assertThat(answer("k", "g").replayed()).isFalse();
-        assertThat(IdempotentRequests.hash(ACME, "k")).isNotEqualTo(IdempotentRequests.hash(new Tenant("globex"), "k"))
-                .isNotEqualTo(IdempotentRequests.hash(Tenant.ANONYMOUS, "k")).doesNotContain("k");
+        assertThat(IdempotentRequests.hash(ACME, "k"))
+                .isNotEqualTo(IdempotentRequests.hash(new Tenant("globex"), "k"))
+                .isNotEqualTo(IdempotentRequests.hash(Tenant.ANONYMOUS, "k"))
+                .doesNotContain("k");
     }
 
     @Test
     void aRefusedRequestFreesTheKeyAndMadeNothing() {
         assertThatThrownBy(() -> requests.answer(ACME, "k", "bad", id -> {
-            throw new VisageException(ErrorCode.INVALID_PARAM, "no");
-        })).isInstanceOf(VisageException.class);
+                    throw new VisageException(ErrorCode.INVALID_PARAM, "no");
+                }))
+                .isInstanceOf(VisageException.class);
         assertThat(store.only().state()).isEqualTo(IdempotencyRecord.State.RELEASED);
         assertThat(answer("k", "good").replayed()).isFalse();
         assertThat(ran).hasSize(1);
@@ -80,9 +84,10 @@ class IdempotentRequestsTest {
     void afterOurOwnFailureTheSameRequestRetriesForTheSameJob() {
         List<JobId> attempted = new ArrayList<>();
         assertThatThrownBy(() -> requests.answer(ACME, "k", "f", id -> {
-            attempted.add(id);
-            throw new IllegalStateException("S3 went away");
-        })).isInstanceOf(IllegalStateException.class);
+                    attempted.add(id);
+                    throw new IllegalStateException("S3 went away");
+                }))
+                .isInstanceOf(IllegalStateException.class);
         assertThat(store.only().state()).isEqualTo(IdempotencyRecord.State.RETRY);
 
         answer("k", "f");
@@ -105,7 +110,8 @@ class IdempotentRequestsTest {
     @Test
     void anInFlightClaimWhoseRequestDiedIsTakenOverForTheSameJob() {
         JobId claimed = JobId.random();
-        store.create(IdempotentRequests.hash(ACME, "k"),
+        store.create(
+                IdempotentRequests.hash(ACME, "k"),
                 IdempotencyRecord.claim("f", claimed, clock.instant(), clock.instant()));
         clock.advance(IdempotentRequests.LEASE);
 
@@ -117,8 +123,9 @@ class IdempotentRequestsTest {
     @Test
     void badKeysAreRefused() {
         for (String key : new String[] {"", "with space", "x".repeat(256), "tab\t", "é"}) {
-            assertThatThrownBy(() -> answer(key, "f")).isInstanceOfSatisfying(VisageException.class,
-                    e -> assertThat(e.field()).isEqualTo("Idempotency-Key"));
+            assertThatThrownBy(() -> answer(key, "f"))
+                    .isInstanceOfSatisfying(
+                            VisageException.class, e -> assertThat(e.field()).isEqualTo("Idempotency-Key"));
         }
         assertThat(ran).isEmpty();
     }

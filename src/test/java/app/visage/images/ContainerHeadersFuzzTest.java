@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Timeout;
  * say 0) is for {@link ImageInspector} to refuse; a negative one never comes. The input is the file itself.
  */
 class ContainerHeadersFuzzTest {
-    private static final List<Function<byte[], ContainerHeaders.Size>> READERS = List.of(ContainerHeaders::jpeg,
-            ContainerHeaders::png, ContainerHeaders::heif, ContainerHeaders::webp);
+    private static final List<Function<byte[], ContainerHeaders.Size>> READERS =
+            List.of(ContainerHeaders::jpeg, ContainerHeaders::png, ContainerHeaders::heif, ContainerHeaders::webp);
 
     @FuzzTest(maxDuration = "8s")
     @Timeout(30)

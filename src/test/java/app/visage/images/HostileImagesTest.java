@@ -42,7 +42,9 @@ class HostileImagesTest {
     void aProgressiveJpegWithHundredsOfScansIsRefusedBeforeDecoding() {
         byte[] progressive = progressiveJpeg(2000, 2000);
         assertThat(JpegSegments.work(progressive).scans()).isBetween(2, 12); // what an encoder writes
-        assertThat(decoder.decode(progressive, inspector.inspect(progressive), 1000).getWidth()).isEqualTo(1000);
+        assertThat(decoder.decode(progressive, inspector.inspect(progressive), 1000)
+                        .getWidth())
+                .isEqualTo(1000);
 
         // The first scan repeated 300 times: libjpeg only warns, and decodes each repeat over the whole picture.
         byte[] bomb = repeatFirstScan(progressive, 300);
@@ -57,20 +59,27 @@ class HostileImagesTest {
         byte[] jpeg = TestPhotos.bytes("astronaut.jpg");
         // A second start-of-frame claiming 60000x60000, after the real picture's scan.
         byte[] sof = MetadataPhotos.segment(0xC0, new byte[] {8, (byte) 0xEA, 0x60, (byte) 0xEA, 0x60, 1, 1, 0x11, 0});
-        byte[] twoFrames = MetadataPhotos.concat(java.util.Arrays.copyOf(jpeg, jpeg.length - 2), sof,
-                new byte[] {(byte) 0xFF, (byte) 0xD9});
+        byte[] twoFrames = MetadataPhotos.concat(
+                java.util.Arrays.copyOf(jpeg, jpeg.length - 2), sof, new byte[] {(byte) 0xFF, (byte) 0xD9});
         ImageHeader header = inspector.inspect(twoFrames);
         assertThat(header.pixels()).isEqualTo(512L * 512);
 
-        assertThat(codeOf(() -> decoder.decode(twoFrames, header, Integer.MAX_VALUE))).isEqualTo(ErrorCode.IMAGE_UNREADABLE);
+        assertThat(codeOf(() -> decoder.decode(twoFrames, header, Integer.MAX_VALUE)))
+                .isEqualTo(ErrorCode.IMAGE_UNREADABLE);
     }
 
     @Test
     void aPngWhoseImageDataInflatesFarBeyondItsHeaderDecodesOnlyWhatItsHeaderSays() {
         // IHDR says 64x64 RGB; the zlib stream goes on with 128 MiB of zeros past the 64 rows.
-        byte[] ihdr = ByteBuffer.allocate(13).putInt(64).putInt(64).put(new byte[] {8, 2, 0, 0, 0}).array();
-        byte[] png = MetadataPhotos.concat(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'},
-                MetadataPhotos.chunk("IHDR", ihdr), MetadataPhotos.chunk("IDAT", zeros(128 * MIB)),
+        byte[] ihdr = ByteBuffer.allocate(13)
+                .putInt(64)
+                .putInt(64)
+                .put(new byte[] {8, 2, 0, 0, 0})
+                .array();
+        byte[] png = MetadataPhotos.concat(
+                new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'},
+                MetadataPhotos.chunk("IHDR", ihdr),
+                MetadataPhotos.chunk("IDAT", zeros(128 * MIB)),
                 MetadataPhotos.chunk("IEND", new byte[0]));
         assertThat(png.length).isLessThan((int) MIB);
 
@@ -84,9 +93,11 @@ class HostileImagesTest {
 
     @Test
     void aPngWithACompressedTextBombIsInspectedAndStrippedWithoutInflatingIt() {
-        byte[] bomb = MetadataPhotos.beforeFirstIdat(TestPhotos.png(TestPhotos.image("astronaut.jpg")),
-                MetadataPhotos.chunk("zTXt", MetadataPhotos.concat("Comment\0\0".getBytes(StandardCharsets.ISO_8859_1),
-                        zeros(128 * MIB))));
+        byte[] bomb = MetadataPhotos.beforeFirstIdat(
+                TestPhotos.png(TestPhotos.image("astronaut.jpg")),
+                MetadataPhotos.chunk(
+                        "zTXt",
+                        MetadataPhotos.concat("Comment\0\0".getBytes(StandardCharsets.ISO_8859_1), zeros(128 * MIB))));
 
         long before = allocated();
         ImageHeader header = inspector.inspect(bomb);
@@ -111,8 +122,11 @@ class HostileImagesTest {
         byte[] infe = fullBox("infe", 2, 0, new byte[] {0, 1, 0, 0}, ascii("hvc1"), new byte[] {0});
         byte[][] items = new byte[HeifMeta.MAX_ENTRIES + 1][];
         java.util.Arrays.fill(items, infe);
-        byte[] many = heif(fullBox("iinf", 0, 0, new byte[] {(byte) 0xFF, (byte) 0xFF}, MetadataPhotos.concat(items)),
-                new byte[0], 256, 256);
+        byte[] many = heif(
+                fullBox("iinf", 0, 0, new byte[] {(byte) 0xFF, (byte) 0xFF}, MetadataPhotos.concat(items)),
+                new byte[0],
+                256,
+                256);
         assertThat(many.length).isLessThan((int) MIB);
 
         assertThat(codeOf(() -> inspector.inspect(many))).isEqualTo(ErrorCode.IMAGE_UNREADABLE);
@@ -123,14 +137,16 @@ class HostileImagesTest {
     void theHeifDecoderRunsUnderAnAddressSpaceLimit(@TempDir Path tools) throws IOException {
         // A stand-in for libheif's tool that reports the limits it runs under, then fails.
         Path tool = tools.resolve("heif-convert");
-        Files.writeString(tool, "#!/bin/sh\necho \"$(ulimit -v) $MALLOC_ARENA_MAX\" > \"$(dirname \"$0\")/limits.txt\"\n"
-                + "exit 1\n");
+        Files.writeString(
+                tool,
+                "#!/bin/sh\necho \"$(ulimit -v) $MALLOC_ARENA_MAX\" > \"$(dirname \"$0\")/limits.txt\"\n" + "exit 1\n");
         Files.setPosixFilePermissions(tool, PosixFilePermissions.fromString("rwxr-xr-x"));
         byte[] heic = TestPhotos.bytes("astronaut.heic");
 
         ImageDecoder limited = new ImageDecoder(tools.toString());
 
-        assertThat(codeOf(() -> limited.decode(heic, inspector.inspect(heic), 512))).isEqualTo(ErrorCode.IMAGE_UNREADABLE);
+        assertThat(codeOf(() -> limited.decode(heic, inspector.inspect(heic), 512)))
+                .isEqualTo(ErrorCode.IMAGE_UNREADABLE);
         assertThat(Files.readString(tools.resolve("limits.txt")).strip())
                 .isEqualTo(ImageDecoder.HEIF_MEMORY_KIB + " 2");
     }
@@ -183,8 +199,9 @@ class HostileImagesTest {
             sos += 2 + ((jpeg[sos + 2] & 0xFF) << 8 | (jpeg[sos + 3] & 0xFF));
         }
         int end = sos + 2 + ((jpeg[sos + 2] & 0xFF) << 8 | (jpeg[sos + 3] & 0xFF));
-        while (!((jpeg[end] & 0xFF) == 0xFF && jpeg[end + 1] != 0 && ((jpeg[end + 1] & 0xFF) < 0xD0
-                || (jpeg[end + 1] & 0xFF) > 0xD7))) {
+        while (!((jpeg[end] & 0xFF) == 0xFF
+                && jpeg[end + 1] != 0
+                && ((jpeg[end + 1] & 0xFF) < 0xD0 || (jpeg[end + 1] & 0xFF) > 0xD7))) {
             end++;
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -202,7 +219,11 @@ class HostileImagesTest {
      */
     private static byte[] gridHeif(int ispeWidth, int ispeHeight, int gridWidth, int gridHeight) {
         byte[] infe = fullBox("infe", 2, 0, new byte[] {0, 1, 0, 0}, ascii("grid"), new byte[] {0});
-        byte[] grid = ByteBuffer.allocate(12).put(new byte[] {0, 1, 0, 0}).putInt(gridWidth).putInt(gridHeight).array();
+        byte[] grid = ByteBuffer.allocate(12)
+                .put(new byte[] {0, 1, 0, 0})
+                .putInt(gridWidth)
+                .putInt(gridHeight)
+                .array();
         return heif(fullBox("iinf", 0, 0, new byte[] {0, 1}, infe), grid, ispeWidth, ispeHeight);
     }
 
@@ -212,10 +233,18 @@ class HostileImagesTest {
         byte[] hdlr = fullBox("hdlr", 0, 0, new byte[4], ascii("pict"), new byte[12], new byte[] {0});
         byte[] pitm = fullBox("pitm", 0, 0, new byte[] {0, 1});
         // iloc version 1: 4-byte offsets and lengths, no base offset or index; one item, in idat (method 1).
-        byte[] iloc = fullBox("iloc", 1, 0, new byte[] {0x44, 0x00, 0, 1, 0, 1, 0, 1, 0, 0, 0, 1},
+        byte[] iloc = fullBox(
+                "iloc",
+                1,
+                0,
+                new byte[] {0x44, 0x00, 0, 1, 0, 1, 0, 1, 0, 0, 0, 1},
                 ByteBuffer.allocate(8).putInt(0).putInt(data.length).array());
         byte[] idat = box("idat", data);
-        byte[] ispe = fullBox("ispe", 0, 0, ByteBuffer.allocate(8).putInt(ispeWidth).putInt(ispeHeight).array());
+        byte[] ispe = fullBox(
+                "ispe",
+                0,
+                0,
+                ByteBuffer.allocate(8).putInt(ispeWidth).putInt(ispeHeight).array());
         byte[] ipma = fullBox("ipma", 0, 0, new byte[] {0, 0, 0, 1, 0, 1, 1, (byte) 0x81});
         byte[] iprp = box("iprp", box("ipco", ispe), ipma);
         return MetadataPhotos.concat(ftyp, fullBox("meta", 0, 0, hdlr, pitm, iinf, iloc, idat, iprp));
@@ -223,11 +252,14 @@ class HostileImagesTest {
 
     private static byte[] box(String type, byte[]... body) {
         byte[] content = MetadataPhotos.concat(body);
-        return MetadataPhotos.concat(ByteBuffer.allocate(4).putInt(8 + content.length).array(), ascii(type), content);
+        return MetadataPhotos.concat(
+                ByteBuffer.allocate(4).putInt(8 + content.length).array(), ascii(type), content);
     }
 
     private static byte[] fullBox(String type, int version, int flags, byte[]... body) {
-        return box(type, MetadataPhotos.concat(new byte[] {(byte) version, 0, 0, (byte) flags}, MetadataPhotos.concat(body)));
+        return box(
+                type,
+                MetadataPhotos.concat(new byte[] {(byte) version, 0, 0, (byte) flags}, MetadataPhotos.concat(body)));
     }
 
     private static byte[] ascii(String s) {

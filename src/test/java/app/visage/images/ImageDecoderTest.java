@@ -1,6 +1,5 @@
 package app.visage.images;
 
-import app.visage.support.TestPhotos;
 import static app.visage.support.TestPhotos.codeOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import app.visage.errors.ErrorCode;
 import app.visage.errors.VisageException;
+import app.visage.support.TestPhotos;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -29,7 +29,8 @@ class ImageDecoderTest {
     void fullDecodeGivesPackedRgbWithTheSamePixelsAsImageIo() {
         BufferedImage image = decode("astronaut.jpg", Integer.MAX_VALUE);
         assertThat(image.getType()).isEqualTo(BufferedImage.TYPE_INT_RGB);
-        assertThat(TestPhotos.meanDifference(image, TestPhotos.image("astronaut.jpg"))).isLessThan(0.5);
+        assertThat(TestPhotos.meanDifference(image, TestPhotos.image("astronaut.jpg")))
+                .isLessThan(0.5);
     }
 
     @Test
@@ -60,7 +61,8 @@ class ImageDecoderTest {
         BufferedImage turned = decode("grace_hopper_exif6.jpg", Integer.MAX_VALUE);
         assertThat(size(turned)).isEqualTo("512x600");
         // The same picture as the upright original, up to one more round of JPEG compression.
-        assertThat(TestPhotos.meanDifference(turned, TestPhotos.image("grace_hopper.jpg"))).isLessThan(6);
+        assertThat(TestPhotos.meanDifference(turned, TestPhotos.image("grace_hopper.jpg")))
+                .isLessThan(6);
         // Subsampled decodes are turned as well.
         assertThat(size(decode("grace_hopper_exif6.jpg", 300))).isEqualTo("256x300");
     }
@@ -83,7 +85,9 @@ class ImageDecoderTest {
             "3 6/2 5/1 4",
         };
         for (int o = 1; o <= 8; o++) {
-            assertThat(layout(Orientation.apply(stored, o))).as("orientation %d", o).isEqualTo(expected[o]);
+            assertThat(layout(Orientation.apply(stored, o)))
+                    .as("orientation %d", o)
+                    .isEqualTo(expected[o]);
         }
     }
 
@@ -119,7 +123,8 @@ class ImageDecoderTest {
         assertThat(size(image)).isEqualTo("512x512");
         assertThat(image.getType()).isEqualTo(BufferedImage.TYPE_INT_RGB);
         // Encoded from astronaut.jpg at quality 60: close to it, not equal.
-        assertThat(TestPhotos.meanDifference(image, TestPhotos.image("astronaut.jpg"))).isLessThan(8);
+        assertThat(TestPhotos.meanDifference(image, TestPhotos.image("astronaut.jpg")))
+                .isLessThan(8);
         assertThat(size(decode("astronaut.heic", 200))).isEqualTo("256x256");
     }
 

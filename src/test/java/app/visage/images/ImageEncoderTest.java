@@ -1,8 +1,8 @@
 package app.visage.images;
 
-import app.visage.support.TestPhotos;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import app.visage.support.TestPhotos;
 import com.drew.imaging.ImageMetadataReader;
 import com.drew.metadata.Metadata;
 import com.drew.metadata.exif.ExifIFD0Directory;
@@ -43,9 +43,15 @@ class ImageEncoderTest {
         for (OutputFormat format : OutputFormat.values()) {
             byte[] out = encoder.encode(decoded, format);
             Metadata m = metadata(out);
-            assertThat(m.getFirstDirectoryOfType(ExifIFD0Directory.class)).as(format.name()).isNull();
-            assertThat(m.getFirstDirectoryOfType(GpsDirectory.class)).as(format.name()).isNull();
-            assertThat(new String(out, StandardCharsets.ISO_8859_1)).doesNotContain("Exif").doesNotContain("eXIf");
+            assertThat(m.getFirstDirectoryOfType(ExifIFD0Directory.class))
+                    .as(format.name())
+                    .isNull();
+            assertThat(m.getFirstDirectoryOfType(GpsDirectory.class))
+                    .as(format.name())
+                    .isNull();
+            assertThat(new String(out, StandardCharsets.ISO_8859_1))
+                    .doesNotContain("Exif")
+                    .doesNotContain("eXIf");
         }
     }
 

@@ -1,8 +1,8 @@
 package app.visage.images;
 
-import app.visage.support.TestPhotos;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import app.visage.support.TestPhotos;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -36,8 +36,10 @@ class ImageFormatTest {
         assertThat(ImageFormat.sniff(null)).isEmpty();
         assertThat(ImageFormat.sniff(new byte[0])).isEmpty();
         assertThat(ImageFormat.sniff(new byte[] {(byte) 0xFF, (byte) 0xD8})).isEmpty();
-        assertThat(ImageFormat.sniff("GIF89a........".getBytes(StandardCharsets.US_ASCII))).isEmpty();
-        assertThat(ImageFormat.sniff("<html><body>hi</body></html>".getBytes(StandardCharsets.US_ASCII))).isEmpty();
+        assertThat(ImageFormat.sniff("GIF89a........".getBytes(StandardCharsets.US_ASCII)))
+                .isEmpty();
+        assertThat(ImageFormat.sniff("<html><body>hi</body></html>".getBytes(StandardCharsets.US_ASCII)))
+                .isEmpty();
         assertThat(ImageFormat.sniff(Arrays.copyOf(new byte[] {'B', 'M'}, 64))).isEmpty();
     }
 

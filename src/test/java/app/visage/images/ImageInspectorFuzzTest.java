@@ -27,8 +27,8 @@ class ImageInspectorFuzzTest {
             assertThat((long) header.width() * header.height()).isLessThanOrEqualTo(ImageInspector.MAX_PIXELS);
             assertThat(header.orientation()).isBetween(1, 8);
         } catch (VisageException e) {
-            FuzzInput.assertRefusal(e, Set.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, ErrorCode.IMAGE_UNREADABLE,
-                    ErrorCode.IMAGE_TOO_LARGE));
+            FuzzInput.assertRefusal(
+                    e, Set.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, ErrorCode.IMAGE_UNREADABLE, ErrorCode.IMAGE_TOO_LARGE));
         }
     }
 }

@@ -1,10 +1,10 @@
 package app.visage.images;
 
-import app.visage.support.TestPhotos;
 import static app.visage.support.TestPhotos.codeOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import app.visage.errors.ErrorCode;
+import app.visage.support.TestPhotos;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -32,8 +32,16 @@ class ImageInspectorTest {
 
     @Test
     void headerSizesAgreeWithImageIoOnEveryTestPhoto() throws Exception {
-        for (String name : java.util.List.of("astronaut.jpg", "camera.jpg", "chelsea.jpg", "coffee.jpg",
-                "grace_hopper.jpg", "grace_hopper_exif6.jpg", "rocket.jpg", "small_face_scene.jpg", "two_people.jpg")) {
+        for (String name : java.util.List.of(
+                "astronaut.jpg",
+                "camera.jpg",
+                "chelsea.jpg",
+                "coffee.jpg",
+                "grace_hopper.jpg",
+                "grace_hopper_exif6.jpg",
+                "rocket.jpg",
+                "small_face_scene.jpg",
+                "two_people.jpg")) {
             byte[] bytes = TestPhotos.bytes(name);
             java.awt.image.BufferedImage decoded = TestPhotos.read(bytes);
             ImageHeader header = inspector.inspect(bytes);
@@ -58,10 +66,14 @@ class ImageInspectorTest {
 
     @Test
     void readsWebpSizeFromEachKindOfFirstChunk() {
-        assertThat(inspector.inspect(WebpHeaders.vp8x(3000, 2000))).isEqualTo(new ImageHeader(ImageFormat.WEBP, 3000, 2000, 1));
-        assertThat(inspector.inspect(WebpHeaders.vp8l(300, 200))).isEqualTo(new ImageHeader(ImageFormat.WEBP, 300, 200, 1));
-        assertThat(inspector.inspect(WebpHeaders.vp8(640, 480))).isEqualTo(new ImageHeader(ImageFormat.WEBP, 640, 480, 1));
-        assertThat(codeOf(() -> inspector.inspect(WebpHeaders.vp8x(9000, 9000)))).isEqualTo(ErrorCode.IMAGE_TOO_LARGE);
+        assertThat(inspector.inspect(WebpHeaders.vp8x(3000, 2000)))
+                .isEqualTo(new ImageHeader(ImageFormat.WEBP, 3000, 2000, 1));
+        assertThat(inspector.inspect(WebpHeaders.vp8l(300, 200)))
+                .isEqualTo(new ImageHeader(ImageFormat.WEBP, 300, 200, 1));
+        assertThat(inspector.inspect(WebpHeaders.vp8(640, 480)))
+                .isEqualTo(new ImageHeader(ImageFormat.WEBP, 640, 480, 1));
+        assertThat(codeOf(() -> inspector.inspect(WebpHeaders.vp8x(9000, 9000))))
+                .isEqualTo(ErrorCode.IMAGE_TOO_LARGE);
     }
 
     @Test
@@ -86,7 +98,8 @@ class ImageInspectorTest {
     @Test
     void acceptsExactlyTheLimit() {
         assertThat(inspector.inspect(WebpHeaders.vp8x(8000, 5000)).pixels()).isEqualTo(ImageInspector.MAX_PIXELS);
-        assertThat(codeOf(() -> inspector.inspect(WebpHeaders.vp8x(8000, 5001)))).isEqualTo(ErrorCode.IMAGE_TOO_LARGE);
+        assertThat(codeOf(() -> inspector.inspect(WebpHeaders.vp8x(8000, 5001))))
+                .isEqualTo(ErrorCode.IMAGE_TOO_LARGE);
     }
 
     @Test
@@ -106,13 +119,15 @@ class ImageInspectorTest {
         assertThat(codeOf(() -> inspector.inspect(Arrays.copyOf(png, 20)))).isEqualTo(ErrorCode.IMAGE_UNREADABLE);
         byte[] heic = TestPhotos.bytes("astronaut.heic");
         assertThat(codeOf(() -> inspector.inspect(Arrays.copyOf(heic, 200)))).isEqualTo(ErrorCode.IMAGE_UNREADABLE);
-        assertThat(codeOf(() -> inspector.inspect(Arrays.copyOf(WebpHeaders.vp8x(10, 10), 22)))).isEqualTo(ErrorCode.IMAGE_UNREADABLE);
+        assertThat(codeOf(() -> inspector.inspect(Arrays.copyOf(WebpHeaders.vp8x(10, 10), 22))))
+                .isEqualTo(ErrorCode.IMAGE_UNREADABLE);
     }
 
     @Test
     void aJpegCutInItsImageDataStillHasAReadableHeader() {
         // Only decoding can tell this one is broken (see ImageDecoderTest).
-        assertThat(inspector.inspect(TestPhotos.bytes("truncated.jpg"))).isEqualTo(new ImageHeader(ImageFormat.JPEG, 512, 512, 1));
+        assertThat(inspector.inspect(TestPhotos.bytes("truncated.jpg")))
+                .isEqualTo(new ImageHeader(ImageFormat.JPEG, 512, 512, 1));
     }
 
     static int indexOf(byte[] bytes, byte a, byte b) {

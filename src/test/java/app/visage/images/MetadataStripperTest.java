@@ -35,18 +35,27 @@ class MetadataStripperTest {
         byte[] source = MetadataPhotos.jpegWithEverything();
         Metadata before = metadata(source);
         // The test's premise: every kind is there and readable.
-        for (Class<? extends Directory> kind : List.of(GpsDirectory.class, XmpDirectory.class, IptcDirectory.class,
-                JpegCommentDirectory.class, IccDirectory.class)) {
-            assertThat(before.getFirstDirectoryOfType(kind)).as(kind.getSimpleName()).isNotNull();
+        for (Class<? extends Directory> kind : List.of(
+                GpsDirectory.class,
+                XmpDirectory.class,
+                IptcDirectory.class,
+                JpegCommentDirectory.class,
+                IccDirectory.class)) {
+            assertThat(before.getFirstDirectoryOfType(kind))
+                    .as(kind.getSimpleName())
+                    .isNotNull();
         }
-        assertThat(before.getFirstDirectoryOfType(JfifDirectory.class).getString(JfifDirectory.TAG_THUMB_WIDTH)).isEqualTo("2");
+        assertThat(before.getFirstDirectoryOfType(JfifDirectory.class).getString(JfifDirectory.TAG_THUMB_WIDTH))
+                .isEqualTo("2");
 
         byte[] stripped = MetadataStripper.strip(source, ImageFormat.JPEG);
 
         Metadata after = metadata(stripped);
-        for (Class<? extends Directory> kind : List.of(GpsDirectory.class, XmpDirectory.class, IptcDirectory.class,
-                JpegCommentDirectory.class)) {
-            assertThat(after.getFirstDirectoryOfType(kind)).as(kind.getSimpleName()).isNull();
+        for (Class<? extends Directory> kind :
+                List.of(GpsDirectory.class, XmpDirectory.class, IptcDirectory.class, JpegCommentDirectory.class)) {
+            assertThat(after.getFirstDirectoryOfType(kind))
+                    .as(kind.getSimpleName())
+                    .isNull();
         }
         ExifIFD0Directory exif = after.getFirstDirectoryOfType(ExifIFD0Directory.class);
         assertThat(exif.getTags()).hasSize(1);
@@ -55,25 +64,32 @@ class MetadataStripperTest {
         assertThat(after.getFirstDirectoryOfType(JfifDirectory.class).getString(JfifDirectory.TAG_THUMB_WIDTH))
                 .isEqualTo("0");
         String text = new String(stripped, StandardCharsets.ISO_8859_1);
-        assertThat(text).doesNotContain(MetadataPhotos.AUTHOR).doesNotContain("xmpmeta").doesNotContain("MPF")
+        assertThat(text)
+                .doesNotContain(MetadataPhotos.AUTHOR)
+                .doesNotContain("xmpmeta")
+                .doesNotContain("MPF")
                 .contains("Adobe");
         // The appended second picture is gone.
         assertThat(stripped.length).isLessThan(source.length - TestPhotos.bytes("grace_hopper_exif6.jpg").length);
 
         // The same picture, shown the same way.
         assertThat(inspector.inspect(stripped)).isEqualTo(inspector.inspect(source));
-        assertThat(TestPhotos.meanDifference(TestPhotos.read(stripped), TestPhotos.read(source))).isZero();
+        assertThat(TestPhotos.meanDifference(TestPhotos.read(stripped), TestPhotos.read(source)))
+                .isZero();
         BufferedImage upright = decoder.decode(stripped, inspector.inspect(stripped), Integer.MAX_VALUE);
         assertThat(upright.getWidth()).isEqualTo(512);
-        assertThat(TestPhotos.meanDifference(upright,
-                decoder.decode(source, inspector.inspect(source), Integer.MAX_VALUE))).isZero();
+        assertThat(TestPhotos.meanDifference(
+                        upright, decoder.decode(source, inspector.inspect(source), Integer.MAX_VALUE)))
+                .isZero();
     }
 
     @Test
     void anUprightJpegKeepsNoExifAtAll() {
-        byte[] source = MetadataPhotos.afterFirstSegment(TestPhotos.bytes("astronaut.jpg"),
-                MetadataPhotos.segment(0xE1, MetadataPhotos.concat("Exif\0\0".getBytes(StandardCharsets.ISO_8859_1),
-                        uprightExifWithGps())));
+        byte[] source = MetadataPhotos.afterFirstSegment(
+                TestPhotos.bytes("astronaut.jpg"),
+                MetadataPhotos.segment(
+                        0xE1,
+                        MetadataPhotos.concat("Exif\0\0".getBytes(StandardCharsets.ISO_8859_1), uprightExifWithGps())));
         assertThat(metadata(source).getFirstDirectoryOfType(GpsDirectory.class)).isNotNull();
 
         byte[] stripped = MetadataStripper.strip(source, ImageFormat.JPEG);
@@ -84,8 +100,11 @@ class MetadataStripperTest {
     @Test
     void picturesWithNothingToRemoveComeBackByteForByte() {
         BufferedImage image = TestPhotos.image("astronaut.jpg");
-        for (byte[] clean : List.of(TestPhotos.bytes("astronaut.jpg"), TestPhotos.bytes("camera.jpg"),
-                TestPhotos.png(image), new ImageEncoder().encode(image, OutputFormat.JPEG),
+        for (byte[] clean : List.of(
+                TestPhotos.bytes("astronaut.jpg"),
+                TestPhotos.bytes("camera.jpg"),
+                TestPhotos.png(image),
+                new ImageEncoder().encode(image, OutputFormat.JPEG),
                 TestPhotos.bytes("astronaut.heic"))) {
             ImageFormat format = ImageFormat.sniff(clean).orElseThrow();
             assertThat(MetadataStripper.strip(clean, format)).as(format.name()).isEqualTo(clean);
@@ -94,8 +113,11 @@ class MetadataStripperTest {
 
     @Test
     void strippingTwiceChangesNothingMore() {
-        for (byte[] source : List.of(MetadataPhotos.jpegWithEverything(), MetadataPhotos.pngWithEverything(),
-                extendedWebp(true), TestPhotos.bytes("astronaut_gps.heic"))) {
+        for (byte[] source : List.of(
+                MetadataPhotos.jpegWithEverything(),
+                MetadataPhotos.pngWithEverything(),
+                extendedWebp(true),
+                TestPhotos.bytes("astronaut_gps.heic"))) {
             ImageFormat format = ImageFormat.sniff(source).orElseThrow();
             byte[] once = MetadataStripper.strip(source, format);
             assertThat(MetadataStripper.strip(once, format)).as(format.name()).isEqualTo(once);
@@ -117,11 +139,15 @@ class MetadataStripperTest {
         Metadata after = metadata(stripped);
         assertThat(after.getFirstDirectoryOfType(GpsDirectory.class)).isNull();
         assertThat(after.getFirstDirectoryOfType(XmpDirectory.class)).isNull();
-        assertThat(MetadataPhotos.tags(stripped)).doesNotContain(MetadataPhotos.POSITION).doesNotContain(MetadataPhotos.AUTHOR);
-        assertThat(after.getFirstDirectoryOfType(ExifIFD0Directory.class).getTags()).hasSize(1);
+        assertThat(MetadataPhotos.tags(stripped))
+                .doesNotContain(MetadataPhotos.POSITION)
+                .doesNotContain(MetadataPhotos.AUTHOR);
+        assertThat(after.getFirstDirectoryOfType(ExifIFD0Directory.class).getTags())
+                .hasSize(1);
         assertThat(new String(stripped, StandardCharsets.ISO_8859_1)).doesNotContain("GPS");
         assertThat(inspector.inspect(stripped)).isEqualTo(new ImageHeader(ImageFormat.PNG, 512, 600, 6));
-        assertThat(TestPhotos.meanDifference(TestPhotos.read(stripped), TestPhotos.read(source))).isZero();
+        assertThat(TestPhotos.meanDifference(TestPhotos.read(stripped), TestPhotos.read(source)))
+                .isZero();
     }
 
     @Test
@@ -134,7 +160,10 @@ class MetadataStripperTest {
 
         assertThat(webpChunks(stripped)).containsExactly("VP8X", "ICCP", "VP8L", "EXIF");
         assertThat(stripped[20] & 0xFF).isEqualTo(0x20 | 0x08); // ICC and EXIF; XMP cleared
-        assertThat(ByteBuffer.wrap(stripped, 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt()).isEqualTo(stripped.length - 8);
+        assertThat(ByteBuffer.wrap(stripped, 4, 4)
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .getInt())
+                .isEqualTo(stripped.length - 8);
         Metadata after = metadata(stripped);
         assertThat(after.getFirstDirectoryOfType(GpsDirectory.class)).isNull();
         assertThat(after.getFirstDirectoryOfType(XmpDirectory.class)).isNull();
@@ -168,24 +197,27 @@ class MetadataStripperTest {
         byte[] stripped = MetadataStripper.strip(source, ImageFormat.HEIC);
 
         assertThat(stripped).hasSameSizeAs(source); // blanked in place: every offset still holds
-        assertThat(metadata(stripped).getFirstDirectoryOfType(GpsDirectory.class)).isNull();
-        assertThat(new String(stripped, StandardCharsets.ISO_8859_1)).doesNotContain("Visage test")
+        assertThat(metadata(stripped).getFirstDirectoryOfType(GpsDirectory.class))
+                .isNull();
+        assertThat(new String(stripped, StandardCharsets.ISO_8859_1))
+                .doesNotContain("Visage test")
                 .doesNotContain("xmpmeta");
         assertThat(inspector.inspect(stripped)).isEqualTo(inspector.inspect(source));
         assumeTrue(decoder.heifSupported(), "libheif's command-line decoder is not installed");
         BufferedImage picture = decoder.decode(stripped, inspector.inspect(stripped), Integer.MAX_VALUE);
-        assertThat(TestPhotos.meanDifference(picture,
-                decoder.decode(source, inspector.inspect(source), Integer.MAX_VALUE))).isZero();
+        assertThat(TestPhotos.meanDifference(
+                        picture, decoder.decode(source, inspector.inspect(source), Integer.MAX_VALUE)))
+                .isZero();
     }
 
     @Test
     void brokenContainersAreUnreadable() {
-        byte[] zeroLength = MetadataPhotos.afterFirstSegment(TestPhotos.bytes("astronaut.jpg"),
-                new byte[] {(byte) 0xFF, (byte) 0xE1, 0, 0});
+        byte[] zeroLength = MetadataPhotos.afterFirstSegment(
+                TestPhotos.bytes("astronaut.jpg"), new byte[] {(byte) 0xFF, (byte) 0xE1, 0, 0});
         assertThat(codeOf(() -> MetadataStripper.strip(zeroLength, ImageFormat.JPEG)))
                 .isEqualTo(ErrorCode.IMAGE_UNREADABLE);
-        byte[] unknownCritical = MetadataPhotos.beforeFirstIdat(TestPhotos.png(TestPhotos.image("coffee.jpg")),
-                MetadataPhotos.chunk("SECR", new byte[8]));
+        byte[] unknownCritical = MetadataPhotos.beforeFirstIdat(
+                TestPhotos.png(TestPhotos.image("coffee.jpg")), MetadataPhotos.chunk("SECR", new byte[8]));
         assertThat(codeOf(() -> MetadataStripper.strip(unknownCritical, ImageFormat.PNG)))
                 .isEqualTo(ErrorCode.IMAGE_UNREADABLE);
         // Item locations claiming far more items than the box holds.
@@ -199,7 +231,9 @@ class MetadataStripperTest {
     private static byte[] extendedWebp(boolean turned) {
         byte[] vp8x = payload(WebpHeaders.vp8x(40, 30));
         vp8x[0] = 0x20 | 0x08 | 0x04; // ICC, EXIF, XMP
-        return riff(webpChunk("VP8X", vp8x), webpChunk("ICCP", new byte[] {1, 2, 3}),
+        return riff(
+                webpChunk("VP8X", vp8x),
+                webpChunk("ICCP", new byte[] {1, 2, 3}),
                 webpChunk("VP8L", payload(WebpHeaders.vp8l(40, 30))),
                 webpChunk("EXIF", turned ? MetadataPhotos.exifWithGps() : uprightExifWithGps()),
                 webpChunk("XMP ", MetadataPhotos.XMP.getBytes(StandardCharsets.UTF_8)));
@@ -233,7 +267,8 @@ class MetadataStripperTest {
     }
 
     private static byte[] webpChunk(String type, byte[] payload) {
-        ByteBuffer b = ByteBuffer.allocate(8 + payload.length + (payload.length & 1)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b =
+                ByteBuffer.allocate(8 + payload.length + (payload.length & 1)).order(ByteOrder.LITTLE_ENDIAN);
         b.put(type.getBytes(StandardCharsets.ISO_8859_1)).putInt(payload.length).put(payload);
         return b.array();
     }
@@ -241,8 +276,10 @@ class MetadataStripperTest {
     private static byte[] riff(byte[]... chunks) {
         byte[] body = MetadataPhotos.concat(chunks);
         ByteBuffer b = ByteBuffer.allocate(12 + body.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.put("RIFF".getBytes(StandardCharsets.ISO_8859_1)).putInt(4 + body.length)
-                .put("WEBP".getBytes(StandardCharsets.ISO_8859_1)).put(body);
+        b.put("RIFF".getBytes(StandardCharsets.ISO_8859_1))
+                .putInt(4 + body.length)
+                .put("WEBP".getBytes(StandardCharsets.ISO_8859_1))
+                .put(body);
         return b.array();
     }
 
@@ -251,12 +288,13 @@ class MetadataStripperTest {
         int at = 12;
         while (at + 8 <= webp.length) {
             types.add(new String(webp, at, 4, StandardCharsets.ISO_8859_1));
-            int size = ByteBuffer.wrap(webp, at + 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+            int size = ByteBuffer.wrap(webp, at + 4, 4)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .getInt();
             at += 8 + size + (size & 1);
         }
         return types;
     }
-
 
     private static int indexOf(byte[] b, String type) {
         return new String(b, StandardCharsets.ISO_8859_1).indexOf(type);

@@ -34,7 +34,9 @@ final class WebpHeaders {
     private static ByteBuffer start(String chunk, int payload) {
         ByteBuffer b = ByteBuffer.allocate(20 + payload).order(ByteOrder.LITTLE_ENDIAN);
         b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(12 + payload);
-        b.put("WEBP".getBytes(StandardCharsets.US_ASCII)).put(chunk.getBytes(StandardCharsets.US_ASCII)).putInt(payload);
+        b.put("WEBP".getBytes(StandardCharsets.US_ASCII))
+                .put(chunk.getBytes(StandardCharsets.US_ASCII))
+                .putInt(payload);
         return b;
     }
 

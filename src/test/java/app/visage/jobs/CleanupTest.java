@@ -21,22 +21,31 @@ import org.junit.jupiter.api.Test;
 class CleanupTest {
     @Inject
     SubmitJob submitJob;
+
     @Inject
     CreateUpload createUpload;
+
     @Inject
     Providers providers;
+
     @Inject
     CleanupFunction cleanup;
+
     @Inject
     JobRecords records;
+
     @Inject
     JobViews views;
+
     @Inject
     FileStore files;
+
     @Inject
     Bucket bucket;
+
     @Inject
     TestClock clock;
+
     @Inject
     app.visage.images.ImageInspector inspector;
 
@@ -47,8 +56,15 @@ class CleanupTest {
 
     private Job headShot() {
         byte[] bytes = TestPhotos.bytes("astronaut.jpg");
-        return submitJob.submit(new SubmitCommand(JobId.random(), Tenant.ANONYMOUS, Operation.HEAD_SHOT, providers.choose(Operation.HEAD_SHOT, null),
-                Params.none(), new Photo(bytes, inspector.inspect(bytes)), null, Map.of()));
+        return submitJob.submit(new SubmitCommand(
+                JobId.random(),
+                Tenant.ANONYMOUS,
+                Operation.HEAD_SHOT,
+                providers.choose(Operation.HEAD_SHOT, null),
+                Params.none(),
+                new Photo(bytes, inspector.inspect(bytes)),
+                null,
+                Map.of()));
     }
 
     @Test
@@ -75,8 +91,14 @@ class CleanupTest {
 
     @Test
     void anUploadThatNeverCameFailsOnceItsUrlHasExpired() {
-        CreateUpload.Ticket ticket = createUpload.create(new UploadCommand(JobId.random(), Tenant.ANONYMOUS, Operation.HEAD_SHOT,
-                providers.choose(Operation.HEAD_SHOT, null), Params.none(), app.visage.images.ImageFormat.JPEG, null,
+        CreateUpload.Ticket ticket = createUpload.create(new UploadCommand(
+                JobId.random(),
+                Tenant.ANONYMOUS,
+                Operation.HEAD_SHOT,
+                providers.choose(Operation.HEAD_SHOT, null),
+                Params.none(),
+                app.visage.images.ImageFormat.JPEG,
+                null,
                 Map.of()));
         cleanup.cleanup(new ScheduledEvent("3", "Scheduled Event", "aws.events", null));
         assertThat(records.find(ticket.job().id()).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);

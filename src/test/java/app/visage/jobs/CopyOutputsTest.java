@@ -30,6 +30,7 @@ class CopyOutputsTest {
 
     @Inject
     CopyOutputs copier;
+
     @Inject
     Bucket bucket;
 
@@ -90,24 +91,31 @@ class CopyOutputsTest {
     void anOutputThatLagsBehindDoneIsFetchedOnALaterTryAndStoredWithItsSize() {
         misses.set(2);
         JobId id = JobId.random();
-        List<StoredObject> stored = copier.copy(id, providerServingFrom(origin()), new ProviderOutcome.Finished(
-                List.of(new ProviderOutcome.Link(origin().resolve("/late.jpg"))), Map.of("gender", "Female")));
+        List<StoredObject> stored = copier.copy(
+                id,
+                providerServingFrom(origin()),
+                new ProviderOutcome.Finished(
+                        List.of(new ProviderOutcome.Link(origin().resolve("/late.jpg"))), Map.of("gender", "Female")));
 
         assertThat(stored).hasSize(1);
         assertThat(stored.get(0).key()).isEqualTo("outputs/" + id + "/1.jpg");
         assertThat(stored.get(0).contentType()).isEqualTo("image/jpeg");
         assertThat(stored.get(0).bytes()).isEqualTo(image.length - 72); // without its 72-byte comment segment
-        assertThat(stored.get(0).width()).isEqualTo(TestPhotos.image("grace_hopper.jpg").getWidth());
-        assertThat(bucket.keys("outputs/" + id + "/")).containsExactly("outputs/" + id + "/1.jpg",
-                "outputs/" + id + "/result.json");
+        assertThat(stored.get(0).width())
+                .isEqualTo(TestPhotos.image("grace_hopper.jpg").getWidth());
+        assertThat(bucket.keys("outputs/" + id + "/"))
+                .containsExactly("outputs/" + id + "/1.jpg", "outputs/" + id + "/result.json");
     }
 
     @Test
     void anOutputStillMissingAfterThreeTriesIsUnavailableAndNothingIsStored() {
         misses.set(3);
         JobId id = JobId.random();
-        assertThatThrownBy(() -> copier.copy(id, providerServingFrom(origin()), new ProviderOutcome.Finished(
-                List.of(new ProviderOutcome.Link(origin().resolve("/late.jpg"))), null)))
+        assertThatThrownBy(() -> copier.copy(
+                        id,
+                        providerServingFrom(origin()),
+                        new ProviderOutcome.Finished(
+                                List.of(new ProviderOutcome.Link(origin().resolve("/late.jpg"))), null)))
                 .isInstanceOf(OutputFetcher.Unavailable.class);
         assertThat(bucket.keys("outputs/" + id + "/")).isEmpty();
     }
@@ -115,11 +123,16 @@ class CopyOutputsTest {
     @Test
     void bytesThatAreNotAnImageAreRefused() {
         JobId id = JobId.random();
-        assertThatThrownBy(() -> copier.copy(id, providerServingFrom(origin()), new ProviderOutcome.Finished(
-                List.of(new ProviderOutcome.Link(origin().resolve("/text.jpg"))), null)))
+        assertThatThrownBy(() -> copier.copy(
+                        id,
+                        providerServingFrom(origin()),
+                        new ProviderOutcome.Finished(
+                                List.of(new ProviderOutcome.Link(origin().resolve("/text.jpg"))), null)))
                 .isInstanceOf(OutputFetcher.Rejected.class);
-        assertThatThrownBy(() -> copier.copy(id, providerServingFrom(origin()), new ProviderOutcome.Finished(
-                List.of(new ProviderOutcome.Bytes(new byte[] {1, 2, 3})), null)))
+        assertThatThrownBy(() -> copier.copy(
+                        id,
+                        providerServingFrom(origin()),
+                        new ProviderOutcome.Finished(List.of(new ProviderOutcome.Bytes(new byte[] {1, 2, 3})), null)))
                 .isInstanceOf(OutputFetcher.Rejected.class);
         assertThat(bucket.keys("outputs/" + id + "/")).isEmpty();
     }

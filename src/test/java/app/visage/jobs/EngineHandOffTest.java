@@ -21,12 +21,16 @@ import org.junit.jupiter.api.Test;
 class EngineHandOffTest {
     @Inject
     SubmitJob submitJob;
+
     @Inject
     Providers providers;
+
     @Inject
     ImageInspector inspector;
+
     @Inject
     Bucket bucket;
+
     @Inject
     jakarta.enterprise.inject.Instance<app.visage.providers.local.InProcessEngine> engine;
 
@@ -47,14 +51,22 @@ class EngineHandOffTest {
     @Test
     void aLocalJobWaitsForItsPhotoUnderUploadsWhereItsEventStartsIt() {
         byte[] bytes = TestPhotos.bytes("astronaut.jpg");
-        Job job = submitJob.submit(new SubmitCommand(JobId.random(), Tenant.ANONYMOUS, Operation.HEAD_SHOT, providers.choose(Operation.HEAD_SHOT, "local"),
-                Params.none(), new Photo(bytes, inspector.inspect(bytes)), null, Map.of("user", "7")));
+        Job job = submitJob.submit(new SubmitCommand(
+                JobId.random(),
+                Tenant.ANONYMOUS,
+                Operation.HEAD_SHOT,
+                providers.choose(Operation.HEAD_SHOT, "local"),
+                Params.none(),
+                new Photo(bytes, inspector.inspect(bytes)),
+                null,
+                Map.of("user", "7")));
 
         assertThat(job.status()).isEqualTo(JobStatus.QUEUED);
         assertThat(job.input()).isNull();
         assertThat(job.upload().key()).isEqualTo("uploads/" + job.id() + "/face.jpg");
         assertThat(Keys.uploadedJob(job.upload().key())).contains(job.id());
-        assertThat(bucket.keys("uploads/" + job.id() + "/")).containsExactly(job.upload().key());
+        assertThat(bucket.keys("uploads/" + job.id() + "/"))
+                .containsExactly(job.upload().key());
         assertThat(bucket.keys("inputs/" + job.id() + "/")).isEmpty();
     }
 }

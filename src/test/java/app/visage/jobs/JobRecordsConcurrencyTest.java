@@ -25,13 +25,30 @@ class JobRecordsConcurrencyTest {
 
     @Inject
     JobRecords records;
+
     @Inject
     JobStore store;
 
     static Job processingJob() {
         Instant now = Instant.now();
-        return new Job(JobId.random(), JobStatus.PROCESSING, Operation.HEAD_SHOT, "local", Map.of(), Map.of(), null,
-                null, null, null, List.of(), null, null, now, now, now.plus(Duration.ofHours(24)), null);
+        return new Job(
+                JobId.random(),
+                JobStatus.PROCESSING,
+                Operation.HEAD_SHOT,
+                "local",
+                Map.of(),
+                Map.of(),
+                null,
+                null,
+                null,
+                null,
+                List.of(),
+                null,
+                null,
+                now,
+                now,
+                now.plus(Duration.ofHours(24)),
+                null);
     }
 
     @RepeatedTest(5)
@@ -46,13 +63,23 @@ class JobRecordsConcurrencyTest {
             Callable<Optional<Job>> finisher = () -> {
                 start.await();
                 return switch (n % 3) {
-                    case 0 -> records.transition(job.id(), JobStatus.SUCCEEDED, j -> j.succeeded(List.of(
-                            new StoredObject("outputs/" + j.id() + "/" + n + ".png", "image/png", n, 1, 1)),
-                            null, Instant.now()));
-                    case 1 -> records.transition(job.id(), JobStatus.FAILED,
-                            j -> j.failed(new JobError("provider_error", "finisher " + n, null), Instant.now()));
-                    default -> records.transition(job.id(), JobStatus.CANCELED,
-                            j -> j.moveTo(JobStatus.CANCELED, Instant.now()));
+                    case 0 ->
+                        records.transition(
+                                job.id(),
+                                JobStatus.SUCCEEDED,
+                                j -> j.succeeded(
+                                        List.of(new StoredObject(
+                                                "outputs/" + j.id() + "/" + n + ".png", "image/png", n, 1, 1)),
+                                        null,
+                                        Instant.now()));
+                    case 1 ->
+                        records.transition(
+                                job.id(),
+                                JobStatus.FAILED,
+                                j -> j.failed(new JobError("provider_error", "finisher " + n, null), Instant.now()));
+                    default ->
+                        records.transition(
+                                job.id(), JobStatus.CANCELED, j -> j.moveTo(JobStatus.CANCELED, Instant.now()));
                 };
             };
             results.add(pool.submit(finisher));
@@ -78,16 +105,21 @@ class JobRecordsConcurrencyTest {
         Job job = processingJob();
         records.create(job);
         JobStore.Versioned created = store.find(job.id()).orElseThrow();
-        Job claimed = job.withClientWebhook(new ClientWebhook("msg_" + job.id(), "job.succeeded", "waiting",
-                Instant.now(), null).sending(Instant.now()), Instant.now());
+        Job claimed = job.withClientWebhook(
+                new ClientWebhook("msg_" + job.id(), "job.succeeded", "waiting", Instant.now(), null)
+                        .sending(Instant.now()),
+                Instant.now());
         store.replace(claimed, created.version()).orElseThrow(); // written elsewhere: this process never saw it
 
-        Optional<Job> after = records.update(job.id(), current -> Optional.of(current.withClientWebhook(
-                current.clientWebhook().answered(new ClientWebhook.Attempt(Instant.now(), 200, null), 0.5),
-                Instant.now())));
+        Optional<Job> after = records.update(
+                job.id(),
+                current -> Optional.of(current.withClientWebhook(
+                        current.clientWebhook().answered(new ClientWebhook.Attempt(Instant.now(), 200, null), 0.5),
+                        Instant.now())));
 
         assertThat(after).isPresent();
-        assertThat(records.find(job.id()).orElseThrow().clientWebhook().attempts()).hasSize(1);
+        assertThat(records.find(job.id()).orElseThrow().clientWebhook().attempts())
+                .hasSize(1);
     }
 
     @Test
@@ -98,11 +130,16 @@ class JobRecordsConcurrencyTest {
                 .isPresent();
         assertThat(records.transition(job.id(), JobStatus.SUCCEEDED, j -> j.succeeded(List.of(), null, Instant.now())))
                 .isEmpty();
-        assertThat(records.transition(job.id(), JobStatus.PROCESSING, j -> j.moveTo(JobStatus.PROCESSING, Instant.now())))
+        assertThat(records.transition(
+                        job.id(), JobStatus.PROCESSING, j -> j.moveTo(JobStatus.PROCESSING, Instant.now())))
                 .isEmpty();
-        assertThat(records.transition(job.id(), JobStatus.EXPIRED, j -> j.expired(Instant.now()))).isPresent();
-        assertThat(records.transition(job.id(), JobStatus.FAILED,
-                j -> j.failed(new JobError("provider_error", "late", null), Instant.now()))).isEmpty();
+        assertThat(records.transition(job.id(), JobStatus.EXPIRED, j -> j.expired(Instant.now())))
+                .isPresent();
+        assertThat(records.transition(
+                        job.id(),
+                        JobStatus.FAILED,
+                        j -> j.failed(new JobError("provider_error", "late", null), Instant.now())))
+                .isEmpty();
         assertThat(records.find(job.id()).orElseThrow().status()).isEqualTo(JobStatus.EXPIRED);
     }
 

@@ -9,10 +9,10 @@ import org.junit.jupiter.api.Test;
 class JobStatusTest {
     @Test
     void theStateMachineOfTheDesign() {
-        assertThat(allowedFrom(JobStatus.QUEUED)).containsExactlyInAnyOrder(JobStatus.PROCESSING, JobStatus.FAILED,
-                JobStatus.CANCELED);
-        assertThat(allowedFrom(JobStatus.PROCESSING)).containsExactlyInAnyOrder(JobStatus.SUCCEEDED, JobStatus.FAILED,
-                JobStatus.CANCELED);
+        assertThat(allowedFrom(JobStatus.QUEUED))
+                .containsExactlyInAnyOrder(JobStatus.PROCESSING, JobStatus.FAILED, JobStatus.CANCELED);
+        assertThat(allowedFrom(JobStatus.PROCESSING))
+                .containsExactlyInAnyOrder(JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELED);
         for (JobStatus terminal : EnumSet.of(JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELED)) {
             assertThat(allowedFrom(terminal)).containsExactly(JobStatus.EXPIRED);
         }

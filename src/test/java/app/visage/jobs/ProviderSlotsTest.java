@@ -23,8 +23,10 @@ class ProviderSlotsTest {
 
     @Inject
     ProviderSlots slots;
+
     @Inject
     JobRecords records;
+
     @Inject
     TestClock clock;
 
@@ -61,8 +63,24 @@ class ProviderSlotsTest {
 
     private Job job(JobStatus status, Dispatch dispatch) {
         Instant now = clock.instant();
-        Job job = new Job(JobId.random(), status, Operation.HEAD_SHOT, "limited", Map.of(), Map.of(), null, null, null,
-                null, List.of(), null, null, now, now, now.plus(Duration.ofHours(24)), dispatch);
+        Job job = new Job(
+                JobId.random(),
+                status,
+                Operation.HEAD_SHOT,
+                "limited",
+                Map.of(),
+                Map.of(),
+                null,
+                null,
+                null,
+                null,
+                List.of(),
+                null,
+                null,
+                now,
+                now,
+                now.plus(Duration.ofHours(24)),
+                dispatch);
         records.create(job);
         return job;
     }
@@ -77,9 +95,14 @@ class ProviderSlotsTest {
         List<CompletableFuture<Boolean>> racers = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             Job job = processing();
-            racers.add(CompletableFuture.supplyAsync(() -> slots.acquire(provider, job.id()).isPresent()));
+            racers.add(CompletableFuture.supplyAsync(
+                    () -> slots.acquire(provider, job.id()).isPresent()));
         }
-        assertThat(racers.stream().map(CompletableFuture::join).filter(Boolean::booleanValue).count()).isEqualTo(3);
+        assertThat(racers.stream()
+                        .map(CompletableFuture::join)
+                        .filter(Boolean::booleanValue)
+                        .count())
+                .isEqualTo(3);
     }
 
     @Test
@@ -100,8 +123,10 @@ class ProviderSlotsTest {
         Provider provider = limitedTo(1);
         Job crashed = processing();
         slots.acquire(provider, crashed.id()).orElseThrow();
-        records.transition(crashed.id(), JobStatus.FAILED, j -> j.failed(JobError.of(
-                app.visage.errors.ErrorCode.PROVIDER_ERROR, "gone"), clock.instant()));
+        records.transition(
+                crashed.id(),
+                JobStatus.FAILED,
+                j -> j.failed(JobError.of(app.visage.errors.ErrorCode.PROVIDER_ERROR, "gone"), clock.instant()));
 
         assertThat(slots.acquire(provider, processing().id())).contains(0);
     }

@@ -38,6 +38,7 @@ class LocalApiTest {
 
     @Inject
     LocalHttpServer server;
+
     @Inject
     Bucket bucket;
 
@@ -46,17 +47,28 @@ class LocalApiTest {
     }
 
     private String submit(Map<String, Object> body) {
-        return api().contentType("application/json").body(body).post("/v1/jobs")
-                .then().statusCode(202)
+        return api().contentType("application/json")
+                .body(body)
+                .post("/v1/jobs")
+                .then()
+                .statusCode(202)
                 .body("status", notNullValue())
                 .body("links.self", notNullValue())
-                .extract().path("id");
+                .extract()
+                .path("id");
     }
 
     @Test
     void portraitBecomesHeadShotOfAskedSize() throws Exception {
-        String id = submit(Map.of("operation", "head_shot", "face_image", TestPhotos.dataUri("astronaut.jpg", "image/jpeg"),
-                "params", Map.of("width", 384, "height", 512), "metadata", Map.of("user", "42")));
+        String id = submit(Map.of(
+                "operation",
+                "head_shot",
+                "face_image",
+                TestPhotos.dataUri("astronaut.jpg", "image/jpeg"),
+                "params",
+                Map.of("width", 384, "height", 512),
+                "metadata",
+                Map.of("user", "42")));
         JsonPath job = awaitEnd(server, id);
         assertThat(job.getString("status")).isEqualTo("succeeded");
         assertThat(job.getString("provider")).isEqualTo("local");
@@ -72,9 +84,15 @@ class LocalApiTest {
 
     @Test
     void smallFaceInWideSceneBecomesJpegHeadShot() throws Exception {
-        String id = submit(Map.of("operation", "head_shot", "provider", "local",
-                "face_image", TestPhotos.dataUri("small_face_scene.jpg", "image/jpeg"),
-                "params", Map.of("width", 512, "height", 768, "output_format", "jpeg")));
+        String id = submit(Map.of(
+                "operation",
+                "head_shot",
+                "provider",
+                "local",
+                "face_image",
+                TestPhotos.dataUri("small_face_scene.jpg", "image/jpeg"),
+                "params",
+                Map.of("width", 512, "height", 768, "output_format", "jpeg")));
         JsonPath job = awaitEnd(server, id);
         assertThat(job.getString("status")).isEqualTo("succeeded");
         BufferedImage shot = download(job, 0, "image/jpeg");
@@ -84,10 +102,16 @@ class LocalApiTest {
 
     @Test
     void heicPortraitBecomesHeadShot() throws Exception {
-        assumeTrue(new ImageDecoder().heifSupported(),
+        assumeTrue(
+                new ImageDecoder().heifSupported(),
                 "HEIC decoding needs libheif's heif-convert (.ci/run installs libheif-examples)");
-        String id = submit(Map.of("operation", "head_shot", "face_image", TestPhotos.dataUri("astronaut.heic", "image/heic"),
-                "params", Map.of("width", 200, "height", 250)));
+        String id = submit(Map.of(
+                "operation",
+                "head_shot",
+                "face_image",
+                TestPhotos.dataUri("astronaut.heic", "image/heic"),
+                "params",
+                Map.of("width", 200, "height", 250)));
         JsonPath job = awaitEnd(server, id);
         assertThat(job.getString("status")).isEqualTo("succeeded");
         assertThat(bucket.keys("inputs/" + id + "/")).containsExactly("inputs/" + id + "/face.heic");
@@ -98,9 +122,15 @@ class LocalApiTest {
     @Test
     void multipartUploadWorks() throws Exception {
         String id = api().multiPart("face_image", "grace.jpg", TestPhotos.bytes("grace_hopper.jpg"), "image/jpeg")
-                .multiPart("request", "{\"operation\":\"head_shot\",\"params\":{\"aspect_ratio\":\"4:5\"}}",
+                .multiPart(
+                        "request",
+                        "{\"operation\":\"head_shot\",\"params\":{\"aspect_ratio\":\"4:5\"}}",
                         "application/json")
-                .post("/v1/jobs").then().statusCode(202).extract().path("id");
+                .post("/v1/jobs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
         JsonPath job = awaitEnd(server, id);
         assertThat(job.getString("status")).isEqualTo("succeeded");
         BufferedImage shot = download(job, 0, "image/png");
@@ -111,17 +141,27 @@ class LocalApiTest {
     @Test
     void presignedUploadFlowRunsTheJob() throws Exception {
         JsonPath ticket = api().contentType("application/json")
-                .body(Map.of("operation", "head_shot", "content_type", "image/jpeg",
-                        "params", Map.of("width", 256, "height", 256)))
-                .post("/v1/uploads").then().statusCode(201)
+                .body(Map.of(
+                        "operation",
+                        "head_shot",
+                        "content_type",
+                        "image/jpeg",
+                        "params",
+                        Map.of("width", 256, "height", 256)))
+                .post("/v1/uploads")
+                .then()
+                .statusCode(201)
                 .body("upload_headers.Content-Type", equalTo("image/jpeg"))
-                .extract().jsonPath();
+                .extract()
+                .jsonPath();
         String id = ticket.getString("job_id");
         assertThat(api().get("/v1/jobs/" + id).then().statusCode(200).extract().<String>path("status"))
                 .isEqualTo("queued");
-        HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(ticket.getString("upload_url")))
-                .header("Content-Type", "image/jpeg")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(TestPhotos.bytes("astronaut.jpg"))).build(),
+        HttpResponse<String> put = HTTP.send(
+                HttpRequest.newBuilder(URI.create(ticket.getString("upload_url")))
+                        .header("Content-Type", "image/jpeg")
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(TestPhotos.bytes("astronaut.jpg")))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(put.statusCode()).isEqualTo(200);
         JsonPath job = awaitEnd(server, id);
@@ -134,12 +174,19 @@ class LocalApiTest {
 
     @Test
     void aBadUploadFailsTheJobAndIsRemoved() throws Exception {
-        String uploadUrl = api().contentType("application/json").body(Map.of("operation", "head_shot"))
-                .post("/v1/uploads").then().statusCode(201).extract().path("upload_url");
+        String uploadUrl = api().contentType("application/json")
+                .body(Map.of("operation", "head_shot"))
+                .post("/v1/uploads")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("upload_url");
         String id = uploadUrl.replaceAll(".*/uploads/([^/]+)/.*", "$1");
-        HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(uploadUrl))
-                .header("Content-Type", "image/jpeg")
-                .PUT(HttpRequest.BodyPublishers.ofString("not a photo at all")).build(),
+        HttpResponse<String> put = HTTP.send(
+                HttpRequest.newBuilder(URI.create(uploadUrl))
+                        .header("Content-Type", "image/jpeg")
+                        .PUT(HttpRequest.BodyPublishers.ofString("not a photo at all"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(put.statusCode()).isEqualTo(200);
         JsonPath job = awaitEnd(server, id);
@@ -151,7 +198,8 @@ class LocalApiTest {
 
     @Test
     void twoComparableFacesEndInMultipleFaces() {
-        String id = submit(Map.of("operation", "head_shot", "face_image", TestPhotos.dataUri("two_people.jpg", "image/jpeg")));
+        String id = submit(
+                Map.of("operation", "head_shot", "face_image", TestPhotos.dataUri("two_people.jpg", "image/jpeg")));
         JsonPath job = awaitEnd(server, id);
         assertThat(job.getString("status")).isEqualTo("failed");
         assertThat(job.getString("error.code")).isEqualTo("multiple_faces");
@@ -159,31 +207,44 @@ class LocalApiTest {
 
     @Test
     void returnBase64GivesTheOutputAsADataUri() throws IOException {
-        String id = submit(Map.of("operation", "head_shot", "face_image", TestPhotos.dataUri("grace_hopper_exif6.jpg",
-                "image/jpeg"), "params", Map.of("width", 128, "height", 160, "return_base64", true)));
+        String id = submit(Map.of(
+                "operation",
+                "head_shot",
+                "face_image",
+                TestPhotos.dataUri("grace_hopper_exif6.jpg", "image/jpeg"),
+                "params",
+                Map.of("width", 128, "height", 160, "return_base64", true)));
         JsonPath job = awaitEnd(server, id);
         assertThat(job.getString("status")).isEqualTo("succeeded");
         String url = job.getString("outputs[0].url");
         assertThat(url).startsWith("data:image/png;base64,");
-        BufferedImage shot = ImageIO.read(new ByteArrayInputStream(
-                java.util.Base64.getDecoder().decode(url.substring(url.indexOf(',') + 1))));
+        BufferedImage shot = ImageIO.read(
+                new ByteArrayInputStream(java.util.Base64.getDecoder().decode(url.substring(url.indexOf(',') + 1))));
         assertThat(shot.getWidth()).isEqualTo(128);
         assertThat(shot.getHeight()).isEqualTo(160);
     }
 
     @Test
     void aPhotoWithGpsIsStoredWithoutItAndItsHeadShotCarriesNoMetadata() throws Exception {
-        String id = submit(Map.of("operation", "head_shot", "face_image", TestPhotos.dataUri("grace_hopper_exif6.jpg",
-                "image/jpeg"), "params", Map.of("width", 256, "height", 320, "output_format", "jpeg")));
+        String id = submit(Map.of(
+                "operation",
+                "head_shot",
+                "face_image",
+                TestPhotos.dataUri("grace_hopper_exif6.jpg", "image/jpeg"),
+                "params",
+                Map.of("width", 256, "height", 320, "output_format", "jpeg")));
         JsonPath job = awaitEnd(server, id);
         assertThat(job.getString("status")).isEqualTo("succeeded");
 
         byte[] input = bucket.bytes("inputs/" + id + "/face.jpg");
-        assertThat(MetadataPhotos.metadata(input).getFirstDirectoryOfType(GpsDirectory.class)).isNull();
+        assertThat(MetadataPhotos.metadata(input).getFirstDirectoryOfType(GpsDirectory.class))
+                .isNull();
         assertThat(new ImageInspector().inspect(input).orientation()).isEqualTo(6); // still shown upright
         byte[] output = bucket.bytes("outputs/" + id + "/1.jpg");
-        assertThat(MetadataPhotos.metadata(output).getFirstDirectoryOfType(ExifIFD0Directory.class)).isNull();
-        assertThat(MetadataPhotos.metadata(output).getFirstDirectoryOfType(GpsDirectory.class)).isNull();
+        assertThat(MetadataPhotos.metadata(output).getFirstDirectoryOfType(ExifIFD0Directory.class))
+                .isNull();
+        assertThat(MetadataPhotos.metadata(output).getFirstDirectoryOfType(GpsDirectory.class))
+                .isNull();
         BufferedImage shot = download(job, 0, "image/jpeg");
         assertThat(shot.getWidth()).isEqualTo(256);
         assertThat(shot.getHeight()).isEqualTo(320);
@@ -191,7 +252,8 @@ class LocalApiTest {
 
     @Test
     void photoWithoutFaceEndsInFaceNotFound() {
-        String id = submit(Map.of("operation", "head_shot", "face_image", TestPhotos.dataUri("chelsea.jpg", "image/jpeg")));
+        String id =
+                submit(Map.of("operation", "head_shot", "face_image", TestPhotos.dataUri("chelsea.jpg", "image/jpeg")));
         JsonPath job = awaitEnd(server, id);
         assertThat(job.getString("status")).isEqualTo("failed");
         assertThat(job.getString("error.code")).isEqualTo("face_not_found");
@@ -200,7 +262,8 @@ class LocalApiTest {
 
     @Test
     void faceReconOnLocalReportsWhatItMeasured() {
-        String id = submit(Map.of("operation", "face_recon", "face_image", TestPhotos.dataUri("astronaut.jpg", "image/jpeg")));
+        String id = submit(
+                Map.of("operation", "face_recon", "face_image", TestPhotos.dataUri("astronaut.jpg", "image/jpeg")));
         JsonPath job = awaitEnd(server, id);
         assertThat(job.getString("status")).isEqualTo("succeeded");
         assertThat(job.getMap("result")).containsKeys("box", "keypoints", "score");
@@ -212,40 +275,100 @@ class LocalApiTest {
 
     @Test
     void cancelStopsAQueuedJobAndIsIdempotent() {
-        String id = api().contentType("application/json").body(Map.of("operation", "head_shot"))
-                .post("/v1/uploads").then().statusCode(201).extract().path("job_id");
+        String id = api().contentType("application/json")
+                .body(Map.of("operation", "head_shot"))
+                .post("/v1/uploads")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("job_id");
         api().post("/v1/jobs/" + id + "/cancel").then().statusCode(200).body("status", equalTo("canceled"));
         api().post("/v1/jobs/" + id + "/cancel").then().statusCode(200).body("status", equalTo("canceled"));
-        api().post("/v1/jobs/job_aaaaaaaaaaaaaaaaaaaaaaaaaa/cancel").then().statusCode(404)
+        api().post("/v1/jobs/job_aaaaaaaaaaaaaaaaaaaaaaaaaa/cancel")
+                .then()
+                .statusCode(404)
                 .body("error.code", equalTo("not_found"));
     }
 
     @Test
     void refusedRequestsAnswerTheirCodeAndLeaveNothingBehind() {
         List<String> before = bucket.keys();
-        refuse(api().contentType("application/json").body(Map.of("operation", "head_shot",
-                "face_image", "data:image/jpeg;base64," + java.util.Base64.getEncoder()
-                        .encodeToString("just some text, not a photo".getBytes()))), 415, "unsupported_media_type");
+        refuse(
+                api().contentType("application/json")
+                        .body(Map.of(
+                                "operation",
+                                "head_shot",
+                                "face_image",
+                                "data:image/jpeg;base64,"
+                                        + java.util.Base64.getEncoder()
+                                                .encodeToString("just some text, not a photo".getBytes()))),
+                415,
+                "unsupported_media_type");
         byte[] eleven = Arrays.copyOf(TestPhotos.bytes("astronaut.jpg"), 11 * 1024 * 1024);
-        refuse(api().multiPart("face_image", "big.jpg", eleven, "image/jpeg")
-                .multiPart("request", "{\"operation\":\"head_shot\"}", "application/json"), 413, "image_too_large");
-        refuse(api().contentType("application/json").body(Map.of("operation", "head_shot",
-                "face_image", TestPhotos.dataUri("astronaut.jpg", "image/jpeg"), "params", Map.of("width", 600))),
-                400, "invalid_param").body("error.field", equalTo("params.width"));
+        refuse(
+                api().multiPart("face_image", "big.jpg", eleven, "image/jpeg")
+                        .multiPart("request", "{\"operation\":\"head_shot\"}", "application/json"),
+                413,
+                "image_too_large");
+        refuse(
+                        api().contentType("application/json")
+                                .body(Map.of(
+                                        "operation",
+                                        "head_shot",
+                                        "face_image",
+                                        TestPhotos.dataUri("astronaut.jpg", "image/jpeg"),
+                                        "params",
+                                        Map.of("width", 600))),
+                        400,
+                        "invalid_param")
+                .body("error.field", equalTo("params.width"));
         refuse(api().contentType("application/json").body("{\"operation\": \"head_shot\","), 400, "invalid_request");
-        refuse(api().contentType("application/json").body(Map.of("operation", "face_gen", "provider", "local",
-                "face_image", TestPhotos.dataUri("astronaut.jpg", "image/jpeg"))), 400, "invalid_param")
+        refuse(
+                        api().contentType("application/json")
+                                .body(Map.of(
+                                        "operation",
+                                        "face_gen",
+                                        "provider",
+                                        "local",
+                                        "face_image",
+                                        TestPhotos.dataUri("astronaut.jpg", "image/jpeg"))),
+                        400,
+                        "invalid_param")
                 .body("error.message", org.hamcrest.Matchers.containsString("modelslab"));
-        refuse(api().contentType("application/json").body(Map.of("operation", "face_to_model", "provider", "local",
-                "face_image", TestPhotos.dataUri("astronaut.jpg", "image/jpeg"))), 400, "invalid_param")
+        refuse(
+                        api().contentType("application/json")
+                                .body(Map.of(
+                                        "operation",
+                                        "face_to_model",
+                                        "provider",
+                                        "local",
+                                        "face_image",
+                                        TestPhotos.dataUri("astronaut.jpg", "image/jpeg"))),
+                        400,
+                        "invalid_param")
                 .body("error.message", org.hamcrest.Matchers.containsString("fashn"));
-        refuse(api().contentType("application/json").body(Map.of("operation", "head_shot",
-                "face_image", "http://127.0.0.1:9/face.jpg")), 400, "invalid_param")
+        refuse(
+                        api().contentType("application/json")
+                                .body(Map.of("operation", "head_shot", "face_image", "http://127.0.0.1:9/face.jpg")),
+                        400,
+                        "invalid_param")
                 .body("error.field", equalTo("face_image"));
-        refuse(api().contentType("application/json").body(Map.of("operation", "head_shot",
-                "face_image", TestPhotos.dataUri("astronaut.jpg", "image/jpeg"), "params", Map.of("steps", 21))),
-                400, "invalid_param").body("error.field", equalTo("params.steps"));
-        api().get("/v1/jobs/job_aaaaaaaaaaaaaaaaaaaaaaaaaa").then().statusCode(404).body("error.code", equalTo("not_found"));
+        refuse(
+                        api().contentType("application/json")
+                                .body(Map.of(
+                                        "operation",
+                                        "head_shot",
+                                        "face_image",
+                                        TestPhotos.dataUri("astronaut.jpg", "image/jpeg"),
+                                        "params",
+                                        Map.of("steps", 21))),
+                        400,
+                        "invalid_param")
+                .body("error.field", equalTo("params.steps"));
+        api().get("/v1/jobs/job_aaaaaaaaaaaaaaaaaaaaaaaaaa")
+                .then()
+                .statusCode(404)
+                .body("error.code", equalTo("not_found"));
         api().get("/v1/jobs/not-a-job-id").then().statusCode(404).body("error.code", equalTo("not_found"));
         api().get("/v1/nothing-here").then().statusCode(404).body("error.code", equalTo("not_found"));
         assertThat(bucket.keys()).containsExactlyInAnyOrderElementsOf(before);
@@ -253,37 +376,62 @@ class LocalApiTest {
 
     @Test
     void aProviderWithoutItsKeyIsRefusedNamingTheSettingToSet() {
-        refuse(api().contentType("application/json").body(Map.of("operation", "face_gen", "provider", "modelslab",
-                "face_image", TestPhotos.dataUri("astronaut.jpg", "image/jpeg"), "params", Map.of("prompt", "portrait"))),
-                400, "invalid_param")
+        refuse(
+                        api().contentType("application/json")
+                                .body(Map.of(
+                                        "operation",
+                                        "face_gen",
+                                        "provider",
+                                        "modelslab",
+                                        "face_image",
+                                        TestPhotos.dataUri("astronaut.jpg", "image/jpeg"),
+                                        "params",
+                                        Map.of("prompt", "portrait"))),
+                        400,
+                        "invalid_param")
                 .body("error.field", equalTo("provider"))
-                .body("error.message", org.hamcrest.Matchers.allOf(
-                        org.hamcrest.Matchers.containsString("visage.providers.modelslab.api-key"),
-                        org.hamcrest.Matchers.containsString("VISAGE_PROVIDERS_MODELSLAB_API_KEY")));
+                .body(
+                        "error.message",
+                        org.hamcrest.Matchers.allOf(
+                                org.hamcrest.Matchers.containsString("visage.providers.modelslab.api-key"),
+                                org.hamcrest.Matchers.containsString("VISAGE_PROVIDERS_MODELSLAB_API_KEY")));
     }
 
     @Test
     void aClientWebhookWithoutASigningSecretIsRefusedAndNothingIsStored() {
         java.util.List<String> before = bucket.keys();
-        refuse(api().contentType("application/json").body(Map.of("operation", "head_shot",
-                "face_image", TestPhotos.dataUri("astronaut.jpg", "image/jpeg"),
-                "webhook", "https://app.example/visage-events")), 400, "invalid_param")
+        refuse(
+                        api().contentType("application/json")
+                                .body(Map.of(
+                                        "operation",
+                                        "head_shot",
+                                        "face_image",
+                                        TestPhotos.dataUri("astronaut.jpg", "image/jpeg"),
+                                        "webhook",
+                                        "https://app.example/visage-events")),
+                        400,
+                        "invalid_param")
                 .body("error.field", equalTo("webhook"))
                 .body("error.message", org.hamcrest.Matchers.containsString("VISAGE_WEBHOOKS_SECRET"));
         assertThat(bucket.keys()).containsExactlyInAnyOrderElementsOf(before);
     }
 
-    private static io.restassured.response.ValidatableResponse refuse(RequestSpecification request, int status,
-            String code) {
-        return request.post("/v1/jobs").then().statusCode(status).body("error.code", equalTo(code))
+    private static io.restassured.response.ValidatableResponse refuse(
+            RequestSpecification request, int status, String code) {
+        return request.post("/v1/jobs")
+                .then()
+                .statusCode(status)
+                .body("error.code", equalTo(code))
                 .body("error.message", notNullValue());
     }
 
-    private static BufferedImage download(JsonPath job, int index, String contentType) throws IOException,
-            InterruptedException {
+    private static BufferedImage download(JsonPath job, int index, String contentType)
+            throws IOException, InterruptedException {
         assertThat(job.getString("outputs[" + index + "].content_type")).isEqualTo(contentType);
-        HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(
-                URI.create(job.getString("outputs[" + index + "].url"))).GET().build(),
+        HttpResponse<byte[]> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(job.getString("outputs[" + index + "].url")))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).hasSize(job.getInt("outputs[" + index + "].bytes"));

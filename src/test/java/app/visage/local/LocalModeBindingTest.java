@@ -14,12 +14,14 @@ class LocalModeBindingTest {
         }
         for (String host : new String[] {"0.0.0.0", "::", "192.168.1.10"}) {
             assertThatThrownBy(() -> LocalMode.checkOpenOnlyOnLoopback(host, true))
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("VISAGE_AUTH_API_KEYS");
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("VISAGE_AUTH_API_KEYS");
         }
     }
 
     @Test
     void withKeysAnyAddressIsAllowed() {
-        assertThatCode(() -> LocalMode.checkOpenOnlyOnLoopback("0.0.0.0", false)).doesNotThrowAnyException();
+        assertThatCode(() -> LocalMode.checkOpenOnlyOnLoopback("0.0.0.0", false))
+                .doesNotThrowAnyException();
     }
 }

@@ -46,14 +46,18 @@ class UserUrlRefusalTest {
 
     @Inject
     LocalHttpServer server;
+
     @Inject
     Bucket bucket;
 
     public static class SignedWebhooks implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("visage.webhooks.secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-                    "visage.auth.api-keys", "acme=" + KeyedApi.sha256Hex(KeyedApi.ACME_KEY));
+            return Map.of(
+                    "visage.webhooks.secret",
+                    "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                    "visage.auth.api-keys",
+                    "acme=" + KeyedApi.sha256Hex(KeyedApi.ACME_KEY));
         }
     }
 
@@ -123,27 +127,55 @@ class UserUrlRefusalTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"https://127.0.0.1:{P}/face.jpg", "https://127.1:{P}/face.jpg",
-            "https://2130706433:{P}/face.jpg", "https://0x7f000001:{P}/face.jpg", "https://0x7f.0.0.1:{P}/face.jpg",
-            "https://0177.0.0.1:{P}/face.jpg", "https://017700000001:{P}/face.jpg",
-            "https://127.000.000.001:{P}/face.jpg", "https://localhost:{P}/face.jpg", "https://[::1]:{P}/face.jpg",
-            "https://[::ffff:127.0.0.1]:{P}/face.jpg", "https://[::ffff:7f00:1]:{P}/face.jpg",
-            "https://[0:0:0:0:0:0:0:1]:{P}/face.jpg", "https://[::127.0.0.1]:{P}/face.jpg",
-            "https://0.0.0.0:{P}/face.jpg", "https://[::]:{P}/face.jpg", "https://169.254.169.254/latest/meta-data/",
-            "https://[::ffff:169.254.169.254]/latest/meta-data/", "https://100.64.0.1/face.jpg",
-            "https://10.0.0.1/face.jpg", "https://172.16.0.1/face.jpg", "https://192.168.0.1/face.jpg",
-            "https://[fd00::1]/face.jpg", "https://[fe80::1]/face.jpg", "https://224.0.0.1/face.jpg",
-            "https://255.255.255.255/face.jpg", "https://[64:ff9b::7f00:1]:{P}/face.jpg",
-            "https://[2002:7f00:1::1]:{P}/face.jpg", "http://127.0.0.1:{P}/face.jpg",
-            "https://user:pw@127.0.0.1:{P}/face.jpg", "https://127.0.0.1.:{P}/face.jpg",
-            "https://%31%32%37.0.0.1:{P}/face.jpg", "https://127.0.0.1:{P}@127.0.0.1:{P}/face.jpg",
-            "file:///etc/passwd", "ftp://127.0.0.1:{P}/face.jpg", "gopher://127.0.0.1:{P}/_GET%20/",
-            "https:127.0.0.1:{P}/face.jpg", "//127.0.0.1:{P}/face.jpg"})
+    @ValueSource(
+            strings = {
+                "https://127.0.0.1:{P}/face.jpg",
+                "https://127.1:{P}/face.jpg",
+                "https://2130706433:{P}/face.jpg",
+                "https://0x7f000001:{P}/face.jpg",
+                "https://0x7f.0.0.1:{P}/face.jpg",
+                "https://0177.0.0.1:{P}/face.jpg",
+                "https://017700000001:{P}/face.jpg",
+                "https://127.000.000.001:{P}/face.jpg",
+                "https://localhost:{P}/face.jpg",
+                "https://[::1]:{P}/face.jpg",
+                "https://[::ffff:127.0.0.1]:{P}/face.jpg",
+                "https://[::ffff:7f00:1]:{P}/face.jpg",
+                "https://[0:0:0:0:0:0:0:1]:{P}/face.jpg",
+                "https://[::127.0.0.1]:{P}/face.jpg",
+                "https://0.0.0.0:{P}/face.jpg",
+                "https://[::]:{P}/face.jpg",
+                "https://169.254.169.254/latest/meta-data/",
+                "https://[::ffff:169.254.169.254]/latest/meta-data/",
+                "https://100.64.0.1/face.jpg",
+                "https://10.0.0.1/face.jpg",
+                "https://172.16.0.1/face.jpg",
+                "https://192.168.0.1/face.jpg",
+                "https://[fd00::1]/face.jpg",
+                "https://[fe80::1]/face.jpg",
+                "https://224.0.0.1/face.jpg",
+                "https://255.255.255.255/face.jpg",
+                "https://[64:ff9b::7f00:1]:{P}/face.jpg",
+                "https://[2002:7f00:1::1]:{P}/face.jpg",
+                "http://127.0.0.1:{P}/face.jpg",
+                "https://user:pw@127.0.0.1:{P}/face.jpg",
+                "https://127.0.0.1.:{P}/face.jpg",
+                "https://%31%32%37.0.0.1:{P}/face.jpg",
+                "https://127.0.0.1:{P}@127.0.0.1:{P}/face.jpg",
+                "file:///etc/passwd",
+                "ftp://127.0.0.1:{P}/face.jpg",
+                "gopher://127.0.0.1:{P}/_GET%20/",
+                "https:127.0.0.1:{P}/face.jpg",
+                "//127.0.0.1:{P}/face.jpg"
+            })
     void aFaceImageUrlToAnAddressVisageMustNotReachIsRefusedWithoutAConnection(String spelling) {
         List<String> before = bucket.keys();
-        KeyedApi.as(LocalApi.given(server), KeyedApi.ACME_KEY).contentType("application/json")
+        KeyedApi.as(LocalApi.given(server), KeyedApi.ACME_KEY)
+                .contentType("application/json")
                 .body(Map.of("operation", "head_shot", "face_image", url(spelling)))
-                .post("/v1/jobs").then().statusCode(400)
+                .post("/v1/jobs")
+                .then()
+                .statusCode(400)
                 .body("error.code", equalTo("invalid_param"))
                 .body("error.field", equalTo("face_image"))
                 .body("error.message", not(containsString("could not be fetched")));
@@ -151,29 +183,65 @@ class UserUrlRefusalTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"https://127.0.0.1:{P}/hooks", "https://127.1:{P}/hooks", "https://2130706433:{P}/hooks",
-            "https://0x7f000001:{P}/hooks", "https://0x7f.0.0.1:{P}/hooks", "https://0177.0.0.1:{P}/hooks",
-            "https://017700000001:{P}/hooks", "https://127.000.000.001:{P}/hooks", "https://localhost:{P}/hooks",
-            "https://[::1]:{P}/hooks", "https://[::ffff:127.0.0.1]:{P}/hooks", "https://[::ffff:7f00:1]:{P}/hooks",
-            "https://[0:0:0:0:0:0:0:1]:{P}/hooks", "https://[::127.0.0.1]:{P}/hooks", "https://0.0.0.0:{P}/hooks",
-            "https://[::]:{P}/hooks", "https://169.254.169.254/latest/meta-data/",
-            "https://[::ffff:169.254.169.254]/hooks", "https://100.64.0.1/hooks", "https://10.0.0.1/hooks",
-            "https://172.16.0.1/hooks", "https://192.168.0.1/hooks", "https://[fd00::1]/hooks",
-            "https://[fe80::1]/hooks", "https://224.0.0.1/hooks", "https://255.255.255.255/hooks",
-            "https://[64:ff9b::7f00:1]:{P}/hooks", "http://127.0.0.1:{P}/hooks", "https://user:pw@127.0.0.1:{P}/hooks",
-            "https://127.0.0.1.:{P}/hooks", "https://%31%32%37.0.0.1:{P}/hooks", "file:///etc/passwd",
-            "ftp://127.0.0.1:{P}/hooks", "gopher://127.0.0.1:{P}/_POST%20/"})
+    @ValueSource(
+            strings = {
+                "https://127.0.0.1:{P}/hooks",
+                "https://127.1:{P}/hooks",
+                "https://2130706433:{P}/hooks",
+                "https://0x7f000001:{P}/hooks",
+                "https://0x7f.0.0.1:{P}/hooks",
+                "https://0177.0.0.1:{P}/hooks",
+                "https://017700000001:{P}/hooks",
+                "https://127.000.000.001:{P}/hooks",
+                "https://localhost:{P}/hooks",
+                "https://[::1]:{P}/hooks",
+                "https://[::ffff:127.0.0.1]:{P}/hooks",
+                "https://[::ffff:7f00:1]:{P}/hooks",
+                "https://[0:0:0:0:0:0:0:1]:{P}/hooks",
+                "https://[::127.0.0.1]:{P}/hooks",
+                "https://0.0.0.0:{P}/hooks",
+                "https://[::]:{P}/hooks",
+                "https://169.254.169.254/latest/meta-data/",
+                "https://[::ffff:169.254.169.254]/hooks",
+                "https://100.64.0.1/hooks",
+                "https://10.0.0.1/hooks",
+                "https://172.16.0.1/hooks",
+                "https://192.168.0.1/hooks",
+                "https://[fd00::1]/hooks",
+                "https://[fe80::1]/hooks",
+                "https://224.0.0.1/hooks",
+                "https://255.255.255.255/hooks",
+                "https://[64:ff9b::7f00:1]:{P}/hooks",
+                "http://127.0.0.1:{P}/hooks",
+                "https://user:pw@127.0.0.1:{P}/hooks",
+                "https://127.0.0.1.:{P}/hooks",
+                "https://%31%32%37.0.0.1:{P}/hooks",
+                "file:///etc/passwd",
+                "ftp://127.0.0.1:{P}/hooks",
+                "gopher://127.0.0.1:{P}/_POST%20/"
+            })
     void aWebhookUrlToAnAddressVisageMustNotReachIsRefusedAndNothingIsStored(String spelling) {
         List<String> before = bucket.keys();
-        KeyedApi.as(LocalApi.given(server), KeyedApi.ACME_KEY).contentType("application/json")
-                .body(Map.of("operation", "head_shot", "face_image", TestPhotos.dataUri("astronaut.jpg", "image/jpeg"),
-                        "webhook", url(spelling)))
-                .post("/v1/jobs").then().statusCode(400)
+        KeyedApi.as(LocalApi.given(server), KeyedApi.ACME_KEY)
+                .contentType("application/json")
+                .body(Map.of(
+                        "operation",
+                        "head_shot",
+                        "face_image",
+                        TestPhotos.dataUri("astronaut.jpg", "image/jpeg"),
+                        "webhook",
+                        url(spelling)))
+                .post("/v1/jobs")
+                .then()
+                .statusCode(400)
                 .body("error.code", equalTo("invalid_param"))
                 .body("error.field", equalTo("webhook"));
-        KeyedApi.as(LocalApi.given(server), KeyedApi.ACME_KEY).contentType("application/json")
+        KeyedApi.as(LocalApi.given(server), KeyedApi.ACME_KEY)
+                .contentType("application/json")
                 .body(Map.of("operation", "head_shot", "webhook", url(spelling)))
-                .post("/v1/uploads").then().statusCode(400)
+                .post("/v1/uploads")
+                .then()
+                .statusCode(400)
                 .body("error.code", equalTo("invalid_param"))
                 .body("error.field", equalTo("webhook"));
         assertThat(bucket.keys()).containsExactlyInAnyOrderElementsOf(before);

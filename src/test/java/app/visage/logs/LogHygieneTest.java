@@ -65,25 +65,29 @@ import org.junit.jupiter.api.Test;
 class LogHygieneTest {
     /** Sent as Authorization: Bearer on every API call (its hash is configured); never to be logged. */
     static final String API_KEY = "vsk_test_4f1c9a7e2b8d6035ac91";
+
     static final String MODELSLAB_KEY = "ml-key-6b1e0f9c2d7a48e3";
     static final String ENTERPRISE_KEY = "ml-enterprise-key-0c4d8e2f";
     static final String FACE_GEN_KEY = "ml-face-gen-key-93ab71c5";
     static final String FASHN_KEY = "fa_live_2e7d5c1b9a604f83";
     static final String METAHUMAN_TOKEN = "mh-token-58c2e0a7d91f";
-    static final String WEBHOOK_SECRET = "whsec_" + Base64.getEncoder().encodeToString(
-            "log-hygiene-signing-key!".getBytes(StandardCharsets.UTF_8));
+    static final String WEBHOOK_SECRET =
+            "whsec_" + Base64.getEncoder().encodeToString("log-hygiene-signing-key!".getBytes(StandardCharsets.UTF_8));
     /** The client's own token in its webhook URL: the client's secret, not ours to log. */
     static final String CLIENT_HOOK_TOKEN = "client-hook-token-7d1e5b93";
+
     static final String WRONG_TOKEN = "guessed-token-AAAAbbbbCCCCdddd1234";
-    private static final List<String> PHOTOS = List.of("astronaut.jpg", "grace_hopper.jpg", "chelsea.jpg",
-            "truncated.jpg");
+    private static final List<String> PHOTOS =
+            List.of("astronaut.jpg", "grace_hopper.jpg", "chelsea.jpg", "truncated.jpg");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
     LocalHttpServer server;
+
     @Inject
     SweepJobs sweep;
+
     @Inject
     TestClock clock;
 
@@ -94,16 +98,34 @@ class LogHygieneTest {
         @Override
         public List<TestResourceEntry> testResources() {
             // Keys long enough to be told apart from anything else in a log line.
-            return List.of(new TestResourceEntry(ProviderEmulators.class, Map.of("modelslab", MODELSLAB_KEY,
-                    "modelslab-enterprise", ENTERPRISE_KEY, "modelslab-face-gen", FACE_GEN_KEY, "fashn", FASHN_KEY,
-                    "metahuman", METAHUMAN_TOKEN)), new TestResourceEntry(LogFile.class));
+            return List.of(
+                    new TestResourceEntry(
+                            ProviderEmulators.class,
+                            Map.of(
+                                    "modelslab",
+                                    MODELSLAB_KEY,
+                                    "modelslab-enterprise",
+                                    ENTERPRISE_KEY,
+                                    "modelslab-face-gen",
+                                    FACE_GEN_KEY,
+                                    "fashn",
+                                    FASHN_KEY,
+                                    "metahuman",
+                                    METAHUMAN_TOKEN)),
+                    new TestResourceEntry(LogFile.class));
         }
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("visage.webhooks.secret", WEBHOOK_SECRET, "visage.egress.allow-private", "true",
-                    "quarkus.log.category.\"app.visage\".level", "DEBUG",
-                    "visage.auth.api-keys", "logs=" + KeyedApi.sha256Hex(API_KEY));
+            return Map.of(
+                    "visage.webhooks.secret",
+                    WEBHOOK_SECRET,
+                    "visage.egress.allow-private",
+                    "true",
+                    "quarkus.log.category.\"app.visage\".level",
+                    "DEBUG",
+                    "visage.auth.api-keys",
+                    "logs=" + KeyedApi.sha256Hex(API_KEY));
         }
     }
 
@@ -115,17 +137,24 @@ class LogHygieneTest {
         public Map<String, String> start() {
             try {
                 Files.createDirectories(Path.of("target"));
-                path = Files.createTempFile(Path.of("target"), "log-hygiene-", ".log").toAbsolutePath();
+                path = Files.createTempFile(Path.of("target"), "log-hygiene-", ".log")
+                        .toAbsolutePath();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            return Map.of("quarkus.log.file.enabled", "true", "quarkus.log.file.path", path.toString(),
-                    "quarkus.log.file.format", "%s%n", "quarkus.log.file.filter", "visage");
+            return Map.of(
+                    "quarkus.log.file.enabled",
+                    "true",
+                    "quarkus.log.file.path",
+                    path.toString(),
+                    "quarkus.log.file.format",
+                    "%s%n",
+                    "quarkus.log.file.filter",
+                    "visage");
         }
 
         @Override
-        public void stop() {
-        }
+        public void stop() {}
     }
 
     private RequestSpecification api() {
@@ -133,8 +162,13 @@ class LogHygieneTest {
     }
 
     private String submit(Map<String, Object> body) {
-        return api().contentType("application/json").body(body).post("/v1/jobs").then().statusCode(202)
-                .extract().path("id");
+        return api().contentType("application/json")
+                .body(body)
+                .post("/v1/jobs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
     }
 
     /** Polls the job to its end, keeping every presigned URL it hands out and the bytes behind the first. */
@@ -191,71 +225,135 @@ class LogHygieneTest {
 
     private void run(String hook, Map<String, String> ids) throws Exception {
         // The local engine: a data URI (with a client webhook whose URL has its own token), multipart, an upload.
-        String dataUri = submit(Map.of("operation", "head_shot", "provider", "local",
-                "face_image", TestPhotos.dataUri("astronaut.jpg", "image/jpeg"),
-                "params", Map.of("width", 256, "height", 256), "webhook", hook, "metadata", Map.of("user", "42")));
+        String dataUri = submit(Map.of(
+                "operation",
+                "head_shot",
+                "provider",
+                "local",
+                "face_image",
+                TestPhotos.dataUri("astronaut.jpg", "image/jpeg"),
+                "params",
+                Map.of("width", 256, "height", 256),
+                "webhook",
+                hook,
+                "metadata",
+                Map.of("user", "42")));
         ids.put("local data URI", dataUri);
         assertThat(end(dataUri).getString("status")).isEqualTo("succeeded");
 
-        String multipart = api().multiPart("face_image", "grace.jpg", TestPhotos.bytes("grace_hopper.jpg"), "image/jpeg")
-                .multiPart("request", "{\"operation\":\"head_shot\",\"params\":{\"aspect_ratio\":\"4:5\"},\"webhook\":\""
-                        + hook + "\"}", "application/json")
-                .post("/v1/jobs").then().statusCode(202).extract().path("id");
+        String multipart = api().multiPart(
+                        "face_image", "grace.jpg", TestPhotos.bytes("grace_hopper.jpg"), "image/jpeg")
+                .multiPart(
+                        "request",
+                        "{\"operation\":\"head_shot\",\"params\":{\"aspect_ratio\":\"4:5\"},\"webhook\":\"" + hook
+                                + "\"}",
+                        "application/json")
+                .post("/v1/jobs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
         ids.put("local multipart", multipart);
         assertThat(end(multipart).getString("status")).isEqualTo("succeeded");
 
         JsonPath ticket = api().contentType("application/json")
                 .body(Map.of("operation", "head_shot", "content_type", "image/jpeg", "params", Map.of("width", 256)))
-                .post("/v1/uploads").then().statusCode(201).extract().jsonPath();
+                .post("/v1/uploads")
+                .then()
+                .statusCode(201)
+                .extract()
+                .jsonPath();
         presignedUrls.add(ticket.getString("upload_url"));
         HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(ticket.getString("upload_url")))
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(TestPhotos.bytes("chelsea.jpg")));
         ticket.getMap("upload_headers", String.class, String.class).forEach(put::header);
-        assertThat(HTTP.send(put.build(), HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
+        assertThat(HTTP.send(put.build(), HttpResponse.BodyHandlers.discarding())
+                        .statusCode())
+                .isEqualTo(200);
         ids.put("upload", ticket.getString("job_id"));
         assertThat(end(ticket.getString("job_id")).getString("status")).isIn("succeeded", "failed");
 
         // Paid providers against their emulators: keys in headers, bodies and forms, webhooks with ?token=.
         String photo = TestPhotos.dataUri("astronaut.jpg", "image/jpeg");
-        String fashn = submit(Map.of("operation", "face_to_model", "provider", "fashn", "face_image", photo,
-                "params", Map.of("prompt", "standing", "aspect_ratio", "4:5")));
+        String fashn = submit(Map.of(
+                "operation",
+                "face_to_model",
+                "provider",
+                "fashn",
+                "face_image",
+                photo,
+                "params",
+                Map.of("prompt", "standing", "aspect_ratio", "4:5")));
         ids.put("fashn", fashn);
         assertThat(end(fashn).getString("status")).isEqualTo("succeeded");
-        String modelslab = submit(Map.of("operation", "head_shot", "provider", "modelslab", "face_image", photo,
-                "params", Map.of("prompt", "studio portrait", "width", 384, "height", 512, "num_inference_steps", 31)));
+        String modelslab = submit(Map.of(
+                "operation",
+                "head_shot",
+                "provider",
+                "modelslab",
+                "face_image",
+                photo,
+                "params",
+                Map.of("prompt", "studio portrait", "width", 384, "height", 512, "num_inference_steps", 31)));
         ids.put("modelslab", modelslab);
         assertThat(end(modelslab).getString("status")).isEqualTo("succeeded");
-        String metahuman = submit(Map.of("operation", "face_recon", "provider", "metahuman", "face_image", photo,
-                "params", Map.of()));
+        String metahuman = submit(
+                Map.of("operation", "face_recon", "provider", "metahuman", "face_image", photo, "params", Map.of()));
         ids.put("metahuman", metahuman);
         assertThat(end(metahuman).getString("status")).isEqualTo("succeeded");
 
         // Failures: provider 5xx answers, a photo that is not whole, one that is no photo at all.
         ProviderEmulators.fashn().nextRun(FashnEmulator.Script.serverError());
-        String fashn5xx = submit(Map.of("operation", "face_to_model", "provider", "fashn", "face_image", photo,
-                "params", Map.of("prompt", "standing")));
+        String fashn5xx = submit(Map.of(
+                "operation",
+                "face_to_model",
+                "provider",
+                "fashn",
+                "face_image",
+                photo,
+                "params",
+                Map.of("prompt", "standing")));
         end(fashn5xx);
         ProviderEmulators.metahuman().nextCall(MetaHumanEmulator.Script.serverError(502));
-        end(submit(Map.of("operation", "face_recon", "provider", "metahuman", "face_image", photo, "params", Map.of())));
+        end(submit(
+                Map.of("operation", "face_recon", "provider", "metahuman", "face_image", photo, "params", Map.of())));
         ProviderEmulators.metahuman().nextCall(MetaHumanEmulator.Script.failWith(1));
-        String refused = submit(Map.of("operation", "face_recon", "provider", "metahuman", "face_image", photo,
-                "params", Map.of()));
+        String refused = submit(
+                Map.of("operation", "face_recon", "provider", "metahuman", "face_image", photo, "params", Map.of()));
         ids.put("refused by metahuman", refused);
         assertThat(end(refused).getString("status")).isEqualTo("failed");
-        int truncated = api().contentType("application/json").body(Map.of("operation", "head_shot",
-                "face_image", TestPhotos.dataUri("truncated.jpg", "image/jpeg"))).post("/v1/jobs").statusCode();
+        int truncated = api().contentType("application/json")
+                .body(Map.of("operation", "head_shot", "face_image", TestPhotos.dataUri("truncated.jpg", "image/jpeg")))
+                .post("/v1/jobs")
+                .statusCode();
         assertThat(truncated).isIn(202, 400, 415, 422);
-        api().contentType("application/json").body(Map.of("operation", "head_shot", "face_image",
-                "data:image/jpeg;base64," + Base64.getEncoder().encodeToString("not a photo at all".getBytes())))
-                .post("/v1/jobs").then().statusCode(415);
+        api().contentType("application/json")
+                .body(Map.of(
+                        "operation",
+                        "head_shot",
+                        "face_image",
+                        "data:image/jpeg;base64,"
+                                + Base64.getEncoder().encodeToString("not a photo at all".getBytes())))
+                .post("/v1/jobs")
+                .then()
+                .statusCode(415);
 
         // Cancel, and a provider webhook with a guessed token.
-        String canceled = api().contentType("application/json").body(Map.of("operation", "head_shot"))
-                .post("/v1/uploads").then().statusCode(201).extract().path("job_id");
+        String canceled = api().contentType("application/json")
+                .body(Map.of("operation", "head_shot"))
+                .post("/v1/uploads")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("job_id");
         api().post("/v1/jobs/" + canceled + "/cancel").then().statusCode(200);
         ids.put("canceled", canceled);
-        LocalApi.given(server).contentType("application/json").body("{\"id\":\"x\",\"status\":\"completed\"}")
-                .post("/v1/provider-webhooks/fashn/" + fashn + "?token=" + WRONG_TOKEN).then().statusCode(404);
+        LocalApi.given(server)
+                .contentType("application/json")
+                .body("{\"id\":\"x\",\"status\":\"completed\"}")
+                .post("/v1/provider-webhooks/fashn/" + fashn + "?token=" + WRONG_TOKEN)
+                .then()
+                .statusCode(404);
 
         // Status polls hand out fresh presigned URLs; then a sweep past the TTL expires the jobs.
         for (String id : ids.values()) {
@@ -263,14 +361,20 @@ class LogHygieneTest {
         }
         clock.advance(Duration.ofHours(25));
         sweep.sweep();
-        assertThat(api().get("/v1/jobs/" + dataUri).then().statusCode(200).extract().<String>path("status"))
+        assertThat(api().get("/v1/jobs/" + dataUri)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .<String>path("status"))
                 .isEqualTo("expired");
 
         // A library's line that quotes secrets: the filter's last line of defence must catch it.
-        Logger.getLogger("io.vertx.core.http.impl.HttpClientRequestImpl").errorf(
-                new IllegalStateException("Authorization: Bearer " + API_KEY + " body {\"key\":\"" + MODELSLAB_KEY
-                        + "\"} " + photo.substring(0, 200)),
-                "foreign-line: request to %s failed", presignedUrls.iterator().next());
+        Logger.getLogger("io.vertx.core.http.impl.HttpClientRequestImpl")
+                .errorf(
+                        new IllegalStateException("Authorization: Bearer " + API_KEY + " body {\"key\":\""
+                                + MODELSLAB_KEY + "\"} " + photo.substring(0, 200)),
+                        "foreign-line: request to %s failed",
+                        presignedUrls.iterator().next());
     }
 
     private static List<String> readLog() throws IOException {
@@ -297,41 +401,49 @@ class LogHygieneTest {
     }
 
     private static List<JsonNode> parsed(List<String> lines) {
-        return lines.stream().map(line -> {
-            try {
-                return JSON.readTree(line);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }).toList();
+        return lines.stream()
+                .map(line -> {
+                    try {
+                        return JSON.readTree(line);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                })
+                .toList();
     }
 
     private static void assertTheRunWasLogged(List<String> lines, Map<String, String> ids) {
         List<JsonNode> log = parsed(lines);
         for (Map.Entry<String, String> job : ids.entrySet()) {
             String id = job.getValue();
-            assertThat(log).as("a created line with its jobId for the %s job", job.getKey())
+            assertThat(log)
+                    .as("a created line with its jobId for the %s job", job.getKey())
                     .anySatisfy(l -> {
                         assertThat(l.path("message").asText()).startsWith("job " + id + " created: ");
                         assertThat(l.path("jobId").asText()).isEqualTo(id);
                         assertThat(l.path("level").asText()).isEqualTo("INFO");
                     });
         }
-        assertThat(log).anySatisfy(l -> assertThat(l.path("message").asText())
-                .isEqualTo("job " + ids.get("fashn") + " succeeded"));
-        assertThat(log).anySatisfy(l -> assertThat(l.path("message").asText())
-                .isEqualTo("job " + ids.get("refused by metahuman") + " failed (provider_error)"));
+        assertThat(log)
+                .anySatisfy(l ->
+                        assertThat(l.path("message").asText()).isEqualTo("job " + ids.get("fashn") + " succeeded"));
+        assertThat(log)
+                .anySatisfy(l -> assertThat(l.path("message").asText())
+                        .isEqualTo("job " + ids.get("refused by metahuman") + " failed (provider_error)"));
         assertThat(log).as("DEBUG for app.visage").anySatisfy(l -> {
             assertThat(l.path("level").asText()).isEqualTo("DEBUG");
             assertThat(l.path("message").asText()).isEqualTo("starting job " + ids.get("modelslab") + " at modelslab");
         });
-        assertThat(log).anySatisfy(l -> assertThat(l.path("message").asText()).matches("job \\S+: client webhook \\S+ answered 200"));
+        assertThat(log)
+                .anySatisfy(l ->
+                        assertThat(l.path("message").asText()).matches("job \\S+: client webhook \\S+ answered 200"));
         assertThat(log).anySatisfy(l -> {
             assertThat(l.path("level").asText()).isEqualTo("WARN");
             assertThat(l.path("message").asText()).contains("client webhook").contains("not delivered (HTTP 503)");
         });
-        assertThat(log).anySatisfy(l -> assertThat(l.path("message").asText())
-                .isEqualTo("refused a webhook for provider fashn: unknown job, other provider or wrong token"));
+        assertThat(log)
+                .anySatisfy(l -> assertThat(l.path("message").asText())
+                        .isEqualTo("refused a webhook for provider fashn: unknown job, other provider or wrong token"));
         assertThat(log).anySatisfy(l -> assertThat(l.path("message").asText()).matches("sweep: [1-9]\\d* expired, .*"));
         assertThat(log).as("the foreign line, with its exception").anySatisfy(l -> {
             assertThat(l.path("message").asText()).startsWith("foreign-line: ");
@@ -343,8 +455,10 @@ class LogHygieneTest {
     /** Every value the run handled that must never be in a log line. */
     private Map<String, String> secretsOfTheRun() {
         Map<String, String> secrets = new LinkedHashMap<>();
-        assertThat(ProviderEmulators.fashn().runCalls()).as("the provider keys searched for are the ones in use")
-                .isNotEmpty().allSatisfy(c -> assertThat(c.header("Authorization")).isEqualTo("Bearer " + FASHN_KEY));
+        assertThat(ProviderEmulators.fashn().runCalls())
+                .as("the provider keys searched for are the ones in use")
+                .isNotEmpty()
+                .allSatisfy(c -> assertThat(c.header("Authorization")).isEqualTo("Bearer " + FASHN_KEY));
         secrets.put("the client API key", API_KEY);
         for (String key : List.of(MODELSLAB_KEY, ENTERPRISE_KEY, FACE_GEN_KEY, FASHN_KEY, METAHUMAN_TOKEN)) {
             secrets.put("provider key " + key, key);
@@ -375,8 +489,8 @@ class LogHygieneTest {
             secrets.put("presigned URL " + url, url);
             secrets.put("presigned query of " + url, url.substring(url.indexOf('?') + 1));
         }
-        for (String shape : List.of("X-Amz-Signature", "X-Amz-Credential", "data:image", ";base64,", "/9j/",
-                "iVBORw0KGgo", "whsec_")) {
+        for (String shape : List.of(
+                "X-Amz-Signature", "X-Amz-Credential", "data:image", ";base64,", "/9j/", "iVBORw0KGgo", "whsec_")) {
             secrets.put(shape, shape);
         }
         List<byte[]> images = new ArrayList<>(outputs);
@@ -394,19 +508,26 @@ class LogHygieneTest {
 
     private static void assertNoSecretIn(List<String> lines, Map<String, String> secrets) throws IOException {
         for (Map.Entry<String, String> secret : secrets.entrySet()) {
-            assertThat(lines.stream().filter(l -> l.contains(secret.getValue()))).as("lines holding " + secret.getKey())
+            assertThat(lines.stream().filter(l -> l.contains(secret.getValue())))
+                    .as("lines holding " + secret.getKey())
                     .isEmpty();
         }
         Pattern bearer = Pattern.compile("(?i)bearer\\s");
-        assertThat(lines.stream().filter(l -> bearer.matcher(l).find())).as("lines holding a Bearer credential").isEmpty();
+        assertThat(lines.stream().filter(l -> bearer.matcher(l).find()))
+                .as("lines holding a Bearer credential")
+                .isEmpty();
         Pattern authorization = Pattern.compile("(?i)authorization[\"']?\\s*[:=]\\s*[\"']?(?!\\[redacted)\\S");
         assertThat(lines.stream().filter(l -> authorization.matcher(l).find()))
-                .as("lines holding an Authorization header's value").isEmpty();
+                .as("lines holding an Authorization header's value")
+                .isEmpty();
         byte[] raw = Files.readAllBytes(LogFile.path);
-        for (byte[] magic : List.of(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF},
-                new byte[] {(byte) 0x89, 'P', 'N', 'G'}, "\uFFFD".getBytes(StandardCharsets.UTF_8),
+        for (byte[] magic : List.of(
+                new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF},
+                new byte[] {(byte) 0x89, 'P', 'N', 'G'},
+                "\uFFFD".getBytes(StandardCharsets.UTF_8),
                 "\u00ff\u00d8\u00ff".getBytes(StandardCharsets.UTF_8))) {
-            assertThat(indexOf(raw, magic)).as("image bytes %s in the log", java.util.HexFormat.of().formatHex(magic))
+            assertThat(indexOf(raw, magic))
+                    .as("image bytes %s in the log", java.util.HexFormat.of().formatHex(magic))
                     .isEqualTo(-1);
         }
     }

@@ -25,7 +25,8 @@ class LogLinesTest {
     private final LogLines text = new LogLines(LogFormat.TEXT, new Redactor(List.of(KEY)));
 
     private static ExtLogRecord record(java.util.logging.Level level, String format, Object... params) {
-        ExtLogRecord record = new ExtLogRecord(level, format, ExtLogRecord.FormatStyle.PRINTF, LogLinesTest.class.getName());
+        ExtLogRecord record =
+                new ExtLogRecord(level, format, ExtLogRecord.FormatStyle.PRINTF, LogLinesTest.class.getName());
         record.setParameters(params);
         record.setLoggerName("app.visage.jobs.RunJob");
         return record;
@@ -33,8 +34,13 @@ class LogLinesTest {
 
     /** As if thrown inside the AWS SDK: its message is not Visage's to log. */
     private static <T extends Throwable> T thrownBySdk(T e) {
-        e.setStackTrace(new StackTraceElement[] {new StackTraceElement(
-                "software.amazon.awssdk.core.internal.http.AmazonSyncHttpClient", "execute", "AmazonSyncHttpClient.java", 66)});
+        e.setStackTrace(new StackTraceElement[] {
+            new StackTraceElement(
+                    "software.amazon.awssdk.core.internal.http.AmazonSyncHttpClient",
+                    "execute",
+                    "AmazonSyncHttpClient.java",
+                    66)
+        });
         return e;
     }
 
@@ -53,8 +59,10 @@ class LogLinesTest {
         assertThat(json.isLoggable(record)).isTrue();
 
         JsonNode line = parse(record.getFormattedMessage());
-        assertThat(line.get("timestamp").asText()).isEqualTo(record.getInstant().truncatedTo(
-                java.time.temporal.ChronoUnit.MILLIS).toString());
+        assertThat(line.get("timestamp").asText())
+                .isEqualTo(record.getInstant()
+                        .truncatedTo(java.time.temporal.ChronoUnit.MILLIS)
+                        .toString());
         assertThat(line.get("level").asText()).isEqualTo("INFO");
         assertThat(line.get("logger").asText()).isEqualTo("app.visage.jobs.RunJob");
         assertThat(line.get("message").asText()).isEqualTo("job job_1 created: head_shot at local");
@@ -67,8 +75,10 @@ class LogLinesTest {
 
     @Test
     void anExceptionIsAnObjectWithItsTypeAndStackAndNoForeignMessage() throws Exception {
-        IllegalStateException ours = new IllegalStateException("illegal transition QUEUED -> EXPIRED",
-                thrownBySdk(new UncheckedIOException("Unable to execute HTTP request to " + PRESIGNED,
+        IllegalStateException ours = new IllegalStateException(
+                "illegal transition QUEUED -> EXPIRED",
+                thrownBySdk(new UncheckedIOException(
+                        "Unable to execute HTTP request to " + PRESIGNED,
                         thrownBySdk(new java.io.IOException("Authorization: Bearer " + KEY)))));
         ExtLogRecord record = record(Level.ERROR, "job %s: provider %s failed unexpectedly", "job_1", "fashn");
         record.setThrown(LoggableException.of(ours));
@@ -81,10 +91,13 @@ class LogLinesTest {
         assertThat(exception.get("type").asText()).isEqualTo("java.lang.IllegalStateException");
         assertThat(exception.get("message").asText()).isEqualTo("illegal transition QUEUED -> EXPIRED");
         String stack = exception.get("stackTrace").asText();
-        assertThat(stack).startsWith("java.lang.IllegalStateException: illegal transition QUEUED -> EXPIRED")
+        assertThat(stack)
+                .startsWith("java.lang.IllegalStateException: illegal transition QUEUED -> EXPIRED")
                 .contains("Caused by: java.io.UncheckedIOException\n", "Caused by: java.io.IOException\n")
                 .contains("at app.visage.logs.LogLinesTest.anExceptionIsAnObjectWithItsTypeAndStackAndNoForeignMessage")
-                .doesNotContain("127.0.0.1").doesNotContain(KEY).doesNotContain("Bearer");
+                .doesNotContain("127.0.0.1")
+                .doesNotContain(KEY)
+                .doesNotContain("Bearer");
     }
 
     @Test
@@ -96,14 +109,15 @@ class LogLinesTest {
 
         JsonNode exception = parse(record.getFormattedMessage()).get("exception");
         assertThat(exception.get("message").asText())
-                .isEqualTo("GET http://127.0.0.1:4567/visage/inputs/job_1/face.jpg?[redacted] answered 403 for key [redacted]");
+                .isEqualTo(
+                        "GET http://127.0.0.1:4567/visage/inputs/job_1/face.jpg?[redacted] answered 403 for key [redacted]");
         assertThat(exception.get("stackTrace").asText()).doesNotContain("X-Amz").doesNotContain(KEY);
     }
 
     @Test
     void theMessageIsRedactedAndEscaped() throws Exception {
-        ExtLogRecord record = record(Level.DEBUG, "said \"%s\"\nthen\t%s", "data:image/png;base64,iVBORw0KGgoAAAANSUhEUg",
-                "token=abc");
+        ExtLogRecord record = record(
+                Level.DEBUG, "said \"%s\"\nthen\t%s", "data:image/png;base64,iVBORw0KGgoAAAANSUhEUg", "token=abc");
 
         json.isLoggable(record);
 
@@ -145,28 +159,41 @@ class LogLinesTest {
         text.isLoggable(record);
 
         String[] lines = record.getFormattedMessage().split("\\R");
-        assertThat(lines[0]).matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} WARN  \\[a\\.v\\.j\\.RunJob] "
-                + "job job_1: client webhook not delivered \\{requestId=8f5c}");
-        assertThat(lines[1]).isEqualTo("java.lang.IllegalStateException: no answer from "
-                + "http://127.0.0.1:4567/visage/inputs/job_1/face.jpg?[redacted]");
+        assertThat(lines[0])
+                .matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} WARN  \\[a\\.v\\.j\\.RunJob] "
+                        + "job job_1: client webhook not delivered \\{requestId=8f5c}");
+        assertThat(lines[1])
+                .isEqualTo("java.lang.IllegalStateException: no answer from "
+                        + "http://127.0.0.1:4567/visage/inputs/job_1/face.jpg?[redacted]");
         assertThat(lines[2]).startsWith("\tat app.visage.logs.LogLinesTest.");
     }
 
     @Test
     void configuredSecretsAreFoundUnderEveryNameTheyMayHave() {
-        SmallRyeConfig config = new SmallRyeConfigBuilder().withSources(new PropertiesConfigSource(Map.of(
-                "visage.providers.fashn.api-key", "fashn-key-from-properties",
-                "VISAGE_PROVIDERS_MODELSLAB_ENTERPRISE_API_KEY", "enterprise-key-from-env",
-                "%test.visage.webhooks.secret", "whsec_c2VjcmV0LWJvZHktYnl0ZXM=",
-                "%test.visage.auth.api-keys", "client-key-one-1234,client-key-two-5678",
-                "visage.bucket", "visage-bucket-name"), "test", 100)).withProfile("test").build();
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withSources(new PropertiesConfigSource(
+                        Map.of(
+                                "visage.providers.fashn.api-key", "fashn-key-from-properties",
+                                "VISAGE_PROVIDERS_MODELSLAB_ENTERPRISE_API_KEY", "enterprise-key-from-env",
+                                "%test.visage.webhooks.secret", "whsec_c2VjcmV0LWJvZHktYnl0ZXM=",
+                                "%test.visage.auth.api-keys", "client-key-one-1234,client-key-two-5678",
+                                "visage.bucket", "visage-bucket-name"),
+                        "test",
+                        100))
+                .withProfile("test")
+                .build();
 
         List<String> secrets = LogLines.configuredSecrets(config);
 
-        assertThat(secrets).contains("fashn-key-from-properties", "enterprise-key-from-env",
-                "whsec_c2VjcmV0LWJvZHktYnl0ZXM=", "client-key-one-1234,client-key-two-5678")
+        assertThat(secrets)
+                .contains(
+                        "fashn-key-from-properties",
+                        "enterprise-key-from-env",
+                        "whsec_c2VjcmV0LWJvZHktYnl0ZXM=",
+                        "client-key-one-1234,client-key-two-5678")
                 .doesNotContain("visage-bucket-name");
-        String redacted = new Redactor(secrets).redact("client-key-two-5678 c2VjcmV0LWJvZHktYnl0ZXM= visage-bucket-name");
+        String redacted =
+                new Redactor(secrets).redact("client-key-two-5678 c2VjcmV0LWJvZHktYnl0ZXM= visage-bucket-name");
         assertThat(redacted).isEqualTo("[redacted] [redacted] visage-bucket-name");
     }
 }

@@ -31,13 +31,18 @@ class RedactorTest {
                 .isEqualTo("POST http://h/v1/provider-webhooks/fashn/job_1?[redacted] said 404");
         // Vert.x's timeout message quotes the request line: our webhook URL inside FASHN's query, encoded.
         assertThat(redactor.redact("while executing POST /v1/run?webhook_url=http%3A%2F%2F127.0.0.1%2Fv1%2F"
-                + "provider-webhooks%2Ffashn%2Fjob_1%3Ftoken%3DAbC_dEf-123 for server h:443"))
-                .doesNotContain("AbC_dEf-123").doesNotContain("webhook_url=").endsWith(" for server h:443");
+                        + "provider-webhooks%2Ffashn%2Fjob_1%3Ftoken%3DAbC_dEf-123 for server h:443"))
+                .doesNotContain("AbC_dEf-123")
+                .doesNotContain("webhook_url=")
+                .endsWith(" for server h:443");
         assertThat(redactor.redact("hook http%3A%2F%2Fh%2Fp%3Ftoken%3DAbC_dEf-123 end"))
-                .doesNotContain("AbC_dEf-123").endsWith(" end");
+                .doesNotContain("AbC_dEf-123")
+                .endsWith(" end");
         assertThat(redactor.redact("cut out: token=AbC_dEf-123&x=1")).doesNotContain("AbC_dEf-123");
         assertThat(redactor.redact("X-Amz-Signature=deadbeef and X-Amz-Credential=AKIA%2Fx"))
-                .doesNotContain("X-Amz").doesNotContain("deadbeef").doesNotContain("AKIA");
+                .doesNotContain("X-Amz")
+                .doesNotContain("deadbeef")
+                .doesNotContain("AKIA");
     }
 
     @Test
@@ -53,7 +58,8 @@ class RedactorTest {
 
     @Test
     void webhookSigningSecretsGoWithTheirBody() {
-        assertThat(redactor.redact("secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw!")).isEqualTo("secret [redacted]!");
+        assertThat(redactor.redact("secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw!"))
+                .isEqualTo("secret [redacted]!");
     }
 
     @Test
@@ -63,11 +69,17 @@ class RedactorTest {
 
         String dataUri = redactor.redact("{\"face_image\":\"data:image/jpeg;base64," + base64 + "\"}");
         assertThat(dataUri).isEqualTo("{\"face_image\":\"data:[redacted]\"}");
-        assertThat(redactor.redact("bytes " + base64.substring(1000, 1400) + " end")).isEqualTo("bytes [redacted] end");
+        assertThat(redactor.redact("bytes " + base64.substring(1000, 1400) + " end"))
+                .isEqualTo("bytes [redacted] end");
         String raw = redactor.redact("got " + new String(photo, 0, 600, StandardCharsets.ISO_8859_1) + " end");
-        assertThat(raw).startsWith("got ").endsWith(" end").doesNotContain("\u00ff\u00d8\u00ff").hasSizeLessThan(300);
-        assertThat(redactor.redact("png " + new String(TestPhotos.png(TestPhotos.image("coffee.jpg")), 0, 64,
-                StandardCharsets.UTF_8))).doesNotContain("PNG");
+        assertThat(raw)
+                .startsWith("got ")
+                .endsWith(" end")
+                .doesNotContain("\u00ff\u00d8\u00ff")
+                .hasSizeLessThan(300);
+        assertThat(redactor.redact("png "
+                        + new String(TestPhotos.png(TestPhotos.image("coffee.jpg")), 0, 64, StandardCharsets.UTF_8)))
+                .doesNotContain("PNG");
     }
 
     @Test
@@ -81,7 +93,8 @@ class RedactorTest {
 
     @Test
     void ordinaryLinesAreLeftAlone() {
-        List<String> lines = List.of("job job_01HZX5M2 created: head_shot at local",
+        List<String> lines = List.of(
+                "job job_01HZX5M2 created: head_shot at local",
                 "job job_01HZX5M2: client webhook msg_job_01HZX5M2 not delivered (HTTP 503), now waiting",
                 "\tat app.visage.jobs.RunJob.startAtProvider(RunJob.java:102)",
                 "sweep: 1 expired, 0 failed, 0 restarted, 2 polled, 3 old objects deleted, 0 errors",
@@ -95,14 +108,18 @@ class RedactorTest {
 
     @Test
     void stackTracesKeepTheirFramesAndLoseSecretsInTheirMessages() {
-        String frame = "\tat io.quarkus.arc.generator.Default_jakarta_enterprise_context_ApplicationScoped_ContextInstances"
-                + "_1c5d8e2f9a3b7c6d.computeIfAbsent(Unknown Source)";
+        String frame =
+                "\tat io.quarkus.arc.generator.Default_jakarta_enterprise_context_ApplicationScoped_ContextInstances"
+                        + "_1c5d8e2f9a3b7c6d.computeIfAbsent(Unknown Source)";
         String trace = "java.lang.IllegalStateException: GET http://h/x?X-Amz-Signature=abc failed\n" + frame + "\n"
                 + "Caused by: java.io.IOException: Bearer abc.def\n\t... 3 more\n";
 
-        assertThat(redactor.redactStackTrace(trace)).isEqualTo("java.lang.IllegalStateException: GET http://h/x?[redacted]"
-                + " failed\n" + frame + "\nCaused by: java.io.IOException: [redacted]\n\t... 3 more\n");
-        assertThat(redactor.redact(frame)).as("a frame through the message rules").contains(Redactor.MARK);
+        assertThat(redactor.redactStackTrace(trace))
+                .isEqualTo("java.lang.IllegalStateException: GET http://h/x?[redacted]" + " failed\n" + frame
+                        + "\nCaused by: java.io.IOException: [redacted]\n\t... 3 more\n");
+        assertThat(redactor.redact(frame))
+                .as("a frame through the message rules")
+                .contains(Redactor.MARK);
     }
 
     @Test
@@ -113,10 +130,18 @@ class RedactorTest {
 
     @Test
     void secretPropertiesAreKnownByName() {
-        assertThat(List.of("visage.providers.fashn.api-key", "VISAGE_PROVIDERS_MODELSLAB_ENTERPRISE_API_KEY",
-                "visage.webhooks.secret", "visage.auth.api-keys", "VISAGE_WEBHOOKS_SECRET"))
+        assertThat(List.of(
+                        "visage.providers.fashn.api-key",
+                        "VISAGE_PROVIDERS_MODELSLAB_ENTERPRISE_API_KEY",
+                        "visage.webhooks.secret",
+                        "visage.auth.api-keys",
+                        "VISAGE_WEBHOOKS_SECRET"))
                 .allMatch(Redactor::isSecretProperty);
-        assertThat(List.of("visage.bucket", "visage.providers.fashn.base-url", "visage.secrets.arn",
-                "quarkus.http.auth.secret")).noneMatch(Redactor::isSecretProperty);
+        assertThat(List.of(
+                        "visage.bucket",
+                        "visage.providers.fashn.base-url",
+                        "visage.secrets.arn",
+                        "quarkus.http.auth.secret"))
+                .noneMatch(Redactor::isSecretProperty);
     }
 }

@@ -15,7 +15,9 @@ class LambdaArtifactIT {
 
     private static List<String> entries() throws IOException {
         try (ZipFile zip = new ZipFile(Path.of("target", "function.zip").toFile())) {
-            return Collections.list(zip.entries()).stream().map(ZipEntry::getName).toList();
+            return Collections.list(zip.entries()).stream()
+                    .map(ZipEntry::getName)
+                    .toList();
         }
     }
 
@@ -25,13 +27,16 @@ class LambdaArtifactIT {
         for (String function : List.of("Submit", "Status", "Webhook", "Upload", "Cleanup")) {
             assertThat(entries).contains("app/visage/functions/" + function + "Function.class");
         }
-        assertThat(entries).contains("models/blazeface/face_detection_front_128x128_barracuda.onnx",
-                "models/blazeface/face_detection_back_256x256_barracuda.onnx");
+        assertThat(entries)
+                .contains(
+                        "models/blazeface/face_detection_front_128x128_barracuda.onnx",
+                        "models/blazeface/face_detection_back_256x256_barracuda.onnx");
     }
 
     @Test
     void leavesLocalModeOut() throws IOException {
-        assertThat(entries()).noneMatch(e -> e.startsWith("app/visage/local/"))
+        assertThat(entries())
+                .noneMatch(e -> e.startsWith("app/visage/local/"))
                 .noneMatch(e -> e.contains("s3proxy"))
                 .noneMatch(e -> e.contains("jakarta.servlet"));
     }

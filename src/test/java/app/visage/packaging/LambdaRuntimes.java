@@ -35,6 +35,7 @@ import java.util.zip.ZipInputStream;
 public final class LambdaRuntimes {
     /** {@code sample=} the SHA-256 of {@code vsk_sample_4f9c2e7a1b3d5f60718293a4b5c6d7e8}, the samples' key. */
     static final String SAMPLE_API_KEYS = "sample=d271232eba980083accdd58dc7619c7dea5de952643f3039876d883e53d71878";
+
     public static final String HANDLER = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest";
     public static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
     public static final List<String> EXPORTS = List.of("submit", "status", "webhook", "upload", "cleanup");
@@ -44,22 +45,22 @@ public final class LambdaRuntimes {
             "com.amazonaws.services.lambda.runtime.Context",
             "com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers",
             "software.amazon.awssdk.utilslite.SdkInternalThreadLocal");
-    private static final String JNI_PROPERTY = "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
-    private static final List<String> PROVIDERS = List.of("MODELSLAB", "MODELSLAB_ENTERPRISE", "MODELSLAB_FACE_GEN",
-            "FASHN", "METAHUMAN");
+
+    private static final String JNI_PROPERTY =
+            "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
+    private static final List<String> PROVIDERS =
+            List.of("MODELSLAB", "MODELSLAB_ENTERPRISE", "MODELSLAB_FACE_GEN", "FASHN", "METAHUMAN");
     public static final String REGION = "eu-west-1";
     private static final String ACCOUNT = "123456789012";
     private static final Duration STOP = Duration.ofSeconds(10);
 
-    private LambdaRuntimes() {
-    }
+    private LambdaRuntimes() {}
 
     /**
      * An unpacked artifact: the task root, the runtime's library directory, and the RIC's JNI client
      * for this machine (null where the RIC unpacks its own).
      */
-    public record TaskRoot(Path task, Path runtimeLib, Path jni) {
-    }
+    public record TaskRoot(Path task, Path runtimeLib, Path jni) {}
 
     /** Unpacks {@code zip} under {@code work} (emptied first) as a task root beside a runtime library directory. */
     public static TaskRoot prepare(Path zip, Path work) throws Exception {
@@ -83,15 +84,22 @@ public final class LambdaRuntimes {
      * the memory size, C1 only, serial GC, the default CDS archive.
      */
     public static List<String> jvmOptions(int memoryMb) {
-        return List.of("-XX:MaxHeapSize=" + memoryMb * 85 / 100 + "m", "-XX:+UseSerialGC",
-                "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+        return List.of(
+                "-XX:MaxHeapSize=" + memoryMb * 85 / 100 + "m",
+                "-XX:+UseSerialGC",
+                "-XX:+TieredCompilation",
+                "-XX:TieredStopAtLevel=1",
+                "-Xshare:auto",
                 "-Djava.net.preferIPv4Stack=true");
     }
 
     /** The JDK running this build. */
     public static String java() {
-        return ProcessHandle.current().info().command()
-                .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        return ProcessHandle.current()
+                .info()
+                .command()
+                .orElseGet(() ->
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
     /** One Lambda: a JVM running the RIC against its own runtime API. */
@@ -115,14 +123,22 @@ public final class LambdaRuntimes {
          * of {@code memoryMb}, S3 on {@code s3}, paid providers on a refused loopback port unless
          * {@code extraEnv} points them elsewhere; {@code extraEnv} is applied last.
          */
-        public static Child start(String export, TaskRoot root, EmbeddedS3 s3, Path log, int memoryMb,
-                Map<String, String> extraEnv) throws IOException {
+        public static Child start(
+                String export, TaskRoot root, EmbeddedS3 s3, Path log, int memoryMb, Map<String, String> extraEnv)
+                throws IOException {
             return start(export, root, s3, log, memoryMb, extraEnv, HANDLER);
         }
 
         /** As {@link #start(String, TaskRoot, EmbeddedS3, Path, int, Map)}, with another handler ({@code Class::method}). */
-        public static Child start(String export, TaskRoot root, EmbeddedS3 s3, Path log, int memoryMb,
-                Map<String, String> extraEnv, String handler) throws IOException {
+        public static Child start(
+                String export,
+                TaskRoot root,
+                EmbeddedS3 s3,
+                Path log,
+                int memoryMb,
+                Map<String, String> extraEnv,
+                String handler)
+                throws IOException {
             String function = "visage-" + export;
             RuntimeApi api = RuntimeApi.start("arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:" + function);
             List<String> command = new ArrayList<>();
@@ -137,8 +153,10 @@ public final class LambdaRuntimes {
             command.addAll(List.of("-cp", root.runtimeLib() + "/*", RIC_MAIN, handler));
 
             Path task = root.task();
-            ProcessBuilder builder = new ProcessBuilder(command).directory(task.toFile())
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(task.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
             Map<String, String> env = builder.environment();
             env.clear(); // nothing of this machine's environment (no credentials, no JAVA_TOOL_OPTIONS)
             env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
@@ -162,7 +180,9 @@ public final class LambdaRuntimes {
             env.put("AWS_SECRET_ACCESS_KEY", s3.secretKey());
             // No profile files and no instance metadata: the SDK finds nothing beyond the variables above.
             env.put("AWS_CONFIG_FILE", task.resolveSibling("no-aws-config").toString());
-            env.put("AWS_SHARED_CREDENTIALS_FILE", task.resolveSibling("no-aws-credentials").toString());
+            env.put(
+                    "AWS_SHARED_CREDENTIALS_FILE",
+                    task.resolveSibling("no-aws-credentials").toString());
             env.put("AWS_EC2_METADATA_DISABLED", "true");
             env.put("QUARKUS_FUNQY_EXPORT", export);
             env.put("VISAGE_BUCKET", s3.bucket());
@@ -248,7 +268,8 @@ public final class LambdaRuntimes {
 
     private static Path jarOf(String className) throws Exception {
         Class<?> type = Class.forName(className, false, LambdaRuntimes.class.getClassLoader());
-        Path jar = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path jar =
+                Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
         if (!jar.getFileName().toString().endsWith(".jar")) {
             throw new IllegalStateException("the jar of " + className + " is not a jar: " + jar);
         }

@@ -44,14 +44,17 @@ class NativeBuildIT {
         assumeFalse(Boolean.getBoolean("skipNativeBuild"), "native build steps skipped (-DskipNativeBuild)");
         try (Stream<Path> dirs = Files.list(Path.of("target", "native"))) {
             Path sources = dirs.filter(p -> p.getFileName().toString().endsWith("-native-image-source-jar"))
-                    .findFirst().orElseThrow(() -> new AssertionError("no native image sources in target/native"));
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no native image sources in target/native"));
             try (Stream<Path> jars = Files.list(sources)) {
-                runner = jars.filter(p -> p.toString().endsWith("-runner.jar")).findFirst().orElseThrow();
+                runner = jars.filter(p -> p.toString().endsWith("-runner.jar"))
+                        .findFirst()
+                        .orElseThrow();
             }
         }
         try (ZipFile jar = new ZipFile(runner.toFile())) {
-            JsonNode config = new ObjectMapper().readTree(
-                    jar.getInputStream(jar.getEntry("META-INF/native-image/reflect-config.json")));
+            JsonNode config = new ObjectMapper()
+                    .readTree(jar.getInputStream(jar.getEntry("META-INF/native-image/reflect-config.json")));
             registered = new TreeSet<>();
             config.forEach(entry -> registered.add(entry.get("name").asText()));
         }
@@ -62,7 +65,8 @@ class NativeBuildIT {
         Set<Class<?>> serialized = new LinkedHashSet<>();
         walk(Job.class, serialized);
         for (String function : FUNCTIONS) {
-            for (Method method : Class.forName("app.visage.functions." + function + "Function").getMethods()) {
+            for (Method method : Class.forName("app.visage.functions." + function + "Function")
+                    .getMethods()) {
                 if (method.isAnnotationPresent(Funq.class)) {
                     for (Type parameter : method.getGenericParameterTypes()) {
                         walk(parameter, serialized);
@@ -71,18 +75,28 @@ class NativeBuildIT {
                 }
             }
         }
-        assertThat(serialized).extracting(Class::getName)
-                .contains("app.visage.jobs.Job", "app.visage.jobs.Dispatch", "app.visage.jobs.JobStatus",
+        assertThat(serialized)
+                .extracting(Class::getName)
+                .contains(
+                        "app.visage.jobs.Job",
+                        "app.visage.jobs.Dispatch",
+                        "app.visage.jobs.JobStatus",
                         "app.visage.functions.events.S3EventNotification$Record",
                         "com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent$RequestContext$Http");
-        List<String> missing = serialized.stream().map(Class::getName).filter(n -> !registered.contains(n)).toList();
-        assertThat(missing).as("serialized classes missing from reflect-config.json").isEmpty();
+        List<String> missing = serialized.stream()
+                .map(Class::getName)
+                .filter(n -> !registered.contains(n))
+                .toList();
+        assertThat(missing)
+                .as("serialized classes missing from reflect-config.json")
+                .isEmpty();
     }
 
     @Test
     void theLocalEngineIsNotBuiltInAndLocalModeIsNotOnBoard() throws IOException {
         List<String> entries = entries(runner);
-        assertThat(entries).contains("app/visage/providers/local/LocalProvider_Bean.class")
+        assertThat(entries)
+                .contains("app/visage/providers/local/LocalProvider_Bean.class")
                 .doesNotContain("app/visage/providers/local/InProcessEngine_Bean.class")
                 .noneMatch(e -> e.startsWith("app/visage/local/"));
         try (Stream<Path> libs = Files.list(runner.getParent().resolve("lib"))) {
@@ -124,7 +138,8 @@ class NativeBuildIT {
             }
         } else {
             for (Method getter : c.getMethods()) {
-                if (getter.getParameterCount() == 0 && getter.getName().matches("(get|is)[A-Z].*")
+                if (getter.getParameterCount() == 0
+                        && getter.getName().matches("(get|is)[A-Z].*")
                         && getter.getDeclaringClass() != Object.class) {
                     walk(getter.getGenericReturnType(), found);
                 }
@@ -134,7 +149,9 @@ class NativeBuildIT {
 
     private static List<String> entries(Path jar) throws IOException {
         try (ZipFile zip = new ZipFile(jar.toFile())) {
-            return new ArrayList<>(Collections.list(zip.entries()).stream().map(ZipEntry::getName).toList());
+            return new ArrayList<>(Collections.list(zip.entries()).stream()
+                    .map(ZipEntry::getName)
+                    .toList());
         }
     }
 }

@@ -65,8 +65,7 @@ public final class RuntimeApi implements AutoCloseable {
         }
     }
 
-    private record Invocation(String requestId, byte[] event, long deadlineMs, CompletableFuture<String> answer) {
-    }
+    private record Invocation(String requestId, byte[] event, long deadlineMs, CompletableFuture<String> answer) {}
 
     private final String functionArn;
     private final HttpServer server;
@@ -79,6 +78,7 @@ public final class RuntimeApi implements AutoCloseable {
     private volatile long firstPollNanos;
     /** {@link System#nanoTime()} of the latest answer posted to {@code /response} or {@code /error}. */
     private volatile long lastAnswerNanos;
+
     private volatile boolean closed;
 
     private RuntimeApi(String functionArn) throws IOException {
@@ -102,7 +102,8 @@ public final class RuntimeApi implements AutoCloseable {
 
     /** {@code 127.0.0.1:PORT}: the value of {@code AWS_LAMBDA_RUNTIME_API}. */
     public String address() {
-        return server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort();
+        return server.getAddress().getAddress().getHostAddress() + ":"
+                + server.getAddress().getPort();
     }
 
     /**
@@ -128,8 +129,10 @@ public final class RuntimeApi implements AutoCloseable {
         if (failure != null) {
             throw failure;
         }
-        Invocation invocation = new Invocation(UUID.randomUUID().toString(),
-                eventJson.getBytes(StandardCharsets.UTF_8), System.currentTimeMillis() + timeout.toMillis(),
+        Invocation invocation = new Invocation(
+                UUID.randomUUID().toString(),
+                eventJson.getBytes(StandardCharsets.UTF_8),
+                System.currentTimeMillis() + timeout.toMillis(),
                 new CompletableFuture<>());
         queued.add(invocation);
         failure = fatal;
@@ -194,10 +197,13 @@ public final class RuntimeApi implements AutoCloseable {
                 next(exchange);
             } else if (method.equals("POST") && path.equals(BASE + "init/error")) {
                 byte[] body = exchange.getRequestBody().readAllBytes();
-                fail(new FunctionError("init error", exchange.getRequestHeaders().getFirst(ERROR_TYPE),
+                fail(new FunctionError(
+                        "init error",
+                        exchange.getRequestHeaders().getFirst(ERROR_TYPE),
                         new String(body, StandardCharsets.UTF_8)));
                 send(exchange, 202, "{\"status\":\"OK\"}");
-            } else if (method.equals("POST") && path.startsWith(INVOCATION)
+            } else if (method.equals("POST")
+                    && path.startsWith(INVOCATION)
                     && (path.endsWith("/response") || path.endsWith("/error"))) {
                 finish(exchange, path);
             } else {
@@ -254,8 +260,10 @@ public final class RuntimeApi implements AutoCloseable {
         if (outcome.equals("response")) {
             invocation.answer().complete(text);
         } else {
-            invocation.answer().completeExceptionally(new FunctionError("invocation error",
-                    exchange.getRequestHeaders().getFirst(ERROR_TYPE), text));
+            invocation
+                    .answer()
+                    .completeExceptionally(new FunctionError(
+                            "invocation error", exchange.getRequestHeaders().getFirst(ERROR_TYPE), text));
         }
         send(exchange, 202, "{\"status\":\"OK\"}");
     }
@@ -276,7 +284,7 @@ public final class RuntimeApi implements AutoCloseable {
         byte[] parent = new byte[8];
         random.nextBytes(root);
         random.nextBytes(parent);
-        return "Root=1-" + Long.toHexString(System.currentTimeMillis() / 1000) + "-" + HexFormat.of().formatHex(root)
-                + ";Parent=" + HexFormat.of().formatHex(parent) + ";Sampled=0";
+        return "Root=1-" + Long.toHexString(System.currentTimeMillis() / 1000) + "-"
+                + HexFormat.of().formatHex(root) + ";Parent=" + HexFormat.of().formatHex(parent) + ";Sampled=0";
     }
 }

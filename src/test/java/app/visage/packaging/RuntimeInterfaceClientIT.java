@@ -20,22 +20,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,11 +64,14 @@ class RuntimeInterfaceClientIT {
     private static final String SAMPLE_TOKEN = "sample-token";
     /** Ceilings, not expectations: a JVM starts in seconds and answers in well under one. */
     private static final Duration START = Duration.ofSeconds(120);
+
     private static final Duration ANSWER = Duration.ofSeconds(30);
 
     private final Map<String, LambdaRuntimes.Child> children = new LinkedHashMap<>();
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private Path work;
     private EmbeddedS3 s3;
     private S3Client bucket;
@@ -96,20 +91,21 @@ class RuntimeInterfaceClientIT {
         work = Path.of("target", "ric-it").toAbsolutePath();
         root = LambdaRuntimes.prepare(zip, work);
 
-        s3 = EmbeddedS3.inMemory(BUCKET, event -> { }).start();
+        s3 = EmbeddedS3.inMemory(BUCKET, event -> {}).start();
         bucket = S3Client.builder()
                 .httpClient(UrlConnectionHttpClient.create())
                 .endpointOverride(s3.endpoint())
                 .region(Region.of(s3.region()))
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(s3.accessKey(), s3.secretKey())))
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create(s3.accessKey(), s3.secretKey())))
                 .forcePathStyle(true)
                 .build();
 
         // All five start at once; each is waited for with its own ceiling.
         for (String export : LambdaRuntimes.EXPORTS) {
-            children.put(export, LambdaRuntimes.Child.start(export, root, s3, work.resolve(export + ".log"), MEMORY_MB,
-                    Map.of()));
+            children.put(
+                    export,
+                    LambdaRuntimes.Child.start(export, root, s3, work.resolve(export + ".log"), MEMORY_MB, Map.of()));
         }
         for (LambdaRuntimes.Child child : children.values()) {
             child.awaitReady(START);
@@ -164,7 +160,8 @@ class RuntimeInterfaceClientIT {
         JsonNode jpeg = multipartRecord.path("outputs").get(0);
         assertThat(jpeg.path("content_type").asText()).isEqualTo("image/jpeg");
         assertThat(jpeg.path("width").asInt() * 3).isEqualTo(jpeg.path("height").asInt() * 2);
-        assertThat(keys("outputs/" + multipartId + "/")).containsExactly(jpeg.path("key").asText());
+        assertThat(keys("outputs/" + multipartId + "/"))
+                .containsExactly(jpeg.path("key").asText());
 
         // A presigned upload URL, on the embedded S3 the function was pointed at.
         JsonNode ticket = createUpload();
@@ -196,9 +193,11 @@ class RuntimeInterfaceClientIT {
         assertThat(view.path("metadata").path("user").asText()).isEqualTo("42");
         assertThat(view.path("outputs")).hasSize(1);
         String url = view.path("outputs").get(0).path("url").asText();
-        assertThat(url).startsWith(s3.endpoint() + "/" + BUCKET + "/outputs/" + id + "/1.png?")
+        assertThat(url)
+                .startsWith(s3.endpoint() + "/" + BUCKET + "/outputs/" + id + "/1.png?")
                 .contains("X-Amz-Signature=");
-        HttpResponse<byte[]> png = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(ANSWER).build(),
+        HttpResponse<byte[]> png = http.send(
+                HttpRequest.newBuilder(URI.create(url)).timeout(ANSWER).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(png.statusCode()).isEqualTo(200);
         assertThat(png.body()).startsWith(0x89, 'P', 'N', 'G');
@@ -221,10 +220,11 @@ class RuntimeInterfaceClientIT {
 
     @Test
     void aClientFacingFunctionWithoutKeysRefusesToStart() throws Exception {
-        LambdaRuntimes.Child open = LambdaRuntimes.Child.start("submit", root, s3, work.resolve("submit-open.log"),
-                MEMORY_MB, Map.of("VISAGE_AUTH_API_KEYS", ""));
+        LambdaRuntimes.Child open = LambdaRuntimes.Child.start(
+                "submit", root, s3, work.resolve("submit-open.log"), MEMORY_MB, Map.of("VISAGE_AUTH_API_KEYS", ""));
         try {
-            assertThatThrownBy(() -> open.awaitReady(START)).isInstanceOf(AssertionError.class)
+            assertThatThrownBy(() -> open.awaitReady(START))
+                    .isInstanceOf(AssertionError.class)
                     .hasMessageContaining("did not start");
             assertThat(Files.readString(open.log())).contains("refusing to serve submit open");
         } finally {
@@ -237,8 +237,23 @@ class RuntimeInterfaceClientIT {
         String token = WebhookToken.generate();
         Instant now = Instant.now();
         JobId id = JobId.random();
-        putRecord(new Job(id, JobStatus.PROCESSING, Operation.HEAD_SHOT, "modelslab", Map.of(), Map.of(), null,
-                WebhookToken.hash(token), null, null, List.of(), null, null, now, now, now.plus(Duration.ofHours(24)),
+        putRecord(new Job(
+                id,
+                JobStatus.PROCESSING,
+                Operation.HEAD_SHOT,
+                "modelslab",
+                Map.of(),
+                Map.of(),
+                null,
+                WebhookToken.hash(token),
+                null,
+                null,
+                List.of(),
+                null,
+                null,
+                now,
+                now,
+                now.plus(Duration.ofHours(24)),
                 null));
         String sample = sample("webhook-provider-callback.json").replace(SAMPLE_JOB_ID, id.value());
 
@@ -263,13 +278,20 @@ class RuntimeInterfaceClientIT {
         JsonNode ticket = createUpload();
         String id = ticket.path("job_id").asText();
         // The client's PUT to the presigned URL, with the headers the ticket names.
-        HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(ticket.path("upload_url").asText())).timeout(ANSWER)
+        HttpRequest.Builder put = HttpRequest.newBuilder(
+                        URI.create(ticket.path("upload_url").asText()))
+                .timeout(ANSWER)
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(photo("astronaut.jpg")));
-        ticket.path("upload_headers").fields().forEachRemaining(h -> put.header(h.getKey(), h.getValue().asText()));
-        assertThat(http.send(put.build(), HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
+        ticket.path("upload_headers")
+                .fields()
+                .forEachRemaining(h -> put.header(h.getKey(), h.getValue().asText()));
+        assertThat(http.send(put.build(), HttpResponse.BodyHandlers.discarding())
+                        .statusCode())
+                .isEqualTo(200);
         // The sample's second record names "face copy+1.jpg", URL-encoded; it is no job's photo.
         String stray = "uploads/" + id + "/face copy+1.jpg";
-        bucket.putObject(b -> b.bucket(BUCKET).key(stray).contentType("image/jpeg"),
+        bucket.putObject(
+                b -> b.bucket(BUCKET).key(stray).contentType("image/jpeg"),
                 RequestBody.fromBytes(photo("astronaut.jpg")));
         assertThat(keys("uploads/" + id + "/")).hasSize(2);
 
@@ -281,7 +303,9 @@ class RuntimeInterfaceClientIT {
         assertThat(started.get(0).path("job_id").asText()).isEqualTo(id);
         assertThat(started.get(0).path("status").asText()).isEqualTo("succeeded");
         assertThat(record(id).path("status").asText()).isEqualTo("succeeded");
-        assertThat(keys("uploads/" + id + "/")).as("the photo moved to inputs/, the stray object deleted").isEmpty();
+        assertThat(keys("uploads/" + id + "/"))
+                .as("the photo moved to inputs/, the stray object deleted")
+                .isEmpty();
         assertThat(keys("inputs/" + id + "/")).hasSize(1);
         assertThat(keys("outputs/" + id + "/")).hasSize(1);
 
@@ -292,7 +316,8 @@ class RuntimeInterfaceClientIT {
         assertThat(keys("outputs/" + id + "/")).hasSize(1);
 
         // The sample as it is: objects of no job are removed, nothing is started.
-        bucket.putObject(b -> b.bucket(BUCKET).key("uploads/" + SAMPLE_JOB_ID + "/face copy+1.jpg"),
+        bucket.putObject(
+                b -> b.bucket(BUCKET).key("uploads/" + SAMPLE_JOB_ID + "/face copy+1.jpg"),
                 RequestBody.fromBytes(photo("astronaut.jpg")));
         JsonNode none = call("upload", sample("upload-object-created.json"));
         assertThat(none.isArray()).isTrue();
@@ -306,23 +331,55 @@ class RuntimeInterfaceClientIT {
         // A finished job past its TTL, with its output still in the bucket.
         JobId old = JobId.random();
         String output = "outputs/" + old + "/1.png";
-        putRecord(new Job(old, JobStatus.SUCCEEDED, Operation.HEAD_SHOT, "local", Map.of(), Map.of(), null, null, null,
-                null, List.of(new StoredObject(output, "image/png", 4, 1, 1)), null, null, now.minus(Duration.ofHours(25)),
-                now.minus(Duration.ofHours(25)), now.minus(Duration.ofHours(1)), null));
-        bucket.putObject(b -> b.bucket(BUCKET).key(output).contentType("image/png"), RequestBody.fromBytes(new byte[4]));
+        putRecord(new Job(
+                old,
+                JobStatus.SUCCEEDED,
+                Operation.HEAD_SHOT,
+                "local",
+                Map.of(),
+                Map.of(),
+                null,
+                null,
+                null,
+                null,
+                List.of(new StoredObject(output, "image/png", 4, 1, 1)),
+                null,
+                null,
+                now.minus(Duration.ofHours(25)),
+                now.minus(Duration.ofHours(25)),
+                now.minus(Duration.ofHours(1)),
+                null));
+        bucket.putObject(
+                b -> b.bucket(BUCKET).key(output).contentType("image/png"), RequestBody.fromBytes(new byte[4]));
         // An upload job whose URL expired without a photo.
         JobId abandoned = JobId.random();
         Instant created = now.minus(Duration.ofMinutes(20));
-        putRecord(new Job(abandoned, JobStatus.QUEUED, Operation.HEAD_SHOT, "local", Map.of(), Map.of(), null, null,
-                null, new UploadSlot("uploads/" + abandoned + "/face.jpg", "image/jpeg", created.plus(Duration.ofMinutes(15))),
-                List.of(), null, null, created, created, created.plus(Duration.ofHours(24)), null));
+        putRecord(new Job(
+                abandoned,
+                JobStatus.QUEUED,
+                Operation.HEAD_SHOT,
+                "local",
+                Map.of(),
+                Map.of(),
+                null,
+                null,
+                null,
+                new UploadSlot(
+                        "uploads/" + abandoned + "/face.jpg", "image/jpeg", created.plus(Duration.ofMinutes(15))),
+                List.of(),
+                null,
+                null,
+                created,
+                created,
+                created.plus(Duration.ofHours(24)),
+                null));
 
         JsonNode summary = call("cleanup", sample("cleanup-scheduled.json"));
         assertThat(summary.isObject()).as("the sweep summary").isTrue();
         List<String> fields = new ArrayList<>();
         summary.fieldNames().forEachRemaining(fields::add);
-        assertThat(fields).containsExactlyInAnyOrder("expired", "failed", "restarted", "polled", "orphans_deleted",
-                "errors");
+        assertThat(fields)
+                .containsExactlyInAnyOrder("expired", "failed", "restarted", "polled", "orphans_deleted", "errors");
         assertThat(summary.path("expired").asInt()).isGreaterThanOrEqualTo(1);
         assertThat(summary.path("failed").asInt()).isGreaterThanOrEqualTo(1);
         assertThat(summary.path("errors").asInt()).isZero();
@@ -394,13 +451,15 @@ class RuntimeInterfaceClientIT {
 
     private List<String> keys(String prefix) {
         return bucket.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(prefix)).contents().stream()
-                .map(S3Object::key).toList();
+                .map(S3Object::key)
+                .toList();
     }
 
     private JsonNode record(String id) {
         try {
-            return Json.MAPPER.readTree(bucket.getObjectAsBytes(b -> b.bucket(BUCKET).key("jobs/" + id + ".json"))
-                    .asByteArray());
+            return Json.MAPPER.readTree(
+                    bucket.getObjectAsBytes(b -> b.bucket(BUCKET).key("jobs/" + id + ".json"))
+                            .asByteArray());
         } catch (NoSuchKeyException e) {
             throw new AssertionError("no record jobs/" + id + ".json in the bucket", e);
         } catch (IOException e) {
@@ -410,14 +469,22 @@ class RuntimeInterfaceClientIT {
 
     /** Writes a record the way the functions do (the same JSON mapper), creating it. */
     private void putRecord(Job job) {
-        bucket.putObject(b -> b.bucket(BUCKET).key("jobs/" + job.id() + ".json").contentType("application/json")
-                .ifNoneMatch("*"), RequestBody.fromBytes(Json.write(job)));
+        bucket.putObject(
+                b -> b.bucket(BUCKET)
+                        .key("jobs/" + job.id() + ".json")
+                        .contentType("application/json")
+                        .ifNoneMatch("*"),
+                RequestBody.fromBytes(Json.write(job)));
     }
 
     private Throwable withLogs(Throwable failure) {
         StringBuilder logs = new StringBuilder(String.valueOf(failure.getMessage()));
         for (LambdaRuntimes.Child child : children.values()) {
-            logs.append("\n---- ").append(child.export()).append(" (").append(child.log()).append(") ----\n")
+            logs.append("\n---- ")
+                    .append(child.export())
+                    .append(" (")
+                    .append(child.log())
+                    .append(") ----\n")
                     .append(child.tail(40));
         }
         AssertionError error = new AssertionError(logs.toString(), failure);

@@ -40,8 +40,10 @@ class FashnJobsTest {
 
     @Inject
     LocalHttpServer server;
+
     @Inject
     Bucket bucket;
+
     @Inject
     VisageConfig config;
 
@@ -55,20 +57,34 @@ class FashnJobsTest {
     }
 
     private String submit(Map<String, Object> params) {
-        return LocalApi.given(server).contentType("application/json")
-                .body(Map.of("operation", "face_to_model", "provider", "fashn",
-                        "face_image", TestPhotos.dataUri("astronaut.jpg", "image/jpeg"), "params", params))
-                .post("/v1/jobs").then().statusCode(202).extract().path("id");
+        return LocalApi.given(server)
+                .contentType("application/json")
+                .body(Map.of(
+                        "operation",
+                        "face_to_model",
+                        "provider",
+                        "fashn",
+                        "face_image",
+                        TestPhotos.dataUri("astronaut.jpg", "image/jpeg"),
+                        "params",
+                        params))
+                .post("/v1/jobs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
     }
 
     private static Map<String, Object> portrait() {
-        return new HashMap<>(Map.of("prompt", "standing, casual clothes", "aspect_ratio", "4:5",
-                "output_format", "png", "seed", 7));
+        return new HashMap<>(
+                Map.of("prompt", "standing, casual clothes", "aspect_ratio", "4:5", "output_format", "png", "seed", 7));
     }
 
     /** The run calls made for one Visage job (its id is in the webhook URL). */
     private List<Recorded> runCallsFor(String id) {
-        return fashn.runCalls().stream().filter(c -> c.queryParam("webhook_url").contains(id)).toList();
+        return fashn.runCalls().stream()
+                .filter(c -> c.queryParam("webhook_url").contains(id))
+                .toList();
     }
 
     @Test
@@ -87,7 +103,8 @@ class FashnJobsTest {
         JsonNode inputs = sent.get("inputs");
         String face = inputs.get("face_image").asText();
         assertThat(face).startsWith("data:image/jpeg;base64,");
-        assertThat(Base64.getDecoder().decode(face.substring(face.indexOf(',') + 1))).isEqualTo(PHOTO);
+        assertThat(Base64.getDecoder().decode(face.substring(face.indexOf(',') + 1)))
+                .isEqualTo(PHOTO);
         assertThat(inputs.get("prompt").asText()).isEqualTo("standing, casual clothes");
         assertThat(inputs.get("aspect_ratio").asText()).isEqualTo("4:5");
         assertThat(inputs.get("output_format").asText()).isEqualTo("png");
@@ -96,8 +113,9 @@ class FashnJobsTest {
         assertThat(inputs.has("return_base64")).isFalse();
         // The query parameter decodes to Visage's own webhook URL, and the token in it was accepted.
         String webhook = call.queryParam("webhook_url");
-        assertThat(webhook).matches(Pattern.quote(config.publicBaseUrl() + "/v1/provider-webhooks/fashn/" + id
-                + "?token=") + "[A-Za-z0-9_-]{43}");
+        assertThat(webhook)
+                .matches(Pattern.quote(config.publicBaseUrl() + "/v1/provider-webhooks/fashn/" + id + "?token=")
+                        + "[A-Za-z0-9_-]{43}");
         assertThat(fashn.deliveries()).hasSize(1).allSatisfy(d -> {
             assertThat(d.url()).isEqualTo(webhook);
             assertThat(d.status()).isEqualTo(200);
@@ -117,7 +135,8 @@ class FashnJobsTest {
         JsonPath job = awaitEnd(server, id);
 
         assertThat(job.getString("status")).isEqualTo("succeeded");
-        assertThat(fashn.runCalls().get(0).json().at("/inputs/return_base64").asBoolean()).isTrue();
+        assertThat(fashn.runCalls().get(0).json().at("/inputs/return_base64").asBoolean())
+                .isTrue();
         assertThat(job.getString("outputs[0].url")).startsWith("data:image/png;base64,");
         assertOutputIsTheProvidersBytes(job, id);
     }
@@ -131,8 +150,10 @@ class FashnJobsTest {
 
         assertThat(job.getString("status")).isEqualTo("succeeded");
         assertThat(fashn.deliveries()).isEmpty();
-        assertThat(fashn.statusCalls()).isNotEmpty().allSatisfy(c -> assertThat(c.header("Authorization"))
-                .isEqualTo("Bearer " + ProviderEmulators.FASHN_KEY));
+        assertThat(fashn.statusCalls())
+                .isNotEmpty()
+                .allSatisfy(
+                        c -> assertThat(c.header("Authorization")).isEqualTo("Bearer " + ProviderEmulators.FASHN_KEY));
         assertOutputIsTheProvidersBytes(job, id);
     }
 
@@ -144,7 +165,9 @@ class FashnJobsTest {
         JsonPath job = awaitEnd(server, id);
 
         assertThat(job.getString("status")).isEqualTo("succeeded");
-        assertThat(fashn.deliveries()).hasSize(1).allSatisfy(d -> assertThat(d.status()).isEqualTo(200));
+        assertThat(fashn.deliveries())
+                .hasSize(1)
+                .allSatisfy(d -> assertThat(d.status()).isEqualTo(200));
         assertThat(fashn.runCalls()).hasSize(1);
         assertOutputIsTheProvidersBytes(job, id);
     }
@@ -154,8 +177,12 @@ class FashnJobsTest {
         fashn.nextRun(Script.rateLimited());
         fashn.nextRun(Script.concurrencyLimited());
         // Both jobs wait out the same default retry delay (FASHN sends no Retry-After), so they run side by side.
-        List<String> ids = List.of(CompletableFuture.supplyAsync(() -> submit(portrait())),
-                CompletableFuture.supplyAsync(() -> submit(portrait()))).stream().map(CompletableFuture::join).toList();
+        List<String> ids = List.of(
+                        CompletableFuture.supplyAsync(() -> submit(portrait())),
+                        CompletableFuture.supplyAsync(() -> submit(portrait())))
+                .stream()
+                .map(CompletableFuture::join)
+                .toList();
 
         for (String id : ids) {
             assertThat(awaitEnd(server, id).getString("status")).isEqualTo("succeeded");
@@ -179,8 +206,13 @@ class FashnJobsTest {
 
     @Test
     void runtimeFailuresAreMappedByTheirFashnName() {
-        Map<String, String> expected = Map.of("ContentModerationError", "content_moderation",
-                "ImageLoadError", "image_unreadable", "PipelineError", "provider_error");
+        Map<String, String> expected = Map.of(
+                "ContentModerationError",
+                "content_moderation",
+                "ImageLoadError",
+                "image_unreadable",
+                "PipelineError",
+                "provider_error");
         // One at a time: scripts go to run calls in order.
         expected.forEach((name, code) -> {
             fashn.nextRun(Script.failWith(name, "scripted " + name));
@@ -225,15 +257,24 @@ class FashnJobsTest {
 
     @Test
     void paramsFashnDoesNotTakeAreRefusedBeforeAnythingIsSent() {
-        Map<String, Object> refused = Map.of("width", 512, "style", "anime", "num_inference_steps", 31,
-                "samples", 1);
+        Map<String, Object> refused = Map.of("width", 512, "style", "anime", "num_inference_steps", 31, "samples", 1);
         refused.forEach((name, value) -> {
             Map<String, Object> params = portrait();
             params.put(name, value);
-            LocalApi.given(server).contentType("application/json")
-                    .body(Map.of("operation", "face_to_model", "provider", "fashn",
-                            "face_image", TestPhotos.dataUri("astronaut.jpg", "image/jpeg"), "params", params))
-                    .post("/v1/jobs").then().statusCode(400)
+            LocalApi.given(server)
+                    .contentType("application/json")
+                    .body(Map.of(
+                            "operation",
+                            "face_to_model",
+                            "provider",
+                            "fashn",
+                            "face_image",
+                            TestPhotos.dataUri("astronaut.jpg", "image/jpeg"),
+                            "params",
+                            params))
+                    .post("/v1/jobs")
+                    .then()
+                    .statusCode(400)
                     .body("error.code", equalTo("invalid_param"))
                     .body("error.field", equalTo("params." + name));
         });
@@ -243,20 +284,35 @@ class FashnJobsTest {
     @Test
     void thePhotoFashnGetsHasNoGpsButIsShownTheSameWay() {
         byte[] photo = TestPhotos.bytes("grace_hopper_exif6.jpg"); // EXIF: Orientation 6 and a GPS position
-        String id = LocalApi.given(server).contentType("application/json")
-                .body(Map.of("operation", "face_to_model", "provider", "fashn",
-                        "face_image", TestPhotos.dataUri("grace_hopper_exif6.jpg", "image/jpeg"), "params", portrait()))
-                .post("/v1/jobs").then().statusCode(202).extract().path("id");
+        String id = LocalApi.given(server)
+                .contentType("application/json")
+                .body(Map.of(
+                        "operation",
+                        "face_to_model",
+                        "provider",
+                        "fashn",
+                        "face_image",
+                        TestPhotos.dataUri("grace_hopper_exif6.jpg", "image/jpeg"),
+                        "params",
+                        portrait()))
+                .post("/v1/jobs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
 
         JsonPath job = awaitEnd(server, id);
 
         assertThat(job.getString("status")).isEqualTo("succeeded");
         String face = runCallsFor(id).get(0).json().at("/inputs/face_image").asText();
         byte[] sent = Base64.getDecoder().decode(face.substring(face.indexOf(',') + 1));
-        assertThat(MetadataPhotos.metadata(photo).getFirstDirectoryOfType(GpsDirectory.class)).isNotNull();
-        assertThat(MetadataPhotos.metadata(sent).getFirstDirectoryOfType(GpsDirectory.class)).isNull();
+        assertThat(MetadataPhotos.metadata(photo).getFirstDirectoryOfType(GpsDirectory.class))
+                .isNotNull();
+        assertThat(MetadataPhotos.metadata(sent).getFirstDirectoryOfType(GpsDirectory.class))
+                .isNull();
         assertThat(new ImageInspector().inspect(sent)).isEqualTo(new ImageInspector().inspect(photo));
-        assertThat(TestPhotos.meanDifference(TestPhotos.read(sent), TestPhotos.read(photo))).isZero();
+        assertThat(TestPhotos.meanDifference(TestPhotos.read(sent), TestPhotos.read(photo)))
+                .isZero();
         assertThat(bucket.bytes("inputs/" + id + "/face.jpg")).isEqualTo(sent);
     }
 
@@ -265,7 +321,8 @@ class FashnJobsTest {
         assertThat(produced).hasSize(1);
         assertThat(job.getList("outputs")).hasSize(1);
         assertThat(outputBytes(job, 0)).isEqualTo(produced.get(0));
-        assertThat(job.getString("outputs[0].url")).doesNotContain(fashn.baseUrl().toString());
+        assertThat(job.getString("outputs[0].url"))
+                .doesNotContain(fashn.baseUrl().toString());
         assertThat(bucket.keys("outputs/" + id + "/")).containsExactly("outputs/" + id + "/1.png");
     }
 }

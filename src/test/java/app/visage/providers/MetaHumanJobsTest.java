@@ -38,6 +38,7 @@ class MetaHumanJobsTest {
 
     @Inject
     LocalHttpServer server;
+
     @Inject
     Bucket bucket;
 
@@ -49,10 +50,22 @@ class MetaHumanJobsTest {
     }
 
     private String submit(Map<String, Object> params) {
-        return LocalApi.given(server).contentType("application/json")
-                .body(Map.of("operation", "face_recon", "provider", "metahuman",
-                        "face_image", TestPhotos.dataUri("astronaut.jpg", "image/jpeg"), "params", params))
-                .post("/v1/jobs").then().statusCode(202).extract().path("id");
+        return LocalApi.given(server)
+                .contentType("application/json")
+                .body(Map.of(
+                        "operation",
+                        "face_recon",
+                        "provider",
+                        "metahuman",
+                        "face_image",
+                        TestPhotos.dataUri("astronaut.jpg", "image/jpeg"),
+                        "params",
+                        params))
+                .post("/v1/jobs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
     }
 
     @Test
@@ -73,28 +86,49 @@ class MetaHumanJobsTest {
         // Read with Jackson, not JsonPath, which would round the coefficients to floats.
         JsonNode result = view(id).get("result");
         JsonNode answered = metahuman.lastResult().get("result");
-        assertThat(doubles(result.get("blend_shapes"))).hasSize(80)
+        assertThat(doubles(result.get("blend_shapes")))
+                .hasSize(80)
                 .isEqualTo(doubles(answered.at("/face/blendShapes")));
         assertThat(result.get("blink_correction_coeff").asDouble())
                 .isEqualTo(answered.at("/face/blinkCorrectionCoeff").asDouble());
-        assertThat(result.at("/hair/color").asText()).isEqualTo(answered.at("/hair/color").asText()).isNotEmpty();
-        assertThat(result.at("/hair/type").asText()).isEqualTo(answered.at("/hair/type").asText()).isNotEmpty();
-        assertThat(result.at("/skin/color").asText()).isEqualTo(answered.at("/skin/color").asText()).isNotEmpty();
-        assertThat(result.get("gender").asText()).isEqualTo(answered.get("gender").asText()).isNotEmpty();
+        assertThat(result.at("/hair/color").asText())
+                .isEqualTo(answered.at("/hair/color").asText())
+                .isNotEmpty();
+        assertThat(result.at("/hair/type").asText())
+                .isEqualTo(answered.at("/hair/type").asText())
+                .isNotEmpty();
+        assertThat(result.at("/skin/color").asText())
+                .isEqualTo(answered.at("/skin/color").asText())
+                .isNotEmpty();
+        assertThat(result.get("gender").asText())
+                .isEqualTo(answered.get("gender").asText())
+                .isNotEmpty();
         assertThat(result.get("accessories")).isEqualTo(answered.get("accessories"));
 
         assertThat(job.getList("outputs")).hasSize(1);
         assertThat(job.getString("outputs[0].content_type")).isEqualTo("image/png");
         assertThat(outputBytes(job, 0)).isEqualTo(metahuman.textureOf(metahuman.lastResult()));
-        assertThat(job.getString("outputs[0].url")).doesNotContain(metahuman.baseUrl().toString());
-        assertThat(bucket.keys("outputs/" + id + "/")).containsExactlyInAnyOrder(
-                "outputs/" + id + "/1.png", "outputs/" + id + "/result.json");
+        assertThat(job.getString("outputs[0].url"))
+                .doesNotContain(metahuman.baseUrl().toString());
+        assertThat(bucket.keys("outputs/" + id + "/"))
+                .containsExactlyInAnyOrder("outputs/" + id + "/1.png", "outputs/" + id + "/result.json");
     }
 
     @Test
     void documentedErrorCodesAreMappedAndKeptAsTheProviderCode() {
-        Map<Integer, String> expected = Map.of(0, "provider_error", 1, "provider_error", 3, "image_too_large",
-                4, "face_not_found", 5, "image_unreadable", 6, "image_unreadable");
+        Map<Integer, String> expected = Map.of(
+                0,
+                "provider_error",
+                1,
+                "provider_error",
+                3,
+                "image_too_large",
+                4,
+                "face_not_found",
+                5,
+                "image_unreadable",
+                6,
+                "image_unreadable");
         // One at a time: scripts go to pipeline calls in order.
         expected.forEach((code, visageCode) -> {
             metahuman.nextCall(Script.failWith(code));
@@ -145,11 +179,20 @@ class MetaHumanJobsTest {
 
     @Test
     void paramsAreRefusedBeforeAnythingIsSent() {
-        LocalApi.given(server).contentType("application/json")
-                .body(Map.of("operation", "face_recon", "provider", "metahuman",
-                        "face_image", TestPhotos.dataUri("astronaut.jpg", "image/jpeg"),
-                        "params", Map.of("prompt", "a face")))
-                .post("/v1/jobs").then().statusCode(400)
+        LocalApi.given(server)
+                .contentType("application/json")
+                .body(Map.of(
+                        "operation",
+                        "face_recon",
+                        "provider",
+                        "metahuman",
+                        "face_image",
+                        TestPhotos.dataUri("astronaut.jpg", "image/jpeg"),
+                        "params",
+                        Map.of("prompt", "a face")))
+                .post("/v1/jobs")
+                .then()
+                .statusCode(400)
                 .body("error.code", equalTo("invalid_param"))
                 .body("error.field", equalTo("params.prompt"));
         assertThat(metahuman.pipelineCalls()).isEmpty();
@@ -157,8 +200,12 @@ class MetaHumanJobsTest {
 
     private JsonNode view(String id) {
         try {
-            return Json.MAPPER.readTree(LocalApi.given(server).get("/v1/jobs/" + id).then().statusCode(200)
-                    .extract().asByteArray());
+            return Json.MAPPER.readTree(LocalApi.given(server)
+                    .get("/v1/jobs/" + id)
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .asByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -167,6 +214,8 @@ class MetaHumanJobsTest {
     private static List<Double> doubles(JsonNode array) {
         assertThat(array.isArray()).isTrue();
         assertThat(array).allMatch(JsonNode::isNumber);
-        return StreamSupport.stream(array.spliterator(), false).map(JsonNode::doubleValue).toList();
+        return StreamSupport.stream(array.spliterator(), false)
+                .map(JsonNode::doubleValue)
+                .toList();
     }
 }

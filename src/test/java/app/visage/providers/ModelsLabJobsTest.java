@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
 class ModelsLabJobsTest {
     @Inject
     LocalHttpServer server;
+
     @Inject
     Bucket bucket;
 
@@ -47,15 +48,27 @@ class ModelsLabJobsTest {
     }
 
     private String submit(String provider, String operation, Map<String, Object> params) {
-        return LocalApi.given(server).contentType("application/json")
-                .body(Map.of("operation", operation, "provider", provider,
-                        "face_image", TestPhotos.dataUri("astronaut.jpg", "image/jpeg"), "params", params))
-                .post("/v1/jobs").then().statusCode(202).extract().path("id");
+        return LocalApi.given(server)
+                .contentType("application/json")
+                .body(Map.of(
+                        "operation",
+                        operation,
+                        "provider",
+                        provider,
+                        "face_image",
+                        TestPhotos.dataUri("astronaut.jpg", "image/jpeg"),
+                        "params",
+                        params))
+                .post("/v1/jobs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
     }
 
     private static Map<String, Object> headShot() {
-        return new HashMap<>(Map.of("prompt", "studio portrait", "width", 384, "height", 512,
-                "num_inference_steps", 31));
+        return new HashMap<>(
+                Map.of("prompt", "studio portrait", "width", 384, "height", 512, "num_inference_steps", 31));
     }
 
     @Test
@@ -81,7 +94,9 @@ class ModelsLabJobsTest {
         assertThat(sent.get("webhook").asText()).contains("/v1/provider-webhooks/modelslab/" + id + "?token=");
         assertThat(sent.get("face_image").asText()).startsWith("http://127.0.0.1:");
         assertThat(sent.has("return_base64")).isFalse();
-        assertThat(modelslab.deliveries()).hasSize(2).allSatisfy(d -> assertThat(d.status()).isEqualTo(200));
+        assertThat(modelslab.deliveries())
+                .hasSize(2)
+                .allSatisfy(d -> assertThat(d.status()).isEqualTo(200));
         assertOutputsAreTheProvidersBytes(job, id, "png");
     }
 
@@ -109,7 +124,9 @@ class ModelsLabJobsTest {
         JsonPath job = awaitEnd(server, id);
 
         assertThat(job.getString("status")).isEqualTo("succeeded");
-        assertThat(modelslab.deliveries()).hasSize(1).allSatisfy(d -> assertThat(d.status()).isEqualTo(200));
+        assertThat(modelslab.deliveries())
+                .hasSize(1)
+                .allSatisfy(d -> assertThat(d.status()).isEqualTo(200));
         assertThat(modelslab.generationCalls()).hasSize(1);
         assertOutputsAreTheProvidersBytes(job, id, "png");
     }
@@ -121,7 +138,8 @@ class ModelsLabJobsTest {
         String id = submit("modelslab", "head_shot", headShot());
 
         awaitDeliveries(1);
-        JsonPath early = LocalApi.given(server).get("/v1/jobs/" + id).then().extract().jsonPath();
+        JsonPath early =
+                LocalApi.given(server).get("/v1/jobs/" + id).then().extract().jsonPath();
         assertThat(early.getString("status")).isEqualTo("processing");
         assertThat(early.getList("outputs")).isEmpty();
         assertThat(early.getInt("eta_seconds")).isBetween(0, 2);
@@ -136,7 +154,8 @@ class ModelsLabJobsTest {
         modelslab.nextSubmit(Script.slow(Duration.ofSeconds(3)));
         String id = submit("modelslab", "head_shot", headShot());
 
-        JsonPath waiting = LocalApi.given(server).get("/v1/jobs/" + id).then().extract().jsonPath();
+        JsonPath waiting =
+                LocalApi.given(server).get("/v1/jobs/" + id).then().extract().jsonPath();
         assertThat(waiting.getString("status")).isEqualTo("processing");
         JsonPath job = awaitEnd(server, id);
 
@@ -228,17 +247,19 @@ class ModelsLabJobsTest {
 
         JsonPath twoSamples = awaitEnd(server, makeGen);
         assertThat(twoSamples.getList("outputs")).hasSize(2);
-        assertThat(bucket.keys("outputs/" + makeGen + "/")).containsExactly(
-                "outputs/" + makeGen + "/1.png", "outputs/" + makeGen + "/2.png");
+        assertThat(bucket.keys("outputs/" + makeGen + "/"))
+                .containsExactly("outputs/" + makeGen + "/1.png", "outputs/" + makeGen + "/2.png");
     }
 
     @Test
     void paramsAreCheckedAgainstTheChosenServerBeforeAnythingIsSent() {
-        record Case(String provider, String operation, Map<String, Object> params, String field) {
-        }
+        record Case(String provider, String operation, Map<String, Object> params, String field) {}
         List<Case> cases = List.of(
                 new Case("modelslab", "head_shot", Map.of("prompt", "p", "width", 600), "params.width"),
-                new Case("modelslab", "head_shot", Map.of("prompt", "p", "num_inference_steps", 30),
+                new Case(
+                        "modelslab",
+                        "head_shot",
+                        Map.of("prompt", "p", "num_inference_steps", 30),
                         "params.num_inference_steps"),
                 new Case("modelslab", "head_shot", Map.of("prompt", "p", "style", "anime"), "params.style"),
                 new Case("modelslab", "head_shot", Map.of("prompt", "p", "aspect_ratio", "1:1"), "params.aspect_ratio"),
@@ -248,10 +269,20 @@ class ModelsLabJobsTest {
                 new Case("modelslab-face-gen", "head_shot", Map.of("prompt", "p"), "operation"),
                 new Case("modelslab-face-gen", "face_gen", Map.of("prompt", "p", "style", "3d"), "params.style"));
         for (Case c : cases) {
-            LocalApi.given(server).contentType("application/json")
-                    .body(Map.of("operation", c.operation(), "provider", c.provider(),
-                            "face_image", TestPhotos.dataUri("astronaut.jpg", "image/jpeg"), "params", c.params()))
-                    .post("/v1/jobs").then().statusCode(400)
+            LocalApi.given(server)
+                    .contentType("application/json")
+                    .body(Map.of(
+                            "operation",
+                            c.operation(),
+                            "provider",
+                            c.provider(),
+                            "face_image",
+                            TestPhotos.dataUri("astronaut.jpg", "image/jpeg"),
+                            "params",
+                            c.params()))
+                    .post("/v1/jobs")
+                    .then()
+                    .statusCode(400)
                     .body("error.code", org.hamcrest.Matchers.equalTo("invalid_param"))
                     .body("error.field", org.hamcrest.Matchers.equalTo(c.field()));
         }
@@ -290,9 +321,11 @@ class ModelsLabJobsTest {
     @Test
     void outputsAreStoredWithoutTheMetadataTheProviderLeftInThem() {
         byte[] jpeg = MetadataPhotos.jpegWithEverything(); // EXIF with GPS and Orientation 6, XMP, IPTC...
-        byte[] png = MetadataPhotos.beforeFirstIdat(TestPhotos.png(TestPhotos.image("astronaut.jpg")),
+        byte[] png = MetadataPhotos.beforeFirstIdat(
+                TestPhotos.png(TestPhotos.image("astronaut.jpg")),
                 MetadataPhotos.textChunk("Comment", "taken at " + MetadataPhotos.POSITION));
-        assertThat(MetadataPhotos.metadata(jpeg).getFirstDirectoryOfType(GpsDirectory.class)).isNotNull();
+        assertThat(MetadataPhotos.metadata(jpeg).getFirstDirectoryOfType(GpsDirectory.class))
+                .isNotNull();
         assertThat(MetadataPhotos.tags(png)).contains(MetadataPhotos.POSITION);
         modelslab.serveNextOutputs(List.of(jpeg, png));
         Map<String, Object> params = headShot();
@@ -302,23 +335,29 @@ class ModelsLabJobsTest {
         JsonPath job = awaitEnd(server, id);
 
         assertThat(job.getString("status")).isEqualTo("succeeded");
-        assertThat(bucket.keys("outputs/" + id + "/")).containsExactly("outputs/" + id + "/1.jpg",
-                "outputs/" + id + "/2.png");
+        assertThat(bucket.keys("outputs/" + id + "/"))
+                .containsExactly("outputs/" + id + "/1.jpg", "outputs/" + id + "/2.png");
         byte[] storedJpeg = bucket.bytes("outputs/" + id + "/1.jpg");
         String jpegTags = MetadataPhotos.tags(storedJpeg);
-        assertThat(jpegTags).doesNotContain("GPS").doesNotContain("XMP").doesNotContain("IPTC")
-                .doesNotContain(MetadataPhotos.AUTHOR).contains("Orientation");
+        assertThat(jpegTags)
+                .doesNotContain("GPS")
+                .doesNotContain("XMP")
+                .doesNotContain("IPTC")
+                .doesNotContain(MetadataPhotos.AUTHOR)
+                .contains("Orientation");
         // Still shown upright: the orientation was kept, so the view's size is the turned one.
         assertThat(job.getInt("outputs[0].width")).isEqualTo(512);
         assertThat(job.getInt("outputs[0].height")).isEqualTo(600);
         assertThat(job.getInt("outputs[0].bytes")).isEqualTo(storedJpeg.length);
-        assertThat(TestPhotos.meanDifference(TestPhotos.read(storedJpeg), TestPhotos.read(jpeg))).isZero();
+        assertThat(TestPhotos.meanDifference(TestPhotos.read(storedJpeg), TestPhotos.read(jpeg)))
+                .isZero();
         assertThat(outputBytes(job, 0)).isEqualTo(storedJpeg);
 
         byte[] storedPng = bucket.bytes("outputs/" + id + "/2.png");
         assertThat(MetadataPhotos.chunkTypes(storedPng)).doesNotContain("tEXt");
         assertThat(MetadataPhotos.tags(storedPng)).doesNotContain(MetadataPhotos.POSITION);
-        assertThat(TestPhotos.meanDifference(TestPhotos.read(storedPng), TestPhotos.read(png))).isZero();
+        assertThat(TestPhotos.meanDifference(TestPhotos.read(storedPng), TestPhotos.read(png)))
+                .isZero();
         assertThat(outputBytes(job, 1)).isEqualTo(storedPng);
     }
 
@@ -328,7 +367,8 @@ class ModelsLabJobsTest {
         assertThat(job.getList("outputs")).hasSize(produced.size());
         for (int i = 0; i < produced.size(); i++) {
             assertThat(outputBytes(job, i)).isEqualTo(produced.get(i));
-            assertThat(job.getString("outputs[" + i + "].url")).doesNotContain(modelslab.baseUrl().toString());
+            assertThat(job.getString("outputs[" + i + "].url"))
+                    .doesNotContain(modelslab.baseUrl().toString());
         }
         assertThat(bucket.keys("outputs/" + id + "/")).contains("outputs/" + id + "/1." + extension);
     }

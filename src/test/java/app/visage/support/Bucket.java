@@ -19,7 +19,8 @@ public class Bucket {
 
     public List<String> keys(String prefix) {
         return s3.listObjectsV2Paginator(b -> b.bucket(name).prefix(prefix)).contents().stream()
-                .map(S3Object::key).toList();
+                .map(S3Object::key)
+                .toList();
     }
 
     public byte[] bytes(String key) {

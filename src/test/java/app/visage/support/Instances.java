@@ -10,8 +10,7 @@ import java.util.List;
  * (the fuzz tests run without Quarkus). Only iteration and resolution are answered; the rest is not needed.
  */
 public final class Instances {
-    private Instances() {
-    }
+    private Instances() {}
 
     @SafeVarargs
     @SuppressWarnings("unchecked")
@@ -33,7 +32,7 @@ public final class Instances {
                 default -> throw new UnsupportedOperationException(method.getName());
             };
         };
-        return (Instance<T>) Proxy.newProxyInstance(Instances.class.getClassLoader(), new Class<?>[] {Instance.class},
-                handler);
+        return (Instance<T>)
+                Proxy.newProxyInstance(Instances.class.getClassLoader(), new Class<?>[] {Instance.class}, handler);
     }
 }

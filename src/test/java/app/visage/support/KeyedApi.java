@@ -12,13 +12,12 @@ public final class KeyedApi {
     public static final String ACME_KEY = "vsk_acme_0123456789abcdef0123456789abcdef";
     public static final String GLOBEX_KEY = "vsk_globex_fedcba9876543210fedcba98765432";
 
-    private KeyedApi() {
-    }
+    private KeyedApi() {}
 
     public static String sha256Hex(String key) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(key.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -14,8 +14,8 @@ import java.util.Set;
 /** Local mode's HTTP API on a free loopback port, for tests that go through real HTTP. */
 public final class LocalApi {
     private static final Set<String> ENDED = Set.of("succeeded", "failed", "canceled", "expired");
-    private LocalApi() {
-    }
+
+    private LocalApi() {}
 
     public static RequestSpecification given(LocalHttpServer server) {
         try {
@@ -31,8 +31,13 @@ public final class LocalApi {
         if (url.startsWith("data:")) {
             return java.util.Base64.getDecoder().decode(url.substring(url.indexOf(',') + 1));
         }
-        return RestAssured.given().urlEncodingEnabled(false).get(URI.create(url)).then().statusCode(200)
-                .extract().asByteArray();
+        return RestAssured.given()
+                .urlEncodingEnabled(false)
+                .get(URI.create(url))
+                .then()
+                .statusCode(200)
+                .extract()
+                .asByteArray();
     }
 
     /** Polls GET /v1/jobs/{id} until the job has ended, for at most 30 s. */
@@ -48,7 +53,12 @@ public final class LocalApi {
     private static JsonPath awaitEnd(java.util.function.Supplier<RequestSpecification> api, String id) {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         while (true) {
-            JsonPath job = api.get().get("/v1/jobs/" + id).then().statusCode(200).extract().jsonPath();
+            JsonPath job = api.get()
+                    .get("/v1/jobs/" + id)
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
             if (ENDED.contains(job.getString("status")) || Instant.now().isAfter(deadline)) {
                 return job;
             }

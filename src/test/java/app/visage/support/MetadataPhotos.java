@@ -21,6 +21,7 @@ import java.util.zip.DeflaterOutputStream;
 public final class MetadataPhotos {
     /** The made-up position in grace_hopper_exif6.jpg's GPS tags, as text, for the text-bearing kinds. */
     public static final String POSITION = "38.8735 N 76.9950 W";
+
     public static final String XMP = "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF"
             + " xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description"
             + " xmlns:dc=\"http://purl.org/dc/elements/1.1/\" dc:creator=\"Jane Doe\"/></rdf:RDF></x:xmpmeta>";
@@ -40,8 +41,15 @@ public final class MetadataPhotos {
     /** Every tag metadata-extractor finds, described, one a line: to look for text that must be gone. */
     public static String tags(byte[] bytes) {
         StringBuilder all = new StringBuilder();
-        metadata(bytes).getDirectories().forEach(d -> d.getTags().forEach(t -> all.append(d.getName()).append(": ")
-                .append(t.getTagName()).append(" = ").append(t.getDescription()).append('\n')));
+        metadata(bytes)
+                .getDirectories()
+                .forEach(d -> d.getTags()
+                        .forEach(t -> all.append(d.getName())
+                                .append(": ")
+                                .append(t.getTagName())
+                                .append(" = ")
+                                .append(t.getDescription())
+                                .append('\n')));
         return all.toString();
     }
 
@@ -73,16 +81,22 @@ public final class MetadataPhotos {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(0xFF);
         out.write(0xD8);
-        byte[] jfif = ByteBuffer.allocate(14 + 12).put("JFIF\0".getBytes(StandardCharsets.ISO_8859_1))
-                .put(new byte[] {1, 1, 0, 0, 1, 0, 1, 2, 2}).put(new byte[12]).array(); // a 2x2 thumbnail
+        byte[] jfif = ByteBuffer.allocate(14 + 12)
+                .put("JFIF\0".getBytes(StandardCharsets.ISO_8859_1))
+                .put(new byte[] {1, 1, 0, 0, 1, 0, 1, 2, 2})
+                .put(new byte[12])
+                .array(); // a 2x2 thumbnail
         out.writeBytes(segment(0xE0, jfif));
-        out.writeBytes(segment(0xE1, concat("http://ns.adobe.com/xap/1.0/\0".getBytes(StandardCharsets.ISO_8859_1),
-                XMP.getBytes(StandardCharsets.UTF_8))));
+        out.writeBytes(segment(
+                0xE1,
+                concat(
+                        "http://ns.adobe.com/xap/1.0/\0".getBytes(StandardCharsets.ISO_8859_1),
+                        XMP.getBytes(StandardCharsets.UTF_8))));
         out.writeBytes(segment(0xED, photoshopIptc()));
         out.writeBytes(segment(0xE2, concat("MPF\0".getBytes(StandardCharsets.ISO_8859_1), new byte[16])));
         byte[] srgb = ICC_Profile.getInstance(ColorSpace.CS_sRGB).getData();
-        out.writeBytes(segment(0xE2, concat("ICC_PROFILE\0".getBytes(StandardCharsets.ISO_8859_1), new byte[] {1, 1},
-                srgb)));
+        out.writeBytes(
+                segment(0xE2, concat("ICC_PROFILE\0".getBytes(StandardCharsets.ISO_8859_1), new byte[] {1, 1}, srgb)));
         out.writeBytes(segment(0xEE, new byte[] {'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 1}));
         out.write(jpeg, jfifEnd, jpeg.length - jfifEnd); // its EXIF, comment, tables, scan and end
         out.writeBytes(jpeg); // the trailer: a second picture with its own EXIF
@@ -94,8 +108,11 @@ public final class MetadataPhotos {
         byte[] author = AUTHOR.getBytes(StandardCharsets.ISO_8859_1);
         byte[] iptc = concat(new byte[] {0x1C, 0x02, 0x50, 0, (byte) author.length}, author);
         ByteBuffer resource = ByteBuffer.allocate(4 + 2 + 2 + 4 + iptc.length + (iptc.length & 1));
-        resource.put("8BIM".getBytes(StandardCharsets.ISO_8859_1)).putShort((short) 0x0404).putShort((short) 0)
-                .putInt(iptc.length).put(iptc);
+        resource.put("8BIM".getBytes(StandardCharsets.ISO_8859_1))
+                .putShort((short) 0x0404)
+                .putShort((short) 0)
+                .putInt(iptc.length)
+                .put(iptc);
         return concat("Photoshop 3.0\0".getBytes(StandardCharsets.ISO_8859_1), resource.array());
     }
 
@@ -113,8 +130,10 @@ public final class MetadataPhotos {
 
     /** A JPEG marker segment with its length. */
     public static byte[] segment(int marker, byte[] payload) {
-        return concat(new byte[] {(byte) 0xFF, (byte) marker, (byte) ((payload.length + 2) >> 8),
-                (byte) (payload.length + 2)}, payload);
+        return concat(
+                new byte[] {(byte) 0xFF, (byte) marker, (byte) ((payload.length + 2) >> 8), (byte) (payload.length + 2)
+                },
+                payload);
     }
 
     /**
@@ -123,12 +142,22 @@ public final class MetadataPhotos {
      */
     public static byte[] pngWithEverything() {
         byte[] png = TestPhotos.png(TestPhotos.image("grace_hopper.jpg"));
-        png = beforeFirstIdat(png, chunk("gAMA", ByteBuffer.allocate(4).putInt(45455).array()));
-        png = beforeFirstIdat(png, chunk("pHYs", ByteBuffer.allocate(9).putInt(2835).putInt(2835).put((byte) 1).array()));
+        png = beforeFirstIdat(
+                png, chunk("gAMA", ByteBuffer.allocate(4).putInt(45455).array()));
+        png = beforeFirstIdat(
+                png,
+                chunk(
+                        "pHYs",
+                        ByteBuffer.allocate(9)
+                                .putInt(2835)
+                                .putInt(2835)
+                                .put((byte) 1)
+                                .array()));
         png = beforeFirstIdat(png, textChunk("Comment", "taken at " + POSITION));
         png = beforeFirstIdat(png, chunk("zTXt", concat(latin1("Author\0\0"), deflate(latin1(AUTHOR)))));
-        png = beforeFirstIdat(png, chunk("iTXt", concat(latin1("XML:com.adobe.xmp\0\0\0\0\0"),
-                XMP.getBytes(StandardCharsets.UTF_8))));
+        png = beforeFirstIdat(
+                png,
+                chunk("iTXt", concat(latin1("XML:com.adobe.xmp\0\0\0\0\0"), XMP.getBytes(StandardCharsets.UTF_8))));
         png = beforeFirstIdat(png, chunk("eXIf", exifWithGps()));
         png = beforeFirstIdat(png, chunk("tIME", new byte[] {0x07, (byte) 0xE8, 5, 17, 12, 30, 0}));
         return concat(png, latin1("GPS " + POSITION));
@@ -144,8 +173,12 @@ public final class MetadataPhotos {
         CRC32 crc = new CRC32();
         crc.update(latin1(type));
         crc.update(data);
-        return ByteBuffer.allocate(12 + data.length).putInt(data.length).put(latin1(type)).put(data)
-                .putInt((int) crc.getValue()).array();
+        return ByteBuffer.allocate(12 + data.length)
+                .putInt(data.length)
+                .put(latin1(type))
+                .put(data)
+                .putInt((int) crc.getValue())
+                .array();
     }
 
     /** {@code png} with {@code chunk} inserted before its first IDAT chunk. */

@@ -43,9 +43,17 @@ public class ProviderEmulators implements QuarkusTestResourceLifecycleManager {
     }
 
     /** Each provider's key, by provider id; a test resource entry's init args may replace any of them. */
-    private final Map<String, String> keys = new HashMap<>(Map.of("modelslab", MODELSLAB_KEY,
-            "modelslab-enterprise", ENTERPRISE_KEY, "modelslab-face-gen", FACE_GEN_KEY, "fashn", FASHN_KEY,
-            "metahuman", METAHUMAN_TOKEN));
+    private final Map<String, String> keys = new HashMap<>(Map.of(
+            "modelslab",
+            MODELSLAB_KEY,
+            "modelslab-enterprise",
+            ENTERPRISE_KEY,
+            "modelslab-face-gen",
+            FACE_GEN_KEY,
+            "fashn",
+            FASHN_KEY,
+            "metahuman",
+            METAHUMAN_TOKEN));
 
     @Override
     public void init(Map<String, String> initArgs) {
@@ -54,8 +62,8 @@ public class ProviderEmulators implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        modelslab = new ModelsLabEmulator(keys.get("modelslab"), keys.get("modelslab-enterprise"),
-                keys.get("modelslab-face-gen"));
+        modelslab = new ModelsLabEmulator(
+                keys.get("modelslab"), keys.get("modelslab-enterprise"), keys.get("modelslab-face-gen"));
         fashn = new FashnEmulator(keys.get("fashn"));
         metahuman = new MetaHumanEmulator(keys.get("metahuman"));
         int port = freePort();

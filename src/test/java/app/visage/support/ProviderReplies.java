@@ -12,11 +12,9 @@ import java.nio.charset.StandardCharsets;
  * none); then the body as the provider sent it.
  */
 public final class ProviderReplies {
-    private ProviderReplies() {
-    }
+    private ProviderReplies() {}
 
-    public record Asked(ProviderHttp.Reply reply, String call, String body) {
-    }
+    public record Asked(ProviderHttp.Reply reply, String call, String body) {}
 
     public static Asked read(byte[] data) {
         FuzzInput in = new FuzzInput(data);
@@ -44,7 +42,8 @@ public final class ProviderReplies {
     public static void assertUsable(ProviderOutcome outcome) {
         assertThat(outcome).isNotNull();
         switch (outcome) {
-            case ProviderOutcome.Finished finished -> assertThat(finished.outputs()).doesNotContainNull();
+            case ProviderOutcome.Finished finished ->
+                assertThat(finished.outputs()).doesNotContainNull();
             case ProviderOutcome.Failed failed -> {
                 assertThat(failed.code()).isNotNull();
                 assertThat(failed.message()).isNotBlank();
@@ -52,8 +51,7 @@ public final class ProviderReplies {
             case ProviderOutcome.Busy busy -> assertThat(busy.retryAfter()).isNotNull();
             case ProviderOutcome.Transient t -> assertThat(t.message()).isNotBlank();
             case ProviderOutcome.Unconfirmed u -> assertThat(u.message()).isNotBlank();
-            case ProviderOutcome.Pending pending -> {
-            }
+            case ProviderOutcome.Pending pending -> {}
         }
     }
 }

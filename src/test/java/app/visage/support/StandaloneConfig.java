@@ -11,13 +11,12 @@ import java.util.Map;
  * beans by hand. Provider base URLs point at a closed loopback port, as in the %test profile.
  */
 public final class StandaloneConfig {
-    private StandaloneConfig() {
-    }
+    private StandaloneConfig() {}
 
     public static VisageConfig visage(Map<String, String> overrides) {
         Map<String, String> values = new HashMap<>();
-        for (String provider : new String[] {"modelslab", "modelslab-enterprise", "modelslab-face-gen", "fashn",
-                "metahuman"}) {
+        for (String provider :
+                new String[] {"modelslab", "modelslab-enterprise", "modelslab-face-gen", "fashn", "metahuman"}) {
             values.put("visage.providers." + provider + ".base-url", "http://127.0.0.1:9");
         }
         values.put("visage.default-provider.head_shot", "local");

@@ -71,7 +71,8 @@ public final class TestPhotos {
     /** Mean absolute per-channel difference of two same-sized pictures. */
     public static double meanDifference(BufferedImage a, BufferedImage b) {
         if (a.getWidth() != b.getWidth() || a.getHeight() != b.getHeight()) {
-            throw new AssertionError("sizes differ: " + a.getWidth() + "x" + a.getHeight() + " vs " + b.getWidth() + "x" + b.getHeight());
+            throw new AssertionError("sizes differ: " + a.getWidth() + "x" + a.getHeight() + " vs " + b.getWidth() + "x"
+                    + b.getHeight());
         }
         long sum = 0;
         for (int y = 0; y < a.getHeight(); y++) {

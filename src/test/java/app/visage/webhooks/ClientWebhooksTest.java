@@ -58,18 +58,25 @@ class ClientWebhooksTest {
 
     @Inject
     SubmitJob submitJob;
+
     @Inject
     CreateUpload createUpload;
+
     @Inject
     CancelJob cancelJob;
+
     @Inject
     SweepJobs sweep;
+
     @Inject
     Providers providers;
+
     @Inject
     JobRecords records;
+
     @Inject
     ImageInspector inspector;
+
     @Inject
     TestClock clock;
 
@@ -96,8 +103,8 @@ class ClientWebhooksTest {
         receiver.createContext("/hooks", exchange -> {
             Map<String, List<String>> headers = new TreeMap<>();
             exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
-            received.add(new Delivery(headers, new String(exchange.getRequestBody().readAllBytes(),
-                    StandardCharsets.UTF_8)));
+            received.add(new Delivery(
+                    headers, new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
             Integer status;
             synchronized (answers) {
                 status = answers.isEmpty() ? 200 : answers.poll();
@@ -120,8 +127,15 @@ class ClientWebhooksTest {
 
     private Job headShot() {
         byte[] bytes = TestPhotos.bytes("astronaut.jpg");
-        return submitJob.submit(new SubmitCommand(JobId.random(), Tenant.ANONYMOUS, Operation.HEAD_SHOT, providers.choose(Operation.HEAD_SHOT, "local"),
-                Params.none(), new Photo(bytes, inspector.inspect(bytes)), hook(), Map.of("user", "42")));
+        return submitJob.submit(new SubmitCommand(
+                JobId.random(),
+                Tenant.ANONYMOUS,
+                Operation.HEAD_SHOT,
+                providers.choose(Operation.HEAD_SHOT, "local"),
+                Params.none(),
+                new Photo(bytes, inspector.inspect(bytes)),
+                hook(),
+                Map.of("user", "42")));
     }
 
     private ClientWebhook delivery(Job job) {
@@ -146,12 +160,16 @@ class ClientWebhooksTest {
         String tampered = delivery.body().replace("succeeded", "failed");
         assertThatThrownBy(() -> new Webhook(SECRET).verify(tampered, delivery.headers()))
                 .isInstanceOf(WebhookVerificationException.class);
-        assertThatThrownBy(() -> new Webhook("whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[24]))
-                .verify(delivery.body(), delivery.headers())).isInstanceOf(WebhookVerificationException.class);
+        assertThatThrownBy(() -> new Webhook(
+                                "whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[24]))
+                        .verify(delivery.body(), delivery.headers()))
+                .isInstanceOf(WebhookVerificationException.class);
 
         ClientWebhook state = delivery(job);
         assertThat(state.state()).isEqualTo("delivered");
-        assertThat(state.attempts()).hasSize(1).allSatisfy(a -> assertThat(a.status()).isEqualTo(200));
+        assertThat(state.attempts())
+                .hasSize(1)
+                .allSatisfy(a -> assertThat(a.status()).isEqualTo(200));
     }
 
     @Test
@@ -162,7 +180,9 @@ class ClientWebhooksTest {
         assertThat(delivery(job).state()).isEqualTo("waiting");
 
         sweep.sweep();
-        assertThat(received).as("not due yet: about 5 s after the first attempt").hasSize(1);
+        assertThat(received)
+                .as("not due yet: about 5 s after the first attempt")
+                .hasSize(1);
 
         clock.advance(Duration.ofSeconds(6));
         sweep.sweep();
@@ -208,14 +228,23 @@ class ClientWebhooksTest {
 
     @Test
     void aCanceledJobSaysSo() throws Exception {
-        Job waiting = createUpload.create(new UploadCommand(JobId.random(), Tenant.ANONYMOUS, Operation.HEAD_SHOT,
-                providers.choose(Operation.HEAD_SHOT, "local"), Params.none(), ImageFormat.JPEG, hook(), Map.of()))
+        Job waiting = createUpload
+                .create(new UploadCommand(
+                        JobId.random(),
+                        Tenant.ANONYMOUS,
+                        Operation.HEAD_SHOT,
+                        providers.choose(Operation.HEAD_SHOT, "local"),
+                        Params.none(),
+                        ImageFormat.JPEG,
+                        hook(),
+                        Map.of()))
                 .job();
         assertThat(received).isEmpty();
 
         cancelJob.cancel(waiting.id().value(), Tenant.ANONYMOUS);
 
         assertThat(received).hasSize(1);
-        assertThat(Json.MAPPER.readTree(received.get(0).body()).get("type").asText()).isEqualTo("job.canceled");
+        assertThat(Json.MAPPER.readTree(received.get(0).body()).get("type").asText())
+                .isEqualTo("job.canceled");
     }
 }

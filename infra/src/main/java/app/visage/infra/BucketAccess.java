@@ -46,47 +46,55 @@ public final class BucketAccess {
     public static final String LIST = "s3:ListBucket";
 
     /** Prefix → object actions; then the prefixes a listing may name. */
-    public record Access(Map<String, List<String>> objects, List<String> listPrefixes) {
-    }
+    public record Access(Map<String, List<String>> objects, List<String> listPrefixes) {}
 
-    private BucketAccess() {
-    }
+    private BucketAccess() {}
 
     public static Access of(VisageFunction function) {
         return switch (function) {
-            case SUBMIT -> new Access(Map.of(
-                    "jobs/", List.of(GET, PUT),
-                    "slots/", List.of(GET, PUT),
-                    "inputs/", List.of(GET, PUT, DELETE),
-                    "uploads/", List.of(PUT),
-                    "outputs/", List.of(GET, PUT, DELETE),
-                    "idempotency/", List.of(GET, PUT)),
-                    List.of("jobs/", "slots/", "inputs/", "outputs/"));
-            case STATUS -> new Access(Map.of(
-                    "jobs/", List.of(GET, PUT),
-                    "slots/", List.of(GET, PUT),
-                    "outputs/", List.of(GET, PUT, DELETE)),
-                    List.of("jobs/", "slots/", "outputs/"));
-            case WEBHOOK -> new Access(Map.of(
-                    "jobs/", List.of(GET, PUT),
-                    "slots/", List.of(GET, PUT),
-                    "outputs/", List.of(PUT, DELETE)),
-                    List.of("jobs/", "slots/", "outputs/"));
-            case UPLOAD -> new Access(Map.of(
-                    "jobs/", List.of(GET, PUT),
-                    "slots/", List.of(GET, PUT),
-                    "inputs/", List.of(GET, PUT),
-                    "uploads/", List.of(GET, DELETE),
-                    "outputs/", List.of(PUT, DELETE)),
-                    List.of("jobs/", "slots/", "inputs/", "uploads/"));
-            case CLEANUP -> new Access(Map.of(
-                    "jobs/", List.of(GET, PUT),
-                    "slots/", List.of(GET, PUT),
-                    "inputs/", List.of(GET, DELETE),
-                    "uploads/", List.of(DELETE),
-                    "outputs/", List.of(PUT, DELETE),
-                    "idempotency/", List.of(DELETE)),
-                    List.of("jobs/", "slots/", "inputs/", "uploads/", "outputs/", "idempotency/"));
+            case SUBMIT ->
+                new Access(
+                        Map.of(
+                                "jobs/", List.of(GET, PUT),
+                                "slots/", List.of(GET, PUT),
+                                "inputs/", List.of(GET, PUT, DELETE),
+                                "uploads/", List.of(PUT),
+                                "outputs/", List.of(GET, PUT, DELETE),
+                                "idempotency/", List.of(GET, PUT)),
+                        List.of("jobs/", "slots/", "inputs/", "outputs/"));
+            case STATUS ->
+                new Access(
+                        Map.of(
+                                "jobs/", List.of(GET, PUT),
+                                "slots/", List.of(GET, PUT),
+                                "outputs/", List.of(GET, PUT, DELETE)),
+                        List.of("jobs/", "slots/", "outputs/"));
+            case WEBHOOK ->
+                new Access(
+                        Map.of(
+                                "jobs/", List.of(GET, PUT),
+                                "slots/", List.of(GET, PUT),
+                                "outputs/", List.of(PUT, DELETE)),
+                        List.of("jobs/", "slots/", "outputs/"));
+            case UPLOAD ->
+                new Access(
+                        Map.of(
+                                "jobs/", List.of(GET, PUT),
+                                "slots/", List.of(GET, PUT),
+                                "inputs/", List.of(GET, PUT),
+                                "uploads/", List.of(GET, DELETE),
+                                "outputs/", List.of(PUT, DELETE)),
+                        List.of("jobs/", "slots/", "inputs/", "uploads/"));
+            case CLEANUP ->
+                new Access(
+                        Map.of(
+                                "jobs/", List.of(GET, PUT),
+                                "slots/", List.of(GET, PUT),
+                                "inputs/", List.of(GET, DELETE),
+                                "uploads/", List.of(DELETE),
+                                "outputs/", List.of(PUT, DELETE),
+                                "idempotency/", List.of(DELETE)),
+                        List.of("jobs/", "slots/", "inputs/", "uploads/", "outputs/", "idempotency/"));
         };
     }
 
@@ -105,8 +113,11 @@ public final class BucketAccess {
                 .effect(Effect.ALLOW)
                 .actions(List.of(LIST))
                 .resources(List.of(bucket.getBucketArn()))
-                .conditions(Map.of("StringLikeIfExists",
-                        Map.of("s3:prefix", access.listPrefixes().stream().map(p -> p + "*").toList())))
+                .conditions(Map.of(
+                        "StringLikeIfExists",
+                        Map.of(
+                                "s3:prefix",
+                                access.listPrefixes().stream().map(p -> p + "*").toList())))
                 .build());
         return statements;
     }

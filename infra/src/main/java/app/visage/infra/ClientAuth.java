@@ -20,16 +20,15 @@ public sealed interface ClientAuth {
 
     /** The tenant names and hash format the app accepts in {@code visage.auth.api-keys}. */
     Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
     Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
     String DEFAULT_TENANT_CLAIM = "sub";
 
     /** {@code VISAGE_AUTH_API_KEYS}: {@code tenant=sha256hex} entries, trimmed, hashes in lower case. */
-    record ApiKeys(String value) implements ClientAuth {
-    }
+    record ApiKeys(String value) implements ClientAuth {}
 
     /** An API Gateway JWT authorizer; {@code VISAGE_AUTH_JWT_TENANT_CLAIM} is {@code tenantClaim}. */
-    record Jwt(String issuer, List<String> audience, String tenantClaim) implements ClientAuth {
-    }
+    record Jwt(String issuer, List<String> audience, String tenantClaim) implements ClientAuth {}
 
     static ClientAuth from(Node node) {
         String apiKeys = DeploySettings.context(node, "apiKeys", null);
@@ -72,11 +71,12 @@ public sealed interface ClientAuth {
             String hidden = " (the entry is not shown, in case it holds a key)";
             int eq = entry.indexOf('=');
             if (entry.isEmpty()) {
-                throw new IllegalArgumentException(which + " is empty: entries are tenant=<sha256 hex>, comma-separated");
+                throw new IllegalArgumentException(
+                        which + " is empty: entries are tenant=<sha256 hex>, comma-separated");
             }
             if (eq < 0) {
-                throw new IllegalArgumentException(which + " has no '=': entries are tenant=<sha256 hex of the key>"
-                        + hidden);
+                throw new IllegalArgumentException(
+                        which + " has no '=': entries are tenant=<sha256 hex of the key>" + hidden);
             }
             String tenant = entry.substring(0, eq).trim();
             String hash = entry.substring(eq + 1).trim();
@@ -91,8 +91,8 @@ public sealed interface ClientAuth {
             String lower = hash.toLowerCase(Locale.ROOT);
             Integer earlier = seenHashes.putIfAbsent(lower, i + 1);
             if (earlier != null) {
-                throw new IllegalArgumentException(which + " has the same key hash as entry " + earlier
-                        + ": one key names one tenant");
+                throw new IllegalArgumentException(
+                        which + " has the same key hash as entry " + earlier + ": one key names one tenant");
             }
             canonical.add(tenant + "=" + lower);
         }
@@ -101,12 +101,15 @@ public sealed interface ClientAuth {
 
     private static String issuer(String given) {
         String issuer = given.trim();
-        String problem = "context jwtIssuer must be the token issuer's https URL (the tokens' iss claim), not '"
-                + issuer + "'";
+        String problem =
+                "context jwtIssuer must be the token issuer's https URL (the tokens' iss claim), not '" + issuer + "'";
         try {
             URI uri = new URI(issuer);
-            if (!"https".equals(uri.getScheme()) || uri.getHost() == null || uri.getUserInfo() != null
-                    || uri.getQuery() != null || uri.getFragment() != null) {
+            if (!"https".equals(uri.getScheme())
+                    || uri.getHost() == null
+                    || uri.getUserInfo() != null
+                    || uri.getQuery() != null
+                    || uri.getFragment() != null) {
                 throw new IllegalArgumentException(problem);
             }
         } catch (URISyntaxException e) {

@@ -37,8 +37,15 @@ import software.constructs.Node;
  * Exactly one of apiKeys and jwtIssuer is required ({@link ClientAuth}). Relative artifact paths are
  * resolved against infra/.
  */
-public record DeploySettings(String stackName, Runtime runtime, Path jvmArtifact, Path nativeArtifact,
-        String cleanupSchedule, boolean retainData, String secretsRevision, String secretsExtensionLayerArn,
+public record DeploySettings(
+        String stackName,
+        Runtime runtime,
+        Path jvmArtifact,
+        Path nativeArtifact,
+        String cleanupSchedule,
+        boolean retainData,
+        String secretsRevision,
+        String secretsExtensionLayerArn,
         ClientAuth clientAuth) {
 
     public static final String DEFAULT_JVM_ARTIFACT = "../target/function.zip";
@@ -46,7 +53,8 @@ public record DeploySettings(String stackName, Runtime runtime, Path jvmArtifact
     public static final String DEFAULT_CLEANUP_SCHEDULE = "rate(15 minutes)";
 
     public enum Runtime {
-        JVM, NATIVE
+        JVM,
+        NATIVE
     }
 
     public static DeploySettings from(Node node, Path infraDir) {
@@ -54,33 +62,48 @@ public record DeploySettings(String stackName, Runtime runtime, Path jvmArtifact
         Runtime runtime = switch (runtimeName) {
             case "jvm" -> Runtime.JVM;
             case "native" -> Runtime.NATIVE;
-            default -> throw new IllegalArgumentException(
-                    "context runtime must be 'jvm' or 'native', not '" + runtimeName + "'");
+            default ->
+                throw new IllegalArgumentException(
+                        "context runtime must be 'jvm' or 'native', not '" + runtimeName + "'");
         };
-        Path jvm = artifact(infraDir, context(node, "jvmArtifact", DEFAULT_JVM_ARTIFACT), "jvmArtifact",
-                "./mvnw package");
+        Path jvm =
+                artifact(infraDir, context(node, "jvmArtifact", DEFAULT_JVM_ARTIFACT), "jvmArtifact", "./mvnw package");
         Path nativeZip = null;
         if (runtime == Runtime.NATIVE) {
-            nativeZip = artifact(infraDir, context(node, "nativeArtifact", DEFAULT_NATIVE_ARTIFACT), "nativeArtifact",
+            nativeZip = artifact(
+                    infraDir,
+                    context(node, "nativeArtifact", DEFAULT_NATIVE_ARTIFACT),
+                    "nativeArtifact",
                     "the native build, see infra/README.md");
             requireBootstrap(nativeZip);
         }
-        String schedule = context(node, "cleanupSchedule", DEFAULT_CLEANUP_SCHEDULE).trim();
+        String schedule =
+                context(node, "cleanupSchedule", DEFAULT_CLEANUP_SCHEDULE).trim();
         if (!schedule.matches("(rate|cron)\\(.+\\)")) {
             throw new IllegalArgumentException(
-                    "context cleanupSchedule must be an EventBridge rate(…) or cron(…) expression, not '" + schedule + "'");
+                    "context cleanupSchedule must be an EventBridge rate(…) or cron(…) expression, not '" + schedule
+                            + "'");
         }
         String removal = context(node, "removalPolicy", "retain").toLowerCase(Locale.ROOT);
         if (!removal.equals("retain") && !removal.equals("destroy")) {
-            throw new IllegalArgumentException("context removalPolicy must be 'retain' or 'destroy', not '" + removal + "'");
+            throw new IllegalArgumentException(
+                    "context removalPolicy must be 'retain' or 'destroy', not '" + removal + "'");
         }
         String layerArn = context(node, "secretsExtensionLayerArn", null);
         if (layerArn != null && !layerArn.matches("arn:[^:]+:lambda:[^:]*:\\d{12}:layer:[^:]+:\\d+")) {
             throw new IllegalArgumentException(
                     "context secretsExtensionLayerArn must be a Lambda layer version ARN, not '" + layerArn + "'");
         }
-        return new DeploySettings(context(node, "stackName", "Visage"), runtime, jvm, nativeZip, schedule,
-                removal.equals("retain"), context(node, "secretsRevision", null), layerArn, ClientAuth.from(node));
+        return new DeploySettings(
+                context(node, "stackName", "Visage"),
+                runtime,
+                jvm,
+                nativeZip,
+                schedule,
+                removal.equals("retain"),
+                context(node, "secretsRevision", null),
+                layerArn,
+                ClientAuth.from(node));
     }
 
     static String context(Node node, String key, String fallback) {

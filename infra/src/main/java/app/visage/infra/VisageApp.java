@@ -14,8 +14,7 @@ import software.amazon.awscdk.AppProps;
  */
 public final class VisageApp {
 
-    private VisageApp() {
-    }
+    private VisageApp() {}
 
     public static void main(String[] args) {
         Map<String, Object> context = new LinkedHashMap<>();
@@ -23,7 +22,8 @@ public final class VisageApp {
         for (String arg : args) {
             int eq = arg.indexOf('=');
             if (eq <= 0) {
-                throw new IllegalArgumentException("arguments are key=value (outdir=… or a context value), not: " + arg);
+                throw new IllegalArgumentException(
+                        "arguments are key=value (outdir=… or a context value), not: " + arg);
             }
             String key = arg.substring(0, eq);
             String value = arg.substring(eq + 1);
@@ -46,6 +46,8 @@ public final class VisageApp {
     /** Where relative artifact paths start: infra/ (the build says so; the CLI runs the app from there). */
     static Path infraDir() {
         String dir = System.getProperty("visage.infra.dir");
-        return (dir == null || dir.isBlank() ? Path.of("") : Path.of(dir)).toAbsolutePath().normalize();
+        return (dir == null || dir.isBlank() ? Path.of("") : Path.of(dir))
+                .toAbsolutePath()
+                .normalize();
     }
 }

@@ -15,9 +15,11 @@ public enum VisageFunction {
     public final String export;
     /** The construct id. */
     public final String id;
+
     public final int memoryMb;
     /** API Gateway waits 30 s at most, so the API's functions stop at 29 s. */
     public final int timeoutSeconds;
+
     public final boolean nativeReady;
 
     VisageFunction(String export, String id, int memoryMb, int timeoutSeconds, boolean nativeReady) {

@@ -65,6 +65,7 @@ public class VisageStack extends Stack {
     public static final int SECRETS_EXTENSION_PORT = 2773;
     /** S3 lifecycle counts whole days; cleanup deletes at 24 h, this only catches what it missed. */
     public static final int EXPIRE_AFTER_DAYS = 2;
+
     public static final List<String> EXPIRING_PREFIXES = List.of("inputs/", "uploads/", "outputs/", "idempotency/");
     /** The functions behind the client routes: they authenticate clients (and refuse to start unable to). */
     public static final Set<VisageFunction> CLIENT_FACING = EnumSet.of(VisageFunction.SUBMIT, VisageFunction.STATUS);
@@ -74,10 +75,13 @@ public class VisageStack extends Stack {
     private final Map<VisageFunction, HttpLambdaIntegration> integrations = new EnumMap<>(VisageFunction.class);
 
     public VisageStack(Construct scope, String id, DeploySettings settings) {
-        super(scope, id, StackProps.builder()
-                .description("Visage: face photos to avatars (five Funqy functions, HTTP API, S3, runtime "
-                        + settings.runtime().name().toLowerCase(java.util.Locale.ROOT) + ")")
-                .build());
+        super(
+                scope,
+                id,
+                StackProps.builder()
+                        .description("Visage: face photos to avatars (five Funqy functions, HTTP API, S3, runtime "
+                                + settings.runtime().name().toLowerCase(java.util.Locale.ROOT) + ")")
+                        .build());
         RemovalPolicy dataRemoval = settings.retainData() ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
         Bucket bucket = Bucket.Builder.create(this, "Bucket")
@@ -161,7 +165,9 @@ public class VisageStack extends Stack {
             if (asNative) {
                 fn.runtime(Runtime.PROVIDED_AL2023).handler(NATIVE_HANDLER).code(nativeCode);
             } else {
-                fn.runtime(Runtime.JAVA_21).handler(JVM_HANDLER).code(jvmCode)
+                fn.runtime(Runtime.JAVA_21)
+                        .handler(JVM_HANDLER)
+                        .code(jvmCode)
                         .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS);
             }
             Function function = fn.build();
@@ -170,8 +176,10 @@ public class VisageStack extends Stack {
             functions.put(vf, function);
             aliases.put(vf, function.addAlias(ALIAS));
             if (!asNative) {
-                Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
-                        "the live alias publishes a version, and every trigger invokes that alias");
+                Annotations.of(function)
+                        .acknowledgeWarning(
+                                "@aws-cdk/aws-lambda:snapStartRequirePublish",
+                                "the live alias publishes a version, and every trigger invokes that alias");
             }
         }
 
@@ -189,7 +197,9 @@ public class VisageStack extends Stack {
         // Providers cannot send our clients' tokens: the per-job URL token authenticates them.
         route(api, HttpMethod.POST, "/v1/provider-webhooks/{provider}/{jobId}", VisageFunction.WEBHOOK, null);
 
-        bucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(aliases.get(VisageFunction.UPLOAD)),
+        bucket.addEventNotification(
+                EventType.OBJECT_CREATED,
+                new LambdaDestination(aliases.get(VisageFunction.UPLOAD)),
                 NotificationKeyFilter.builder().prefix("uploads/").build());
 
         Rule.Builder.create(this, "CleanupSchedule")
@@ -199,10 +209,13 @@ public class VisageStack extends Stack {
                 .build();
 
         CfnOutput.Builder.create(this, "ApiUrl")
-                .description("The HTTP API's URL: clients call it, and it is VISAGE_PUBLIC_BASE_URL (provider webhooks)")
+                .description(
+                        "The HTTP API's URL: clients call it, and it is VISAGE_PUBLIC_BASE_URL (provider webhooks)")
                 .value(api.getApiEndpoint())
                 .build();
-        CfnOutput.Builder.create(this, "BucketName").value(bucket.getBucketName()).build();
+        CfnOutput.Builder.create(this, "BucketName")
+                .value(bucket.getBucketName())
+                .build();
         CfnOutput.Builder.create(this, "SecretArn")
                 .description("Put provider keys here: aws secretsmanager put-secret-value (see infra/README.md)")
                 .value(secret.getSecretArn())
@@ -229,9 +242,10 @@ public class VisageStack extends Stack {
      * One integration per function (payload 2.0: the functions take APIGatewayV2HTTPEvent), shared by
      * its routes; {@code authorizer} null for none.
      */
-    private void route(HttpApi api, HttpMethod method, String path, VisageFunction target,
-            IHttpRouteAuthorizer authorizer) {
-        HttpLambdaIntegration integration = integrations.computeIfAbsent(target,
+    private void route(
+            HttpApi api, HttpMethod method, String path, VisageFunction target, IHttpRouteAuthorizer authorizer) {
+        HttpLambdaIntegration integration = integrations.computeIfAbsent(
+                target,
                 vf -> HttpLambdaIntegration.Builder.create(vf.id + "Integration", aliases.get(vf))
                         .payloadFormatVersion(PayloadFormatVersion.VERSION_2_0)
                         .build());

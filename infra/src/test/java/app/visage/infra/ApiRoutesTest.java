@@ -35,14 +35,15 @@ class ApiRoutesTest {
                 String target = Json.render(Json.path(resource, "Properties", "Target"));
                 assertTrue(target.startsWith("integrations/${") && target.endsWith("}"), target);
                 String integrationId = target.substring("integrations/${".length(), target.length() - 1);
-                Map<String, Object> integration = Json.map(Json.map(s.resources().get(integrationId)).get("Properties"));
+                Map<String, Object> integration =
+                        Json.map(Json.map(s.resources().get(integrationId)).get("Properties"));
                 assertEquals("AWS_PROXY", integration.get("IntegrationType"), routeKey);
                 assertEquals("2.0", integration.get("PayloadFormatVersion"), routeKey);
                 found.put(routeKey, Json.render(integration.get("IntegrationUri")));
             });
             Map<String, String> expected = new TreeMap<>();
-            ROUTES.forEach((key, export) -> expected.put(key,
-                    "${" + Synth.aliasId(s, Synth.functionId(s, export)) + "}"));
+            ROUTES.forEach((key, export) ->
+                    expected.put(key, "${" + Synth.aliasId(s, Synth.functionId(s, export)) + "}"));
             assertEquals(expected, found);
         }
     }
@@ -54,7 +55,8 @@ class ApiRoutesTest {
         for (Map.Entry<String, String> route : ROUTES.entrySet()) {
             String alias = Synth.aliasId(s, Synth.functionId(s, route.getValue()));
             String path = route.getKey().substring(route.getKey().indexOf(' ') + 1);
-            long permissions = s.resources().values().stream().map(Json::map)
+            long permissions = s.resources().values().stream()
+                    .map(Json::map)
                     .filter(r -> "AWS::Lambda::Permission".equals(r.get("Type")))
                     .map(r -> Json.map(r.get("Properties")))
                     .filter(p -> "apigateway.amazonaws.com".equals(p.get("Principal")))
@@ -68,16 +70,33 @@ class ApiRoutesTest {
     @Test
     void theDefaultStageDeploysItself() {
         Synth.jvm().template().resourceCountIs("AWS::ApiGatewayV2::Api", 1);
-        Synth.jvm().template().hasResourceProperties("AWS::ApiGatewayV2::Api",
-                Map.of("ProtocolType", "HTTP"));
-        Synth.jvm().template().hasResourceProperties("AWS::ApiGatewayV2::Stage",
-                Map.of("StageName", "$default", "AutoDeploy", true));
-        Synth.jvm().template().hasOutput("ApiUrl", Map.of("Value",
-                Map.of("Fn::GetAtt", List.of(Synth.logicalIdOfType(Synth.jvm(), "AWS::ApiGatewayV2::Api"),
-                        "ApiEndpoint"))));
-        Synth.jvm().template().hasOutput("BucketName", Match.objectLike(Map.of("Value",
-                Map.of("Ref", Synth.logicalIdOfType(Synth.jvm(), "AWS::S3::Bucket")))));
-        Synth.jvm().template().hasOutput("SecretArn", Match.objectLike(Map.of("Value",
-                Map.of("Ref", Synth.logicalIdOfType(Synth.jvm(), "AWS::SecretsManager::Secret")))));
+        Synth.jvm().template().hasResourceProperties("AWS::ApiGatewayV2::Api", Map.of("ProtocolType", "HTTP"));
+        Synth.jvm()
+                .template()
+                .hasResourceProperties("AWS::ApiGatewayV2::Stage", Map.of("StageName", "$default", "AutoDeploy", true));
+        Synth.jvm()
+                .template()
+                .hasOutput(
+                        "ApiUrl",
+                        Map.of(
+                                "Value",
+                                Map.of(
+                                        "Fn::GetAtt",
+                                        List.of(
+                                                Synth.logicalIdOfType(Synth.jvm(), "AWS::ApiGatewayV2::Api"),
+                                                "ApiEndpoint"))));
+        Synth.jvm()
+                .template()
+                .hasOutput(
+                        "BucketName",
+                        Match.objectLike(
+                                Map.of("Value", Map.of("Ref", Synth.logicalIdOfType(Synth.jvm(), "AWS::S3::Bucket")))));
+        Synth.jvm()
+                .template()
+                .hasOutput(
+                        "SecretArn",
+                        Match.objectLike(Map.of(
+                                "Value",
+                                Map.of("Ref", Synth.logicalIdOfType(Synth.jvm(), "AWS::SecretsManager::Secret")))));
     }
 }

@@ -32,8 +32,10 @@ class ClientAuthTest {
 
     @Test
     void withBothTheSynthSaysTheKeysCouldNeverBeUsed() {
-        var e = assertThrows(IllegalArgumentException.class, () -> settings(Map.of("apiKeys", Synth.API_KEYS,
-                "jwtIssuer", Synth.JWT_ISSUER, "jwtAudience", "client-one")));
+        var e = assertThrows(
+                IllegalArgumentException.class,
+                () -> settings(
+                        Map.of("apiKeys", Synth.API_KEYS, "jwtIssuer", Synth.JWT_ISSUER, "jwtAudience", "client-one")));
         assertTrue(e.getMessage().contains("both set"), e.getMessage());
         assertTrue(e.getMessage().contains("could never be used"), e.getMessage());
     }
@@ -42,23 +44,28 @@ class ClientAuthTest {
     void aMalformedApiKeysEntryIsNamedByItsNumberAndNeverShown() {
         String pastedKey = "kT9vQ2mX7bL4nR8pW1sZ6yH3cF5jD0gA-e_uIoPq";
         Map<String, String> bad = Map.of(
-                "acme=" + pastedKey, "after '=' comes the SHA-256",
-                pastedKey, "no '='",
-                "-acme=" + Synth.sha256Hex("x"), "tenant name",
-                "acme=" + Synth.sha256Hex("x").substring(1), "after '=' comes the SHA-256");
+                "acme=" + pastedKey,
+                "after '=' comes the SHA-256",
+                pastedKey,
+                "no '='",
+                "-acme=" + Synth.sha256Hex("x"),
+                "tenant name",
+                "acme=" + Synth.sha256Hex("x").substring(1),
+                "after '=' comes the SHA-256");
         bad.forEach((entry, why) -> {
             String good = "beta=" + Synth.sha256Hex("beta test key");
-            var e = assertThrows(IllegalArgumentException.class,
-                    () -> settings(Map.of("apiKeys", good + "," + entry)));
+            var e = assertThrows(IllegalArgumentException.class, () -> settings(Map.of("apiKeys", good + "," + entry)));
             assertTrue(e.getMessage().contains("entry 2 of 2"), e.getMessage());
             assertTrue(e.getMessage().contains(why), e.getMessage());
             assertFalse(e.getMessage().contains(entry), "the entry is in the message");
             assertFalse(e.getMessage().contains(entry.substring(entry.indexOf('=') + 1)), "its value is in it");
         });
-        var empty = assertThrows(IllegalArgumentException.class, () -> settings(Map.of("apiKeys", Synth.API_KEYS + ",")));
+        var empty =
+                assertThrows(IllegalArgumentException.class, () -> settings(Map.of("apiKeys", Synth.API_KEYS + ",")));
         assertTrue(empty.getMessage().contains("entry 3 of 3 is empty"), empty.getMessage());
         String hash = Synth.sha256Hex("shared");
-        var shared = assertThrows(IllegalArgumentException.class,
+        var shared = assertThrows(
+                IllegalArgumentException.class,
                 () -> settings(Map.of("apiKeys", "acme=" + hash + ",beta=" + hash.toUpperCase())));
         assertTrue(shared.getMessage().contains("entry 2 of 2 has the same key hash as entry 1"), shared.getMessage());
         assertFalse(shared.getMessage().contains(hash), shared.getMessage());
@@ -74,23 +81,31 @@ class ClientAuthTest {
 
     @Test
     void theJwtFlagsAreChecked() {
-        var noAudience = assertThrows(IllegalArgumentException.class,
-                () -> settings(Map.of("jwtIssuer", Synth.JWT_ISSUER)));
+        var noAudience =
+                assertThrows(IllegalArgumentException.class, () -> settings(Map.of("jwtIssuer", Synth.JWT_ISSUER)));
         assertTrue(noAudience.getMessage().contains("jwtAudience is required"), noAudience.getMessage());
-        for (String issuer : List.of("http://issuer.example.test/", "issuer.example.test", "https:///path",
+        for (String issuer : List.of(
+                "http://issuer.example.test/",
+                "issuer.example.test",
+                "https:///path",
                 "https://user@issuer.example.test/")) {
-            var e = assertThrows(IllegalArgumentException.class,
-                    () -> settings(Map.of("jwtIssuer", issuer, "jwtAudience", "client-one")), issuer);
+            var e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> settings(Map.of("jwtIssuer", issuer, "jwtAudience", "client-one")),
+                    issuer);
             assertTrue(e.getMessage().contains("https URL"), e.getMessage());
         }
-        var emptyAudience = assertThrows(IllegalArgumentException.class,
+        var emptyAudience = assertThrows(
+                IllegalArgumentException.class,
                 () -> settings(Map.of("jwtIssuer", Synth.JWT_ISSUER, "jwtAudience", "client-one,,client-two")));
         assertTrue(emptyAudience.getMessage().contains("empty entry"), emptyAudience.getMessage());
-        var audienceWithKeys = assertThrows(IllegalArgumentException.class,
+        var audienceWithKeys = assertThrows(
+                IllegalArgumentException.class,
                 () -> settings(Map.of("apiKeys", Synth.API_KEYS, "jwtAudience", "client-one")));
         assertTrue(audienceWithKeys.getMessage().contains("without jwtIssuer"), audienceWithKeys.getMessage());
 
-        DeploySettings settings = settings(Map.of("jwtIssuer", Synth.JWT_ISSUER, "jwtAudience", " client-one, client-two"));
+        DeploySettings settings =
+                settings(Map.of("jwtIssuer", Synth.JWT_ISSUER, "jwtAudience", " client-one, client-two"));
         assertEquals(new ClientAuth.Jwt(Synth.JWT_ISSUER, Synth.JWT_AUDIENCE, "sub"), settings.clientAuth());
     }
 
@@ -115,7 +130,8 @@ class ClientAuthTest {
     void aJwtAuthorizerGuardsTheClientRoutesButNotTheProviderWebhook() {
         Synth.Synthesized s = Synth.jwt();
         String authorizer = Synth.logicalIdOfType(s, "AWS::ApiGatewayV2::Authorizer");
-        Map<String, Object> props = Json.map(Json.map(s.resources().get(authorizer)).get("Properties"));
+        Map<String, Object> props =
+                Json.map(Json.map(s.resources().get(authorizer)).get("Properties"));
         assertEquals("JWT", props.get("AuthorizerType"));
         assertEquals(Map.of("Ref", Synth.logicalIdOfType(s, "AWS::ApiGatewayV2::Api")), props.get("ApiId"));
         assertEquals(Map.of("Issuer", Synth.JWT_ISSUER, "Audience", Synth.JWT_AUDIENCE), props.get("JwtConfiguration"));
@@ -136,15 +152,18 @@ class ClientAuthTest {
         for (String export : FunctionsTest.EXPORTS) {
             Map<String, Object> env = Synth.env(Json.map(s.resources().get(Synth.functionId(s, export))));
             assertNull(env.get("VISAGE_AUTH_API_KEYS"), export);
-            assertEquals(FunctionsTest.CLIENT_FACING.contains(export) ? "custom:tenant" : null,
-                    env.get("VISAGE_AUTH_JWT_TENANT_CLAIM"), export);
+            assertEquals(
+                    FunctionsTest.CLIENT_FACING.contains(export) ? "custom:tenant" : null,
+                    env.get("VISAGE_AUTH_JWT_TENANT_CLAIM"),
+                    export);
         }
     }
 
     /** Route key → the route's properties. */
     private static Map<String, Map<String, Object>> routes(Synth.Synthesized s) {
         Map<String, Map<String, Object>> routes = new TreeMap<>();
-        s.resources().values().stream().map(Json::map)
+        s.resources().values().stream()
+                .map(Json::map)
                 .filter(r -> "AWS::ApiGatewayV2::Route".equals(r.get("Type")))
                 .map(r -> Json.map(r.get("Properties")))
                 .forEach(p -> routes.put((String) p.get("RouteKey"), p));

@@ -29,37 +29,68 @@ class CloudAssemblyTest {
     @Test
     void cdkOutHoldsTheSynthesizedStack() throws IOException {
         Path templateFile = CDK_OUT.resolve("Visage.template.json");
-        assertTrue(Files.isRegularFile(templateFile), templateFile + " is missing: `./mvnw -f infra/pom.xml verify`"
-                + " synthesizes it before the tests");
+        assertTrue(
+                Files.isRegularFile(templateFile),
+                templateFile + " is missing: `./mvnw -f infra/pom.xml verify`" + " synthesizes it before the tests");
         assertTrue(Files.isRegularFile(CDK_OUT.resolve("manifest.json")));
         Template template = Template.fromString(Files.readString(templateFile));
 
-        template.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("Environment",
-                Map.of("Variables", Match.objectLike(Map.of("QUARKUS_FUNQY_EXPORT", Match.anyValue())))), 5);
+        template.resourcePropertiesCountIs(
+                "AWS::Lambda::Function",
+                Map.of(
+                        "Environment",
+                        Map.of("Variables", Match.objectLike(Map.of("QUARKUS_FUNQY_EXPORT", Match.anyValue())))),
+                5);
         for (String export : FunctionsTest.EXPORTS) {
-            template.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("Environment",
-                    Map.of("Variables", Match.objectLike(Map.of("QUARKUS_FUNQY_EXPORT", export)))), 1);
+            template.resourcePropertiesCountIs(
+                    "AWS::Lambda::Function",
+                    Map.of(
+                            "Environment",
+                            Map.of("Variables", Match.objectLike(Map.of("QUARKUS_FUNQY_EXPORT", export)))),
+                    1);
         }
         template.resourceCountIs("AWS::ApiGatewayV2::Route", ApiRoutesTest.ROUTES.size());
-        ApiRoutesTest.ROUTES.keySet().forEach(key ->
-                template.hasResourceProperties("AWS::ApiGatewayV2::Route", Map.of("RouteKey", key)));
-        template.hasResourceProperties("AWS::S3::Bucket", Match.objectLike(Map.of(
-                "PublicAccessBlockConfiguration", Match.objectLike(Map.of("BlockPublicAcls", true,
-                        "RestrictPublicBuckets", true)),
-                "BucketEncryption", Match.anyValue(),
-                "LifecycleConfiguration", Map.of("Rules", Match.arrayWith(List.of(
-                        Match.objectLike(Map.of("Prefix", "uploads/", "ExpirationInDays", 2))))))));
-        Map<String, Object> uploadsFilter = Map.of("Key",
-                Map.of("FilterRules", List.of(Map.of("Name", "prefix", "Value", "uploads/"))));
-        template.hasResourceProperties("Custom::S3BucketNotifications", Map.of("NotificationConfiguration",
-                Map.of("LambdaFunctionConfigurations", List.of(Match.objectLike(Map.of("Filter", uploadsFilter))))));
-        template.hasResourceProperties("AWS::Events::Rule", Match.objectLike(Map.of(
-                "ScheduleExpression", Match.stringLikeRegexp("rate\\(.*\\)|cron\\(.*\\)"))));
-        Map<String, Object> cleanupListing = Map.of("Action", "s3:ListBucket", "Condition",
-                Map.of("StringLikeIfExists", Map.of("s3:prefix",
-                        List.of("jobs/*", "slots/*", "inputs/*", "uploads/*", "outputs/*", "idempotency/*"))));
-        template.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Match.objectLike(Map.of(
-                "Statement", Match.arrayWith(List.of(Match.objectLike(cleanupListing)))))));
+        ApiRoutesTest.ROUTES
+                .keySet()
+                .forEach(key -> template.hasResourceProperties("AWS::ApiGatewayV2::Route", Map.of("RouteKey", key)));
+        template.hasResourceProperties(
+                "AWS::S3::Bucket",
+                Match.objectLike(Map.of(
+                        "PublicAccessBlockConfiguration",
+                                Match.objectLike(Map.of("BlockPublicAcls", true, "RestrictPublicBuckets", true)),
+                        "BucketEncryption", Match.anyValue(),
+                        "LifecycleConfiguration",
+                                Map.of(
+                                        "Rules",
+                                        Match.arrayWith(List.of(Match.objectLike(
+                                                Map.of("Prefix", "uploads/", "ExpirationInDays", 2))))))));
+        Map<String, Object> uploadsFilter =
+                Map.of("Key", Map.of("FilterRules", List.of(Map.of("Name", "prefix", "Value", "uploads/"))));
+        template.hasResourceProperties(
+                "Custom::S3BucketNotifications",
+                Map.of(
+                        "NotificationConfiguration",
+                        Map.of(
+                                "LambdaFunctionConfigurations",
+                                List.of(Match.objectLike(Map.of("Filter", uploadsFilter))))));
+        template.hasResourceProperties(
+                "AWS::Events::Rule",
+                Match.objectLike(Map.of("ScheduleExpression", Match.stringLikeRegexp("rate\\(.*\\)|cron\\(.*\\)"))));
+        Map<String, Object> cleanupListing = Map.of(
+                "Action",
+                "s3:ListBucket",
+                "Condition",
+                Map.of(
+                        "StringLikeIfExists",
+                        Map.of(
+                                "s3:prefix",
+                                List.of("jobs/*", "slots/*", "inputs/*", "uploads/*", "outputs/*", "idempotency/*"))));
+        template.hasResourceProperties(
+                "AWS::IAM::Policy",
+                Map.of(
+                        "PolicyDocument",
+                        Match.objectLike(
+                                Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(cleanupListing)))))));
     }
 
     @Test
@@ -95,7 +126,8 @@ class CloudAssemblyTest {
                 into.add((String) att.getFirst());
             }
             if (m.size() == 1 && m.get("Fn::Sub") instanceof String sub) {
-                ids.stream().filter(id -> sub.contains("${" + id + "}") || sub.contains("${" + id + "."))
+                ids.stream()
+                        .filter(id -> sub.contains("${" + id + "}") || sub.contains("${" + id + "."))
                         .forEach(into::add);
             }
             m.values().forEach(v -> references(v, ids, into));
@@ -120,8 +152,8 @@ class CloudAssemblyTest {
         return List.of();
     }
 
-    private static List<String> visit(String node, Map<String, Set<String>> edges, Map<String, Integer> state,
-            Deque<String> path) {
+    private static List<String> visit(
+            String node, Map<String, Set<String>> edges, Map<String, Integer> state, Deque<String> path) {
         state.put(node, 1);
         path.addLast(node);
         for (String next : edges.getOrDefault(node, Set.of())) {

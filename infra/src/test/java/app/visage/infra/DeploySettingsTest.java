@@ -21,7 +21,11 @@ class DeploySettingsTest {
         Path infra = Synth.PLACEHOLDERS.resolve("repo/infra");
         Path artifact = Synth.zip(Synth.PLACEHOLDERS.resolve("repo/target/function.zip"), "x", "x");
         DeploySettings settings = DeploySettings.from(
-                new App(AppProps.builder().context(Map.of("apiKeys", Synth.API_KEYS)).build()).getNode(), infra);
+                new App(AppProps.builder()
+                                .context(Map.of("apiKeys", Synth.API_KEYS))
+                                .build())
+                        .getNode(),
+                infra);
         assertEquals(DeploySettings.Runtime.JVM, settings.runtime());
         assertEquals(artifact, settings.jvmArtifact());
         assertNull(settings.nativeArtifact());
@@ -35,19 +39,30 @@ class DeploySettingsTest {
 
     @Test
     void aMissingJvmArtifactIsAClearErrorNamingThePathAndTheFlag() {
-        var e = assertThrows(IllegalArgumentException.class, () -> settings(Map.of("jvmArtifact", "nowhere/function.zip")));
+        var e = assertThrows(
+                IllegalArgumentException.class, () -> settings(Map.of("jvmArtifact", "nowhere/function.zip")));
         assertTrue(e.getMessage().contains("Visage artifact not found"), e.getMessage());
-        assertTrue(e.getMessage().contains(Synth.INFRA_DIR.resolve("nowhere/function.zip").toString()), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .contains(
+                                Synth.INFRA_DIR.resolve("nowhere/function.zip").toString()),
+                e.getMessage());
         assertTrue(e.getMessage().contains("-c jvmArtifact="), e.getMessage());
     }
 
     @Test
     void theNativeVariantNeedsItsArtifactWithABootstrap() {
-        var missing = assertThrows(IllegalArgumentException.class,
+        var missing = assertThrows(
+                IllegalArgumentException.class,
                 () -> settings(Map.of("runtime", "native", "nativeArtifact", "nowhere/native.zip")));
         assertTrue(missing.getMessage().contains("-c nativeArtifact="), missing.getMessage());
-        var jvmZipAsNative = assertThrows(IllegalArgumentException.class,
-                () -> settings(Map.of("runtime", "native", "nativeArtifact", Synth.jvmPlaceholder().toString())));
+        var jvmZipAsNative = assertThrows(
+                IllegalArgumentException.class,
+                () -> settings(Map.of(
+                        "runtime",
+                        "native",
+                        "nativeArtifact",
+                        Synth.jvmPlaceholder().toString())));
         assertTrue(jvmZipAsNative.getMessage().contains("no 'bootstrap'"), jvmZipAsNative.getMessage());
     }
 
@@ -64,14 +79,22 @@ class DeploySettingsTest {
         assertTrue(runtime.getMessage().contains("'jvm' or 'native'"), runtime.getMessage());
         assertThrows(IllegalArgumentException.class, () -> settings(Map.of("cleanupSchedule", "every 5 minutes")));
         assertThrows(IllegalArgumentException.class, () -> settings(Map.of("removalPolicy", "snapshot")));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> settings(Map.of("secretsExtensionLayerArn", "AWS-Parameters-and-Secrets-Lambda-Extension")));
     }
 
     @Test
     void contextValuesAreRead() {
-        DeploySettings settings = settings(Map.of("runtime", "NATIVE", "cleanupSchedule", "cron(0/5 * * * ? *)",
-                "removalPolicy", "destroy", "stackName", "VisageDev"));
+        DeploySettings settings = settings(Map.of(
+                "runtime",
+                "NATIVE",
+                "cleanupSchedule",
+                "cron(0/5 * * * ? *)",
+                "removalPolicy",
+                "destroy",
+                "stackName",
+                "VisageDev"));
         assertEquals(DeploySettings.Runtime.NATIVE, settings.runtime());
         assertEquals(Synth.nativePlaceholder(), settings.nativeArtifact());
         assertEquals("cron(0/5 * * * ? *)", settings.cleanupSchedule());

@@ -17,34 +17,49 @@ import software.amazon.awscdk.assertions.Match;
 class FunctionsTest {
     static final List<String> EXPORTS = List.of("submit", "status", "webhook", "upload", "cleanup");
     static final String JVM_HANDLER = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest";
-    static final Map<String, Integer> MEMORY = Map.of("submit", 1024, "status", 512, "webhook", 512, "upload", 1024,
-            "cleanup", 512);
-    static final Map<String, Integer> TIMEOUT = Map.of("submit", 29, "status", 29, "webhook", 29, "upload", 120,
-            "cleanup", 300);
+    static final Map<String, Integer> MEMORY =
+            Map.of("submit", 1024, "status", 512, "webhook", 512, "upload", 1024, "cleanup", 512);
+    static final Map<String, Integer> TIMEOUT =
+            Map.of("submit", 29, "status", 29, "webhook", 29, "upload", 120, "cleanup", 300);
     /** The functions that authenticate clients, so carry the auth settings. */
     static final Set<String> CLIENT_FACING = Set.of("submit", "status");
-    static final Set<String> ENV = Set.of("QUARKUS_FUNQY_EXPORT", "VISAGE_BUCKET", "VISAGE_PUBLIC_BASE_URL",
+
+    static final Set<String> ENV = Set.of(
+            "QUARKUS_FUNQY_EXPORT",
+            "VISAGE_BUCKET",
+            "VISAGE_PUBLIC_BASE_URL",
             "VISAGE_SECRETS_ARN",
             // The Parameters and Secrets extension's settings, as the CDK writes them.
-            "PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED", "PARAMETERS_SECRETS_EXTENSION_CACHE_SIZE",
-            "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", "PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL",
-            "PARAMETERS_SECRETS_EXTENSION_MAX_CONNECTIONS", "SECRETS_MANAGER_TIMEOUT_MILLIS", "SECRETS_MANAGER_TTL",
-            "SSM_PARAMETER_STORE_TIMEOUT_MILLIS", "SSM_PARAMETER_STORE_TTL");
+            "PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED",
+            "PARAMETERS_SECRETS_EXTENSION_CACHE_SIZE",
+            "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT",
+            "PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL",
+            "PARAMETERS_SECRETS_EXTENSION_MAX_CONNECTIONS",
+            "SECRETS_MANAGER_TIMEOUT_MILLIS",
+            "SECRETS_MANAGER_TTL",
+            "SSM_PARAMETER_STORE_TIMEOUT_MILLIS",
+            "SSM_PARAMETER_STORE_TTL");
 
     @Test
     void fiveFunctionsEachExportingOneFunction() {
         for (Synth.Synthesized s : List.of(Synth.jvm(), Synth.nativeVariant())) {
             List<String> exports = new ArrayList<>();
-            s.resources().values().stream().map(Json::map)
+            s.resources().values().stream()
+                    .map(Json::map)
                     .filter(r -> "AWS::Lambda::Function".equals(r.get("Type")))
                     .map(Synth::env)
                     .filter(env -> env.containsKey("QUARKUS_FUNQY_EXPORT"))
                     .forEach(env -> exports.add((String) env.get("QUARKUS_FUNQY_EXPORT")));
-            assertEquals(EXPORTS.stream().sorted().toList(), exports.stream().sorted().toList());
+            assertEquals(
+                    EXPORTS.stream().sorted().toList(),
+                    exports.stream().sorted().toList());
             // The sixth is the CDK's own handler of the bucket notification (Python, inline).
             s.template().resourceCountIs("AWS::Lambda::Function", 6);
-            s.template().resourcePropertiesCountIs("AWS::Lambda::Function",
-                    Map.of("Description", Match.stringLikeRegexp(".*Custom::S3BucketNotifications.*")), 1);
+            s.template()
+                    .resourcePropertiesCountIs(
+                            "AWS::Lambda::Function",
+                            Map.of("Description", Match.stringLikeRegexp(".*Custom::S3BucketNotifications.*")),
+                            1);
         }
     }
 
@@ -73,8 +88,11 @@ class FunctionsTest {
             assertEquals("provided.al2023", props.get("Runtime"), export);
             assertEquals("bootstrap", props.get("Handler"), export);
             assertNull(props.get("SnapStart"), export);
-            assertEquals("true", Synth.env(Json.map(s.resources().get(Synth.functionId(s, export))))
-                    .get("DISABLE_SIGNAL_HANDLERS"), export);
+            assertEquals(
+                    "true",
+                    Synth.env(Json.map(s.resources().get(Synth.functionId(s, export))))
+                            .get("DISABLE_SIGNAL_HANDLERS"),
+                    export);
             assertEquals(MEMORY.get(export), ((Number) props.get("MemorySize")).intValue(), export);
             assertEquals(TIMEOUT.get(export), ((Number) props.get("Timeout")).intValue(), export);
         }
@@ -83,8 +101,10 @@ class FunctionsTest {
             assertEquals("java21", props.get("Runtime"), export);
             assertEquals(JVM_HANDLER, props.get("Handler"), export);
             assertEquals(Map.of("ApplyOn", "PublishedVersions"), props.get("SnapStart"), export);
-            assertNull(Synth.env(Json.map(s.resources().get(Synth.functionId(s, export))))
-                    .get("DISABLE_SIGNAL_HANDLERS"), export);
+            assertNull(
+                    Synth.env(Json.map(s.resources().get(Synth.functionId(s, export))))
+                            .get("DISABLE_SIGNAL_HANDLERS"),
+                    export);
         }
         Set<String> nativeCode = codeKeys(s, nativeOnes);
         Set<String> jvmCode = codeKeys(s, jvmOnes);
@@ -96,7 +116,8 @@ class FunctionsTest {
     @Test
     void everyFunctionGetsItsExportTheBucketTheApiUrlTheSecretArnAndTheClientAuthOfItsOwnAndNothingElse() {
         // Each variant, and the auth setting its client-facing functions get.
-        for (var variant : List.of(Map.entry(Synth.jvm(), "VISAGE_AUTH_API_KEYS"),
+        for (var variant : List.of(
+                Map.entry(Synth.jvm(), "VISAGE_AUTH_API_KEYS"),
                 Map.entry(Synth.nativeVariant(), "VISAGE_AUTH_API_KEYS"),
                 Map.entry(Synth.jwt(), "VISAGE_AUTH_JWT_TENANT_CLAIM"))) {
             Synth.Synthesized s = variant.getKey();
@@ -114,8 +135,8 @@ class FunctionsTest {
                 assertEquals(expected, names, export);
                 assertEquals(export, env.get("QUARKUS_FUNQY_EXPORT"));
                 assertEquals(Map.of("Ref", bucket), env.get("VISAGE_BUCKET"), export);
-                assertEquals(Map.of("Fn::GetAtt", List.of(api, "ApiEndpoint")), env.get("VISAGE_PUBLIC_BASE_URL"),
-                        export);
+                assertEquals(
+                        Map.of("Fn::GetAtt", List.of(api, "ApiEndpoint")), env.get("VISAGE_PUBLIC_BASE_URL"), export);
                 assertEquals(Map.of("Ref", secret), env.get("VISAGE_SECRETS_ARN"), export);
             }
         }
@@ -129,12 +150,18 @@ class FunctionsTest {
                 List<Object> layers = Json.list(props.get("Layers"));
                 assertEquals(1, layers.size(), export);
                 List<Object> lookup = Json.list(Json.map(layers.getFirst()).get("Fn::FindInMap"));
-                Map<String, Object> byRegion = Json.map(Json.map(s.json().get("Mappings")).get(lookup.get(0)));
+                Map<String, Object> byRegion =
+                        Json.map(Json.map(s.json().get("Mappings")).get(lookup.get(0)));
                 String arn = (String) Json.map(byRegion.get("eu-west-1")).get(lookup.get(2));
-                assertTrue(arn.matches("arn:aws:lambda:eu-west-1:\\d{12}:layer:AWS-Parameters-and-Secrets-Lambda-Extension:\\d+"),
+                assertTrue(
+                        arn.matches(
+                                "arn:aws:lambda:eu-west-1:\\d{12}:layer:AWS-Parameters-and-Secrets-Lambda-Extension:\\d+"),
                         arn);
-                assertEquals("2773", Synth.env(Json.map(s.resources().get(Synth.functionId(s, export))))
-                        .get("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT"), export);
+                assertEquals(
+                        "2773",
+                        Synth.env(Json.map(s.resources().get(Synth.functionId(s, export))))
+                                .get("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT"),
+                        export);
             }
         }
     }
@@ -145,8 +172,11 @@ class FunctionsTest {
         for (String export : EXPORTS) {
             Map<String, Object> props = properties(s, export);
             assertEquals(List.of(Synth.EXTENSION_LAYER), props.get("Layers"), export);
-            assertEquals("2", Synth.env(Json.map(s.resources().get(Synth.functionId(s, export))))
-                    .get("VISAGE_SECRETS_REVISION"), export);
+            assertEquals(
+                    "2",
+                    Synth.env(Json.map(s.resources().get(Synth.functionId(s, export))))
+                            .get("VISAGE_SECRETS_REVISION"),
+                    export);
         }
         // A new revision is a new function configuration, so a new version (and SnapStart snapshot).
         Set<String> before = versionIds(Synth.jvm());
@@ -156,7 +186,8 @@ class FunctionsTest {
 
     private static Set<String> versionIds(Synth.Synthesized s) {
         return s.resources().entrySet().stream()
-                .filter(e -> "AWS::Lambda::Version".equals(Json.map(e.getValue()).get("Type")))
+                .filter(e ->
+                        "AWS::Lambda::Version".equals(Json.map(e.getValue()).get("Type")))
                 .map(Map.Entry::getKey)
                 .collect(Collectors.toSet());
     }
@@ -166,10 +197,12 @@ class FunctionsTest {
         for (Synth.Synthesized s : List.of(Synth.jvm(), Synth.nativeVariant())) {
             for (String export : EXPORTS) {
                 String fn = Synth.functionId(s, export);
-                Map<String, Object> alias = Json.map(Json.path(Json.map(s.resources().get(Synth.aliasId(s, fn))),
-                        "Properties"));
+                Map<String, Object> alias =
+                        Json.map(Json.path(Json.map(s.resources().get(Synth.aliasId(s, fn))), "Properties"));
                 assertEquals("live", alias.get("Name"), export);
-                String version = (String) Json.list(Json.map(alias.get("FunctionVersion")).get("Fn::GetAtt")).get(0);
+                String version = (String)
+                        Json.list(Json.map(alias.get("FunctionVersion")).get("Fn::GetAtt"))
+                                .get(0);
                 Map<String, Object> versionResource = Json.map(s.resources().get(version));
                 assertEquals("AWS::Lambda::Version", versionResource.get("Type"), export);
                 assertEquals(Map.of("Ref", fn), Json.path(versionResource, "Properties", "FunctionName"), export);

@@ -23,34 +23,54 @@ class IamScopingTest {
 
     /** export → "action prefix" pairs; written out here independently of the stack's own table. */
     static final Map<String, Set<String>> EXPECTED = Map.of(
-            "submit", Set.of(
-                    "s3:GetObject jobs/", "s3:PutObject jobs/",
-                    "s3:GetObject slots/", "s3:PutObject slots/",
-                    "s3:GetObject inputs/", "s3:PutObject inputs/", "s3:DeleteObject inputs/",
-                    "s3:PutObject uploads/",
-                    "s3:GetObject outputs/", "s3:PutObject outputs/", "s3:DeleteObject outputs/",
-                    "s3:GetObject idempotency/", "s3:PutObject idempotency/"),
-            "status", Set.of(
-                    "s3:GetObject jobs/", "s3:PutObject jobs/",
-                    "s3:GetObject slots/", "s3:PutObject slots/",
-                    "s3:GetObject outputs/", "s3:PutObject outputs/", "s3:DeleteObject outputs/"),
-            "webhook", Set.of(
-                    "s3:GetObject jobs/", "s3:PutObject jobs/",
-                    "s3:GetObject slots/", "s3:PutObject slots/",
-                    "s3:PutObject outputs/", "s3:DeleteObject outputs/"),
-            "upload", Set.of(
-                    "s3:GetObject jobs/", "s3:PutObject jobs/",
-                    "s3:GetObject slots/", "s3:PutObject slots/",
-                    "s3:GetObject inputs/", "s3:PutObject inputs/",
-                    "s3:GetObject uploads/", "s3:DeleteObject uploads/",
-                    "s3:PutObject outputs/", "s3:DeleteObject outputs/"),
-            "cleanup", Set.of(
-                    "s3:GetObject jobs/", "s3:PutObject jobs/",
-                    "s3:GetObject slots/", "s3:PutObject slots/",
-                    "s3:GetObject inputs/", "s3:DeleteObject inputs/",
-                    "s3:DeleteObject uploads/",
-                    "s3:PutObject outputs/", "s3:DeleteObject outputs/",
-                    "s3:DeleteObject idempotency/"));
+            "submit",
+                    Set.of(
+                            "s3:GetObject jobs/",
+                            "s3:PutObject jobs/",
+                            "s3:GetObject slots/",
+                            "s3:PutObject slots/",
+                            "s3:GetObject inputs/",
+                            "s3:PutObject inputs/",
+                            "s3:DeleteObject inputs/",
+                            "s3:PutObject uploads/",
+                            "s3:GetObject outputs/",
+                            "s3:PutObject outputs/",
+                            "s3:DeleteObject outputs/",
+                            "s3:GetObject idempotency/",
+                            "s3:PutObject idempotency/"),
+            "status",
+                    Set.of(
+                            "s3:GetObject jobs/",
+                            "s3:PutObject jobs/",
+                            "s3:GetObject slots/",
+                            "s3:PutObject slots/",
+                            "s3:GetObject outputs/",
+                            "s3:PutObject outputs/",
+                            "s3:DeleteObject outputs/"),
+            "webhook",
+                    Set.of(
+                            "s3:GetObject jobs/", "s3:PutObject jobs/",
+                            "s3:GetObject slots/", "s3:PutObject slots/",
+                            "s3:PutObject outputs/", "s3:DeleteObject outputs/"),
+            "upload",
+                    Set.of(
+                            "s3:GetObject jobs/", "s3:PutObject jobs/",
+                            "s3:GetObject slots/", "s3:PutObject slots/",
+                            "s3:GetObject inputs/", "s3:PutObject inputs/",
+                            "s3:GetObject uploads/", "s3:DeleteObject uploads/",
+                            "s3:PutObject outputs/", "s3:DeleteObject outputs/"),
+            "cleanup",
+                    Set.of(
+                            "s3:GetObject jobs/",
+                            "s3:PutObject jobs/",
+                            "s3:GetObject slots/",
+                            "s3:PutObject slots/",
+                            "s3:GetObject inputs/",
+                            "s3:DeleteObject inputs/",
+                            "s3:DeleteObject uploads/",
+                            "s3:PutObject outputs/",
+                            "s3:DeleteObject outputs/",
+                            "s3:DeleteObject idempotency/"));
 
     /** export → the prefixes a listing may name (every function lists, if only for 404s on missing keys). */
     static final Map<String, Set<String>> LIST_PREFIXES = Map.of(
@@ -66,7 +86,9 @@ class IamScopingTest {
         }
 
         List<String> actions() {
-            return Json.list(json.get("Action")).stream().map(String.class::cast).toList();
+            return Json.list(json.get("Action")).stream()
+                    .map(String.class::cast)
+                    .toList();
         }
 
         List<String> resources() {
@@ -85,12 +107,20 @@ class IamScopingTest {
                     }
                 }
             }
-            assertEquals(1, starred.size(), () -> starred.stream()
-                    .map(st -> st.owner() + " " + st.effect() + " " + st.actions()).distinct().toList().toString());
+            assertEquals(
+                    1,
+                    starred.size(),
+                    () -> starred.stream()
+                            .map(st -> st.owner() + " " + st.effect() + " " + st.actions())
+                            .distinct()
+                            .toList()
+                            .toString());
             Statement tlsDeny = starred.getFirst();
             assertEquals("Deny", tlsDeny.effect());
             assertEquals(List.of("s3:*"), tlsDeny.actions());
-            assertEquals(Map.of("Bool", Map.of("aws:SecureTransport", "false")), tlsDeny.json().get("Condition"));
+            assertEquals(
+                    Map.of("Bool", Map.of("aws:SecureTransport", "false")),
+                    tlsDeny.json().get("Condition"));
         }
     }
 
@@ -111,8 +141,10 @@ class IamScopingTest {
                         if (st.actions().equals(List.of("s3:ListBucket"))) {
                             Object condition = Json.path(st.json(), "Condition", "StringLikeIfExists", "s3:prefix");
                             assertTrue(condition != null, "ListBucket without an s3:prefix condition: " + st);
-                            Json.list(condition).forEach(p -> assertTrue(PREFIXES.contains(
-                                    ((String) p).substring(0, ((String) p).length() - 1)), "list prefix " + p));
+                            Json.list(condition)
+                                    .forEach(p -> assertTrue(
+                                            PREFIXES.contains(((String) p).substring(0, ((String) p).length() - 1)),
+                                            "list prefix " + p));
                         } else {
                             // The CDK's own handler that writes the bucket's notification configuration.
                             assertEquals(List.of("s3:PutBucketNotification"), st.actions(), st.toString());
@@ -122,7 +154,8 @@ class IamScopingTest {
                     }
                     assertTrue(resource.startsWith(bucketArn + "/"), "not this bucket: " + st);
                     String rest = resource.substring(bucketArn.length() + 1);
-                    assertTrue(rest.endsWith("*") && PREFIXES.contains(rest.substring(0, rest.length() - 1)),
+                    assertTrue(
+                            rest.endsWith("*") && PREFIXES.contains(rest.substring(0, rest.length() - 1)),
                             "not one of the prefixes: " + resource);
                     assertTrue(OBJECT_ACTIONS.containsAll(st.actions()), "object actions only on objects: " + st);
                 }
@@ -182,7 +215,8 @@ class IamScopingTest {
         List<Statement> all = new ArrayList<>();
         s.resources().forEach((id, r) -> {
             Map<String, Object> resource = Json.map(r);
-            Map<String, Object> props = resource.get("Properties") == null ? Map.of() : Json.map(resource.get("Properties"));
+            Map<String, Object> props =
+                    resource.get("Properties") == null ? Map.of() : Json.map(resource.get("Properties"));
             switch ((String) resource.get("Type")) {
                 case "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy" -> {
                     List<Object> roles = Json.list(props.get("Roles"));
@@ -193,10 +227,11 @@ class IamScopingTest {
                         add(all, (String) Json.map(roleRef).get("Ref"), props.get("PolicyDocument"));
                     }
                 }
-                case "AWS::IAM::Role" -> Json.list(props.get("Policies"))
-                        .forEach(p -> add(all, id, Json.map(p).get("PolicyDocument")));
+                case "AWS::IAM::Role" ->
+                    Json.list(props.get("Policies"))
+                            .forEach(p -> add(all, id, Json.map(p).get("PolicyDocument")));
                 case "AWS::S3::BucketPolicy", "AWS::SecretsManager::ResourcePolicy" ->
-                        add(all, id, props.get("PolicyDocument"));
+                    add(all, id, props.get("PolicyDocument"));
                 default -> {
                     if (props.containsKey("PolicyDocument")) {
                         fail("a policy this test does not read: " + id + " " + resource.get("Type"));

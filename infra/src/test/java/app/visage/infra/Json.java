@@ -6,8 +6,7 @@ import java.util.Map;
 
 /** Reading the synthesized template's JSON (maps, lists and strings, as jsii hands them over). */
 final class Json {
-    private Json() {
-    }
+    private Json() {}
 
     @SuppressWarnings("unchecked")
     static Map<String, Object> map(Object value) {

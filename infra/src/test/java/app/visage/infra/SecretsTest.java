@@ -19,8 +19,9 @@ class SecretsTest {
     void oneSecretWhoseValueTheStackGeneratesAndNeverWritesDown() {
         Synth.Synthesized s = Synth.jvm();
         s.template().resourceCountIs("AWS::SecretsManager::Secret", 1);
-        Map<String, Object> props = Json.map(Json.map(s.resources().get(
-                Synth.logicalIdOfType(s, "AWS::SecretsManager::Secret"))).get("Properties"));
+        Map<String, Object> props =
+                Json.map(Json.map(s.resources().get(Synth.logicalIdOfType(s, "AWS::SecretsManager::Secret")))
+                        .get("Properties"));
         assertNull(props.get("SecretString"), "no secret value in the template");
         Map<String, Object> generate = Json.map(props.get("GenerateSecretString"));
         assertEquals("{}", generate.get("SecretStringTemplate"));
@@ -39,8 +40,10 @@ class SecretsTest {
                         .toList();
                 assertEquals(1, reads.size(), export + ": " + reads);
                 assertEquals("Allow", reads.getFirst().effect());
-                assertEquals(List.of("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"),
-                        reads.getFirst().actions(), export);
+                assertEquals(
+                        List.of("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"),
+                        reads.getFirst().actions(),
+                        export);
                 assertEquals(List.of("${" + secret + "}"), reads.getFirst().resources(), export);
             }
         }

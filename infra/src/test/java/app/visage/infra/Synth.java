@@ -25,14 +25,17 @@ import software.amazon.awscdk.assertions.Template;
  */
 final class Synth {
     static final Path INFRA_DIR = VisageApp.infraDir();
-    static final Path PLACEHOLDERS = Path.of(System.getProperty("visage.placeholders",
-            INFRA_DIR.resolve("target/test-placeholders").toString())).toAbsolutePath();
+    static final Path PLACEHOLDERS = Path.of(System.getProperty(
+                    "visage.placeholders",
+                    INFRA_DIR.resolve("target/test-placeholders").toString()))
+            .toAbsolutePath();
 
     static final String EXTENSION_LAYER =
             "arn:aws:lambda:eu-west-1:015030872274:layer:AWS-Parameters-and-Secrets-Lambda-Extension:12";
 
     /** Two tenants' API keys as the stack takes them: the SHA-256 of each key, never the key. */
     static final String API_KEYS = "acme=" + sha256Hex("acme test key") + ",beta.co=" + sha256Hex("beta test key");
+
     static final String JWT_ISSUER = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example";
     static final List<String> JWT_AUDIENCE = List.of("client-one", "client-two");
 
@@ -48,8 +51,7 @@ final class Synth {
         }
     }
 
-    private Synth() {
-    }
+    private Synth() {}
 
     static synchronized Synthesized jvm() {
         if (jvm == null) {
@@ -68,8 +70,17 @@ final class Synth {
     /** The JVM variant with every optional context value changed from its default. */
     static synchronized Synthesized overridden() {
         if (overridden == null) {
-            overridden = synth(Map.of("cleanupSchedule", "rate(1 minute)", "removalPolicy", "destroy",
-                    "secretsRevision", "2", "secretsExtensionLayerArn", EXTENSION_LAYER, "apiKeys", API_KEYS));
+            overridden = synth(Map.of(
+                    "cleanupSchedule",
+                    "rate(1 minute)",
+                    "removalPolicy",
+                    "destroy",
+                    "secretsRevision",
+                    "2",
+                    "secretsExtensionLayerArn",
+                    EXTENSION_LAYER,
+                    "apiKeys",
+                    API_KEYS));
         }
         return overridden;
     }
@@ -77,16 +88,21 @@ final class Synth {
     /** The JVM variant with a JWT authorizer instead of API keys, and a tenant claim other than sub. */
     static synchronized Synthesized jwt() {
         if (jwt == null) {
-            jwt = synth(Map.of("jwtIssuer", JWT_ISSUER, "jwtAudience", String.join(",", JWT_AUDIENCE),
-                    "jwtTenantClaim", "custom:tenant"));
+            jwt = synth(Map.of(
+                    "jwtIssuer",
+                    JWT_ISSUER,
+                    "jwtAudience",
+                    String.join(",", JWT_AUDIENCE),
+                    "jwtTenantClaim",
+                    "custom:tenant"));
         }
         return jwt;
     }
 
     static String sha256Hex(String key) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(key.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -123,7 +139,8 @@ final class Synth {
         }
         try {
             Files.createDirectories(zip.getParent());
-            try (OutputStream out = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(out)) {
+            try (OutputStream out = Files.newOutputStream(zip);
+                    ZipOutputStream z = new ZipOutputStream(out)) {
                 z.putNextEntry(new ZipEntry(entry));
                 z.write(content.getBytes(StandardCharsets.UTF_8));
                 z.closeEntry();
@@ -137,7 +154,8 @@ final class Synth {
     /** The logical id of the Lambda function exporting {@code export}; fails unless exactly one does. */
     static String functionId(Synthesized s, String export) {
         List<String> ids = s.resources().entrySet().stream()
-                .filter(e -> "AWS::Lambda::Function".equals(Json.map(e.getValue()).get("Type")))
+                .filter(e ->
+                        "AWS::Lambda::Function".equals(Json.map(e.getValue()).get("Type")))
                 .filter(e -> export.equals(env(Json.map(e.getValue())).get("QUARKUS_FUNQY_EXPORT")))
                 .map(Map.Entry::getKey)
                 .toList();
@@ -156,8 +174,8 @@ final class Synth {
     static String aliasId(Synthesized s, String functionId) {
         List<String> ids = s.resources().entrySet().stream()
                 .filter(e -> "AWS::Lambda::Alias".equals(Json.map(e.getValue()).get("Type")))
-                .filter(e -> Map.of("Ref", functionId).equals(Json.path(Json.map(e.getValue()), "Properties",
-                        "FunctionName")))
+                .filter(e -> Map.of("Ref", functionId)
+                        .equals(Json.path(Json.map(e.getValue()), "Properties", "FunctionName")))
                 .map(Map.Entry::getKey)
                 .toList();
         if (ids.size() != 1) {

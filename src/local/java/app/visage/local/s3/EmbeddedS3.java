@@ -1,5 +1,7 @@
 package app.visage.local.s3;
 
+import app.visage.logs.LoggableException;
+import jakarta.servlet.DispatcherType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
@@ -15,10 +17,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-
-import app.visage.logs.LoggableException;
-import jakarta.servlet.DispatcherType;
-
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
@@ -79,7 +77,7 @@ public final class EmbeddedS3 implements AutoCloseable {
     private BlobStore store;
     private ExecutorService events;
     private URI endpoint;
-    private volatile Consumer<Request> requestObserver = r -> { };
+    private volatile Consumer<Request> requestObserver = r -> {};
 
     private EmbeddedS3(Supplier<BlobStore> storeFactory, String bucket, int port, Consumer<ObjectCreated> listener) {
         this.storeFactory = storeFactory;
@@ -102,14 +100,18 @@ public final class EmbeddedS3 implements AutoCloseable {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port " + port);
         }
-        return new EmbeddedS3(() -> {
-            try {
-                Files.createDirectories(dir); // the filesystem store refuses a missing base dir
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return new FilesystemNio2BlobStore(dir.toString());
-        }, bucket, port, listener);
+        return new EmbeddedS3(
+                () -> {
+                    try {
+                        Files.createDirectories(dir); // the filesystem store refuses a missing base dir
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    return new FilesystemNio2BlobStore(dir.toString());
+                },
+                bucket,
+                port,
+                listener);
     }
 
     /** Starts the server and creates the bucket if missing. Returns this, for chaining. */
@@ -198,7 +200,9 @@ public final class EmbeddedS3 implements AutoCloseable {
                     listener.accept(event);
                 } catch (RuntimeException | Error e) {
                     // The object is already stored; a failing listener must not undo or fail it.
-                    LOG.log(System.Logger.Level.WARNING, "ObjectCreated listener failed for " + event.key(),
+                    LOG.log(
+                            System.Logger.Level.WARNING,
+                            "ObjectCreated listener failed for " + event.key(),
                             LoggableException.of(e));
                 }
             });

@@ -6,13 +6,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-
 import org.gaul.s3proxy.S3ErrorCode;
 import org.gaul.s3proxy.S3ProxyException;
 import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
 import org.gaul.s3proxy.blobstore.domain.MultipartUpload;
-
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
@@ -55,21 +53,33 @@ final class KeyLockingBlobStore extends ForwardingBlobStore {
     public PutObjectResponse putBlob(PutObjectRequest request, InputStream input) {
         // Failing here before reading the body is fine: RequestBodyFilter consumes it before the
         // 412 goes out, so the client gets the answer rather than a broken connection.
-        return write(request.bucket(), request.key(), request.ifMatch(), request.ifNoneMatch(),
+        return write(
+                request.bucket(),
+                request.key(),
+                request.ifMatch(),
+                request.ifNoneMatch(),
                 () -> delegate().putBlob(request, input));
     }
 
     @Override
     public CopyObjectResponse copyBlob(CopyObjectRequest request) {
         // S3Proxy passes no destination conditions for CopyObject; the lock still orders it.
-        return write(request.destinationBucket(), request.destinationKey(), null, null,
+        return write(
+                request.destinationBucket(),
+                request.destinationKey(),
+                null,
+                null,
                 () -> delegate().copyBlob(request));
     }
 
     @Override
     public CompleteMultipartUploadResponse completeMultipartUpload(
             MultipartUpload upload, CompleteMultipartUploadRequest request) {
-        return write(upload.containerName(), upload.blobName(), request.ifMatch(), request.ifNoneMatch(),
+        return write(
+                upload.containerName(),
+                upload.blobName(),
+                request.ifMatch(),
+                request.ifNoneMatch(),
                 () -> delegate().completeMultipartUpload(upload, request));
     }
 
@@ -112,7 +122,8 @@ final class KeyLockingBlobStore extends ForwardingBlobStore {
                 throw new S3ProxyException(S3ErrorCode.PRECONDITION_FAILED);
             }
         }
-        if (ifNoneMatch != null && current != null
+        if (ifNoneMatch != null
+                && current != null
                 && (ifNoneMatch.equals("*") || sameETag(ifNoneMatch, current.eTag()))) {
             throw new S3ProxyException(S3ErrorCode.PRECONDITION_FAILED);
         }

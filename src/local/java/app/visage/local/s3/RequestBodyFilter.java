@@ -1,10 +1,5 @@
 package app.visage.local.s3;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.util.function.Consumer;
-
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -14,6 +9,10 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.function.Consumer;
 
 /**
  * Makes sure every request body is read to its end before S3Proxy's response goes out, so
@@ -59,7 +58,8 @@ final class RequestBodyFilter implements Filter {
         int slash = rest.indexOf('/');
         boolean bucketOnly = slash < 0 || slash == rest.length() - 1;
         String method = http.getMethod();
-        String kind = method.equals("GET") && bucketOnly ? "LIST"
+        String kind = method.equals("GET") && bucketOnly
+                ? "LIST"
                 : method.equals("PUT") && http.getHeader("x-amz-copy-source") != null ? "COPY" : "OBJECT";
         return new EmbeddedS3.Request(method, kind, path);
     }

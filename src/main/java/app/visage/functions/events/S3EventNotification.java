@@ -27,7 +27,9 @@ public record S3EventNotification(@JsonProperty("Records") List<Record> records)
             return keys;
         }
         for (Record record : records) {
-            if (record != null && record.eventName() != null && record.eventName().startsWith("ObjectCreated:")) {
+            if (record != null
+                    && record.eventName() != null
+                    && record.eventName().startsWith("ObjectCreated:")) {
                 record.decodedKey().ifPresent(keys::add);
             }
         }
@@ -36,7 +38,9 @@ public record S3EventNotification(@JsonProperty("Records") List<Record> records)
 
     @RegisterForReflection
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Record(@JsonProperty("eventName") String eventName, @JsonProperty("eventTime") String eventTime,
+    public record Record(
+            @JsonProperty("eventName") String eventName,
+            @JsonProperty("eventTime") String eventTime,
             @JsonProperty("s3") S3 s3) {
 
         /** The object key: S3 events URL-encode it (a space arrives as '+'). Empty when there is none to decode. */
@@ -54,17 +58,18 @@ public record S3EventNotification(@JsonProperty("Records") List<Record> records)
 
     @RegisterForReflection
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record S3(@JsonProperty("bucket") Bucket bucket, @JsonProperty("object") S3Object object) {
-    }
+    public record S3(
+            @JsonProperty("bucket") Bucket bucket,
+            @JsonProperty("object") S3Object object) {}
 
     @RegisterForReflection
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Bucket(@JsonProperty("name") String name) {
-    }
+    public record Bucket(@JsonProperty("name") String name) {}
 
     @RegisterForReflection
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record S3Object(@JsonProperty("key") String key, @JsonProperty("size") Long size,
-            @JsonProperty("eTag") String eTag) {
-    }
+    public record S3Object(
+            @JsonProperty("key") String key,
+            @JsonProperty("size") Long size,
+            @JsonProperty("eTag") String eTag) {}
 }

@@ -21,7 +21,9 @@ public interface FashnApi {
     @POST
     @Path("/run")
     @Consumes(MediaType.APPLICATION_JSON)
-    Uni<Response> run(@HeaderParam("Authorization") String authorization, @QueryParam("webhook_url") String webhookUrl,
+    Uni<Response> run(
+            @HeaderParam("Authorization") String authorization,
+            @QueryParam("webhook_url") String webhookUrl,
             ObjectNode body);
 
     @GET

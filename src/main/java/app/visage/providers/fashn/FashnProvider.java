@@ -30,6 +30,7 @@ import java.util.function.Supplier;
 public class FashnProvider extends RemoteProvider {
     /** FASHN's own estimate is 12–120 s; the first look comes after the shorter. */
     private static final Duration EXPECTED = Duration.ofSeconds(12);
+
     private static final Duration DEFAULT_RETRY = Duration.ofSeconds(10);
 
     /** Built on first use (see {@link ProviderHttp#lazyClient}). */
@@ -47,32 +48,35 @@ public class FashnProvider extends RemoteProvider {
 
     @Override
     public Map<Operation, Set<Param>> operations() {
-        return Map.of(Operation.FACE_TO_MODEL, Set.of(Param.PROMPT, Param.ASPECT_RATIO, Param.SEED,
-                Param.OUTPUT_FORMAT, Param.RETURN_BASE64));
+        return Map.of(
+                Operation.FACE_TO_MODEL,
+                Set.of(Param.PROMPT, Param.ASPECT_RATIO, Param.SEED, Param.OUTPUT_FORMAT, Param.RETURN_BASE64));
     }
 
     @Override
     public ProviderOutcome start(ProviderCall call) {
         ObjectNode inputs = Json.MAPPER.createObjectNode();
-        inputs.put("face_image", "data:" + call.photo().contentType() + ";base64,"
-                + Base64.getEncoder().encodeToString(call.photo().bytes()));
+        inputs.put(
+                "face_image",
+                "data:" + call.photo().contentType() + ";base64,"
+                        + Base64.getEncoder().encodeToString(call.photo().bytes()));
         call.params().toStored().forEach((name, value) -> inputs.set(name, Json.MAPPER.valueToTree(value)));
         ObjectNode body = Json.MAPPER.createObjectNode().put("model_name", "face-to-model");
         body.set("inputs", inputs);
-        return started(ProviderHttp.await(api.get().run(bearer(), call.webhookUrl().toString(), body),
-                settings.timeout()));
+        return started(
+                ProviderHttp.await(api.get().run(bearer(), call.webhookUrl().toString(), body), settings.timeout()));
     }
 
     /** What the answer to {@code POST /v1/run} means. */
     static ProviderOutcome started(ProviderHttp.Reply reply) {
         return switch (reply) {
-            case ProviderHttp.NoAnswer none when !none.sent() -> new ProviderOutcome.Transient(
-                    "FASHN could not be reached", null);
+            case ProviderHttp.NoAnswer none
+            when !none.sent() -> new ProviderOutcome.Transient("FASHN could not be reached", null);
             case ProviderHttp.NoAnswer none -> new ProviderOutcome.Unconfirmed("FASHN did not answer in time");
-            case ProviderHttp.Answer answer when answer.ok() && answer.field("id") != null ->
-                    new ProviderOutcome.Pending(answer.field("id"), EXPECTED);
-            case ProviderHttp.Answer answer when answer.ok() -> new ProviderOutcome.Unconfirmed(
-                    "FASHN answered without a prediction id");
+            case ProviderHttp.Answer answer
+            when answer.ok() && answer.field("id") != null -> new ProviderOutcome.Pending(answer.field("id"), EXPECTED);
+            case ProviderHttp.Answer answer
+            when answer.ok() -> new ProviderOutcome.Unconfirmed("FASHN answered without a prediction id");
             case ProviderHttp.Answer answer -> refusal(answer);
         };
     }
@@ -87,12 +91,14 @@ public class FashnProvider extends RemoteProvider {
         return switch (reply) {
             case ProviderHttp.NoAnswer none -> new ProviderOutcome.Transient("FASHN did not answer", null);
             case ProviderHttp.Answer answer when answer.ok() -> prediction(answer.json());
-            case ProviderHttp.Answer answer when answer.status() == 404 -> new ProviderOutcome.Failed(
-                    ErrorCode.PROVIDER_ERROR, "FASHN no longer tracks this prediction", errorName(answer));
-            case ProviderHttp.Answer answer when answer.status() == 429 -> new ProviderOutcome.Busy(
-                    retryAfter(answer), errorName(answer));
-            case ProviderHttp.Answer answer -> new ProviderOutcome.Transient("FASHN answered " + answer.status(),
-                    errorName(answer));
+            case ProviderHttp.Answer answer
+            when answer.status() == 404 ->
+                new ProviderOutcome.Failed(
+                        ErrorCode.PROVIDER_ERROR, "FASHN no longer tracks this prediction", errorName(answer));
+            case ProviderHttp.Answer answer
+            when answer.status() == 429 -> new ProviderOutcome.Busy(retryAfter(answer), errorName(answer));
+            case ProviderHttp.Answer answer ->
+                new ProviderOutcome.Transient("FASHN answered " + answer.status(), errorName(answer));
         };
     }
 
@@ -115,8 +121,11 @@ public class FashnProvider extends RemoteProvider {
         if (answer.status() >= 500) {
             return new ProviderOutcome.Transient("FASHN answered " + answer.status(), name);
         }
-        return new ProviderOutcome.Failed(ErrorCode.PROVIDER_ERROR, "FASHN refused the job: "
-                + Optional.ofNullable(answer.field("message")).orElse("HTTP " + answer.status()), name);
+        return new ProviderOutcome.Failed(
+                ErrorCode.PROVIDER_ERROR,
+                "FASHN refused the job: "
+                        + Optional.ofNullable(answer.field("message")).orElse("HTTP " + answer.status()),
+                name);
     }
 
     private static ProviderOutcome prediction(JsonNode body) {
@@ -125,10 +134,11 @@ public class FashnProvider extends RemoteProvider {
             case "starting", "in_queue", "processing" -> new ProviderOutcome.Pending(null, null);
             case "completed" -> completed(body.path("output"));
             case "failed" -> failure(body.path("error"));
-            // No status to read (a body cut off or mangled on the way): it says nothing of the prediction, so ask again.
+            // No status to read (a body cut off or mangled on the way): it says nothing of the prediction, so ask
+            // again.
             case "" -> new ProviderOutcome.Transient("FASHN answered a status that could not be read", null);
-            default -> new ProviderOutcome.Failed(ErrorCode.PROVIDER_ERROR, "FASHN ended the prediction as " + status,
-                    status);
+            default ->
+                new ProviderOutcome.Failed(ErrorCode.PROVIDER_ERROR, "FASHN ended the prediction as " + status, status);
         };
     }
 
@@ -137,8 +147,8 @@ public class FashnProvider extends RemoteProvider {
         try {
             return new ProviderOutcome.Finished(outputs(output), null);
         } catch (IllegalArgumentException e) {
-            return new ProviderOutcome.Failed(ErrorCode.PROVIDER_ERROR,
-                    "FASHN answered an output that is neither a URL nor base64", null);
+            return new ProviderOutcome.Failed(
+                    ErrorCode.PROVIDER_ERROR, "FASHN answered an output that is neither a URL nor base64", null);
         }
     }
 
@@ -150,7 +160,8 @@ public class FashnProvider extends RemoteProvider {
             case "ContentModerationError", "NSFWError" -> ErrorCode.CONTENT_MODERATION;
             default -> ErrorCode.PROVIDER_ERROR;
         };
-        return new ProviderOutcome.Failed(code, "FASHN: " + error.path("message").asText(name), name);
+        return new ProviderOutcome.Failed(
+                code, "FASHN: " + error.path("message").asText(name), name);
     }
 
     /** URLs, or data URIs when return_base64 was asked. */
@@ -159,8 +170,8 @@ public class FashnProvider extends RemoteProvider {
         output.forEach(o -> {
             String value = o.asText("");
             if (value.startsWith("data:")) {
-                outputs.add(new ProviderOutcome.Bytes(Base64.getMimeDecoder().decode(
-                        value.substring(value.indexOf(',') + 1))));
+                outputs.add(new ProviderOutcome.Bytes(
+                        Base64.getMimeDecoder().decode(value.substring(value.indexOf(',') + 1))));
             } else if (!value.isBlank()) {
                 outputs.add(new ProviderOutcome.Link(URI.create(value)));
             }
@@ -174,8 +185,10 @@ public class FashnProvider extends RemoteProvider {
 
     private static Duration retryAfter(ProviderHttp.Answer answer) {
         try {
-            return answer.retryAfterHeader() == null ? DEFAULT_RETRY
-                    : Duration.ofSeconds(Long.parseLong(answer.retryAfterHeader().trim()));
+            return answer.retryAfterHeader() == null
+                    ? DEFAULT_RETRY
+                    : Duration.ofSeconds(
+                            Long.parseLong(answer.retryAfterHeader().trim()));
         } catch (NumberFormatException e) {
             return DEFAULT_RETRY;
         }

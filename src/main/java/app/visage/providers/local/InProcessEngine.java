@@ -46,16 +46,16 @@ public class InProcessEngine {
             width = params.integer(Param.WIDTH).map(Long::intValue).orElse(DEFAULT_SIDE);
             height = params.integer(Param.HEIGHT).map(Long::intValue).orElse(DEFAULT_SIDE);
         }
-        OutputFormat format = params.string(Param.OUTPUT_FORMAT).map(f -> f.equals("jpeg") ? OutputFormat.JPEG
-                : OutputFormat.PNG).orElse(OutputFormat.PNG);
+        OutputFormat format = params.string(Param.OUTPUT_FORMAT)
+                .map(f -> f.equals("jpeg") ? OutputFormat.JPEG : OutputFormat.PNG)
+                .orElse(OutputFormat.PNG);
         var shot = engine.headShot(call.photo().bytes(), call.photo().header(), width, height, format);
         return new ProviderOutcome.Finished(List.of(new ProviderOutcome.Bytes(shot.bytes())), null);
     }
 
     ProviderOutcome faceRecon(ProviderCall call) {
         FaceReport report = engine.faceRecon(call.photo().bytes(), call.photo().header());
-        Map<String, Object> result = Json.MAPPER.convertValue(report, new TypeReference<Map<String, Object>>() {
-        });
+        Map<String, Object> result = Json.MAPPER.convertValue(report, new TypeReference<Map<String, Object>>() {});
         return new ProviderOutcome.Finished(List.of(), result);
     }
 

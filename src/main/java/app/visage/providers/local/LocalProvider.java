@@ -34,8 +34,8 @@ public class LocalProvider implements Provider {
     @Override
     public Map<Operation, Set<Param>> operations() {
         return Map.of(
-                Operation.HEAD_SHOT, Set.of(Param.WIDTH, Param.HEIGHT, Param.ASPECT_RATIO, Param.OUTPUT_FORMAT,
-                        Param.RETURN_BASE64),
+                Operation.HEAD_SHOT,
+                        Set.of(Param.WIDTH, Param.HEIGHT, Param.ASPECT_RATIO, Param.OUTPUT_FORMAT, Param.RETURN_BASE64),
                 Operation.FACE_RECON, Set.of());
     }
 
@@ -53,8 +53,10 @@ public class LocalProvider implements Provider {
     @Override
     public void check(Operation operation, Params params) {
         if (params.has(Param.ASPECT_RATIO) && (params.has(Param.WIDTH) || params.has(Param.HEIGHT))) {
-            throw new VisageException(ErrorCode.INVALID_PARAM,
-                    "give either aspect_ratio or width/height, not both", "params.aspect_ratio");
+            throw new VisageException(
+                    ErrorCode.INVALID_PARAM,
+                    "give either aspect_ratio or width/height, not both",
+                    "params.aspect_ratio");
         }
     }
 
@@ -63,7 +65,9 @@ public class LocalProvider implements Provider {
         return switch (call.operation()) {
             case HEAD_SHOT -> engine.get().headShot(call);
             case FACE_RECON -> engine.get().faceRecon(call);
-            default -> throw new IllegalStateException("local does not do " + call.operation().wire());
+            default ->
+                throw new IllegalStateException(
+                        "local does not do " + call.operation().wire());
         };
     }
 }

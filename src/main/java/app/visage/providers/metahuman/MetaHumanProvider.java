@@ -52,22 +52,27 @@ public class MetaHumanProvider extends RemoteProvider {
         Photo photo = call.photo();
         ClientMultipartForm form = ClientMultipartForm.create()
                 .attribute("token", apiKey(), null)
-                .binaryFileUpload("image_bytes", "face." + photo.extension(), Buffer.buffer(photo.bytes()),
-                        photo.contentType());
+                .binaryFileUpload(
+                        "image_bytes", "face." + photo.extension(), Buffer.buffer(photo.bytes()), photo.contentType());
         return answered(ProviderHttp.await(api.get().runPipeline(form), settings.timeout()), settings.baseUrl());
     }
 
     /** What the answer to {@code run_pipeline} means; the texture path is resolved against {@code baseUrl}. */
     static ProviderOutcome answered(ProviderHttp.Reply reply, URI baseUrl) {
         return switch (reply) {
-            case ProviderHttp.NoAnswer none when !none.sent() -> new ProviderOutcome.Transient(
-                    "MetaHuman could not be reached", null);
-            case ProviderHttp.NoAnswer none -> new ProviderOutcome.Failed(ErrorCode.PROVIDER_TIMEOUT,
-                    "MetaHuman did not answer in time; the photo was not sent again", null);
-            case ProviderHttp.Answer answer when answer.ok() && answer.json().path("result").isObject() ->
-                    finished(answer.json().path("result"), baseUrl);
-            case ProviderHttp.Answer answer when answer.status() >= 500 -> new ProviderOutcome.Transient(
-                    "MetaHuman answered " + answer.status(), String.valueOf(answer.status()));
+            case ProviderHttp.NoAnswer none
+            when !none.sent() -> new ProviderOutcome.Transient("MetaHuman could not be reached", null);
+            case ProviderHttp.NoAnswer none ->
+                new ProviderOutcome.Failed(
+                        ErrorCode.PROVIDER_TIMEOUT,
+                        "MetaHuman did not answer in time; the photo was not sent again",
+                        null);
+            case ProviderHttp.Answer answer
+            when answer.ok() && answer.json().path("result").isObject() ->
+                finished(answer.json().path("result"), baseUrl);
+            case ProviderHttp.Answer answer
+            when answer.status() >= 500 ->
+                new ProviderOutcome.Transient("MetaHuman answered " + answer.status(), String.valueOf(answer.status()));
             case ProviderHttp.Answer answer -> error(answer);
         };
     }
@@ -77,29 +82,37 @@ public class MetaHumanProvider extends RemoteProvider {
         try {
             return readResult(result, baseUrl);
         } catch (IllegalArgumentException e) {
-            return new ProviderOutcome.Failed(ErrorCode.PROVIDER_ERROR, "MetaHuman answered a result Visage cannot read",
-                    null);
+            return new ProviderOutcome.Failed(
+                    ErrorCode.PROVIDER_ERROR, "MetaHuman answered a result Visage cannot read", null);
         }
     }
 
     private static ProviderOutcome readResult(JsonNode result, URI baseUrl) {
         Map<String, Object> fields = new LinkedHashMap<>();
         JsonNode face = result.path("face");
-        fields.put("blend_shapes", Json.MAPPER.convertValue(face.path("blendShapes"),
-                new TypeReference<List<Double>>() {
-                }));
-        fields.put("blink_correction_coeff", face.path("blinkCorrectionCoeff").isNumber()
-                ? face.path("blinkCorrectionCoeff").numberValue() : null);
-        fields.put("hair", Map.of("color", result.path("hair").path("color").asText(""),
-                "type", result.path("hair").path("type").asText("")));
+        fields.put(
+                "blend_shapes",
+                Json.MAPPER.convertValue(face.path("blendShapes"), new TypeReference<List<Double>>() {}));
+        fields.put(
+                "blink_correction_coeff",
+                face.path("blinkCorrectionCoeff").isNumber()
+                        ? face.path("blinkCorrectionCoeff").numberValue()
+                        : null);
+        fields.put(
+                "hair",
+                Map.of(
+                        "color",
+                        result.path("hair").path("color").asText(""),
+                        "type",
+                        result.path("hair").path("type").asText("")));
         fields.put("skin", Map.of("color", result.path("skin").path("color").asText("")));
         fields.put("gender", result.path("gender").asText(""));
-        fields.put("accessories", Json.MAPPER.convertValue(result.path("accessories"),
-                new TypeReference<List<String>>() {
-                }));
+        fields.put(
+                "accessories",
+                Json.MAPPER.convertValue(result.path("accessories"), new TypeReference<List<String>>() {}));
         String texture = face.path("textureUrl").asText("");
-        List<ProviderOutcome.Output> outputs = texture.isBlank() ? List.of()
-                : List.of(new ProviderOutcome.Link(baseUrl.resolve(texture)));
+        List<ProviderOutcome.Output> outputs =
+                texture.isBlank() ? List.of() : List.of(new ProviderOutcome.Link(baseUrl.resolve(texture)));
         return new ProviderOutcome.Finished(outputs, fields);
     }
 

@@ -18,14 +18,13 @@ import java.util.Locale;
 final class ModelsLabAnswers {
     private static final Duration DEFAULT_RETRY = Duration.ofSeconds(30);
 
-    private ModelsLabAnswers() {
-    }
+    private ModelsLabAnswers() {}
 
     /** The answer to a generation call. */
     static ProviderOutcome generation(ProviderHttp.Reply reply) {
         return switch (reply) {
-            case ProviderHttp.NoAnswer none when !none.sent() -> new ProviderOutcome.Transient(
-                    "ModelsLab could not be reached", null);
+            case ProviderHttp.NoAnswer none
+            when !none.sent() -> new ProviderOutcome.Transient("ModelsLab could not be reached", null);
             case ProviderHttp.NoAnswer none -> new ProviderOutcome.Unconfirmed("ModelsLab did not answer in time");
             case ProviderHttp.Answer answer -> read(answer, true);
         };
@@ -35,10 +34,15 @@ final class ModelsLabAnswers {
     static ProviderOutcome fetch(ProviderHttp.Reply reply) {
         return switch (reply) {
             case ProviderHttp.NoAnswer none -> new ProviderOutcome.Transient("ModelsLab did not answer", null);
-            case ProviderHttp.Answer answer when answer.status() == 404 -> new ProviderOutcome.Failed(
-                    ErrorCode.PROVIDER_ERROR, "ModelsLab no longer knows this job: " + message(answer.json()), "404");
-            case ProviderHttp.Answer answer when answer.status() == 401 || answer.status() == 403 ->
-                    new ProviderOutcome.Transient("ModelsLab refused the key", String.valueOf(answer.status()));
+            case ProviderHttp.Answer answer
+            when answer.status() == 404 ->
+                new ProviderOutcome.Failed(
+                        ErrorCode.PROVIDER_ERROR,
+                        "ModelsLab no longer knows this job: " + message(answer.json()),
+                        "404");
+            case ProviderHttp.Answer answer
+            when answer.status() == 401 || answer.status() == 403 ->
+                new ProviderOutcome.Transient("ModelsLab refused the key", String.valueOf(answer.status()));
             case ProviderHttp.Answer answer -> read(answer, false);
         };
     }
@@ -47,16 +51,19 @@ final class ModelsLabAnswers {
         JsonNode body = answer.json();
         String status = answer.field("status");
         String message = message(body);
-        if (answer.status() == 429 || message != null && message.toLowerCase(Locale.ROOT).contains("rate limit")) {
+        if (answer.status() == 429
+                || message != null && message.toLowerCase(Locale.ROOT).contains("rate limit")) {
             return new ProviderOutcome.Busy(retryAfter(answer), "429");
         }
         if (answer.status() >= 500) {
-            return new ProviderOutcome.Transient("ModelsLab answered " + answer.status(),
-                    String.valueOf(answer.status()));
+            return new ProviderOutcome.Transient(
+                    "ModelsLab answered " + answer.status(), String.valueOf(answer.status()));
         }
         if (!answer.ok()) {
-            return new ProviderOutcome.Failed(ErrorCode.PROVIDER_ERROR, "ModelsLab refused the job: "
-                    + (message == null ? "HTTP " + answer.status() : message), String.valueOf(answer.status()));
+            return new ProviderOutcome.Failed(
+                    ErrorCode.PROVIDER_ERROR,
+                    "ModelsLab refused the job: " + (message == null ? "HTTP " + answer.status() : message),
+                    String.valueOf(answer.status()));
         }
         String id = answer.field("id");
         if ("success".equals(status)) {
@@ -65,30 +72,36 @@ final class ModelsLabAnswers {
                 outputs = outputs(body.path("output"));
             } catch (IllegalArgumentException e) {
                 // Asking again would give the same unusable links.
-                return new ProviderOutcome.Failed(ErrorCode.PROVIDER_ERROR, "ModelsLab answered an output that is not a URL",
-                        status);
+                return new ProviderOutcome.Failed(
+                        ErrorCode.PROVIDER_ERROR, "ModelsLab answered an output that is not a URL", status);
             }
             // Success before the files exist has been seen with future_links; ask again later.
-            return outputs.isEmpty() ? pendingOrUnknown(id, body, starting) : new ProviderOutcome.Finished(outputs, null);
+            return outputs.isEmpty()
+                    ? pendingOrUnknown(id, body, starting)
+                    : new ProviderOutcome.Finished(outputs, null);
         }
         if ("processing".equals(status)) {
             return pendingOrUnknown(id, body, starting);
         }
         if ("error".equals(status) || "failed".equals(status)) {
-            return new ProviderOutcome.Failed(ErrorCode.PROVIDER_ERROR,
-                    "ModelsLab: " + (message == null ? "the job failed" : message), status);
+            return new ProviderOutcome.Failed(
+                    ErrorCode.PROVIDER_ERROR, "ModelsLab: " + (message == null ? "the job failed" : message), status);
         }
-        return starting ? new ProviderOutcome.Unconfirmed("ModelsLab answered something unrecognised")
+        return starting
+                ? new ProviderOutcome.Unconfirmed("ModelsLab answered something unrecognised")
                 : new ProviderOutcome.Transient("ModelsLab answered something unrecognised", null);
     }
 
     private static ProviderOutcome pendingOrUnknown(String id, JsonNode body, boolean starting) {
         JsonNode eta = body.path("eta");
-        Duration expected = eta.canConvertToLong() || eta.isTextual() && eta.asText().matches("\\d+(\\.\\d+)?")
-                ? Duration.ofMillis((long) (eta.asDouble() * 1000)) : null;
+        Duration expected =
+                eta.canConvertToLong() || eta.isTextual() && eta.asText().matches("\\d+(\\.\\d+)?")
+                        ? Duration.ofMillis((long) (eta.asDouble() * 1000))
+                        : null;
         if (id == null) {
             // Processing with no id to fetch by: only its webhook can finish it now.
-            return starting ? new ProviderOutcome.Unconfirmed("ModelsLab gave no job id")
+            return starting
+                    ? new ProviderOutcome.Unconfirmed("ModelsLab gave no job id")
                     : new ProviderOutcome.Pending(null, expected);
         }
         return new ProviderOutcome.Pending(id, expected);

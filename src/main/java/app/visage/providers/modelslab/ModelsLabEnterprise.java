@@ -17,8 +17,16 @@ import java.util.Set;
  */
 @Singleton
 public class ModelsLabEnterprise extends ModelsLabProvider {
-    private static final Set<Param> FACE_GEN = ModelsLabShared.union(COMMON, Set.of(Param.WIDTH, Param.HEIGHT,
-            Param.SAMPLES, Param.S_SCALE, Param.SAFETY_CHECKER, Param.SAFETY_CHECKER_TYPE, Param.STYLE));
+    private static final Set<Param> FACE_GEN = ModelsLabShared.union(
+            COMMON,
+            Set.of(
+                    Param.WIDTH,
+                    Param.HEIGHT,
+                    Param.SAMPLES,
+                    Param.S_SCALE,
+                    Param.SAFETY_CHECKER,
+                    Param.SAFETY_CHECKER_TYPE,
+                    Param.STYLE));
 
     public ModelsLabEnterprise(VisageConfig config) {
         super(config.providers().modelslabEnterprise());
@@ -37,9 +45,25 @@ public class ModelsLabEnterprise extends ModelsLabProvider {
     @Override
     Map<Param, Object> requiredDefaults(Operation operation) {
         return operation == Operation.FACE_GEN
-                ? Map.of(Param.WIDTH, 512, Param.HEIGHT, 512, Param.SAMPLES, 1, Param.NUM_INFERENCE_STEPS, 21,
-                        Param.GUIDANCE_SCALE, 7.5, Param.STYLE, "realistic", Param.S_SCALE, 1.0,
-                        Param.SAFETY_CHECKER, true, Param.SAFETY_CHECKER_TYPE, "sensitive_content_text")
+                ? Map.of(
+                        Param.WIDTH,
+                        512,
+                        Param.HEIGHT,
+                        512,
+                        Param.SAMPLES,
+                        1,
+                        Param.NUM_INFERENCE_STEPS,
+                        21,
+                        Param.GUIDANCE_SCALE,
+                        7.5,
+                        Param.STYLE,
+                        "realistic",
+                        Param.S_SCALE,
+                        1.0,
+                        Param.SAFETY_CHECKER,
+                        true,
+                        Param.SAFETY_CHECKER_TYPE,
+                        "sensitive_content_text")
                 : Map.of();
     }
 

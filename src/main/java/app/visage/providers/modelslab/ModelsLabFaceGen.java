@@ -19,8 +19,15 @@ import java.util.Set;
 @Singleton
 public class ModelsLabFaceGen extends ModelsLabProvider {
     private static final SecureRandom SEEDS = new SecureRandom();
-    private static final Set<Param> FACE_GEN = ModelsLabShared.union(COMMON, Set.of(Param.WIDTH, Param.HEIGHT,
-            Param.SAMPLES, Param.S_SCALE, Param.SAFETY_CHECKER, Param.SAFETY_CHECKER_TYPE));
+    private static final Set<Param> FACE_GEN = ModelsLabShared.union(
+            COMMON,
+            Set.of(
+                    Param.WIDTH,
+                    Param.HEIGHT,
+                    Param.SAMPLES,
+                    Param.S_SCALE,
+                    Param.SAFETY_CHECKER,
+                    Param.SAFETY_CHECKER_TYPE));
 
     public ModelsLabFaceGen(VisageConfig config) {
         super(config.providers().modelslabFaceGen());
@@ -38,8 +45,15 @@ public class ModelsLabFaceGen extends ModelsLabProvider {
 
     @Override
     Map<Param, Object> requiredDefaults(Operation operation) {
-        return Map.of(Param.SAFETY_CHECKER, true, Param.SAFETY_CHECKER_TYPE, "sensitive_content_text",
-                Param.S_SCALE, 1.0, Param.SEED, SEEDS.nextLong(1L << 32));
+        return Map.of(
+                Param.SAFETY_CHECKER,
+                true,
+                Param.SAFETY_CHECKER_TYPE,
+                "sensitive_content_text",
+                Param.S_SCALE,
+                1.0,
+                Param.SEED,
+                SEEDS.nextLong(1L << 32));
     }
 
     @Override

@@ -29,8 +29,13 @@ import java.util.function.Supplier;
  */
 abstract class ModelsLabProvider extends RemoteProvider {
     /** Params every ModelsLab generation takes; {@code return_base64} is Visage's (outputs as data URIs in the view). */
-    static final Set<Param> COMMON = Set.of(Param.PROMPT, Param.NEGATIVE_PROMPT, Param.NUM_INFERENCE_STEPS,
-            Param.GUIDANCE_SCALE, Param.SEED, Param.RETURN_BASE64);
+    static final Set<Param> COMMON = Set.of(
+            Param.PROMPT,
+            Param.NEGATIVE_PROMPT,
+            Param.NUM_INFERENCE_STEPS,
+            Param.GUIDANCE_SCALE,
+            Param.SEED,
+            Param.RETURN_BASE64);
 
     /** Built on first use (see {@link ProviderHttp#lazyClient}). */
     private final Supplier<ModelsLabApi> api;
@@ -75,13 +80,15 @@ abstract class ModelsLabProvider extends RemoteProvider {
         } else {
             body.put("track_id", trackId);
         }
-        requiredDefaults(call.operation()).forEach((param, value) -> body.set(param.wire(), Json.MAPPER.valueToTree(value)));
+        requiredDefaults(call.operation())
+                .forEach((param, value) -> body.set(param.wire(), Json.MAPPER.valueToTree(value)));
         call.params().toStored().forEach((name, value) -> {
             if (!name.equals(Param.RETURN_BASE64.wire())) {
                 body.set(name, Json.MAPPER.valueToTree(value));
             }
         });
-        return ModelsLabAnswers.generation(ProviderHttp.await(generate(api.get(), call.operation(), body), settings.timeout()));
+        return ModelsLabAnswers.generation(
+                ProviderHttp.await(generate(api.get(), call.operation(), body), settings.timeout()));
     }
 
     @Override
@@ -94,7 +101,8 @@ abstract class ModelsLabProvider extends RemoteProvider {
     public Optional<String> webhookJobId(byte[] body) {
         try {
             JsonNode id = Json.MAPPER.readTree(body).path("id");
-            return id.isValueNode() && !id.isNull() && !id.asText().isBlank() ? Optional.of(id.asText())
+            return id.isValueNode() && !id.isNull() && !id.asText().isBlank()
+                    ? Optional.of(id.asText())
                     : Optional.empty();
         } catch (java.io.IOException e) {
             return Optional.empty();

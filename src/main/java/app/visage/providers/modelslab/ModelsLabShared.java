@@ -14,8 +14,15 @@ import java.util.Set;
 /** {@code modelslab}: the shared v6 API, {@code image_editing/head_shot}, {@code face_gen} and {@code fetch/{id}}. */
 @Singleton
 public class ModelsLabShared extends ModelsLabProvider {
-    private static final Set<Param> HEAD_SHOT = union(COMMON, Set.of(Param.WIDTH, Param.HEIGHT, Param.SAMPLES,
-            Param.S_SCALE, Param.SAFETY_CHECKER, Param.SAFETY_CHECKER_TYPE));
+    private static final Set<Param> HEAD_SHOT = union(
+            COMMON,
+            Set.of(
+                    Param.WIDTH,
+                    Param.HEIGHT,
+                    Param.SAMPLES,
+                    Param.S_SCALE,
+                    Param.SAFETY_CHECKER,
+                    Param.SAFETY_CHECKER_TYPE));
 
     public ModelsLabShared(VisageConfig config) {
         super(config.providers().modelslab());

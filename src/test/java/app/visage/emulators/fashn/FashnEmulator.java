@@ -29,8 +29,17 @@ public final class FashnEmulator extends EmulatorServer {
     private static final int WEBHOOK_RETRIES = 5;
     private static final String STATUS_PREFIX = "/v1/status/";
     /** Width × height per aspect ratio: the picture is extended downward from 512 wide (9:16 is 432 wide). */
-    private static final Map<String, int[]> SIZES = Map.of("1:1", new int[] {512, 512}, "4:5", new int[] {512, 640},
-            "3:4", new int[] {512, 683}, "2:3", new int[] {512, 768}, "9:16", new int[] {432, 768});
+    private static final Map<String, int[]> SIZES = Map.of(
+            "1:1",
+            new int[] {512, 512},
+            "4:5",
+            new int[] {512, 640},
+            "3:4",
+            new int[] {512, 683},
+            "2:3",
+            new int[] {512, 768},
+            "9:16",
+            new int[] {432, 768});
 
     private final String apiKey;
     private final Queue<Script> scripts = new ConcurrentLinkedQueue<>();
@@ -64,7 +73,9 @@ public final class FashnEmulator extends EmulatorServer {
 
     /** Predictions created for {@code visageJobId} (its id is in the webhook URL): what the account is charged for. */
     public long predictionsFor(String visageJobId) {
-        return predictions.stream().filter(p -> p.webhookUrl != null && p.webhookUrl.contains(visageJobId)).count();
+        return predictions.stream()
+                .filter(p -> p.webhookUrl != null && p.webhookUrl.contains(visageJobId))
+                .count();
     }
 
     /** How long a prediction takes from {@code starting} to its end (applies to predictions created from now on). */
@@ -108,7 +119,9 @@ public final class FashnEmulator extends EmulatorServer {
     public List<byte[]> outputsFor(String visageJobId) {
         return predictions.reversed().stream()
                 .filter(p -> p.webhookUrl != null && p.webhookUrl.contains(visageJobId))
-                .findFirst().map(p -> p.outputs).orElse(List.of());
+                .findFirst()
+                .map(p -> p.outputs)
+                .orElse(List.of());
     }
 
     @Override
@@ -147,8 +160,12 @@ public final class FashnEmulator extends EmulatorServer {
             }
         }
         if (!admitted) {
-            respond(exchange, 429, error("ConcurrencyLimitExceeded",
-                    "Concurrency limit of " + concurrencyLimit + " running predictions reached"));
+            respond(
+                    exchange,
+                    429,
+                    error(
+                            "ConcurrencyLimitExceeded",
+                            "Concurrency limit of " + concurrencyLimit + " running predictions reached"));
             return;
         }
         if (script.webhook == Webhook.BEFORE_RESPONSE) {
@@ -178,7 +195,8 @@ public final class FashnEmulator extends EmulatorServer {
             respond(exchange, failingStatus, error(errorName(failingStatus), "scripted status failure"));
             return;
         }
-        Prediction prediction = predictions.stream().filter(p -> p.id.equals(id)).findFirst().orElse(null);
+        Prediction prediction =
+                predictions.stream().filter(p -> p.id.equals(id)).findFirst().orElse(null);
         if (prediction == null) {
             respond(exchange, 404, error("NotFound", "prediction status is no longer tracked"));
             return;
@@ -198,7 +216,8 @@ public final class FashnEmulator extends EmulatorServer {
     private void finish(Prediction prediction) {
         ObjectNode end;
         try {
-            end = prediction.script.failure != null ? prediction.failed(prediction.script.failure)
+            end = prediction.script.failure != null
+                    ? prediction.failed(prediction.script.failure)
                     : prediction.complete();
         } catch (RuntimeException e) {
             end = prediction.failed(new Failure("PipelineError", String.valueOf(e)));
@@ -216,8 +235,8 @@ public final class FashnEmulator extends EmulatorServer {
     private void deliver(String url, ObjectNode payload, int retries) {
         int status = sendWebhook(url, payload);
         if ((status < 200 || status > 299) && retries < WEBHOOK_RETRIES) {
-            scheduler.schedule(() -> deliver(url, payload, retries + 1), webhookRetryDelay.toMillis(),
-                    TimeUnit.MILLISECONDS);
+            scheduler.schedule(
+                    () -> deliver(url, payload, retries + 1), webhookRetryDelay.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -264,6 +283,7 @@ public final class FashnEmulator extends EmulatorServer {
         final Duration duration;
         /** The final status payload; null while running. */
         volatile ObjectNode end;
+
         volatile List<byte[]> outputs = List.of();
 
         Prediction(String webhookUrl, Inputs inputs, Script script, Duration duration) {
@@ -296,7 +316,8 @@ public final class FashnEmulator extends EmulatorServer {
             }
             // With return_base64 the output is never stored, so nothing is published.
             String output = inputs.base64()
-                    ? "data:image/" + inputs.format() + ";base64," + Base64.getEncoder().encodeToString(image)
+                    ? "data:image/" + inputs.format() + ";base64,"
+                            + Base64.getEncoder().encodeToString(image)
                     : publish("/cdn/" + randomName() + (inputs.format().equals("png") ? ".png" : ".jpg"), image);
             outputs = List.of(image);
             ObjectNode payload = payload("completed");
@@ -345,8 +366,11 @@ public final class FashnEmulator extends EmulatorServer {
                 throw new IllegalArgumentException("aspect_ratio must be one of 1:1, 4:5, 3:4, 2:3, 9:16");
             }
             JsonNode seed = inputs.path("seed");
-            if (!absent(seed) && !(seed.isIntegralNumber() && seed.canConvertToLong()
-                    && seed.asLong() >= 0 && seed.asLong() <= 0xFFFF_FFFFL)) {
+            if (!absent(seed)
+                    && !(seed.isIntegralNumber()
+                            && seed.canConvertToLong()
+                            && seed.asLong() >= 0
+                            && seed.asLong() <= 0xFFFF_FFFFL)) {
                 throw new IllegalArgumentException("seed must be an integer from 0 to 4294967295");
             }
             String format = text(inputs, "output_format", "jpeg");
@@ -376,13 +400,16 @@ public final class FashnEmulator extends EmulatorServer {
         }
     }
 
-    private record Rejection(int status, String error, String message) {
-    }
+    private record Rejection(int status, String error, String message) {}
 
-    private record Failure(String name, String message) {
-    }
+    private record Failure(String name, String message) {}
 
-    private enum Webhook { SEND, DROP, DUPLICATE, BEFORE_RESPONSE }
+    private enum Webhook {
+        SEND,
+        DROP,
+        DUPLICATE,
+        BEFORE_RESPONSE
+    }
 
     /** What one {@code /v1/run} call does. */
     public static final class Script {

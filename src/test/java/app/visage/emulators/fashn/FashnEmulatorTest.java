@@ -50,8 +50,7 @@ class FashnEmulatorTest {
     private HttpServer receiver;
 
     /** A webhook as Visage's endpoint would receive it. */
-    record Hook(String path, String query, JsonNode body) {
-    }
+    record Hook(String path, String query, JsonNode body) {}
 
     @BeforeEach
     void start() throws IOException {
@@ -67,7 +66,9 @@ class FashnEmulatorTest {
             exchange.close();
         });
         receiver.createContext("/hooks/", exchange -> {
-            hooks.add(new Hook(exchange.getRequestURI().getPath(), exchange.getRequestURI().getRawQuery(),
+            hooks.add(new Hook(
+                    exchange.getRequestURI().getPath(),
+                    exchange.getRequestURI().getRawQuery(),
                     JSON.readTree(exchange.getRequestBody())));
             exchange.sendResponseHeaders(Objects.requireNonNullElse(hookAnswers.poll(), laterHookAnswer), -1);
             exchange.close();
@@ -83,15 +84,19 @@ class FashnEmulatorTest {
 
     @Test
     void everyCallNeedsTheBearerKey() throws Exception {
-        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(fashn.baseUrl().resolve("/v1/run"))
-                .POST(HttpRequest.BodyPublishers.ofString(body(inputs()))).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> anonymous = http.send(
+                HttpRequest.newBuilder(fashn.baseUrl().resolve("/v1/run"))
+                        .POST(HttpRequest.BodyPublishers.ofString(body(inputs())))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         HttpResponse<String> wrongKey = send("POST", "/v1/run", body(inputs()), "Bearer other-key");
         HttpResponse<String> status = send("GET", "/v1/status/x", null, "Bearer other-key");
 
         for (HttpResponse<String> refused : List.of(anonymous, wrongKey, status)) {
             assertThat(refused.statusCode()).isEqualTo(401);
             assertThat(JSON.readTree(refused.body()))
-                    .isEqualTo(JSON.createObjectNode().put("error", "UnauthorizedAccess")
+                    .isEqualTo(JSON.createObjectNode()
+                            .put("error", "UnauthorizedAccess")
                             .put("message", "Unauthorized: Invalid token"));
         }
         assertThat(fashn.runCalls()).hasSize(2);
@@ -104,14 +109,16 @@ class FashnEmulatorTest {
         Map<String, Object> inputs = inputs();
         inputs.put("aspect_ratio", "4:5");
         inputs.put("output_format", "png");
-        JsonNode accepted = JSON.readTree(run(hookUrl("/hooks/fashn/job-42", ""), inputs).body());
+        JsonNode accepted =
+                JSON.readTree(run(hookUrl("/hooks/fashn/job-42", ""), inputs).body());
         assertThat(accepted.get("error").isNull()).isTrue();
         String id = accepted.get("id").asText();
 
         HttpResponse<String> first = status(id);
         assertThat(first.headers().firstValue("x-fashn-credits-used")).isEmpty();
         assertThat(fashn.outputsFor("job-42")).isEmpty();
-        List<String> phases = new ArrayList<>(List.of(JSON.readTree(first.body()).get("status").asText()));
+        List<String> phases = new ArrayList<>(
+                List.of(JSON.readTree(first.body()).get("status").asText()));
         HttpResponse<String> last = first;
         while (!phases.get(phases.size() - 1).equals("completed")) {
             Thread.sleep(20);
@@ -130,8 +137,8 @@ class FashnEmulatorTest {
         assertThat(done.get("output")).hasSize(1);
         String url = done.get("output").get(0).asText();
         assertThat(url).startsWith(fashn.baseUrl() + "/cdn/").endsWith(".png");
-        HttpResponse<byte[]> image = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> image =
+                http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(image.headers().firstValue("content-type")).hasValue("image/png");
         assertThat(image.body()).isEqualTo(fashn.outputsFor("job-42").get(0));
         assertThat(TestPhotos.read(image.body())).satisfies(i -> {
@@ -151,8 +158,9 @@ class FashnEmulatorTest {
         String url = completedOutput(runId(null, inputs));
 
         assertThat(url).endsWith(".jpg");
-        byte[] image = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofByteArray()).body();
+        byte[] image = http.send(
+                        HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray())
+                .body();
         assertThat(TestPhotos.read(image).getWidth()).isEqualTo(width);
         assertThat(TestPhotos.read(image).getHeight()).isEqualTo(height);
     }
@@ -216,11 +224,16 @@ class FashnEmulatorTest {
         List<String> answers = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             HttpResponse<String> response = run(hookUrl("/hooks/job-" + i, ""), inputs());
-            answers.add(response.statusCode() + " " + JSON.readTree(response.body()).get("error").asText());
+            answers.add(response.statusCode() + " "
+                    + JSON.readTree(response.body()).get("error").asText());
         }
 
-        assertThat(answers).containsExactly("429 RateLimitExceeded", "429 ConcurrencyLimitExceeded",
-                "429 OutOfCredits", "500 InternalServerError");
+        assertThat(answers)
+                .containsExactly(
+                        "429 RateLimitExceeded",
+                        "429 ConcurrencyLimitExceeded",
+                        "429 OutOfCredits",
+                        "500 InternalServerError");
         Thread.sleep(400);
         assertThat(hooks).isEmpty();
         assertThat(run(null, inputs()).statusCode()).isEqualTo(200);
@@ -248,8 +261,9 @@ class FashnEmulatorTest {
         JsonNode failed = JSON.readTree(end.body());
         assertThat(failed.get("status").asText()).isEqualTo("failed");
         assertThat(failed.get("output").isNull()).isTrue();
-        assertThat(failed.get("error")).isEqualTo(
-                JSON.readTree("{\"name\":\"ContentModerationError\",\"message\":\"Prohibited content detected\"}"));
+        assertThat(failed.get("error"))
+                .isEqualTo(JSON.readTree(
+                        "{\"name\":\"ContentModerationError\",\"message\":\"Prohibited content detected\"}"));
         assertThat(end.headers().firstValue("x-fashn-credits-used")).isEmpty();
         await(() -> hooks.size() == 1);
         assertThat(hooks.get(0).body()).isEqualTo(failed);
@@ -263,14 +277,24 @@ class FashnEmulatorTest {
         HttpResponse<String> accepted = run(null, inputs);
         assertThat(accepted.statusCode()).isEqualTo(200);
 
-        JsonNode failed = JSON.readTree(awaitEnd(JSON.readTree(accepted.body()).get("id").asText()).body());
+        JsonNode failed = JSON.readTree(
+                awaitEnd(JSON.readTree(accepted.body()).get("id").asText()).body());
         assertThat(failed.at("/error/name").asText()).isEqualTo("ImageLoadError");
     }
 
     @Test
     void badInputsAreRefusedNamingTheField() throws Exception {
-        Map<String, Object> cases = Map.of("aspect_ratio", "16:9", "seed", -1, "output_format", "webp",
-                "return_base64", "yes", "face_image", "face.jpg");
+        Map<String, Object> cases = Map.of(
+                "aspect_ratio",
+                "16:9",
+                "seed",
+                -1,
+                "output_format",
+                "webp",
+                "return_base64",
+                "yes",
+                "face_image",
+                "face.jpg");
         for (Map.Entry<String, Object> bad : cases.entrySet()) {
             Map<String, Object> inputs = inputs();
             inputs.put(bad.getKey(), bad.getValue());
@@ -279,8 +303,11 @@ class FashnEmulatorTest {
             assertThat(JSON.readTree(response.body()).get("error").asText()).isEqualTo("BadRequest");
             assertThat(JSON.readTree(response.body()).get("message").asText()).contains(bad.getKey());
         }
-        HttpResponse<String> otherModel = send("POST", "/v1/run",
-                JSON.writeValueAsString(Map.of("model_name", "tryon-v1.6", "inputs", inputs())), "Bearer " + KEY);
+        HttpResponse<String> otherModel = send(
+                "POST",
+                "/v1/run",
+                JSON.writeValueAsString(Map.of("model_name", "tryon-v1.6", "inputs", inputs())),
+                "Bearer " + KEY);
         assertThat(otherModel.statusCode()).isEqualTo(400);
         assertThat(otherModel.body()).contains("model_name");
     }
@@ -290,8 +317,9 @@ class FashnEmulatorTest {
         HttpResponse<String> response = status("no-such-id");
 
         assertThat(response.statusCode()).isEqualTo(404);
-        assertThat(JSON.readTree(response.body())).isEqualTo(
-                JSON.readTree("{\"error\":\"NotFound\",\"message\":\"prediction status is no longer tracked\"}"));
+        assertThat(JSON.readTree(response.body()))
+                .isEqualTo(JSON.readTree(
+                        "{\"error\":\"NotFound\",\"message\":\"prediction status is no longer tracked\"}"));
     }
 
     @Test
@@ -299,7 +327,10 @@ class FashnEmulatorTest {
         String id = runId(null, inputs());
         fashn.failNextStatusCalls(2, 503);
 
-        assertThat(List.of(status(id).statusCode(), status(id).statusCode(), status(id).statusCode()))
+        assertThat(List.of(
+                        status(id).statusCode(),
+                        status(id).statusCode(),
+                        status(id).statusCode()))
                 .containsExactly(503, 503, 200);
     }
 
@@ -321,7 +352,8 @@ class FashnEmulatorTest {
         fashn.nextRun(Script.webhookBeforeResponse());
         HttpResponse<String> accepted = run(hookUrl("/hooks/job-early", ""), inputs());
 
-        assertThat(hooks).extracting(h -> h.body().get("id").asText())
+        assertThat(hooks)
+                .extracting(h -> h.body().get("id").asText())
                 .containsExactly(JSON.readTree(accepted.body()).get("id").asText());
     }
 
@@ -377,7 +409,8 @@ class FashnEmulatorTest {
     }
 
     private HttpResponse<String> run(String webhookUrl, Map<String, Object> inputs) throws Exception {
-        String query = webhookUrl == null ? "" : "?webhook_url=" + URLEncoder.encode(webhookUrl, StandardCharsets.UTF_8);
+        String query =
+                webhookUrl == null ? "" : "?webhook_url=" + URLEncoder.encode(webhookUrl, StandardCharsets.UTF_8);
         return send("POST", "/v1/run" + query, body(inputs), "Bearer " + KEY);
     }
 
@@ -395,9 +428,10 @@ class FashnEmulatorTest {
     private HttpResponse<String> send(String method, String pathAndQuery, String json, String authorization)
             throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(fashn.baseUrl() + pathAndQuery))
-                .header("Authorization", authorization).header("content-type", "application/json");
-        request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(json));
+                .header("Authorization", authorization)
+                .header("content-type", "application/json");
+        request.method(
+                method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -405,7 +439,8 @@ class FashnEmulatorTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (System.nanoTime() < deadline) {
             HttpResponse<String> response = status(id);
-            if (List.of("completed", "failed").contains(JSON.readTree(response.body()).get("status").asText())) {
+            if (List.of("completed", "failed")
+                    .contains(JSON.readTree(response.body()).get("status").asText())) {
                 return response;
             }
             Thread.sleep(20);

@@ -38,10 +38,22 @@ public final class MetaHumanEmulator extends EmulatorServer {
     private static final String PIPELINE = "/face_recon/run_pipeline";
     private static final int MAX_IMAGE_BYTES = 10 * 1024 * 1024;
     private static final int TEXTURE_SIZE = 512;
-    private static final Map<Integer, String> MESSAGES = Map.of(0, "unregistered token", 1, "fail authorization",
-            3, "file must be less than 10mb", 4, "face not found", 5, "file corrupted", 6, "empty input image");
+    private static final Map<Integer, String> MESSAGES = Map.of(
+            0,
+            "unregistered token",
+            1,
+            "fail authorization",
+            3,
+            "file must be less than 10mb",
+            4,
+            "face not found",
+            5,
+            "file corrupted",
+            6,
+            "empty input image");
     /** The ISO-BMFF {@code ftyp} box and major brand HEIC files start with (after the 4-byte box size). */
     private static final Set<String> HEIC_BRANDS = Set.of("ftypheic", "ftypheix", "ftypmif1");
+
     private static final Pattern BOUNDARY =
             Pattern.compile("(?i)^\\s*multipart/form-data\\s*;.*?boundary=(?:\"([^\"]+)\"|([^;\\s]+))");
     private static final Pattern NAME = Pattern.compile("(?i)(?:^|;)\\s*name=\"([^\"]*)\"");
@@ -80,8 +92,7 @@ public final class MetaHumanEmulator extends EmulatorServer {
     }
 
     /** One part of a {@code multipart/form-data} body; {@code filename} and {@code contentType} may be null. */
-    public record Part(String name, String filename, String contentType, byte[] content) {
-    }
+    public record Part(String name, String filename, String contentType, byte[] content) {}
 
     /** The parts of a recorded multipart call by field name; throws IllegalArgumentException when malformed. */
     public static Map<String, Part> formParts(Recorded call) {
@@ -89,8 +100,8 @@ public final class MetaHumanEmulator extends EmulatorServer {
         if (!type.find()) {
             throw new IllegalArgumentException("not multipart/form-data with a boundary");
         }
-        byte[] delimiter = ("--" + (type.group(1) != null ? type.group(1) : type.group(2)))
-                .getBytes(StandardCharsets.ISO_8859_1);
+        byte[] delimiter =
+                ("--" + (type.group(1) != null ? type.group(1) : type.group(2))).getBytes(StandardCharsets.ISO_8859_1);
         byte[] body = call.body();
         Map<String, Part> parts = new LinkedHashMap<>();
         int at = indexOf(body, delimiter, 0);
@@ -108,7 +119,8 @@ public final class MetaHumanEmulator extends EmulatorServer {
             if (next < 0) {
                 break;
             }
-            Part part = part(new String(body, after + 2, headersEnd - after - 2, StandardCharsets.UTF_8),
+            Part part = part(
+                    new String(body, after + 2, headersEnd - after - 2, StandardCharsets.UTF_8),
                     Arrays.copyOfRange(body, headersEnd + 4, next));
             parts.put(part.name(), part);
             at = next + 2;
@@ -156,8 +168,13 @@ public final class MetaHumanEmulator extends EmulatorServer {
         if (image == null) {
             // Undocumented: a body without the file field gets the FastAPI-style validation answer.
             ObjectNode detail = JSON.createObjectNode();
-            detail.putArray("detail").addObject().put("msg", "field required").put("type", "value_error.missing")
-                    .putArray("loc").add("body").add("image_bytes");
+            detail.putArray("detail")
+                    .addObject()
+                    .put("msg", "field required")
+                    .put("type", "value_error.missing")
+                    .putArray("loc")
+                    .add("body")
+                    .add("image_bytes");
             respond(exchange, 422, detail);
         } else if (sentToken == null || !new String(sentToken.content(), StandardCharsets.UTF_8).equals(token)) {
             fail(exchange, 0);

@@ -59,7 +59,8 @@ class MetaHumanEmulatorTest {
 
         String textureUrl = result.at("/face/textureUrl").asText();
         assertThat(textureUrl).matches("/static/[0-9a-f-]{36}_texture\\.png");
-        HttpResponse<byte[]> texture = http.send(HttpRequest.newBuilder(metahuman.baseUrl().resolve(textureUrl)).build(),
+        HttpResponse<byte[]> texture = http.send(
+                HttpRequest.newBuilder(metahuman.baseUrl().resolve(textureUrl)).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(texture.statusCode()).isEqualTo(200);
         assertThat(texture.body()).isEqualTo(metahuman.textureOf(body));
@@ -72,7 +73,8 @@ class MetaHumanEmulatorTest {
         pipeline(TOKEN, PHOTO);
 
         Recorded call = metahuman.pipelineCalls().get(0);
-        assertThat(new String(MetaHumanEmulator.formFields(call).get("token"), StandardCharsets.UTF_8)).isEqualTo(TOKEN);
+        assertThat(new String(MetaHumanEmulator.formFields(call).get("token"), StandardCharsets.UTF_8))
+                .isEqualTo(TOKEN);
         Part image = MetaHumanEmulator.formParts(call).get("image_bytes");
         assertThat(image.content()).isEqualTo(PHOTO);
         assertThat(image.filename()).isEqualTo("face.jpg");
@@ -83,7 +85,8 @@ class MetaHumanEmulatorTest {
     void theSamePhotoGivesTheSameBlendShapes() throws Exception {
         JsonNode first = JSON.readTree(pipeline(TOKEN, PHOTO).body()).at("/result/face/blendShapes");
         JsonNode again = JSON.readTree(pipeline(TOKEN, PHOTO).body()).at("/result/face/blendShapes");
-        JsonNode other = JSON.readTree(pipeline(TOKEN, TestPhotos.bytes("grace_hopper.jpg")).body())
+        JsonNode other = JSON.readTree(
+                        pipeline(TOKEN, TestPhotos.bytes("grace_hopper.jpg")).body())
                 .at("/result/face/blendShapes");
 
         assertThat(again).isEqualTo(first);
@@ -95,7 +98,9 @@ class MetaHumanEmulatorTest {
         HttpResponse<String> response = pipeline(TOKEN, TestPhotos.bytes("astronaut.heic"));
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(TestPhotos.read(metahuman.textureOf(JSON.readTree(response.body()))).getWidth()).isEqualTo(512);
+        assertThat(TestPhotos.read(metahuman.textureOf(JSON.readTree(response.body())))
+                        .getWidth())
+                .isEqualTo(512);
     }
 
     @Test
@@ -111,13 +116,16 @@ class MetaHumanEmulatorTest {
 
     @Test
     void aBodyThatIsNotMultipartIs422() throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(pipelineUrl())
-                .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"token\":\"" + TOKEN + "\"}")).build(),
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(pipelineUrl())
+                        .header("content-type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"token\":\"" + TOKEN + "\"}"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(422);
-        assertThat(JSON.readTree(response.body()).at("/detail/0/loc/1").asText()).isEqualTo("image_bytes");
+        assertThat(JSON.readTree(response.body()).at("/detail/0/loc/1").asText())
+                .isEqualTo("image_bytes");
     }
 
     @Test
@@ -174,9 +182,11 @@ class MetaHumanEmulatorTest {
                 .getBytes(StandardCharsets.UTF_8));
         body.writeBytes(image);
         body.writeBytes(("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return http.send(HttpRequest.newBuilder(pipelineUrl())
-                .header("content-type", "multipart/form-data; boundary=" + BOUNDARY)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
+        return http.send(
+                HttpRequest.newBuilder(pipelineUrl())
+                        .header("content-type", "multipart/form-data; boundary=" + BOUNDARY)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

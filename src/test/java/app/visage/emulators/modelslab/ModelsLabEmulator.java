@@ -56,16 +56,18 @@ public final class ModelsLabEmulator extends EmulatorServer {
         }
     }
 
-    private enum State { PROCESSING, SUCCESS, FAILED }
+    private enum State {
+        PROCESSING,
+        SUCCESS,
+        FAILED
+    }
 
     private sealed interface Route {
         Api api();
 
-        record Generate(Api api, String operation) implements Route {
-        }
+        record Generate(Api api, String operation) implements Route {}
 
-        record Fetch(Api api, String id) implements Route {
-        }
+        record Fetch(Api api, String id) implements Route {}
     }
 
     private final Map<Api, String> keys;
@@ -106,7 +108,9 @@ public final class ModelsLabEmulator extends EmulatorServer {
      * a 429, a 5xx or an error body created none, and a job is what the account is charged for.
      */
     public long jobsCreatedFor(String visageJobId) {
-        return jobs.values().stream().filter(j -> j.webhook != null && j.webhook.contains(visageJobId)).count();
+        return jobs.values().stream()
+                .filter(j -> j.webhook != null && j.webhook.contains(visageJobId))
+                .count();
     }
 
     /**
@@ -142,11 +146,15 @@ public final class ModelsLabEmulator extends EmulatorServer {
     }
 
     public List<Recorded> generationCalls() {
-        return requests().stream().filter(r -> route(r.path()) instanceof Route.Generate).toList();
+        return requests().stream()
+                .filter(r -> route(r.path()) instanceof Route.Generate)
+                .toList();
     }
 
     public List<Recorded> fetchCalls() {
-        return requests().stream().filter(r -> route(r.path()) instanceof Route.Fetch).toList();
+        return requests().stream()
+                .filter(r -> route(r.path()) instanceof Route.Fetch)
+                .toList();
     }
 
     /**
@@ -164,7 +172,9 @@ public final class ModelsLabEmulator extends EmulatorServer {
 
     /** Jobs processing for {@code key}: what counts against its queue limit. */
     public int inFlight(String key) {
-        return (int) jobs.values().stream().filter(j -> j.key.equals(key) && j.state == State.PROCESSING).count();
+        return (int) jobs.values().stream()
+                .filter(j -> j.key.equals(key) && j.state == State.PROCESSING)
+                .count();
     }
 
     @Override
@@ -221,8 +231,7 @@ public final class ModelsLabEmulator extends EmulatorServer {
                 return;
             }
             case SLOW -> sleep(script.delay);
-            default -> {
-            }
+            default -> {}
         }
         Job job;
         try {
@@ -290,10 +299,13 @@ public final class ModelsLabEmulator extends EmulatorServer {
         if (sScale != null && (sScale.signum() < 0 || sScale.compareTo(BigDecimal.TWO) > 0)) {
             throw new Invalid("The s_scale must be between 0 and 2.");
         }
-        if (route.operation().equals("face_gen") && body.hasNonNull("style") && !STYLES.contains(body.get("style").asText())) {
+        if (route.operation().equals("face_gen")
+                && body.hasNonNull("style")
+                && !STYLES.contains(body.get("style").asText())) {
             throw new Invalid("The style must be one of comic, chibi, 3d, anime, realistic.");
         }
-        if (body.hasNonNull("safety_checker_type") && !SAFETY_TYPES.contains(body.get("safety_checker_type").asText())) {
+        if (body.hasNonNull("safety_checker_type")
+                && !SAFETY_TYPES.contains(body.get("safety_checker_type").asText())) {
             throw new Invalid("The safety_checker_type must be one of black, blur, sensitive_content_text, pixelate.");
         }
         if (route.api() == Api.ENTERPRISE_FACE_GEN) {
@@ -311,9 +323,16 @@ public final class ModelsLabEmulator extends EmulatorServer {
             if (inFlight(key) >= queueLimit) {
                 return null;
             }
-            Job job = new Job(nextId.getAndIncrement(), route.api(), key, body, face,
-                    width != null ? width : faceSize.getWidth(), height != null ? height : faceSize.getHeight(),
-                    samples != null ? samples : 1, processingTime);
+            Job job = new Job(
+                    nextId.getAndIncrement(),
+                    route.api(),
+                    key,
+                    body,
+                    face,
+                    width != null ? width : faceSize.getWidth(),
+                    height != null ? height : faceSize.getHeight(),
+                    samples != null ? samples : 1,
+                    processingTime);
             jobs.put(job.id, job);
             return job;
         }
@@ -368,7 +387,8 @@ public final class ModelsLabEmulator extends EmulatorServer {
         List<byte[]> served = servedOutputs.getAndSet(null);
         try {
             for (String path : job.paths) {
-                byte[] image = served != null ? served.get(images.size() % served.size())
+                byte[] image = served != null
+                        ? served.get(images.size() % served.size())
                         : render(job.face, job.width, job.height, "png");
                 publish(path, image);
                 images.add(image);
@@ -410,7 +430,8 @@ public final class ModelsLabEmulator extends EmulatorServer {
         }
         Map<String, Object> answer = switch (job.state) {
             // while processing, output is an empty string, not an array: documented
-            case PROCESSING -> Map.of("status", "processing", "message", "Request processing", "output", "", "tip", TIP);
+            case PROCESSING ->
+                Map.of("status", "processing", "message", "Request processing", "output", "", "tip", TIP);
             case SUCCESS -> Map.of("status", "success", "id", job.id, "output", job.urls());
             case FAILED -> error(job.failure);
         };
@@ -470,8 +491,13 @@ public final class ModelsLabEmulator extends EmulatorServer {
     }
 
     private Map<String, Object> rateLimited() {
-        return Map.of("status", "error", "retry_after", retryAfterSeconds,
-                "message", "Rate limit exceeded. Maximum " + queueLimit + " queued requests allowed.");
+        return Map.of(
+                "status",
+                "error",
+                "retry_after",
+                retryAfterSeconds,
+                "message",
+                "Rate limit exceeded. Maximum " + queueLimit + " queued requests allowed.");
     }
 
     private static Map<String, Object> error(String message) {
@@ -542,18 +568,29 @@ public final class ModelsLabEmulator extends EmulatorServer {
         final Duration processingTime;
         /** Where the outputs will be served: known (and handed out as future_links) before they exist. */
         final List<String> paths = new ArrayList<>();
+
         final ObjectNode meta;
         volatile State state = State.PROCESSING;
         volatile List<byte[]> images = List.of();
         volatile String failure;
 
-        Job(int id, Api api, String key, JsonNode body, byte[] face, int width, int height, int samples,
+        Job(
+                int id,
+                Api api,
+                String key,
+                JsonNode body,
+                byte[] face,
+                int width,
+                int height,
+                int samples,
                 Duration processingTime) {
             this.id = id;
             this.api = api;
             this.key = key;
-            this.webhook = body.path("webhook").isTextual() && !body.get("webhook").asText().isBlank()
-                    ? body.get("webhook").asText() : null;
+            this.webhook = body.path("webhook").isTextual()
+                            && !body.get("webhook").asText().isBlank()
+                    ? body.get("webhook").asText()
+                    : null;
             this.trackId = body.get("track_id");
             this.face = face;
             this.width = width;
@@ -564,7 +601,10 @@ public final class ModelsLabEmulator extends EmulatorServer {
                 paths.add("/generations/" + prefix + "-" + n + ".png");
             }
             // the docs' meta echoes the request's parameters, numbers as numbers
-            meta = ((ObjectNode) body.deepCopy()).put("width", width).put("height", height).put("samples", samples)
+            meta = ((ObjectNode) body.deepCopy())
+                    .put("width", width)
+                    .put("height", height)
+                    .put("samples", samples)
                     .put("file_prefix", prefix);
             meta.remove("key");
         }
@@ -579,8 +619,19 @@ public final class ModelsLabEmulator extends EmulatorServer {
     }
 
     private enum Kind {
-        NORMAL, RATE_LIMITED, SERVER_ERROR, SLOW, ERROR_BODY, LEGACY_ERROR_BODY, SUCCEED_AT_ONCE, FAIL_LATER,
-        DROP_WEBHOOK, DUPLICATE_WEBHOOK, EARLY_WEBHOOK, WEBHOOK_BEFORE_RESPONSE, GARBLED_ANSWER
+        NORMAL,
+        RATE_LIMITED,
+        SERVER_ERROR,
+        SLOW,
+        ERROR_BODY,
+        LEGACY_ERROR_BODY,
+        SUCCEED_AT_ONCE,
+        FAIL_LATER,
+        DROP_WEBHOOK,
+        DUPLICATE_WEBHOOK,
+        EARLY_WEBHOOK,
+        WEBHOOK_BEFORE_RESPONSE,
+        GARBLED_ANSWER
     }
 
     /** What one generation call does. */

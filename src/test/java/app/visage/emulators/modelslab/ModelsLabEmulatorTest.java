@@ -43,10 +43,10 @@ class ModelsLabEmulatorTest {
     private final List<JsonNode> hooks = new CopyOnWriteArrayList<>();
     /** Stands in for Visage: serves the face photo (as a presigned URL would) and receives webhooks. */
     private HttpServer visage;
+
     private ModelsLabEmulator modelsLab;
 
-    private record Answer(int status, JsonNode json) {
-    }
+    private record Answer(int status, JsonNode json) {}
 
     @BeforeEach
     void start() throws IOException {
@@ -75,8 +75,20 @@ class ModelsLabEmulatorTest {
     @Test
     void jobProcessesThenSucceedsAndItsOutputsDownload() throws Exception {
         // numbers as strings, as the docs' examples send them
-        Answer submitted = post(HEAD_SHOT, request(KEY, "width", "256", "height", "384", "samples", "2",
-                "num_inference_steps", "21", "webhook", hookUrl("job-1")));
+        Answer submitted = post(
+                HEAD_SHOT,
+                request(
+                        KEY,
+                        "width",
+                        "256",
+                        "height",
+                        "384",
+                        "samples",
+                        "2",
+                        "num_inference_steps",
+                        "21",
+                        "webhook",
+                        hookUrl("job-1")));
 
         assertThat(submitted.status()).isEqualTo(200);
         JsonNode body = submitted.json();
@@ -124,12 +136,14 @@ class ModelsLabEmulatorTest {
         assertThat(body.get("id").isInt()).isTrue();
         assertThat(body.get("generationTime").isNumber()).isTrue();
         assertThat(body.get("output")).hasSize(1);
-        BufferedImage image = TestPhotos.read(get(body.get("output").get(0).asText()).body());
+        BufferedImage image =
+                TestPhotos.read(get(body.get("output").get(0).asText()).body());
         BufferedImage face = TestPhotos.read(photo);
         assertThat(image.getWidth()).isEqualTo(face.getWidth());
         assertThat(image.getHeight()).isEqualTo(face.getHeight());
         int id = body.get("id").asInt();
-        assertThat(fetch(FACE_GEN_FETCH + id, FACE_GEN_KEY).get("status").asText()).isEqualTo("success");
+        assertThat(fetch(FACE_GEN_FETCH + id, FACE_GEN_KEY).get("status").asText())
+                .isEqualTo("success");
         // each server knows only its own jobs
         assertThat(fetch(V6_FETCH + id, KEY).get("messege").asText()).isEqualTo("Invalid id");
     }
@@ -151,16 +165,27 @@ class ModelsLabEmulatorTest {
 
         assertError(post(HEAD_SHOT, request(KEY, "width", 600)), "width");
         assertError(post(HEAD_SHOT, request(KEY, "num_inference_steps", "25")), "num_inference_steps");
-        assertError(post(HEAD_SHOT, request(KEY, "face_image", TestPhotos.dataUri("astronaut.jpg", "image/jpeg"))), "base64");
-        assertError(post(HEAD_SHOT, request(KEY, "face_image", visageUrl("/missing.jpg"))), "unable to load face_image");
+        assertError(
+                post(HEAD_SHOT, request(KEY, "face_image", TestPhotos.dataUri("astronaut.jpg", "image/jpeg"))),
+                "base64");
+        assertError(
+                post(HEAD_SHOT, request(KEY, "face_image", visageUrl("/missing.jpg"))), "unable to load face_image");
         Map<String, Object> noSeed = makeGen();
         noSeed.remove("seed");
         assertError(post(MAKE_GEN, noSeed), "seed");
         assertThat(modelsLab.inFlight(KEY) + modelsLab.inFlight(FACE_GEN_KEY)).isZero();
 
         // base64 data is fine when flagged, and unknown fields are ignored
-        Answer accepted = post(HEAD_SHOT, request(KEY, "base64", true, "not_a_field", "x",
-                "face_image", TestPhotos.dataUri("astronaut.jpg", "image/jpeg")));
+        Answer accepted = post(
+                HEAD_SHOT,
+                request(
+                        KEY,
+                        "base64",
+                        true,
+                        "not_a_field",
+                        "x",
+                        "face_image",
+                        TestPhotos.dataUri("astronaut.jpg", "image/jpeg")));
         assertThat(accepted.json().get("status").asText()).isEqualTo("processing");
         assertThat(modelsLab.inFlight(KEY)).isEqualTo(1);
     }
@@ -176,7 +201,8 @@ class ModelsLabEmulatorTest {
         Answer third = post(HEAD_SHOT, request(KEY));
 
         assertThat(third.status()).isEqualTo(429);
-        assertThat(third.json().get("message").asText()).isEqualTo("Rate limit exceeded. Maximum 2 queued requests allowed.");
+        assertThat(third.json().get("message").asText())
+                .isEqualTo("Rate limit exceeded. Maximum 2 queued requests allowed.");
         assertThat(third.json().get("retry_after").asInt()).isEqualTo(7);
         assertThat(modelsLab.inFlight(KEY)).isEqualTo(2);
         assertThat(post(MAKE_GEN, makeGen()).status()).isEqualTo(200);
@@ -205,7 +231,10 @@ class ModelsLabEmulatorTest {
 
     @Test
     void webhookCarriesTheIdAsAString() throws Exception {
-        int id = post(HEAD_SHOT, request(KEY, "webhook", hookUrl("job-2"), "track_id", 42)).json().get("id").asInt();
+        int id = post(HEAD_SHOT, request(KEY, "webhook", hookUrl("job-2"), "track_id", 42))
+                .json()
+                .get("id")
+                .asInt();
 
         await(() -> !hooks.isEmpty());
         JsonNode hook = hooks.get(0);
@@ -234,7 +263,10 @@ class ModelsLabEmulatorTest {
     @Test
     void droppedWebhookNeverComesButFetchSucceeds() throws Exception {
         modelsLab.nextSubmit(Script.dropWebhook());
-        int id = post(HEAD_SHOT, request(KEY, "webhook", hookUrl("job-4"))).json().get("id").asInt();
+        int id = post(HEAD_SHOT, request(KEY, "webhook", hookUrl("job-4")))
+                .json()
+                .get("id")
+                .asInt();
 
         await(() -> fetch(V6_FETCH + id, KEY).get("status").asText().equals("success"));
         Thread.sleep(200);
@@ -246,18 +278,23 @@ class ModelsLabEmulatorTest {
     void webhookBeforeResponseIsDeliveredBeforeTheAnswerArrives() throws Exception {
         modelsLab.nextSubmit(Script.webhookBeforeResponse());
 
-        JsonNode body = post(HEAD_SHOT, request(KEY, "webhook", hookUrl("job-5"))).json();
+        JsonNode body =
+                post(HEAD_SHOT, request(KEY, "webhook", hookUrl("job-5"))).json();
 
         assertThat(hooks).hasSize(1); // no waiting: it was answered before the submit was
         assertThat(body.get("status").asText()).isEqualTo("processing");
         assertThat(hooks.get(0).get("id").asText()).isEqualTo(body.get("id").asText());
-        assertThat(fetch(V6_FETCH + body.get("id").asInt(), KEY).get("status").asText()).isEqualTo("success");
+        assertThat(fetch(V6_FETCH + body.get("id").asInt(), KEY).get("status").asText())
+                .isEqualTo("success");
     }
 
     @Test
     void earlyWebhookPointsAtOutputsThatDoNotExistYet() throws Exception {
         modelsLab.nextSubmit(Script.earlyWebhook());
-        int id = post(HEAD_SHOT, request(KEY, "webhook", hookUrl("job-6"))).json().get("id").asInt();
+        int id = post(HEAD_SHOT, request(KEY, "webhook", hookUrl("job-6")))
+                .json()
+                .get("id")
+                .asInt();
 
         await(() -> !hooks.isEmpty());
         String output = hooks.get(0).get("output").get(0).asText();
@@ -272,7 +309,10 @@ class ModelsLabEmulatorTest {
     @Test
     void failLaterSendsAFailedWebhookAndFetchAnswersTheError() throws Exception {
         modelsLab.nextSubmit(Script.failLater("NSFW content"));
-        int id = post(HEAD_SHOT, request(KEY, "webhook", hookUrl("job-7"), "track_id", "t-7")).json().get("id").asInt();
+        int id = post(HEAD_SHOT, request(KEY, "webhook", hookUrl("job-7"), "track_id", "t-7"))
+                .json()
+                .get("id")
+                .asInt();
 
         await(() -> !hooks.isEmpty());
         assertThat(hooks.get(0).get("status").asText()).isEqualTo("failed");
@@ -290,7 +330,8 @@ class ModelsLabEmulatorTest {
         modelsLab.nextSubmit(Script.slow(Duration.ofMillis(500)));
         HttpRequest submit = HttpRequest.newBuilder(modelsLab.baseUrl().resolve(HEAD_SHOT))
                 .timeout(Duration.ofMillis(100))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(request(KEY)))).build();
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(request(KEY))))
+                .build();
 
         assertThatThrownBy(() -> http.send(submit, HttpResponse.BodyHandlers.discarding()))
                 .isInstanceOf(HttpTimeoutException.class);
@@ -310,7 +351,8 @@ class ModelsLabEmulatorTest {
         modelsLab.failNextFetches(1, 500);
         assertThat(post(V6_FETCH + 123, Map.of("key", KEY)).status()).isEqualTo(500);
         assertThat(post(V6_FETCH + 123, Map.of("key", KEY)).status()).isEqualTo(200);
-        assertThat(post("/api/v6/image_editing/nope", Map.of("key", KEY)).status()).isEqualTo(404);
+        assertThat(post("/api/v6/image_editing/nope", Map.of("key", KEY)).status())
+                .isEqualTo(404);
     }
 
     @Test
@@ -335,8 +377,8 @@ class ModelsLabEmulatorTest {
 
     /** A generation body: the required fields, then {@code extra} name/value pairs (which may override them). */
     private Map<String, Object> request(String key, Object... extra) {
-        Map<String, Object> body = new HashMap<>(Map.of("key", key, "prompt", "an astronaut portrait",
-                "face_image", visageUrl("/face.jpg")));
+        Map<String, Object> body = new HashMap<>(
+                Map.of("key", key, "prompt", "an astronaut portrait", "face_image", visageUrl("/face.jpg")));
         for (int i = 0; i < extra.length; i += 2) {
             body.put((String) extra[i], extra[i + 1]);
         }
@@ -344,8 +386,8 @@ class ModelsLabEmulatorTest {
     }
 
     private Map<String, Object> makeGen() {
-        return request(FACE_GEN_KEY, "safety_checker", false, "safety_checker_type", "blur", "s_scale", 1.0,
-                "seed", 1234);
+        return request(
+                FACE_GEN_KEY, "safety_checker", false, "safety_checker_type", "blur", "s_scale", 1.0, "seed", 1234);
     }
 
     private String visageUrl(String path) {
@@ -357,9 +399,11 @@ class ModelsLabEmulatorTest {
     }
 
     private Answer post(String path, Map<String, Object> body) throws IOException, InterruptedException {
-        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(modelsLab.baseUrl().resolve(path))
-                .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build(),
+        HttpResponse<byte[]> response = http.send(
+                HttpRequest.newBuilder(modelsLab.baseUrl().resolve(path))
+                        .header("content-type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
+                        .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         return new Answer(response.statusCode(), JSON.readTree(response.body()));
     }
@@ -373,7 +417,8 @@ class ModelsLabEmulatorTest {
     }
 
     private HttpResponse<byte[]> get(String url) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     private static void await(BooleanSupplier condition) throws InterruptedException {

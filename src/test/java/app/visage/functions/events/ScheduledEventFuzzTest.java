@@ -23,7 +23,8 @@ class ScheduledEventFuzzTest {
             return;
         }
         if (event != null) {
-            assertThat(Json.MAPPER.readValue(Json.write(event), ScheduledEvent.class)).isEqualTo(event);
+            assertThat(Json.MAPPER.readValue(Json.write(event), ScheduledEvent.class))
+                    .isEqualTo(event);
         }
     }
 }

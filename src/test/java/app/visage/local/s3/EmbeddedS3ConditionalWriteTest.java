@@ -3,6 +3,7 @@ package app.visage.local.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import app.visage.local.s3.S3TestSupport.Backend;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,14 +13,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-
-import app.visage.local.s3.S3TestSupport.Backend;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -55,13 +53,19 @@ class EmbeddedS3ConditionalWriteTest {
                 S3Client client = S3TestSupport.client(s3)) {
             for (int round = 0; round < ROUNDS; round++) {
                 String key = "create/" + round;
-                List<Integer> statuses = race(THREADS, writer -> status(() -> client.putObject(
-                        r -> r.bucket(BUCKET).key(key).ifNoneMatch("*"),
-                        RequestBody.fromString("writer " + writer))));
+                List<Integer> statuses = race(
+                        THREADS,
+                        writer -> status(() -> client.putObject(
+                                r -> r.bucket(BUCKET).key(key).ifNoneMatch("*"),
+                                RequestBody.fromString("writer " + writer))));
 
                 assertThat(statuses).as("round %d", round).containsOnly(200, 412);
-                assertThat(statuses).as("round %d", round).filteredOn(s -> s == 200).hasSize(1);
-                String stored = client.getObjectAsBytes(r -> r.bucket(BUCKET).key(key)).asUtf8String();
+                assertThat(statuses)
+                        .as("round %d", round)
+                        .filteredOn(s -> s == 200)
+                        .hasSize(1);
+                String stored =
+                        client.getObjectAsBytes(r -> r.bucket(BUCKET).key(key)).asUtf8String();
                 assertThat(stored).as("round %d", round).startsWith("writer ");
             }
         }
@@ -84,7 +88,9 @@ class EmbeddedS3ConditionalWriteTest {
                                 client.getObjectAsBytes(r -> r.bucket(BUCKET).key(key));
                         int next = Integer.parseInt(current.asUtf8String()) + 1;
                         int status = status(() -> client.putObject(
-                                r -> r.bucket(BUCKET).key(key).ifMatch(current.response().eTag()),
+                                r -> r.bucket(BUCKET)
+                                        .key(key)
+                                        .ifMatch(current.response().eTag()),
                                 RequestBody.fromString(Integer.toString(next))));
                         assertThat(status).isIn(200, 409, 412);
                         if (status == 200) {
@@ -98,7 +104,9 @@ class EmbeddedS3ConditionalWriteTest {
                 int finalValue = Integer.parseInt(
                         client.getObjectAsBytes(r -> r.bucket(BUCKET).key(key)).asUtf8String());
                 assertThat(total).as("round %d: someone must win", round).isPositive();
-                assertThat(finalValue).as("round %d: counter vs successful increments", round).isEqualTo(total);
+                assertThat(finalValue)
+                        .as("round %d: counter vs successful increments", round)
+                        .isEqualTo(total);
             }
         }
     }
@@ -110,16 +118,21 @@ class EmbeddedS3ConditionalWriteTest {
                 S3Client client = S3TestSupport.client(s3)) {
             for (int round = 0; round < ROUNDS; round++) {
                 String key = "stale/" + round;
-                String eTag = client.putObject(r -> r.bucket(BUCKET).key(key), RequestBody.fromString("v0")).eTag();
+                String eTag = client.putObject(r -> r.bucket(BUCKET).key(key), RequestBody.fromString("v0"))
+                        .eTag();
 
                 // Distinct bodies, so a second success could not hide behind an identical ETag.
-                List<Integer> statuses = race(2, writer -> status(() -> client.putObject(
-                        r -> r.bucket(BUCKET).key(key).ifMatch(eTag),
-                        RequestBody.fromString("v1 from writer " + writer))));
+                List<Integer> statuses = race(
+                        2,
+                        writer -> status(() -> client.putObject(
+                                r -> r.bucket(BUCKET).key(key).ifMatch(eTag),
+                                RequestBody.fromString("v1 from writer " + writer))));
 
                 assertThat(statuses).as("round %d", round).containsExactlyInAnyOrder(200, 412);
-                assertThat(client.getObjectAsBytes(r -> r.bucket(BUCKET).key(key)).asUtf8String())
-                        .as("round %d", round).startsWith("v1 from writer ");
+                assertThat(client.getObjectAsBytes(r -> r.bucket(BUCKET).key(key))
+                                .asUtf8String())
+                        .as("round %d", round)
+                        .startsWith("v1 from writer ");
             }
         }
     }
@@ -129,25 +142,30 @@ class EmbeddedS3ConditionalWriteTest {
     void failedConditionsAnswerWithS3Errors(Backend backend) {
         try (EmbeddedS3 s3 = backend.create(tempDir, BUCKET, e -> {}).start();
                 S3Client client = S3TestSupport.client(s3)) {
-            String eTag = client.putObject(r -> r.bucket(BUCKET).key("k"), RequestBody.fromString("one")).eTag();
+            String eTag = client.putObject(r -> r.bucket(BUCKET).key("k"), RequestBody.fromString("one"))
+                    .eTag();
 
-            assertThatThrownBy(() -> client.putObject(r -> r.bucket(BUCKET).key("k").ifNoneMatch("*"),
-                    RequestBody.fromString("two")))
+            assertThatThrownBy(() -> client.putObject(
+                            r -> r.bucket(BUCKET).key("k").ifNoneMatch("*"), RequestBody.fromString("two")))
                     .isInstanceOfSatisfying(S3Exception.class, e -> {
                         assertThat(e.statusCode()).isEqualTo(412);
                         assertThat(e.awsErrorDetails().errorCode()).isEqualTo("PreconditionFailed");
                     });
-            assertThatThrownBy(() -> client.putObject(r -> r.bucket(BUCKET).key("k").ifMatch("\"0123\""),
-                    RequestBody.fromString("two")))
-                    .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(412));
+            assertThatThrownBy(() -> client.putObject(
+                            r -> r.bucket(BUCKET).key("k").ifMatch("\"0123\""), RequestBody.fromString("two")))
+                    .isInstanceOfSatisfying(
+                            S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(412));
             // S3 answers If-Match on a missing key with 404 NoSuchKey, not 412.
-            assertThatThrownBy(() -> client.putObject(r -> r.bucket(BUCKET).key("missing").ifMatch(eTag),
-                    RequestBody.fromString("two")))
-                    .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(404));
-            assertThat(client.getObjectAsBytes(r -> r.bucket(BUCKET).key("k")).asUtf8String()).isEqualTo("one");
+            assertThatThrownBy(() -> client.putObject(
+                            r -> r.bucket(BUCKET).key("missing").ifMatch(eTag), RequestBody.fromString("two")))
+                    .isInstanceOfSatisfying(
+                            S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(404));
+            assertThat(client.getObjectAsBytes(r -> r.bucket(BUCKET).key("k")).asUtf8String())
+                    .isEqualTo("one");
 
             client.putObject(r -> r.bucket(BUCKET).key("k").ifMatch(eTag), RequestBody.fromString("three"));
-            assertThat(client.getObjectAsBytes(r -> r.bucket(BUCKET).key("k")).asUtf8String()).isEqualTo("three");
+            assertThat(client.getObjectAsBytes(r -> r.bucket(BUCKET).key("k")).asUtf8String())
+                    .isEqualTo("three");
         }
     }
 

@@ -2,6 +2,7 @@ package app.visage.local.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import app.visage.local.s3.S3TestSupport.Backend;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,13 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-
-import app.visage.local.s3.S3TestSupport.Backend;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /** Presigned URLs used the way a browser would: plain HTTP, no SDK on the calling side. */
@@ -24,7 +22,8 @@ class EmbeddedS3PresignTest {
     private static final String BUCKET = "visage-presign";
     private static final String KEY = "uploads/abc/face photo+1.jpg";
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @TempDir
     Path tempDir;
@@ -36,17 +35,24 @@ class EmbeddedS3PresignTest {
         try (EmbeddedS3 s3 = backend.create(tempDir, BUCKET, e -> {}).start();
                 S3Presigner presigner = S3TestSupport.presigner(s3)) {
             URI put = presignPut(presigner, KEY, Duration.ofMinutes(5));
-            assertThat(put.getRawPath()).as("path-style, key encoded").startsWith("/" + BUCKET + "/uploads/abc/face%20photo");
+            assertThat(put.getRawPath())
+                    .as("path-style, key encoded")
+                    .startsWith("/" + BUCKET + "/uploads/abc/face%20photo");
 
             HttpResponse<String> uploaded = http.send(
-                    HttpRequest.newBuilder(put).PUT(HttpRequest.BodyPublishers.ofByteArray(photo)).build(),
+                    HttpRequest.newBuilder(put)
+                            .PUT(HttpRequest.BodyPublishers.ofByteArray(photo))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(200);
 
-            URI get = presigner.presignGetObject(r -> r.signatureDuration(Duration.ofMinutes(5))
-                    .getObjectRequest(g -> g.bucket(BUCKET).key(KEY))).url().toURI();
-            HttpResponse<byte[]> downloaded = http.send(HttpRequest.newBuilder(get).GET().build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+            URI get = presigner
+                    .presignGetObject(r -> r.signatureDuration(Duration.ofMinutes(5))
+                            .getObjectRequest(g -> g.bucket(BUCKET).key(KEY)))
+                    .url()
+                    .toURI();
+            HttpResponse<byte[]> downloaded =
+                    http.send(HttpRequest.newBuilder(get).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
             assertThat(downloaded.statusCode()).isEqualTo(200);
             assertThat(downloaded.body()).isEqualTo(photo);
         }
@@ -63,15 +69,22 @@ class EmbeddedS3PresignTest {
             URI tampered = URI.create(url.substring(0, at) + flipped + url.substring(at + 1));
 
             HttpResponse<String> response = http.send(
-                    HttpRequest.newBuilder(tampered).PUT(HttpRequest.BodyPublishers.ofString("evil")).build(),
+                    HttpRequest.newBuilder(tampered)
+                            .PUT(HttpRequest.BodyPublishers.ofString("evil"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(403);
             assertThat(response.body()).contains("SignatureDoesNotMatch");
 
             // Signing a different key than the one requested is tampering too.
             URI otherKey = URI.create(url.replace("face%20photo", "other%20photo"));
-            assertThat(http.send(HttpRequest.newBuilder(otherKey).PUT(HttpRequest.BodyPublishers.ofString("x")).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
+            assertThat(http.send(
+                                    HttpRequest.newBuilder(otherKey)
+                                            .PUT(HttpRequest.BodyPublishers.ofString("x"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .isEqualTo(403);
         }
     }
 
@@ -82,10 +95,13 @@ class EmbeddedS3PresignTest {
             Instant signed = Instant.now();
             URI put = presignPut(presigner, KEY, Duration.ofSeconds(1));
             // X-Amz-Date has whole seconds, so wait past the signing second plus the 1 s validity.
-            Thread.sleep(Math.max(0, Duration.between(Instant.now(), signed.plusMillis(2_100)).toMillis()));
+            Thread.sleep(Math.max(
+                    0, Duration.between(Instant.now(), signed.plusMillis(2_100)).toMillis()));
 
             HttpResponse<String> response = http.send(
-                    HttpRequest.newBuilder(put).PUT(HttpRequest.BodyPublishers.ofString("late")).build(),
+                    HttpRequest.newBuilder(put)
+                            .PUT(HttpRequest.BodyPublishers.ofString("late"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(403);
             assertThat(response.body()).contains("AccessDenied").contains("expired");
@@ -93,7 +109,10 @@ class EmbeddedS3PresignTest {
     }
 
     private static URI presignPut(S3Presigner presigner, String key, Duration validity) throws Exception {
-        return presigner.presignPutObject(r -> r.signatureDuration(validity)
-                .putObjectRequest(p -> p.bucket(BUCKET).key(key))).url().toURI();
+        return presigner
+                .presignPutObject(r -> r.signatureDuration(validity)
+                        .putObjectRequest(p -> p.bucket(BUCKET).key(key)))
+                .url()
+                .toURI();
     }
 }

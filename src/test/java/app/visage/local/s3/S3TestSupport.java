@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -19,7 +18,8 @@ final class S3TestSupport {
     private S3TestSupport() {}
 
     enum Backend {
-        IN_MEMORY, ON_DISK;
+        IN_MEMORY,
+        ON_DISK;
 
         EmbeddedS3 create(Path tempDir, String bucket, Consumer<EmbeddedS3.ObjectCreated> listener) {
             return switch (this) {
@@ -50,7 +50,8 @@ final class S3TestSupport {
                 .endpointOverride(s3.endpoint())
                 .region(Region.of(s3.region()))
                 .credentialsProvider(credentials(s3, s3.secretKey()))
-                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
+                .serviceConfiguration(
+                        S3Configuration.builder().pathStyleAccessEnabled(true).build())
                 .build();
     }
 

@@ -24,8 +24,9 @@ class FashnAnswersFuzzTest {
         ProviderReplies.Asked asked = ProviderReplies.read(data);
         switch (asked.call()) {
             case "status" -> ProviderReplies.assertUsable(FashnProvider.fetched(asked.reply()));
-            case "webhook" -> FASHN.webhookJobId(asked.body().getBytes(StandardCharsets.UTF_8))
-                    .ifPresent(id -> assertThat(id).isNotBlank());
+            case "webhook" ->
+                FASHN.webhookJobId(asked.body().getBytes(StandardCharsets.UTF_8))
+                        .ifPresent(id -> assertThat(id).isNotBlank());
             default -> ProviderReplies.assertUsable(FashnProvider.started(asked.reply()));
         }
     }

@@ -16,6 +16,7 @@ class MetaHumanAnswersFuzzTest {
     @FuzzTest(maxDuration = "8s")
     @Timeout(30)
     void outcomeOfAnyAnswer(byte[] data) {
-        ProviderReplies.assertUsable(MetaHumanProvider.answered(ProviderReplies.read(data).reply(), BASE_URL));
+        ProviderReplies.assertUsable(
+                MetaHumanProvider.answered(ProviderReplies.read(data).reply(), BASE_URL));
     }
 }

@@ -17,7 +17,7 @@ class ModelsLabAnswersFuzzTest {
     void outcomeOfAnyAnswer(byte[] data) {
         ProviderReplies.Asked asked = ProviderReplies.read(data);
         ProviderHttp.Reply reply = asked.reply();
-        ProviderReplies.assertUsable(asked.call().equals("fetch") ? ModelsLabAnswers.fetch(reply)
-                : ModelsLabAnswers.generation(reply));
+        ProviderReplies.assertUsable(
+                asked.call().equals("fetch") ? ModelsLabAnswers.fetch(reply) : ModelsLabAnswers.generation(reply));
     }
 }

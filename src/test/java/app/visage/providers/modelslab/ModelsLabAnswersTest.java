@@ -19,14 +19,17 @@ class ModelsLabAnswersTest {
 
     @Test
     void processingWithANumericIdAndEtaIsPending() throws Exception {
-        var outcome = ModelsLabAnswers.generation(answer(200,
-                "{\"status\":\"processing\",\"eta\":12,\"id\":81001,\"output\":[],\"future_links\":[\"https://x/1.png\"]}"));
+        var outcome = ModelsLabAnswers.generation(
+                answer(
+                        200,
+                        "{\"status\":\"processing\",\"eta\":12,\"id\":81001,\"output\":[],\"future_links\":[\"https://x/1.png\"]}"));
         assertThat(outcome).isEqualTo(new ProviderOutcome.Pending("81001", Duration.ofSeconds(12)));
     }
 
     @Test
     void anIdSentAsAStringIsTheSameId() throws Exception {
-        var outcome = ModelsLabAnswers.generation(answer(200, "{\"status\":\"processing\",\"id\":\"81001\",\"eta\":\"3\"}"));
+        var outcome =
+                ModelsLabAnswers.generation(answer(200, "{\"status\":\"processing\",\"id\":\"81001\",\"eta\":\"3\"}"));
         assertThat(outcome).isEqualTo(new ProviderOutcome.Pending("81001", Duration.ofSeconds(3)));
     }
 
@@ -34,12 +37,17 @@ class ModelsLabAnswersTest {
     void fetchOutputMayBeAnEmptyStringAnArrayOrOneUrl() throws Exception {
         assertThat(ModelsLabAnswers.fetch(answer(200, "{\"status\":\"processing\",\"output\":\"\"}")))
                 .isInstanceOf(ProviderOutcome.Pending.class);
-        var array = (ProviderOutcome.Finished) ModelsLabAnswers.fetch(answer(200,
-                "{\"status\":\"success\",\"id\":1,\"output\":[\"https://pub.r2.dev/a-0.png\",\"https://pub.r2.dev/a-1.png\"]}"));
-        assertThat(array.outputs()).containsExactly(new ProviderOutcome.Link(URI.create("https://pub.r2.dev/a-0.png")),
-                new ProviderOutcome.Link(URI.create("https://pub.r2.dev/a-1.png")));
-        var single = (ProviderOutcome.Finished) ModelsLabAnswers.fetch(answer(200,
-                "{\"status\":\"success\",\"output\":\"https://pub.r2.dev/a-0.png\"}"));
+        var array = (ProviderOutcome.Finished)
+                ModelsLabAnswers.fetch(
+                        answer(
+                                200,
+                                "{\"status\":\"success\",\"id\":1,\"output\":[\"https://pub.r2.dev/a-0.png\",\"https://pub.r2.dev/a-1.png\"]}"));
+        assertThat(array.outputs())
+                .containsExactly(
+                        new ProviderOutcome.Link(URI.create("https://pub.r2.dev/a-0.png")),
+                        new ProviderOutcome.Link(URI.create("https://pub.r2.dev/a-1.png")));
+        var single = (ProviderOutcome.Finished) ModelsLabAnswers.fetch(
+                answer(200, "{\"status\":\"success\",\"output\":\"https://pub.r2.dev/a-0.png\"}"));
         assertThat(single.outputs()).hasSize(1);
     }
 
@@ -69,11 +77,15 @@ class ModelsLabAnswersTest {
 
     @Test
     void creditAndKeyRefusalsFailServerErrorsRetry() throws Exception {
-        assertThat(ModelsLabAnswers.generation(answer(402, "{\"status\":\"error\",\"message\":\"Insufficient credits\"}")))
-                .isEqualTo(new ProviderOutcome.Failed(ErrorCode.PROVIDER_ERROR,
-                        "ModelsLab refused the job: Insufficient credits", "402"));
-        assertThat(ModelsLabAnswers.generation(new ProviderHttp.Answer(503,
-                com.fasterxml.jackson.databind.node.MissingNode.getInstance(), "Service Unavailable", null)))
+        assertThat(ModelsLabAnswers.generation(
+                        answer(402, "{\"status\":\"error\",\"message\":\"Insufficient credits\"}")))
+                .isEqualTo(new ProviderOutcome.Failed(
+                        ErrorCode.PROVIDER_ERROR, "ModelsLab refused the job: Insufficient credits", "402"));
+        assertThat(ModelsLabAnswers.generation(new ProviderHttp.Answer(
+                        503,
+                        com.fasterxml.jackson.databind.node.MissingNode.getInstance(),
+                        "Service Unavailable",
+                        null)))
                 .isInstanceOf(ProviderOutcome.Transient.class);
     }
 
@@ -90,8 +102,10 @@ class ModelsLabAnswersTest {
     @Test
     void trackIdsAreStableAndExactInAnyJsonReader() {
         var job = app.visage.jobs.JobId.random();
-        assertThat(ModelsLabProvider.trackId(job)).isEqualTo(ModelsLabProvider.trackId(job))
+        assertThat(ModelsLabProvider.trackId(job))
+                .isEqualTo(ModelsLabProvider.trackId(job))
                 .isBetween(0L, (1L << 53) - 1);
-        assertThat(ModelsLabProvider.trackId(job)).isNotEqualTo(ModelsLabProvider.trackId(app.visage.jobs.JobId.random()));
+        assertThat(ModelsLabProvider.trackId(job))
+                .isNotEqualTo(ModelsLabProvider.trackId(app.visage.jobs.JobId.random()));
     }
 }

@@ -40,6 +40,7 @@ public final class BlazeFaceDetector implements AutoCloseable {
     static final float PROPOSAL_SCORE = 0.5f;
     /** Front-model score on the 2x crop that makes a proposal a face (midway between 0.56 and 0.86). */
     static final float CONFIRM_SCORE = 0.65f;
+
     static final double NMS_IOU = 0.3;
     /** Photos are reduced towards this long side before detection (see {@link #detect(Pixels)}). */
     static final int WORKING_LONG_SIDE = 1024;
@@ -113,8 +114,10 @@ public final class BlazeFaceDetector implements AutoCloseable {
         double y0 = b.centerY() - side / 2;
         Face best = null;
         for (Face f : weightedNms(front.run(px.squareTensor(x0, y0, side, front.size), CONFIRM_SCORE, x0, y0, side))) {
-            boolean samePlace = f.box().centerX() >= b.x() && f.box().centerX() <= b.right()
-                    && f.box().centerY() >= b.y() && f.box().centerY() <= b.bottom();
+            boolean samePlace = f.box().centerX() >= b.x()
+                    && f.box().centerX() <= b.right()
+                    && f.box().centerY() >= b.y()
+                    && f.box().centerY() <= b.bottom();
             if (samePlace && (best == null || f.score() > best.score())) {
                 best = f;
             }
@@ -225,7 +228,8 @@ public final class BlazeFaceDetector implements AutoCloseable {
                 input = inputs.keySet().iterator().next();
                 long[] shape = ((TensorInfo) inputs.get(input).getInfo()).getShape();
                 if (!Arrays.equals(shape, new long[] {1, size, size, 3})) {
-                    throw new IllegalStateException(resource + " input is " + Arrays.toString(shape) + ", expected NHWC " + size);
+                    throw new IllegalStateException(
+                            resource + " input is " + Arrays.toString(shape) + ", expected NHWC " + size);
                 }
                 // Find the outputs by shape, not by name, so a re-export with other names still works.
                 Map<String, String> byShape = new java.util.HashMap<>();
@@ -240,7 +244,8 @@ public final class BlazeFaceDetector implements AutoCloseable {
                 String b16 = byShape.get(ANCHORS_16 + "x16");
                 String b8 = byShape.get(ANCHORS_8 + "x16");
                 if (s16 == null || s8 == null || b16 == null || b8 == null) {
-                    throw new IllegalStateException(resource + " outputs are not BlazeFace's: " + session.getOutputInfo().keySet());
+                    throw new IllegalStateException(resource + " outputs are not BlazeFace's: "
+                            + session.getOutputInfo().keySet());
                 }
                 scores16 = s16;
                 scores8 = s8;
@@ -268,9 +273,19 @@ public final class BlazeFaceDetector implements AutoCloseable {
             return faces;
         }
 
-        private void decode(OrtSession.Result result, String scoresName, String boxesName, int anchorBase,
-                float minScore, double x0, double y0, double side, List<Face> out) throws OrtException {
-            float[][] scores = ((float[][][]) result.get(scoresName).orElseThrow().getValue())[0];
+        private void decode(
+                OrtSession.Result result,
+                String scoresName,
+                String boxesName,
+                int anchorBase,
+                float minScore,
+                double x0,
+                double y0,
+                double side,
+                List<Face> out)
+                throws OrtException {
+            float[][] scores =
+                    ((float[][][]) result.get(scoresName).orElseThrow().getValue())[0];
             float[][] boxes = ((float[][][]) result.get(boxesName).orElseThrow().getValue())[0];
             for (int i = 0; i < scores.length; i++) {
                 // MediaPipe clips logits to +-100 before the sigmoid.
@@ -302,7 +317,8 @@ public final class BlazeFaceDetector implements AutoCloseable {
         private static byte[] load(String resource) {
             try (InputStream in = BlazeFaceDetector.class.getClassLoader().getResourceAsStream(resource)) {
                 if (in == null) {
-                    throw new IllegalStateException("model " + resource + " is not on the class path (the build fetches it)");
+                    throw new IllegalStateException(
+                            "model " + resource + " is not on the class path (the build fetches it)");
                 }
                 return in.readAllBytes();
             } catch (IOException e) {

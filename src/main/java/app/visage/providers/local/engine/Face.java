@@ -22,6 +22,7 @@ public record Face(Box box, List<Point> keypoints, float score) {
     /** The same face in a picture scaled by {@code s} (e.g. from a reduced decode back to the photo). */
     public Face scaled(double s) {
         Box b = new Box(box.x() * s, box.y() * s, box.width() * s, box.height() * s);
-        return new Face(b, keypoints.stream().map(p -> new Point(p.x() * s, p.y() * s)).toList(), score);
+        return new Face(
+                b, keypoints.stream().map(p -> new Point(p.x() * s, p.y() * s)).toList(), score);
     }
 }

@@ -90,8 +90,12 @@ final class FaceColors {
         Robust left = robust(f.patch(px, f.leftEye, 0.7, -0.5, 0.3, 0.9));
         boolean rightAgrees = right != null && difference(right.color, band.color) <= 30;
         boolean leftAgrees = left != null && difference(left.color, band.color) <= 30;
-        if (!rightAgrees && !leftAgrees && right != null && left != null
-                && hairLike(right.color) && hairLike(left.color)
+        if (!rightAgrees
+                && !leftAgrees
+                && right != null
+                && left != null
+                && hairLike(right.color)
+                && hairLike(left.color)
                 && difference(right.color, left.color) <= 20
                 && (skin == null || !sameAs(right.color, skin.color))) {
             return null; // the temples agree on a hair colour the band does not show: covered (a hat)
@@ -254,7 +258,9 @@ final class FaceColors {
             b += p[2];
         }
         int n = Math.max(1, pixels.size());
-        return new int[] {(int) Math.round((double) r / n), (int) Math.round((double) g / n), (int) Math.round((double) b / n)};
+        return new int[] {
+            (int) Math.round((double) r / n), (int) Math.round((double) g / n), (int) Math.round((double) b / n)
+        };
     }
 
     /** Colour difference in YCbCr units: chroma counts fully, brightness (Y) a quarter. */
@@ -289,8 +295,13 @@ final class FaceColors {
             if (d < 2) {
                 return null;
             }
-            return new Frame(new double[] {r.x(), r.y()}, new double[] {l.x(), l.y()},
-                    new double[] {(r.x() + l.x()) / 2, (r.y() + l.y()) / 2}, dx / d, dy / d, d);
+            return new Frame(
+                    new double[] {r.x(), r.y()},
+                    new double[] {l.x(), l.y()},
+                    new double[] {(r.x() + l.x()) / 2, (r.y() + l.y()) / 2},
+                    dx / d,
+                    dy / d,
+                    d);
         }
 
         /**

@@ -8,13 +8,18 @@ package app.visage.providers.local.engine;
 public record FaceReport(Box box, float score, Keypoints keypoints, ColorEstimate skin, ColorEstimate hair) {
 
     /** MediaPipe's six face keypoints; "right" is the subject's right, which is on the image's left. */
-    public record Keypoints(Point rightEye, Point leftEye, Point noseTip, Point mouth,
-            Point rightEarTragion, Point leftEarTragion) {
+    public record Keypoints(
+            Point rightEye, Point leftEye, Point noseTip, Point mouth, Point rightEarTragion, Point leftEarTragion) {
 
         static Keypoints of(Face face) {
             var k = face.keypoints();
-            return new Keypoints(k.get(Face.RIGHT_EYE), k.get(Face.LEFT_EYE), k.get(Face.NOSE_TIP),
-                    k.get(Face.MOUTH), k.get(Face.RIGHT_EAR_TRAGION), k.get(Face.LEFT_EAR_TRAGION));
+            return new Keypoints(
+                    k.get(Face.RIGHT_EYE),
+                    k.get(Face.LEFT_EYE),
+                    k.get(Face.NOSE_TIP),
+                    k.get(Face.MOUTH),
+                    k.get(Face.RIGHT_EAR_TRAGION),
+                    k.get(Face.LEFT_EAR_TRAGION));
         }
     }
 

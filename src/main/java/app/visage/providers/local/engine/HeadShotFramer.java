@@ -70,7 +70,8 @@ final class HeadShotFramer {
      * horizontal blur of the edge row, so the clothing fades into its own colours instead of streaks.
      */
     static BufferedImage render(Pixels source, Crop crop, int outWidth, int outHeight) {
-        BufferedImage out = Resampler.resize(source, crop.x(), crop.y(), crop.width(), crop.height(), outWidth, outHeight);
+        BufferedImage out =
+                Resampler.resize(source, crop.x(), crop.y(), crop.width(), crop.height(), outWidth, outHeight);
         double edge = (double) (source.height() - crop.y()) * outHeight / crop.height();
         if (edge < outHeight) {
             softenExtension(out, Math.max(1, (int) Math.floor(edge)));

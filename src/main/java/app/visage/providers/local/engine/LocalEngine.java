@@ -56,7 +56,8 @@ public final class LocalEngine implements AutoCloseable {
         FaceColors.Estimates colors = FaceColors.measure(px, face);
         // Report in the photo's own (upright) pixels, not the reduced decode's.
         Face inPhoto = face.scaled((double) header.displayWidth() / photo.getWidth());
-        return new FaceReport(inPhoto.box(), inPhoto.score(), FaceReport.Keypoints.of(inPhoto), colors.skin(), colors.hair());
+        return new FaceReport(
+                inPhoto.box(), inPhoto.score(), FaceReport.Keypoints.of(inPhoto), colors.skin(), colors.hair());
     }
 
     /** The one face to work on, or FACE_NOT_FOUND / MULTIPLE_FACES. {@code faces} is largest first. */
@@ -67,8 +68,8 @@ public final class LocalEngine implements AutoCloseable {
         Face main = faces.get(0);
         for (Face other : faces.subList(1, faces.size())) {
             if (other.box().area() >= SECOND_FACE_AREA_SHARE * main.box().area()) {
-                throw new VisageException(ErrorCode.MULTIPLE_FACES,
-                        "the photo shows more than one face; send a photo of one person");
+                throw new VisageException(
+                        ErrorCode.MULTIPLE_FACES, "the photo shows more than one face; send a photo of one person");
             }
         }
         return main;

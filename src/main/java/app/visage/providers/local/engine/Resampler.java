@@ -83,7 +83,8 @@ final class Resampler {
         return bicubic(src, x, y, width, height, outWidth, outHeight);
     }
 
-    private static BufferedImage bicubic(Pixels src, double x, double y, double width, double height, int outWidth, int outHeight) {
+    private static BufferedImage bicubic(
+            Pixels src, double x, double y, double width, double height, int outWidth, int outHeight) {
         Taps cols = taps(x, width, outWidth, src.width());
         Taps rows = taps(y, height, outHeight, src.height());
         // Horizontal pass over just the rows the vertical pass will read.

@@ -1,11 +1,11 @@
 package app.visage.providers.local.engine;
 
-import app.visage.support.TestPhotos;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import app.visage.images.ImageDecoder;
 import app.visage.images.ImageInspector;
+import app.visage.support.TestPhotos;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,7 +86,8 @@ class BlazeFaceDetectorTest {
     void findsBothPeopleSideBySide() {
         List<Face> faces = detector.detect(decoded("two_people.jpg"));
         assertThat(faces).hasSize(2);
-        assertThat(faces.get(0).box().area()).isGreaterThanOrEqualTo(faces.get(1).box().area()); // largest first
+        assertThat(faces.get(0).box().area())
+                .isGreaterThanOrEqualTo(faces.get(1).box().area()); // largest first
         assertThat(faces.get(0).box().iou(faces.get(1).box())).isZero();
     }
 
@@ -130,7 +131,8 @@ class BlazeFaceDetectorTest {
 
     @Test
     void weightedNmsMergesOverlapsByScoreAndKeepsSeparateFaces() {
-        List<Point> kp = List.of(new Point(0, 0), new Point(0, 0), new Point(0, 0), new Point(0, 0), new Point(0, 0), new Point(0, 0));
+        List<Point> kp = List.of(
+                new Point(0, 0), new Point(0, 0), new Point(0, 0), new Point(0, 0), new Point(0, 0), new Point(0, 0));
         Face a = new Face(new Box(0, 0, 100, 100), kp, 0.9f);
         Face b = new Face(new Box(10, 0, 100, 100), kp, 0.6f); // IoU 0.82 with a
         Face c = new Face(new Box(300, 300, 50, 50), kp, 0.7f);

@@ -10,16 +10,22 @@ class FaceColorsTest {
 
     @Test
     void tellsGrayscalePhotosFromColourOnes() {
-        assertThat(FaceColors.grayscale(BlazeFaceDetectorTest.decodedPixels("camera.jpg"))).isTrue();
-        assertThat(FaceColors.grayscale(BlazeFaceDetectorTest.decodedPixels("astronaut.jpg"))).isFalse();
-        assertThat(FaceColors.grayscale(BlazeFaceDetectorTest.decodedPixels("grace_hopper.jpg"))).isFalse();
+        assertThat(FaceColors.grayscale(BlazeFaceDetectorTest.decodedPixels("camera.jpg")))
+                .isTrue();
+        assertThat(FaceColors.grayscale(BlazeFaceDetectorTest.decodedPixels("astronaut.jpg")))
+                .isFalse();
+        assertThat(FaceColors.grayscale(BlazeFaceDetectorTest.decodedPixels("grace_hopper.jpg")))
+                .isFalse();
     }
 
     @Test
     void skinChromaCoversLightToDarkSkinAndNotOtherColours() {
-        int[][] skins = {{255, 219, 172}, {224, 172, 105}, {198, 134, 66}, {141, 85, 36}, {89, 47, 42}, {201, 162, 136}};
+        int[][] skins = {{255, 219, 172}, {224, 172, 105}, {198, 134, 66}, {141, 85, 36}, {89, 47, 42}, {201, 162, 136}
+        };
         for (int[] s : skins) {
-            assertThat(FaceColors.skinPlausibility(s)).as("%d,%d,%d", s[0], s[1], s[2]).isGreaterThan(0.7);
+            assertThat(FaceColors.skinPlausibility(s))
+                    .as("%d,%d,%d", s[0], s[1], s[2])
+                    .isGreaterThan(0.7);
         }
         assertThat(FaceColors.skinPlausibility(new int[] {50, 80, 200})).isZero(); // blue
         assertThat(FaceColors.skinPlausibility(new int[] {60, 180, 70})).isZero(); // green

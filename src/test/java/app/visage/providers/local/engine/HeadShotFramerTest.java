@@ -18,7 +18,8 @@ class HeadShotFramerTest {
             assertThat(c.x() + c.width() / 2.0).isCloseTo(FACE.centerX(), within(1.0));
             assertThat(FACE.y() - c.y()).isCloseTo(HeadShotFramer.HEADROOM * FACE.height(), within(1.0));
             assertThat(FACE.centerY()).isLessThan(c.y() + c.height() / 2.0); // upper half
-            assertThat(FACE.width() / c.width()).isBetween(0.15, HeadShotFramer.FACE_WIDTH_SHARE + 0.01); // wide frames: less
+            assertThat(FACE.width() / c.width())
+                    .isBetween(0.15, HeadShotFramer.FACE_WIDTH_SHARE + 0.01); // wide frames: less
             assertThat(FACE.height() / c.height()).isLessThanOrEqualTo(HeadShotFramer.FACE_HEIGHT_SHARE + 0.01);
         }
     }
@@ -30,7 +31,8 @@ class HeadShotFramerTest {
         assertThat(c.x()).isZero();
         assertThat(c.x() + c.width()).isGreaterThan((int) nearLeft.right());
         HeadShotFramer.Crop nominal = HeadShotFramer.frame(FACE, 2000, 2000, 512, 512);
-        assertThat(c.width()).isLessThan(nominal.width()).isGreaterThanOrEqualTo((int) (HeadShotFramer.MIN_SHRINK * nominal.width()));
+        assertThat(c.width()).isLessThan(nominal.width()).isGreaterThanOrEqualTo((int)
+                (HeadShotFramer.MIN_SHRINK * nominal.width()));
     }
 
     @Test

@@ -1,6 +1,5 @@
 package app.visage.providers.local.engine;
 
-import app.visage.support.TestPhotos;
 import static app.visage.support.TestPhotos.codeOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -13,6 +12,7 @@ import app.visage.images.ImageFormat;
 import app.visage.images.ImageHeader;
 import app.visage.images.ImageInspector;
 import app.visage.images.OutputFormat;
+import app.visage.support.TestPhotos;
 import com.drew.imaging.ImageMetadataReader;
 import com.drew.metadata.Metadata;
 import com.drew.metadata.exif.ExifIFD0Directory;
@@ -67,13 +67,15 @@ class LocalEngineTest {
         "grace_hopper.jpg, 512, 512, JPEG", "grace_hopper.jpg, 512, 768, PNG", "grace_hopper.jpg, 300, 400, JPEG",
         "small_face_scene.jpg, 512, 768, JPEG", "camera.jpg, 300, 400, PNG", "grace_hopper_exif6.jpg, 512, 768, JPEG",
     })
-    void headShotHasTheAskedSizeWithTheFaceCentredInTheUpperHalf(String photo, int width, int height, OutputFormat format) {
+    void headShotHasTheAskedSizeWithTheFaceCentredInTheUpperHalf(
+            String photo, int width, int height, OutputFormat format) {
         HeadShot shot = headShot(TestPhotos.bytes(photo), width, height, format);
         assertThat(shot.width()).isEqualTo(width);
         assertThat(shot.height()).isEqualTo(height);
         assertThat(shot.format()).isEqualTo(format);
         assertThat(shot.mediaType()).isEqualTo(format.mediaType());
-        assertThat(ImageFormat.sniff(shot.bytes())).contains(format == OutputFormat.PNG ? ImageFormat.PNG : ImageFormat.JPEG);
+        assertThat(ImageFormat.sniff(shot.bytes()))
+                .contains(format == OutputFormat.PNG ? ImageFormat.PNG : ImageFormat.JPEG);
         BufferedImage out = TestPhotos.read(shot.bytes());
         assertThat(out.getWidth()).isEqualTo(width);
         assertThat(out.getHeight()).isEqualTo(height);
@@ -101,7 +103,8 @@ class LocalEngineTest {
         BufferedImage out = TestPhotos.read(shot.bytes());
         assertThat(out.getHeight()).isEqualTo(768);
         // Where the photo's last row lands in the output, from the same framing the engine uses.
-        HeadShotFramer.Crop crop = HeadShotFramer.frame(checker.detect(cut).get(0).box(), 512, 200, 512, 768);
+        HeadShotFramer.Crop crop =
+                HeadShotFramer.frame(checker.detect(cut).get(0).box(), 512, 200, 512, 768);
         assertThat(crop.y() + crop.height()).isGreaterThan(200);
         int edgeRow = (200 - crop.y()) * 768 / crop.height() - 3;
         assertThat(edgeRow).isLessThan(700);
@@ -131,7 +134,8 @@ class LocalEngineTest {
 
     @Test
     void aFarSmallerSecondFaceIsIgnored() {
-        List<Point> kp = List.of(new Point(0, 0), new Point(0, 0), new Point(0, 0), new Point(0, 0), new Point(0, 0), new Point(0, 0));
+        List<Point> kp = List.of(
+                new Point(0, 0), new Point(0, 0), new Point(0, 0), new Point(0, 0), new Point(0, 0), new Point(0, 0));
         Face main = new Face(new Box(0, 0, 200, 200), kp, 0.9f);
         Face background = new Face(new Box(500, 0, 90, 90), kp, 0.9f); // ~20% of the area
         Face second = new Face(new Box(500, 0, 110, 110), kp, 0.9f); // ~30%
@@ -144,7 +148,8 @@ class LocalEngineTest {
     void faceReconMeasuresTheAstronautsSkinAndHair() {
         FaceReport report = recon("astronaut.jpg");
         assertThat(report.box().centerX()).isCloseTo(225, within(15.0));
-        assertThat(report.keypoints().rightEye().x()).isLessThan(report.keypoints().leftEye().x());
+        assertThat(report.keypoints().rightEye().x())
+                .isLessThan(report.keypoints().leftEye().x());
         assertThat(report.score()).isGreaterThan(0.6f);
 
         assertThat(report.skin()).isNotNull();
@@ -216,11 +221,17 @@ class LocalEngineTest {
     void loadsModelsOnlyWhenFirstNeeded() {
         try (LocalEngine fresh = new LocalEngine()) {
             assertThat(fresh.modelsLoaded()).isFalse();
-            assertThat(codeOf(() -> fresh.headShot(TestPhotos.bytes("astronaut.jpg"),
-                    INSPECTOR.inspect(TestPhotos.bytes("astronaut.jpg")), 0, 10, OutputFormat.PNG))).isEqualTo(ErrorCode.INVALID_PARAM);
+            assertThat(codeOf(() -> fresh.headShot(
+                            TestPhotos.bytes("astronaut.jpg"),
+                            INSPECTOR.inspect(TestPhotos.bytes("astronaut.jpg")),
+                            0,
+                            10,
+                            OutputFormat.PNG)))
+                    .isEqualTo(ErrorCode.INVALID_PARAM);
             assertThat(fresh.modelsLoaded()).isFalse();
             byte[] bad = TestPhotos.bytes("truncated.jpg");
-            assertThat(codeOf(() -> fresh.faceRecon(bad, INSPECTOR.inspect(bad)))).isEqualTo(ErrorCode.IMAGE_UNREADABLE);
+            assertThat(codeOf(() -> fresh.faceRecon(bad, INSPECTOR.inspect(bad))))
+                    .isEqualTo(ErrorCode.IMAGE_UNREADABLE);
             assertThat(fresh.modelsLoaded()).isFalse(); // a photo that fails to decode never loads them
             fresh.faceRecon(TestPhotos.bytes("astronaut.jpg"), INSPECTOR.inspect(TestPhotos.bytes("astronaut.jpg")));
             assertThat(fresh.modelsLoaded()).isTrue();
