@@ -1,5 +1,7 @@
 package app.visage.errors;
 
+import java.util.Locale;
+
 /** The stable error codes of the public API, with the HTTP status each answers with. */
 public enum ErrorCode {
     INVALID_REQUEST(400),
@@ -31,10 +33,6 @@ public enum ErrorCode {
 
     /** The code as it appears on the wire: {@code invalid_param}. */
     public String wire() {
-        return name().toLowerCase(java.util.Locale.ROOT);
-    }
-
-    public static ErrorCode fromWire(String code) {
-        return valueOf(code.toUpperCase(java.util.Locale.ROOT));
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -13,8 +13,6 @@ public interface FileStore {
 
     Optional<byte[]> get(String key);
 
-    Optional<ObjectInfo> head(String key);
-
     /** Reads at most {@code maxBytes}; empty if the object is missing. */
     Optional<byte[]> getAtMost(String key, long maxBytes);
 

@@ -16,7 +16,6 @@ import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 @ApplicationScoped
@@ -50,21 +49,6 @@ public class S3FileStore implements FileStore {
                     s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray());
         } catch (NoSuchKeyException e) {
             return Optional.empty();
-        }
-    }
-
-    @Override
-    public Optional<ObjectInfo> head(String key) {
-        try {
-            var head = s3.headObject(b -> b.bucket(bucket).key(key));
-            return Optional.of(new ObjectInfo(key, head.contentLength(), head.lastModified()));
-        } catch (NoSuchKeyException e) {
-            return Optional.empty();
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return Optional.empty();
-            }
-            throw e;
         }
     }
 

@@ -15,7 +15,6 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -29,24 +28,16 @@ class WebhookFunctionTest {
     private String processingJobWithToken(String token) {
         Instant now = Instant.now();
         JobId id = JobId.random();
-        records.create(new Job(
-                id,
-                JobStatus.PROCESSING,
-                Operation.HEAD_SHOT,
-                "modelslab",
-                Map.of(),
-                Map.of(),
-                null,
-                WebhookToken.hash(token),
-                null,
-                null,
-                List.of(),
-                null,
-                null,
-                now,
-                now,
-                now.plus(Duration.ofHours(24)),
-                null));
+        records.create(Job.builder()
+                .id(id)
+                .status(JobStatus.PROCESSING)
+                .operation(Operation.HEAD_SHOT)
+                .provider("modelslab")
+                .webhookTokenHash(WebhookToken.hash(token))
+                .createdAt(now)
+                .updatedAt(now)
+                .expiresAt(now.plus(Duration.ofHours(24)))
+                .build());
         return id.value();
     }
 

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -31,24 +30,15 @@ class JobRecordsConcurrencyTest {
 
     static Job processingJob() {
         Instant now = Instant.now();
-        return new Job(
-                JobId.random(),
-                JobStatus.PROCESSING,
-                Operation.HEAD_SHOT,
-                "local",
-                Map.of(),
-                Map.of(),
-                null,
-                null,
-                null,
-                null,
-                List.of(),
-                null,
-                null,
-                now,
-                now,
-                now.plus(Duration.ofHours(24)),
-                null);
+        return Job.builder()
+                .id(JobId.random())
+                .status(JobStatus.PROCESSING)
+                .operation(Operation.HEAD_SHOT)
+                .provider("local")
+                .createdAt(now)
+                .updatedAt(now)
+                .expiresAt(now.plus(Duration.ofHours(24)))
+                .build();
     }
 
     @RepeatedTest(5)

@@ -63,24 +63,16 @@ class ProviderSlotsTest {
 
     private Job job(JobStatus status, Dispatch dispatch) {
         Instant now = clock.instant();
-        Job job = new Job(
-                JobId.random(),
-                status,
-                Operation.HEAD_SHOT,
-                "limited",
-                Map.of(),
-                Map.of(),
-                null,
-                null,
-                null,
-                null,
-                List.of(),
-                null,
-                null,
-                now,
-                now,
-                now.plus(Duration.ofHours(24)),
-                dispatch);
+        Job job = Job.builder()
+                .id(JobId.random())
+                .status(status)
+                .operation(Operation.HEAD_SHOT)
+                .provider("limited")
+                .createdAt(now)
+                .updatedAt(now)
+                .expiresAt(now.plus(Duration.ofHours(24)))
+                .dispatch(dispatch)
+                .build();
         records.create(job);
         return job;
     }

@@ -237,24 +237,16 @@ class RuntimeInterfaceClientIT {
         String token = WebhookToken.generate();
         Instant now = Instant.now();
         JobId id = JobId.random();
-        putRecord(new Job(
-                id,
-                JobStatus.PROCESSING,
-                Operation.HEAD_SHOT,
-                "modelslab",
-                Map.of(),
-                Map.of(),
-                null,
-                WebhookToken.hash(token),
-                null,
-                null,
-                List.of(),
-                null,
-                null,
-                now,
-                now,
-                now.plus(Duration.ofHours(24)),
-                null));
+        putRecord(Job.builder()
+                .id(id)
+                .status(JobStatus.PROCESSING)
+                .operation(Operation.HEAD_SHOT)
+                .provider("modelslab")
+                .webhookTokenHash(WebhookToken.hash(token))
+                .createdAt(now)
+                .updatedAt(now)
+                .expiresAt(now.plus(Duration.ofHours(24)))
+                .build());
         String sample = sample("webhook-provider-callback.json").replace(SAMPLE_JOB_ID, id.value());
 
         // The provider is unreachable (loopback port 9), so the job stays processing: the body is never trusted.
@@ -331,48 +323,32 @@ class RuntimeInterfaceClientIT {
         // A finished job past its TTL, with its output still in the bucket.
         JobId old = JobId.random();
         String output = "outputs/" + old + "/1.png";
-        putRecord(new Job(
-                old,
-                JobStatus.SUCCEEDED,
-                Operation.HEAD_SHOT,
-                "local",
-                Map.of(),
-                Map.of(),
-                null,
-                null,
-                null,
-                null,
-                List.of(new StoredObject(output, "image/png", 4, 1, 1)),
-                null,
-                null,
-                now.minus(Duration.ofHours(25)),
-                now.minus(Duration.ofHours(25)),
-                now.minus(Duration.ofHours(1)),
-                null));
+        putRecord(Job.builder()
+                .id(old)
+                .status(JobStatus.SUCCEEDED)
+                .operation(Operation.HEAD_SHOT)
+                .provider("local")
+                .outputs(List.of(new StoredObject(output, "image/png", 4, 1, 1)))
+                .createdAt(now.minus(Duration.ofHours(25)))
+                .updatedAt(now.minus(Duration.ofHours(25)))
+                .expiresAt(now.minus(Duration.ofHours(1)))
+                .build());
         bucket.putObject(
                 b -> b.bucket(BUCKET).key(output).contentType("image/png"), RequestBody.fromBytes(new byte[4]));
         // An upload job whose URL expired without a photo.
         JobId abandoned = JobId.random();
         Instant created = now.minus(Duration.ofMinutes(20));
-        putRecord(new Job(
-                abandoned,
-                JobStatus.QUEUED,
-                Operation.HEAD_SHOT,
-                "local",
-                Map.of(),
-                Map.of(),
-                null,
-                null,
-                null,
-                new UploadSlot(
-                        "uploads/" + abandoned + "/face.jpg", "image/jpeg", created.plus(Duration.ofMinutes(15))),
-                List.of(),
-                null,
-                null,
-                created,
-                created,
-                created.plus(Duration.ofHours(24)),
-                null));
+        putRecord(Job.builder()
+                .id(abandoned)
+                .status(JobStatus.QUEUED)
+                .operation(Operation.HEAD_SHOT)
+                .provider("local")
+                .upload(new UploadSlot(
+                        "uploads/" + abandoned + "/face.jpg", "image/jpeg", created.plus(Duration.ofMinutes(15))))
+                .createdAt(created)
+                .updatedAt(created)
+                .expiresAt(created.plus(Duration.ofHours(24)))
+                .build());
 
         JsonNode summary = call("cleanup", sample("cleanup-scheduled.json"));
         assertThat(summary.isObject()).as("the sweep summary").isTrue();
