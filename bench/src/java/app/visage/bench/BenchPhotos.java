@@ -3,6 +3,7 @@ package app.visage.bench;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -71,7 +72,7 @@ public final class BenchPhotos {
     /** Width × height of a JPEG made here, for reports. */
     public static String dimensions(byte[] jpeg) {
         try {
-            BufferedImage image = ImageIO.read(new java.io.ByteArrayInputStream(jpeg));
+            BufferedImage image = ImageIO.read(new ByteArrayInputStream(jpeg));
             return image.getWidth() + "x" + image.getHeight()
                     + String.format(Locale.ROOT, " (%.2f MP)", image.getWidth() * (double) image.getHeight() / 1e6);
         } catch (IOException e) {

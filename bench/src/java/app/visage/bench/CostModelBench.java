@@ -11,6 +11,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +20,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,6 +35,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -450,8 +453,8 @@ class CostModelBench {
             for (String pair : query.isEmpty() ? new String[0] : query.split("&")) {
                 int eq = pair.indexOf('=');
                 params.put(
-                        java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
-                        eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                        URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
+                        eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
             }
             if (params.isEmpty()) {
                 event.remove("queryStringParameters");
@@ -715,7 +718,7 @@ class CostModelBench {
 
     /** {@code jpeg} scaled to about {@code megapixels}, as a quality-0.9 JPEG (a camera-sized photo). */
     private static byte[] megapixels(byte[] jpeg, double megapixels) throws IOException {
-        BufferedImage src = ImageIO.read(new java.io.ByteArrayInputStream(jpeg));
+        BufferedImage src = ImageIO.read(new ByteArrayInputStream(jpeg));
         double scale = Math.sqrt(megapixels * 1e6 / ((double) src.getWidth() * src.getHeight()));
         int w = (int) Math.round(src.getWidth() * scale);
         int h = (int) Math.round(src.getHeight() * scale);
@@ -725,7 +728,7 @@ class CostModelBench {
         g.drawImage(src, 0, 0, w, h, null);
         g.dispose();
         // A little fixed-seed noise, so it compresses like a camera photo rather than a smooth upscale.
-        java.util.Random random = new java.util.Random(12);
+        Random random = new Random(12);
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 int rgb = out.getRGB(x, y);
@@ -751,7 +754,7 @@ class CostModelBench {
     }
 
     private static String dimensions(byte[] jpeg) throws IOException {
-        BufferedImage image = ImageIO.read(new java.io.ByteArrayInputStream(jpeg));
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(jpeg));
         return image.getWidth() + "x" + image.getHeight();
     }
 }

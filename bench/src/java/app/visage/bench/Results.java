@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -186,7 +187,7 @@ public final class Results {
                     s.length);
         }
 
-        public static Stats of(java.util.Collection<? extends Number> samples) {
+        public static Stats of(Collection<? extends Number> samples) {
             return of(samples.stream().mapToDouble(Number::doubleValue).toArray());
         }
 

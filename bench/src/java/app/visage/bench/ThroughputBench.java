@@ -11,19 +11,26 @@ import app.visage.providers.local.engine.LocalEngine;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -61,12 +68,10 @@ class ThroughputBench {
 
     /** CPU time of the JVM's threads by role, from their names: where an API job's CPU goes. */
     static final class Cpu {
-        private static final java.lang.management.ThreadMXBean THREADS =
-                java.lang.management.ManagementFactory.getThreadMXBean();
+        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
         private final Map<Long, Long> before = snapshot();
         /** Client and engine threads report their own CPU as they end (they end with the run). */
-        final java.util.concurrent.ConcurrentHashMap<String, Long> ended =
-                new java.util.concurrent.ConcurrentHashMap<>();
+        final ConcurrentHashMap<String, Long> ended = new ConcurrentHashMap<>();
 
         static String role(String thread) {
             return thread.startsWith("visage-http")
@@ -79,7 +84,7 @@ class ThroughputBench {
         }
 
         private static Map<Long, Long> snapshot() {
-            Map<Long, Long> cpu = new java.util.HashMap<>();
+            Map<Long, Long> cpu = new HashMap<>();
             for (long id : THREADS.getAllThreadIds()) {
                 cpu.put(id, THREADS.getThreadCpuTime(id));
             }
@@ -91,8 +96,8 @@ class ThroughputBench {
         }
 
         Map<String, Long> done() {
-            Map<String, Long> byRole = new java.util.TreeMap<>(ended);
-            for (java.lang.management.ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+            Map<String, Long> byRole = new TreeMap<>(ended);
+            for (ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
                 if (info == null || info.getThreadName().startsWith("bench-")) {
                     continue;
                 }
@@ -106,13 +111,13 @@ class ThroughputBench {
         }
     }
 
-    private static java.util.concurrent.ThreadFactory named(String name) {
+    private static ThreadFactory named(String name) {
         AtomicInteger n = new AtomicInteger();
         return r -> new Thread(r, name + "-" + n.incrementAndGet());
     }
 
     private static Map<String, Object> perJob(List<Run> runs) {
-        Map<String, Long> total = new java.util.TreeMap<>();
+        Map<String, Long> total = new TreeMap<>();
         int jobs = 0;
         for (Run run : runs) {
             run.cpuNanos().forEach((k, v) -> total.merge(k, v, Long::sum));

@@ -1,5 +1,6 @@
 package app.visage.api;
 
+import java.util.Arrays;
 import java.util.Base64;
 
 /**
@@ -40,7 +41,7 @@ final class Base64Text {
             for (int at = from; at < to; at += CHUNK) {
                 int end = Math.min(to, at + CHUNK);
                 text.getBytes(at, end, in, 0);
-                int count = decoder.decode(end - at == in.length ? in : java.util.Arrays.copyOf(in, end - at), decoded);
+                int count = decoder.decode(end - at == in.length ? in : Arrays.copyOf(in, end - at), decoded);
                 if (written + count > size) {
                     return null;
                 }

@@ -8,6 +8,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /** JSON answers in the shape API Gateway expects back from a function. */
@@ -59,7 +60,7 @@ public final class HttpResponses {
     /** Decodes the event, runs {@code handler}, and answers every failure with its error code. */
     public static APIGatewayV2HTTPResponse serve(
             com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent event,
-            java.util.function.Function<HttpRequest, APIGatewayV2HTTPResponse> handler) {
+            Function<HttpRequest, APIGatewayV2HTTPResponse> handler) {
         try {
             return handler.apply(HttpRequest.of(event));
         } catch (VisageException e) {

@@ -1,6 +1,7 @@
 package app.visage.api;
 
 import app.visage.jobs.Sha256;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -34,7 +35,7 @@ final class RequestFingerprint {
 
     /** Length-prefixed, so that no two different sequences of fields hash alike. */
     private static void add(MessageDigest sha, byte[] field) {
-        sha.update(java.nio.ByteBuffer.allocate(8).putLong(field.length).array());
+        sha.update(ByteBuffer.allocate(8).putLong(field.length).array());
         sha.update(field);
     }
 }

@@ -3,6 +3,7 @@ package app.visage.images;
 import app.visage.errors.ErrorCode;
 import app.visage.errors.VisageException;
 import app.visage.images.HeifMeta.Box;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -162,7 +163,7 @@ final class ContainerHeaders {
                 off += 4;
             }
             int count = b[off++] & 0xFF;
-            var list = new java.util.ArrayList<Integer>(count);
+            var list = new ArrayList<Integer>(count);
             for (int i = 0; i < count; i++) {
                 if (wideIndex) {
                     list.add(Bytes.u16(b, off) & 0x7FFF);

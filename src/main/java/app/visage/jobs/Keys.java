@@ -1,5 +1,7 @@
 package app.visage.jobs;
 
+import java.util.Optional;
+
 /** The bucket layout of DESIGN.md. Prefixes end in '/' so one job's keys never nest in another's. */
 public final class Keys {
     public static final String INPUTS = "inputs/";
@@ -36,19 +38,19 @@ public final class Keys {
     }
 
     /** The job an {@code uploads/{id}/face.{ext}} key belongs to, if it is one. */
-    public static java.util.Optional<JobId> uploadedJob(String key) {
+    public static Optional<JobId> uploadedJob(String key) {
         if (!key.startsWith(UPLOADS)) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         String rest = key.substring(UPLOADS.length());
         int slash = rest.indexOf('/');
         if (slash < 0 || !rest.substring(slash + 1).startsWith("face.")) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         try {
-            return java.util.Optional.of(JobId.of(rest.substring(0, slash)));
+            return Optional.of(JobId.of(rest.substring(0, slash)));
         } catch (RuntimeException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 }

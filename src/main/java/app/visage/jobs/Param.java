@@ -2,6 +2,7 @@ package app.visage.jobs;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Every job parameter Visage knows, with the names and limits of the provider documents. A
@@ -72,12 +73,12 @@ public enum Param {
         return choices;
     }
 
-    public static java.util.Optional<Param> byWire(String name) {
+    public static Optional<Param> byWire(String name) {
         for (Param p : values()) {
             if (p.wire().equals(name)) {
-                return java.util.Optional.of(p);
+                return Optional.of(p);
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.jboss.logging.Logger;
 
 /**
@@ -248,7 +249,7 @@ public class ProviderOutcomes {
                 .orElseGet(() -> records.find(id).orElseThrow());
     }
 
-    private Job pollAgain(JobId id, java.util.function.UnaryOperator<Dispatch> next) {
+    private Job pollAgain(JobId id, UnaryOperator<Dispatch> next) {
         Instant now = clock.instant();
         return records.update(
                         id,

@@ -1,5 +1,7 @@
 package app.visage.jobs;
 
+import java.util.Objects;
+
 /**
  * Whose job it is: the tenant an API key or a JWT claim names. Without keys configured (local mode,
  * open) every caller is the same anonymous tenant, whose id is null.
@@ -8,6 +10,6 @@ public record Tenant(String id) {
     public static final Tenant ANONYMOUS = new Tenant(null);
 
     public boolean owns(Job job) {
-        return java.util.Objects.equals(id, job.tenant());
+        return Objects.equals(id, job.tenant());
     }
 }

@@ -7,6 +7,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
+import java.net.URI;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -24,7 +25,7 @@ public class S3Clients {
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .region(region(config))
                 .serviceConfiguration(s3Configuration(config, target));
-        config.s3().endpoint().map(java.net.URI::create).ifPresent(builder::endpointOverride);
+        config.s3().endpoint().map(URI::create).ifPresent(builder::endpointOverride);
         if (target.isResolvable()) {
             builder.endpointOverride(target.get().endpoint())
                     .credentialsProvider(target.get().credentials());
@@ -37,7 +38,7 @@ public class S3Clients {
     S3Presigner s3Presigner(VisageConfig config, Instance<S3Target> target) {
         var builder =
                 S3Presigner.builder().region(region(config)).serviceConfiguration(s3Configuration(config, target));
-        config.s3().endpoint().map(java.net.URI::create).ifPresent(builder::endpointOverride);
+        config.s3().endpoint().map(URI::create).ifPresent(builder::endpointOverride);
         if (target.isResolvable()) {
             builder.endpointOverride(target.get().endpoint())
                     .credentialsProvider(target.get().credentials());

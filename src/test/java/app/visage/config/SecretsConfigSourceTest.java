@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,7 +31,7 @@ class SecretsConfigSourceTest {
     static final String ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:visage-keys-AbCdEf";
     static final List<String> ASKED = new CopyOnWriteArrayList<>();
     /** Like the real extension just after the function starts: not ready for the first calls. */
-    static final java.util.concurrent.atomic.AtomicInteger NOT_READY = new java.util.concurrent.atomic.AtomicInteger(2);
+    static final AtomicInteger NOT_READY = new AtomicInteger(2);
 
     @Inject
     VisageConfig config;

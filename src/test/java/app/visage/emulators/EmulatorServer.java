@@ -14,12 +14,14 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -30,6 +32,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -135,7 +138,7 @@ public abstract class EmulatorServer implements AutoCloseable {
      */
     protected static void respondGarbled(HttpExchange exchange, int status, Object json) throws IOException {
         byte[] whole = JSON.writeValueAsBytes(json);
-        respond(exchange, status, "application/json", java.util.Arrays.copyOf(whole, Math.max(1, whole.length / 2)));
+        respond(exchange, status, "application/json", Arrays.copyOf(whole, Math.max(1, whole.length / 2)));
     }
 
     /** POSTs {@code json} to {@code url} now, on the calling thread, and records and answers the status. */
@@ -265,7 +268,7 @@ public abstract class EmulatorServer implements AutoCloseable {
         scheduler.shutdownNow();
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    private static ThreadFactory daemon(String name) {
         return r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
@@ -303,9 +306,9 @@ public abstract class EmulatorServer implements AutoCloseable {
             }
             for (String pair : query.split("&")) {
                 int eq = pair.indexOf('=');
-                String key = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
                 if (key.equals(name)) {
-                    return eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                    return eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
                 }
             }
             return null;

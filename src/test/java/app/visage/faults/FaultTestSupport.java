@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
 
 /**
  * What the fault tests share: submitting, driving the sweep on the test clock, and checking outputs. Not a
@@ -124,7 +125,7 @@ final class FaultTestSupport {
         }
         assertThat(bucket.keys("outputs/" + id + "/"))
                 .filteredOn(k -> !k.endsWith("/result.json"))
-                .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, produced.size())
+                .containsExactlyElementsOf(IntStream.rangeClosed(1, produced.size())
                         .mapToObj(n -> "outputs/" + id + "/" + n + "." + extension)
                         .toList());
     }

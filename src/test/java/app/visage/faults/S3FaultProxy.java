@@ -17,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -132,7 +134,7 @@ public final class S3FaultProxy implements AutoCloseable {
         private int status;
         private boolean drop;
         private int hits;
-        private java.util.Random random;
+        private Random random;
         private double chance = 1;
 
         private Rule(String method, Predicate<String> key, String description) {
@@ -176,7 +178,7 @@ public final class S3FaultProxy implements AutoCloseable {
         }
 
         /** Spoils each request it would spoil only with probability {@code p}, drawn from {@code random}. */
-        public Rule withChance(java.util.Random random, double p) {
+        public Rule withChance(Random random, double p) {
             this.random = random;
             this.chance = p;
             return this;
@@ -381,8 +383,8 @@ public final class S3FaultProxy implements AutoCloseable {
 
     /** A request or response head: its first line and header lines as received. */
     private record Head(String startLine, List<String> headers) {
-        private static final java.util.Set<String> HOP_BY_HOP = java.util.Set.of(
-                "expect", "connection", "keep-alive", "upgrade", "http2-settings", "proxy-connection", "te");
+        private static final Set<String> HOP_BY_HOP =
+                Set.of("expect", "connection", "keep-alive", "upgrade", "http2-settings", "proxy-connection", "te");
 
         static Head read(InputStream in) throws IOException {
             String first;

@@ -11,12 +11,14 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
@@ -59,8 +61,8 @@ class HostileImagesTest {
         byte[] jpeg = TestPhotos.bytes("astronaut.jpg");
         // A second start-of-frame claiming 60000x60000, after the real picture's scan.
         byte[] sof = MetadataPhotos.segment(0xC0, new byte[] {8, (byte) 0xEA, 0x60, (byte) 0xEA, 0x60, 1, 1, 0x11, 0});
-        byte[] twoFrames = MetadataPhotos.concat(
-                java.util.Arrays.copyOf(jpeg, jpeg.length - 2), sof, new byte[] {(byte) 0xFF, (byte) 0xD9});
+        byte[] twoFrames =
+                MetadataPhotos.concat(Arrays.copyOf(jpeg, jpeg.length - 2), sof, new byte[] {(byte) 0xFF, (byte) 0xD9});
         ImageHeader header = inspector.inspect(twoFrames);
         assertThat(header.pixels()).isEqualTo(512L * 512);
 
@@ -121,7 +123,7 @@ class HostileImagesTest {
     void aHeicDeclaringTensOfThousandsOfItemsIsRefusedBeforeReadingThemAll() {
         byte[] infe = fullBox("infe", 2, 0, new byte[] {0, 1, 0, 0}, ascii("hvc1"), new byte[] {0});
         byte[][] items = new byte[HeifMeta.MAX_ENTRIES + 1][];
-        java.util.Arrays.fill(items, infe);
+        Arrays.fill(items, infe);
         byte[] many = heif(
                 fullBox("iinf", 0, 0, new byte[] {(byte) 0xFF, (byte) 0xFF}, MetadataPhotos.concat(items)),
                 new byte[0],
@@ -165,7 +167,7 @@ class HostileImagesTest {
                 z.write(block);
             }
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
         return out.toByteArray();
     }
@@ -185,7 +187,7 @@ class HostileImagesTest {
             param.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
             writer.write(null, new IIOImage(image, null, null), param);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         } finally {
             writer.dispose();
         }

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import app.visage.errors.ErrorCode;
 import app.visage.support.TestPhotos;
+import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ImageInspectorTest {
@@ -32,7 +34,7 @@ class ImageInspectorTest {
 
     @Test
     void headerSizesAgreeWithImageIoOnEveryTestPhoto() throws Exception {
-        for (String name : java.util.List.of(
+        for (String name : List.of(
                 "astronaut.jpg",
                 "camera.jpg",
                 "chelsea.jpg",
@@ -43,7 +45,7 @@ class ImageInspectorTest {
                 "small_face_scene.jpg",
                 "two_people.jpg")) {
             byte[] bytes = TestPhotos.bytes(name);
-            java.awt.image.BufferedImage decoded = TestPhotos.read(bytes);
+            BufferedImage decoded = TestPhotos.read(bytes);
             ImageHeader header = inspector.inspect(bytes);
             assertThat(header.width()).as(name).isEqualTo(decoded.getWidth());
             assertThat(header.height()).as(name).isEqualTo(decoded.getHeight());

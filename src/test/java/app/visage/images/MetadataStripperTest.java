@@ -21,6 +21,7 @@ import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -284,7 +285,7 @@ class MetadataStripperTest {
     }
 
     private static List<String> webpChunks(byte[] webp) {
-        List<String> types = new java.util.ArrayList<>();
+        List<String> types = new ArrayList<>();
         int at = 12;
         while (at + 8 <= webp.length) {
             types.add(new String(webp, at, 4, StandardCharsets.ISO_8859_1));

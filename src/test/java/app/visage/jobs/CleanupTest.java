@@ -12,6 +12,7 @@ import app.visage.support.TestPhotos;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -86,7 +87,7 @@ class CleanupTest {
         assertThat(bucket.keys("outputs/" + job.id() + "/")).isEmpty();
         Map<String, Object> view = views.view(expired);
         assertThat(view).containsEntry("status", "expired");
-        assertThat((java.util.List<?>) view.get("outputs")).isEmpty();
+        assertThat((List<?>) view.get("outputs")).isEmpty();
     }
 
     @Test

@@ -8,6 +8,7 @@ import app.visage.support.TestPhotos;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,7 @@ class EngineHandOffTest {
     Bucket bucket;
 
     @Inject
-    jakarta.enterprise.inject.Instance<app.visage.providers.local.InProcessEngine> engine;
+    Instance<app.visage.providers.local.InProcessEngine> engine;
 
     public static class WithoutEngine implements QuarkusTestProfile {
         @Override

@@ -26,6 +26,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
@@ -218,8 +219,8 @@ class LocalApiTest {
         assertThat(job.getString("status")).isEqualTo("succeeded");
         String url = job.getString("outputs[0].url");
         assertThat(url).startsWith("data:image/png;base64,");
-        BufferedImage shot = ImageIO.read(
-                new ByteArrayInputStream(java.util.Base64.getDecoder().decode(url.substring(url.indexOf(',') + 1))));
+        BufferedImage shot =
+                ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(url.substring(url.indexOf(',') + 1))));
         assertThat(shot.getWidth()).isEqualTo(128);
         assertThat(shot.getHeight()).isEqualTo(160);
     }
@@ -300,7 +301,7 @@ class LocalApiTest {
                                 "head_shot",
                                 "face_image",
                                 "data:image/jpeg;base64,"
-                                        + java.util.Base64.getEncoder()
+                                        + Base64.getEncoder()
                                                 .encodeToString("just some text, not a photo".getBytes()))),
                 415,
                 "unsupported_media_type");
@@ -399,7 +400,7 @@ class LocalApiTest {
 
     @Test
     void aClientWebhookWithoutASigningSecretIsRefusedAndNothingIsStored() {
-        java.util.List<String> before = bucket.keys();
+        List<String> before = bucket.keys();
         refuse(
                         api().contentType("application/json")
                                 .body(Map.of(

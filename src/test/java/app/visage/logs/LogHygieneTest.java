@@ -38,6 +38,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -527,7 +528,7 @@ class LogHygieneTest {
                 "\uFFFD".getBytes(StandardCharsets.UTF_8),
                 "\u00ff\u00d8\u00ff".getBytes(StandardCharsets.UTF_8))) {
             assertThat(indexOf(raw, magic))
-                    .as("image bytes %s in the log", java.util.HexFormat.of().formatHex(magic))
+                    .as("image bytes %s in the log", HexFormat.of().formatHex(magic))
                     .isEqualTo(-1);
         }
     }

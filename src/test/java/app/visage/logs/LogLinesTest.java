@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import org.jboss.logmanager.ExtLogRecord;
@@ -60,9 +62,7 @@ class LogLinesTest {
 
         JsonNode line = parse(record.getFormattedMessage());
         assertThat(line.get("timestamp").asText())
-                .isEqualTo(record.getInstant()
-                        .truncatedTo(java.time.temporal.ChronoUnit.MILLIS)
-                        .toString());
+                .isEqualTo(record.getInstant().truncatedTo(ChronoUnit.MILLIS).toString());
         assertThat(line.get("level").asText()).isEqualTo("INFO");
         assertThat(line.get("logger").asText()).isEqualTo("app.visage.jobs.RunJob");
         assertThat(line.get("message").asText()).isEqualTo("job job_1 created: head_shot at local");
@@ -79,7 +79,7 @@ class LogLinesTest {
                 "illegal transition QUEUED -> EXPIRED",
                 thrownBySdk(new UncheckedIOException(
                         "Unable to execute HTTP request to " + PRESIGNED,
-                        thrownBySdk(new java.io.IOException("Authorization: Bearer " + KEY)))));
+                        thrownBySdk(new IOException("Authorization: Bearer " + KEY)))));
         ExtLogRecord record = record(Level.ERROR, "job %s: provider %s failed unexpectedly", "job_1", "fashn");
         record.setThrown(LoggableException.of(ours));
 

@@ -9,7 +9,9 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /** Local mode's HTTP API on a free loopback port, for tests that go through real HTTP. */
 public final class LocalApi {
@@ -29,7 +31,7 @@ public final class LocalApi {
     public static byte[] outputBytes(JsonPath job, int index) {
         String url = job.getString("outputs[" + index + "].url");
         if (url.startsWith("data:")) {
-            return java.util.Base64.getDecoder().decode(url.substring(url.indexOf(',') + 1));
+            return Base64.getDecoder().decode(url.substring(url.indexOf(',') + 1));
         }
         return RestAssured.given()
                 .urlEncodingEnabled(false)
@@ -50,7 +52,7 @@ public final class LocalApi {
         return awaitEnd(() -> given(server).header("Authorization", "Bearer " + apiKey), id);
     }
 
-    private static JsonPath awaitEnd(java.util.function.Supplier<RequestSpecification> api, String id) {
+    private static JsonPath awaitEnd(Supplier<RequestSpecification> api, String id) {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         while (true) {
             JsonPath job = api.get()

@@ -6,6 +6,8 @@ import java.awt.color.ColorSpace;
 import java.awt.color.ICC_Profile;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -213,8 +215,8 @@ public final class MetadataPhotos {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (DeflaterOutputStream z = new DeflaterOutputStream(out)) {
             z.write(data);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return out.toByteArray();
     }

@@ -37,6 +37,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Base64;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
@@ -160,8 +161,7 @@ class ClientWebhooksTest {
         String tampered = delivery.body().replace("succeeded", "failed");
         assertThatThrownBy(() -> new Webhook(SECRET).verify(tampered, delivery.headers()))
                 .isInstanceOf(WebhookVerificationException.class);
-        assertThatThrownBy(() -> new Webhook(
-                                "whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[24]))
+        assertThatThrownBy(() -> new Webhook("whsec_" + Base64.getEncoder().encodeToString(new byte[24]))
                         .verify(delivery.body(), delivery.headers()))
                 .isInstanceOf(WebhookVerificationException.class);
 

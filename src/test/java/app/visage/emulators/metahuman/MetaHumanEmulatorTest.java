@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -156,7 +157,7 @@ class MetaHumanEmulatorTest {
         HttpResponse<String> garbled = pipeline(TOKEN, PHOTO);
 
         assertThat(garbled.statusCode()).isEqualTo(200);
-        assertThatThrownBy(() -> JSON.readTree(garbled.body())).isInstanceOf(java.io.IOException.class);
+        assertThatThrownBy(() -> JSON.readTree(garbled.body())).isInstanceOf(IOException.class);
         assertThat(metahuman.lastResult()).isNotNull();
         assertThat(metahuman.textureOf(metahuman.lastResult())).isNotEmpty();
     }

@@ -14,6 +14,7 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -232,7 +233,7 @@ public final class BlazeFaceDetector implements AutoCloseable {
                             resource + " input is " + Arrays.toString(shape) + ", expected NHWC " + size);
                 }
                 // Find the outputs by shape, not by name, so a re-export with other names still works.
-                Map<String, String> byShape = new java.util.HashMap<>();
+                Map<String, String> byShape = new HashMap<>();
                 for (Map.Entry<String, NodeInfo> e : session.getOutputInfo().entrySet()) {
                     long[] s = ((TensorInfo) e.getValue().getInfo()).getShape();
                     if (s.length == 3 && s[0] == 1) {

@@ -2,6 +2,7 @@ package app.visage.providers.local.engine;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
+import java.util.Arrays;
 
 /**
  * Image resizing for the engine: an integer box reduction for large factors, then a separable bicubic
@@ -34,9 +35,9 @@ final class Resampler {
         int[] g = new int[outWidth];
         int[] b = new int[outWidth];
         for (int oy = 0; oy < outHeight; oy++) {
-            java.util.Arrays.fill(r, 0);
-            java.util.Arrays.fill(g, 0);
-            java.util.Arrays.fill(b, 0);
+            Arrays.fill(r, 0);
+            Arrays.fill(g, 0);
+            Arrays.fill(b, 0);
             for (int j = 0; j < factor; j++) {
                 int row = Math.max(0, Math.min(src.height() - 1, y + oy * factor + j)) * src.width();
                 int c = 0;
