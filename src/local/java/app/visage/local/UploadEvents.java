@@ -2,7 +2,7 @@ package app.visage.local;
 
 import app.visage.functions.UploadFunction;
 import app.visage.functions.events.S3EventNotification;
-import app.visage.jobs.Keys;
+import app.visage.jobs.BucketLayout;
 import app.visage.json.Json;
 import app.visage.local.s3.EmbeddedS3;
 import jakarta.annotation.PreDestroy;
@@ -39,7 +39,7 @@ public class UploadEvents {
     }
 
     void deliver(EmbeddedS3.ObjectCreated created) {
-        if (!config.uploadEvents() || !created.key().startsWith(Keys.UPLOADS)) {
+        if (!config.uploadEvents() || !created.key().startsWith(BucketLayout.UPLOADS)) {
             return;
         }
         S3EventNotification event = Json.MAPPER.convertValue(

@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /**
  * The HTTP API's routes, as API Gateway names them in {@code routeKey}, and the function serving each.
- * Local mode and the deployment both read this table, so the two cannot drift apart.
+ * Local mode dispatches by this table, and {@code infra/} compiles this very file to create the API's routes
+ * and to test the template against it: it must depend on the JDK alone.
  */
 public enum Route {
     CREATE_JOB("POST", "/v1/jobs", "submit"),

@@ -1,13 +1,14 @@
 package app.visage.jobs;
 
+import static app.visage.jobs.BucketLayout.IDEMPOTENCY;
+import static app.visage.jobs.BucketLayout.INPUTS;
+import static app.visage.jobs.BucketLayout.OUTPUTS;
+import static app.visage.jobs.BucketLayout.UPLOADS;
+
 import java.util.Optional;
 
-/** The bucket layout of DESIGN.md. Prefixes end in '/' so one job's keys never nest in another's. */
+/** The keys of one job's (and one request's) objects, under the prefixes of {@link BucketLayout}. */
 public final class Keys {
-    public static final String INPUTS = "inputs/";
-    public static final String UPLOADS = "uploads/";
-    public static final String OUTPUTS = "outputs/";
-    public static final String IDEMPOTENCY = "idempotency/";
 
     private Keys() {}
 

@@ -209,7 +209,7 @@ public class SweepJobs {
     private int deleteOldObjects(Instant now) {
         Instant cutoff = now.minus(config.ttl());
         List<String> keys = new ArrayList<>();
-        for (String prefix : List.of(Keys.INPUTS, Keys.UPLOADS, Keys.OUTPUTS, Keys.IDEMPOTENCY)) {
+        for (String prefix : BucketLayout.TRANSIENT) {
             files.list(prefix).stream()
                     .filter(o -> o.lastModified().isBefore(cutoff))
                     .forEach(o -> keys.add(o.key()));

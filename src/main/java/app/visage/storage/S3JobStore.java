@@ -1,6 +1,7 @@
 package app.visage.storage;
 
 import app.visage.config.VisageConfig;
+import app.visage.jobs.BucketLayout;
 import app.visage.jobs.Job;
 import app.visage.jobs.JobId;
 import app.visage.jobs.JobStore;
@@ -19,7 +20,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 /** Job records as {@code jobs/{id}.json}: created with If-None-Match: *, replaced with If-Match: etag. */
 @ApplicationScoped
 public class S3JobStore implements JobStore {
-    private static final String PREFIX = "jobs/";
+    private static final String PREFIX = BucketLayout.JOBS;
     private static final String SUFFIX = ".json";
 
     private final S3Client s3;

@@ -1,6 +1,7 @@
 package app.visage.storage;
 
 import app.visage.config.VisageConfig;
+import app.visage.jobs.BucketLayout;
 import app.visage.jobs.JobId;
 import app.visage.jobs.SlotStore;
 import app.visage.json.Json;
@@ -70,6 +71,6 @@ public class S3SlotStore implements SlotStore {
     }
 
     private static String key(String provider, int n) {
-        return "slots/" + provider + "/" + n + ".json";
+        return BucketLayout.SLOTS + provider + "/" + n + ".json";
     }
 }

@@ -3,6 +3,10 @@ package app.visage.architecture;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import app.visage.api.Route;
+import app.visage.jobs.BucketLayout;
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -37,6 +41,22 @@ class ArchitectureTest {
                         "app.visage.local..",
                         "software.amazon.awssdk..",
                         "com.amazonaws..")
+                .check(main);
+    }
+
+    /** infra/ compiles these two files of the app as they are, with nothing but the JDK beside them. */
+    @Test
+    void theRouteTableAndTheBucketLayoutThatTheDeploymentCompilesNeedTheJdkAlone() {
+        classes()
+                .that()
+                .belongToAnyOf(Route.class, BucketLayout.class)
+                .should()
+                .onlyDependOnClassesThat(DescribedPredicate.describe("are the JDK's or their own", (JavaClass c) -> {
+                    JavaClass base = c.isArray() ? c.getBaseComponentType() : c;
+                    return base.getPackageName().startsWith("java.")
+                            || base.getName().startsWith(Route.class.getName())
+                            || base.getName().startsWith(BucketLayout.class.getName());
+                }))
                 .check(main);
     }
 

@@ -1,5 +1,12 @@
 package app.visage.infra;
 
+import static app.visage.jobs.BucketLayout.IDEMPOTENCY;
+import static app.visage.jobs.BucketLayout.INPUTS;
+import static app.visage.jobs.BucketLayout.JOBS;
+import static app.visage.jobs.BucketLayout.OUTPUTS;
+import static app.visage.jobs.BucketLayout.SLOTS;
+import static app.visage.jobs.BucketLayout.UPLOADS;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,46 +62,46 @@ public final class BucketAccess {
             case SUBMIT ->
                 new Access(
                         Map.of(
-                                "jobs/", List.of(GET, PUT),
-                                "slots/", List.of(GET, PUT),
-                                "inputs/", List.of(GET, PUT, DELETE),
-                                "uploads/", List.of(PUT),
-                                "outputs/", List.of(GET, PUT, DELETE),
-                                "idempotency/", List.of(GET, PUT)),
-                        List.of("jobs/", "slots/", "inputs/", "outputs/"));
+                                JOBS, List.of(GET, PUT),
+                                SLOTS, List.of(GET, PUT),
+                                INPUTS, List.of(GET, PUT, DELETE),
+                                UPLOADS, List.of(PUT),
+                                OUTPUTS, List.of(GET, PUT, DELETE),
+                                IDEMPOTENCY, List.of(GET, PUT)),
+                        List.of(JOBS, SLOTS, INPUTS, OUTPUTS));
             case STATUS ->
                 new Access(
                         Map.of(
-                                "jobs/", List.of(GET, PUT),
-                                "slots/", List.of(GET, PUT),
-                                "outputs/", List.of(GET, PUT, DELETE)),
-                        List.of("jobs/", "slots/", "outputs/"));
+                                JOBS, List.of(GET, PUT),
+                                SLOTS, List.of(GET, PUT),
+                                OUTPUTS, List.of(GET, PUT, DELETE)),
+                        List.of(JOBS, SLOTS, OUTPUTS));
             case WEBHOOK ->
                 new Access(
                         Map.of(
-                                "jobs/", List.of(GET, PUT),
-                                "slots/", List.of(GET, PUT),
-                                "outputs/", List.of(PUT, DELETE)),
-                        List.of("jobs/", "slots/", "outputs/"));
+                                JOBS, List.of(GET, PUT),
+                                SLOTS, List.of(GET, PUT),
+                                OUTPUTS, List.of(PUT, DELETE)),
+                        List.of(JOBS, SLOTS, OUTPUTS));
             case UPLOAD ->
                 new Access(
                         Map.of(
-                                "jobs/", List.of(GET, PUT),
-                                "slots/", List.of(GET, PUT),
-                                "inputs/", List.of(GET, PUT),
-                                "uploads/", List.of(GET, DELETE),
-                                "outputs/", List.of(PUT, DELETE)),
-                        List.of("jobs/", "slots/", "inputs/", "uploads/"));
+                                JOBS, List.of(GET, PUT),
+                                SLOTS, List.of(GET, PUT),
+                                INPUTS, List.of(GET, PUT),
+                                UPLOADS, List.of(GET, DELETE),
+                                OUTPUTS, List.of(PUT, DELETE)),
+                        List.of(JOBS, SLOTS, INPUTS, UPLOADS));
             case CLEANUP ->
                 new Access(
                         Map.of(
-                                "jobs/", List.of(GET, PUT),
-                                "slots/", List.of(GET, PUT),
-                                "inputs/", List.of(GET, DELETE),
-                                "uploads/", List.of(DELETE),
-                                "outputs/", List.of(PUT, DELETE),
-                                "idempotency/", List.of(DELETE)),
-                        List.of("jobs/", "slots/", "inputs/", "uploads/", "outputs/", "idempotency/"));
+                                JOBS, List.of(GET, PUT),
+                                SLOTS, List.of(GET, PUT),
+                                INPUTS, List.of(GET, DELETE),
+                                UPLOADS, List.of(DELETE),
+                                OUTPUTS, List.of(PUT, DELETE),
+                                IDEMPOTENCY, List.of(DELETE)),
+                        List.of(JOBS, SLOTS, INPUTS, UPLOADS, OUTPUTS, IDEMPOTENCY));
         };
     }
 

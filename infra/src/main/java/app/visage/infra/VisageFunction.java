@@ -29,4 +29,14 @@ public enum VisageFunction {
         this.timeoutSeconds = timeoutSeconds;
         this.nativeReady = nativeReady;
     }
+
+    /** The function a route of the app's table names by its export. */
+    public static VisageFunction byExport(String export) {
+        for (VisageFunction f : values()) {
+            if (f.export.equals(export)) {
+                return f;
+            }
+        }
+        throw new IllegalArgumentException("no function exports " + export);
+    }
 }

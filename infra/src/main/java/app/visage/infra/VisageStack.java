@@ -1,5 +1,7 @@
 package app.visage.infra;
 
+import app.visage.api.Route;
+import app.visage.jobs.BucketLayout;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -66,7 +68,7 @@ public class VisageStack extends Stack {
     /** S3 lifecycle counts whole days; cleanup deletes at 24 h, this only catches what it missed. */
     public static final int EXPIRE_AFTER_DAYS = 2;
 
-    public static final List<String> EXPIRING_PREFIXES = List.of("inputs/", "uploads/", "outputs/", "idempotency/");
+    public static final List<String> EXPIRING_PREFIXES = BucketLayout.TRANSIENT;
     /** The functions behind the client routes: they authenticate clients (and refuse to start unable to). */
     public static final Set<VisageFunction> CLIENT_FACING = EnumSet.of(VisageFunction.SUBMIT, VisageFunction.STATUS);
 
@@ -190,17 +192,21 @@ public class VisageStack extends Stack {
                         .jwtAudience(jwt.audience())
                         .build()
                 : null;
-        route(api, HttpMethod.POST, "/v1/jobs", VisageFunction.SUBMIT, clients);
-        route(api, HttpMethod.POST, "/v1/uploads", VisageFunction.SUBMIT, clients);
-        route(api, HttpMethod.POST, "/v1/jobs/{id}/cancel", VisageFunction.SUBMIT, clients);
-        route(api, HttpMethod.GET, "/v1/jobs/{id}", VisageFunction.STATUS, clients);
-        // Providers cannot send our clients' tokens: the per-job URL token authenticates them.
-        route(api, HttpMethod.POST, "/v1/provider-webhooks/{provider}/{jobId}", VisageFunction.WEBHOOK, null);
+        // The app's own route table. Providers cannot send our clients' tokens: the per-job URL token
+        // authenticates their webhooks.
+        for (Route r : Route.values()) {
+            route(
+                    api,
+                    HttpMethod.valueOf(r.method()),
+                    r.path(),
+                    VisageFunction.byExport(r.function()),
+                    r == Route.PROVIDER_WEBHOOK ? null : clients);
+        }
 
         bucket.addEventNotification(
                 EventType.OBJECT_CREATED,
                 new LambdaDestination(aliases.get(VisageFunction.UPLOAD)),
-                NotificationKeyFilter.builder().prefix("uploads/").build());
+                NotificationKeyFilter.builder().prefix(BucketLayout.UPLOADS).build());
 
         Rule.Builder.create(this, "CleanupSchedule")
                 .description("Visage cleanup: expire jobs past their TTL, poll overdue providers, start queued jobs")

@@ -3,6 +3,7 @@ package app.visage.infra;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import app.visage.api.Route;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,16 +11,15 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Match;
 
-/** The HTTP API: exactly the five routes, each integrated (payload 2.0) with its function's live alias. */
+/** The HTTP API: exactly the app's routes, each integrated (payload 2.0) with its function's live alias. */
 class ApiRoutesTest {
+    /** The app's route table (routeKey → function), read from the app's own {@link Route}. */
     static final Map<String, String> ROUTES = new LinkedHashMap<>();
 
     static {
-        ROUTES.put("POST /v1/jobs", "submit");
-        ROUTES.put("POST /v1/uploads", "submit");
-        ROUTES.put("POST /v1/jobs/{id}/cancel", "submit");
-        ROUTES.put("GET /v1/jobs/{id}", "status");
-        ROUTES.put("POST /v1/provider-webhooks/{provider}/{jobId}", "webhook");
+        for (Route route : Route.values()) {
+            ROUTES.put(route.routeKey(), route.function());
+        }
     }
 
     @Test

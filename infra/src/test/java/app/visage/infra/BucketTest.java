@@ -3,6 +3,7 @@ package app.visage.infra;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import app.visage.jobs.BucketLayout;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,7 @@ class BucketTest {
     void lifecycleExpiresInputsUploadsOutputsAndIdempotencyRecordsAfterTwoDaysAndAbortsStaleMultipartUploads() {
         List<Object> rules = Json.list(Json.path(bucket(), "Properties", "LifecycleConfiguration", "Rules"));
         assertEquals(5, rules.size(), rules.toString());
-        for (String prefix : List.of("inputs/", "uploads/", "outputs/", "idempotency/")) {
+        for (String prefix : BucketLayout.TRANSIENT) {
             long matching = rules.stream()
                     .map(Json::map)
                     .filter(r -> prefix.equals(r.get("Prefix")))

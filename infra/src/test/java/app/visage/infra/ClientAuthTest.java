@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import app.visage.api.Route;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,7 @@ import software.amazon.awscdk.AppProps;
  * hashes, a JWT authorizer guards the client routes and never the provider webhook route.
  */
 class ClientAuthTest {
-    static final String WEBHOOK_ROUTE = "POST /v1/provider-webhooks/{provider}/{jobId}";
+    static final String WEBHOOK_ROUTE = Route.PROVIDER_WEBHOOK.routeKey();
 
     @Test
     void withNeitherTheSynthRefusesAnOpenApiAndSaysHowToClose() {

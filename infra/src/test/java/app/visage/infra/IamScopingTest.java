@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import app.visage.jobs.BucketLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * an s3:prefix condition.
  */
 class IamScopingTest {
-    static final Set<String> PREFIXES = Set.of("jobs/", "slots/", "inputs/", "uploads/", "outputs/", "idempotency/");
+    static final Set<String> PREFIXES = Set.copyOf(BucketLayout.ALL);
     static final Set<String> OBJECT_ACTIONS = Set.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject");
 
     /** export → "action prefix" pairs; written out here independently of the stack's own table. */

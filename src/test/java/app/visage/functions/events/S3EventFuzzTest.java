@@ -2,6 +2,7 @@ package app.visage.functions.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import app.visage.jobs.BucketLayout;
 import app.visage.jobs.Keys;
 import app.visage.json.Json;
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -29,7 +30,7 @@ class S3EventFuzzTest {
         }
         for (String key : event.createdKeys()) {
             assertThat(key).isNotNull();
-            Keys.uploadedJob(key).ifPresent(id -> assertThat(key).startsWith(Keys.UPLOADS + id + "/face."));
+            Keys.uploadedJob(key).ifPresent(id -> assertThat(key).startsWith(BucketLayout.UPLOADS + id + "/face."));
         }
     }
 }
