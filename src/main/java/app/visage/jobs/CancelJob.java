@@ -23,7 +23,7 @@ public class CancelJob {
     public Job cancel(String id, Tenant tenant) {
         JobId jobId = findJob.find(id, tenant).id(); // the tenant never changes, so checking it once is enough
         try {
-            return records.transition(jobId, JobStatus.CANCELED, job -> job.moveTo(JobStatus.CANCELED, clock.instant()))
+            return records.apply(jobId, job -> JobLifecycle.cancel(job, clock.instant()))
                     .orElseGet(() -> records.find(jobId).orElseThrow(FindJob::noSuchJob));
         } catch (JobRecords.MissingJob e) {
             throw FindJob.noSuchJob();

@@ -10,9 +10,9 @@ import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
- * Compare-and-swap transitions on job records. A change is a function of the current record: it
- * returns the next record, or empty when there is nothing to do (already terminal, already moved
- * on). On a lost race it is re-applied to the fresh record, so a webhook, a poll and the sweep
+ * Applies {@link JobLifecycle} transitions to job records by compare-and-swap. A transition is a function
+ * of the current record: the next record, or declined when there is nothing to do (already terminal, already
+ * moved on). On a lost race it is applied again to the fresh record, so a webhook, a poll and the sweep
  * racing on one job finish it exactly once.
  *
  * <p>Each record this process last read or wrote is remembered with its version, so a change right
@@ -65,11 +65,14 @@ public class JobRecords {
         return known != null ? Optional.of(known.job()) : find(id);
     }
 
-    /** Applies {@code change}; returns the record it wrote, or empty if the change declined. */
-    public Optional<Job> update(JobId id, Function<Job, Optional<Job>> change) {
+    /**
+     * Applies one {@link JobLifecycle} transition; answers the record it wrote, or empty if the transition
+     * declined on the stored record.
+     */
+    public Optional<Job> apply(JobId id, Function<Job, JobLifecycle.Transition> transition) {
         JobStore.Versioned known = remembered(id);
         if (known != null) {
-            Optional<Job> next = applyToRemembered(change, known.job());
+            Optional<Job> next = applyToRemembered(transition, known.job());
             if (next.isPresent() && legal(known.job(), next.get())) {
                 Optional<String> written = store.replace(next.get(), known.version());
                 if (written.isPresent()) {
@@ -82,7 +85,7 @@ public class JobRecords {
         }
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             JobStore.Versioned current = store.find(id).orElseThrow(() -> new MissingJob(id));
-            Optional<Job> next = change.apply(current.job());
+            Optional<Job> next = next(transition.apply(current.job()));
             if (next.isEmpty()) {
                 remember(current.job(), current.version());
                 return Optional.empty();
@@ -102,14 +105,18 @@ public class JobRecords {
         throw new ContendedJob(id);
     }
 
+    private static Optional<Job> next(JobLifecycle.Transition transition) {
+        return transition instanceof JobLifecycle.Transition.To to ? Optional.of(to.next()) : Optional.empty();
+    }
+
     /**
      * A remembered record may be stale (another thread of this process can remember an older read after a
      * newer write), and a change may rely on what the newer record holds. Failing on a stale record is no
      * failure of the change: the stored record is read and the change applied to that, where a failure is real.
      */
-    private static Optional<Job> applyToRemembered(Function<Job, Optional<Job>> change, Job remembered) {
+    private static Optional<Job> applyToRemembered(Function<Job, JobLifecycle.Transition> transition, Job remembered) {
         try {
-            return change.apply(remembered);
+            return next(transition.apply(remembered));
         } catch (RuntimeException e) {
             return Optional.empty();
         }
@@ -139,11 +146,6 @@ public class JobRecords {
         synchronized (lastKnown) {
             return lastKnown.get(id);
         }
-    }
-
-    /** Moves the job to {@code next} if its current state allows it. */
-    public Optional<Job> transition(JobId id, JobStatus next, Function<Job, Job> apply) {
-        return update(id, job -> job.status().canMoveTo(next) ? Optional.of(apply.apply(job)) : Optional.empty());
     }
 
     /** Fires {@link JobEnded} for the write that ended the job: exactly one write does. */

@@ -33,15 +33,11 @@ public class NotifyClient {
 
     /** Sends the job's webhook if it has one that is due (never sent, or its retry time has come). */
     public void deliverIfDue(Job job) {
-        if (!due(job, clock.instant())) {
+        Instant now = clock.instant();
+        if (!JobLifecycle.deliveryDue(job, now)) {
             return;
         }
-        Instant now = clock.instant();
-        Optional<Job> claimed = records.update(
-                job.id(),
-                current -> due(current, now)
-                        ? Optional.of(current.withClientWebhook(message(current).sending(now), now))
-                        : Optional.empty());
+        Optional<Job> claimed = records.apply(job.id(), current -> JobLifecycle.claimDelivery(current, now));
         if (claimed.isEmpty()) {
             return;
         }
@@ -54,10 +50,8 @@ public class NotifyClient {
         }
         ClientWebhook.Attempt done = attempt;
         double jitter = ThreadLocalRandom.current().nextDouble();
-        Optional<Job> after = records.update(
-                job.id(),
-                current -> Optional.of(
-                        current.withClientWebhook(current.clientWebhook().answered(done, jitter), clock.instant())));
+        Optional<Job> after =
+                records.apply(job.id(), current -> JobLifecycle.recordDelivery(current, done, jitter, clock.instant()));
         try (LogContext.Scope ignored = LogContext.job(job.id())) {
             // Never the URL: the client's endpoint may carry its own token.
             String state = after.map(j -> j.clientWebhook().state()).orElse("unknown");
@@ -72,27 +66,5 @@ public class NotifyClient {
                         state);
             }
         }
-    }
-
-    /**
-     * Retries outlast the job's TTL (the schedule spans about 42 h): an expired job's message is still
-     * retried, its data then saying the job expired.
-     */
-    private static boolean due(Job job, Instant now) {
-        if (job.webhook() == null) {
-            return false;
-        }
-        if (job.clientWebhook() == null) {
-            return job.status().isTerminal();
-        }
-        return job.status().isFinal() && job.clientWebhook().due(now);
-    }
-
-    /** The job's message: the same id on every attempt, so the client can tell retries apart from news. */
-    private static ClientWebhook message(Job job) {
-        return job.clientWebhook() != null
-                ? job.clientWebhook()
-                : new ClientWebhook(
-                        "msg_" + job.id().value(), "job." + job.status().wire(), "waiting", job.updatedAt(), null);
     }
 }

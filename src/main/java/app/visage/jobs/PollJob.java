@@ -37,19 +37,11 @@ public class PollJob {
     /** Polls if due; answers the job as it stands afterwards. */
     public Job pollIfDue(Job job) {
         Instant now = clock.instant();
-        if (!due(job, now)) {
+        if (!JobLifecycle.pollDue(job, now)) {
             return job;
         }
-        Optional<Job> claimed = records.update(
-                job.id(),
-                current -> due(current, now)
-                        ? Optional.of(current.withDispatch(
-                                current.dispatch()
-                                        .polled(now.plus(Dispatch.backOff(
-                                                config.pollInterval(),
-                                                current.dispatch().polls()))),
-                                now))
-                        : Optional.empty());
+        Optional<Job> claimed =
+                records.apply(job.id(), current -> JobLifecycle.claimPoll(current, now, config.pollInterval()));
         if (claimed.isEmpty()) {
             return records.find(job.id()).orElse(job);
         }
@@ -76,12 +68,5 @@ public class PollJob {
             LOG.errorf(LoggableException.of(e), "job %s: asking %s failed unexpectedly", id, provider.id());
             return new ProviderOutcome.Transient("asking the provider failed", null);
         }
-    }
-
-    private static boolean due(Job job, Instant now) {
-        Dispatch d = job.dispatch();
-        return job.status() == JobStatus.PROCESSING
-                && (d.providerJobId() != null || d.answer() != null)
-                && (d.nextPollAt() == null || !now.isBefore(d.nextPollAt()));
     }
 }

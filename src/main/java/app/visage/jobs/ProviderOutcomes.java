@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -94,12 +94,9 @@ public class ProviderOutcomes {
             case ProviderOutcome.Pending pending
             when pending.eta() == null && job.dispatch().fetchFailures() == 0 -> job;
             case ProviderOutcome.Pending pending ->
-                pollAgain(
-                        job.id(),
-                        d -> d.stillRunning(
-                                pending.eta() == null ? d.eta() : now.plus(pending.eta()),
-                                now.plus(Dispatch.backOff(config.pollInterval(), d.polls()))));
-            case ProviderOutcome.Busy busy -> pollAgain(job.id(), d -> d.polled(now.plus(busy.retryAfter())));
+                afterPoll(job.id(), j -> JobLifecycle.stillRunning(j, pending.eta(), config.pollInterval(), now));
+            case ProviderOutcome.Busy busy ->
+                afterPoll(job.id(), j -> JobLifecycle.providerBusy(j, now.plus(busy.retryAfter()), now));
             case ProviderOutcome.Transient fault -> fetchFailed(job, provider, fault.message(), fault.providerCode());
             case ProviderOutcome.Unconfirmed unconfirmed -> fetchFailed(job, provider, unconfirmed.message(), null);
         };
@@ -167,11 +164,7 @@ public class ProviderOutcomes {
             accept(id, providerJobId, null, slot, null);
         }
         Instant now = clock.instant();
-        Optional<Job> succeeded = records.transition(
-                id,
-                JobStatus.SUCCEEDED,
-                job -> job.succeeded(outputs, finished.result(), now)
-                        .withDispatch(job.dispatch().answered(null), now));
+        Optional<Job> succeeded = records.apply(id, job -> JobLifecycle.succeed(job, outputs, finished.result(), now));
         Job result = succeeded.orElseGet(() -> records.find(id).orElseThrow());
         if (succeeded.isEmpty() && result.status() != JobStatus.SUCCEEDED) {
             // Canceled while we copied: the outputs belong to nobody. (Already succeeded means a
@@ -200,33 +193,15 @@ public class ProviderOutcomes {
         Instant firstPoll = answer != null
                 ? now.plus(RunJob.CLAIM_LEASE)
                 : providerJobId == null ? null : wanted.isAfter(latest) ? latest : wanted;
-        return records.update(id, job -> {
-                    if (job.status() == JobStatus.QUEUED) {
-                        return Optional.of(job.accepted(
-                                job.dispatch()
-                                        .accepted(providerJobId, slot, now, expected, firstPoll)
-                                        .answered(answer),
-                                now));
-                    }
-                    if (job.status() == JobStatus.PROCESSING
-                            && job.dispatch().providerJobId() == null
-                            && providerJobId != null) {
-                        Dispatch d = job.dispatch();
-                        return Optional.of(
-                                job.withDispatch(d.accepted(providerJobId, d.slot(), now, expected, firstPoll), now));
-                    }
-                    return Optional.empty();
-                })
+        JobLifecycle.Acceptance acceptance =
+                new JobLifecycle.Acceptance(providerJobId, slot, expected, firstPoll, answer);
+        return records.apply(id, job -> JobLifecycle.accept(job, acceptance, now))
                 .orElseGet(() -> records.find(id).orElseThrow());
     }
 
     private Job fail(JobId id, JobError error) {
         Instant now = clock.instant();
-        return records.transition(
-                        id,
-                        JobStatus.FAILED,
-                        job -> job.failed(error, now)
-                                .withDispatch(job.dispatch().answered(null), now))
+        return records.apply(id, job -> JobLifecycle.fail(job, error, now))
                 .orElseGet(() -> records.find(id).orElseThrow());
     }
 
@@ -239,24 +214,13 @@ public class ProviderOutcomes {
     /** Back to queued, unclaimed, until {@code delay} has passed; nothing is at the provider. */
     private Job waitFor(JobId id, Duration delay, boolean countFailure) {
         Instant now = clock.instant();
-        return records.update(
-                        id,
-                        job -> job.status() == JobStatus.QUEUED
-                                        && job.dispatch().claimed()
-                                ? Optional.of(
-                                        job.withDispatch(job.dispatch().waitUntil(now.plus(delay), countFailure), now))
-                                : Optional.empty())
+        return records.apply(id, job -> JobLifecycle.waitToStart(job, now.plus(delay), countFailure, now))
                 .orElseGet(() -> records.find(id).orElseThrow());
     }
 
-    private Job pollAgain(JobId id, UnaryOperator<Dispatch> next) {
-        Instant now = clock.instant();
-        return records.update(
-                        id,
-                        job -> job.status() == JobStatus.PROCESSING
-                                ? Optional.of(job.withDispatch(next.apply(job.dispatch()), now))
-                                : Optional.empty())
-                .orElseGet(() -> records.find(id).orElseThrow());
+    /** Applies what a poll learned, or answers the job as stored if it has moved on. */
+    private Job afterPoll(JobId id, Function<Job, JobLifecycle.Transition> transition) {
+        return records.apply(id, transition).orElseGet(() -> records.find(id).orElseThrow());
     }
 
     private Job fetchFailed(Job job, Provider provider, String message, String providerCode) {
@@ -271,7 +235,6 @@ public class ProviderOutcomes {
                     provider);
         }
         Instant now = clock.instant();
-        return pollAgain(
-                job.id(), d -> d.fetchFailed(now.plus(Dispatch.backOff(config.pollInterval(), d.fetchFailures()))));
+        return afterPoll(job.id(), j -> JobLifecycle.fetchFailed(j, config.pollInterval(), now));
     }
 }

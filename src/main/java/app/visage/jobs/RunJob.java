@@ -66,12 +66,8 @@ public class RunJob {
     public Job run(JobId id, Photo inHand) {
         Instant now = clock.instant();
         String token = WebhookToken.generate();
-        Optional<Job> claimed = records.update(
-                id,
-                job -> startable(job, now)
-                        ? Optional.of(job.claimed(
-                                WebhookToken.hash(token), job.dispatch().claim(now.plus(CLAIM_LEASE)), now))
-                        : Optional.empty());
+        Optional<Job> claimed =
+                records.apply(id, job -> JobLifecycle.claimStart(job, WebhookToken.hash(token), now, CLAIM_LEASE));
         if (claimed.isEmpty()) {
             return records.find(id).orElseThrow(() -> new JobRecords.MissingJob(id));
         }
@@ -140,14 +136,6 @@ public class RunJob {
             LOG.errorf(e, "job %s: the %s provider's answer could not be recorded", id, job.provider());
             return records.latest(id).orElse(job);
         }
-    }
-
-    /** Queued with its photo, not being started by anyone, and not told to wait. */
-    static boolean startable(Job job, Instant now) {
-        return job.status() == JobStatus.QUEUED
-                && job.input() != null
-                && !job.dispatch().claimed()
-                && job.dispatch().due(now);
     }
 
     private Supplier<Photo> photoSource(Job job, Photo inHand) {

@@ -52,7 +52,7 @@ public class StartUploadedJob {
             return Optional.empty();
         }
         Job waiting = job.get();
-        if (!isWaitingFor(waiting, key)) {
+        if (!JobLifecycle.waitingForUpload(waiting, key)) {
             return Optional.of(waiting);
         }
         Photo photo;
@@ -60,26 +60,18 @@ public class StartUploadedJob {
             photo = readPhoto(key);
         } catch (VisageException rejected) {
             files.delete(List.of(key));
-            return Optional.of(records.transition(
-                            waiting.id(), JobStatus.FAILED, j -> j.failed(JobError.of(rejected), clock.instant()))
-                    .orElseGet(() -> records.find(waiting.id()).orElseThrow()));
+            return Optional.of(
+                    records.apply(waiting.id(), j -> JobLifecycle.fail(j, JobError.of(rejected), clock.instant()))
+                            .orElseGet(() -> records.find(waiting.id()).orElseThrow()));
         }
         StoredObject input = photo.asInputOf(waiting.id());
         files.put(input.key(), photo.bytes(), photo.contentType());
-        Optional<Job> attached = records.update(
-                waiting.id(), j -> isWaitingFor(j, key) ? Optional.of(j.withInput(input)) : Optional.empty());
+        Optional<Job> attached = records.apply(waiting.id(), j -> JobLifecycle.attachUpload(j, key, input));
         files.delete(List.of(key));
         if (attached.isEmpty()) {
             return records.find(waiting.id());
         }
         return Optional.of(runner.run(waiting.id(), photo));
-    }
-
-    private static boolean isWaitingFor(Job job, String key) {
-        return job.status() == JobStatus.QUEUED
-                && job.input() == null
-                && job.upload() != null
-                && job.upload().key().equals(key);
     }
 
     private Photo readPhoto(String key) {

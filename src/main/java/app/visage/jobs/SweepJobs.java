@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -96,11 +95,7 @@ public class SweepJobs {
         Dispatch d = job.dispatch();
         if (job.status().isTerminal() && !now.isBefore(job.expiresAt())) {
             deleteObjectsOf(job.id());
-            records.transition(
-                            job.id(),
-                            JobStatus.EXPIRED,
-                            j -> j.expired(now).withDispatch(j.dispatch().answered(null), now))
-                    .ifPresent(j -> summary.expired++);
+            records.apply(job.id(), j -> JobLifecycle.expire(j, now)).ifPresent(j -> summary.expired++);
         } else if (job.status() == JobStatus.QUEUED
                 && job.input() == null
                 && job.upload() != null
@@ -166,27 +161,15 @@ public class SweepJobs {
     private void recoverInterruptedStart(Job job, Instant now) {
         Provider provider = providers.get(job.provider());
         if (provider.restartable()) {
-            records.update(
-                    job.id(),
-                    j -> j.status() == JobStatus.QUEUED && j.dispatch().claimed()
-                            ? Optional.of(j.withDispatch(j.dispatch().waitUntil(now, false), now))
-                            : Optional.empty());
+            records.apply(job.id(), j -> JobLifecycle.releaseInterruptedStart(j, now));
             runner.run(job.id());
         } else {
-            records.update(
-                    job.id(),
-                    j -> j.status() == JobStatus.QUEUED && j.dispatch().claimed()
-                            ? Optional.of(j.accepted(j.dispatch().accepted(null, null, now, null, null), now))
-                            : Optional.empty());
+            records.apply(job.id(), j -> JobLifecycle.presumeStarted(j, now));
         }
     }
 
     private void failIfStill(Job job, JobStatus status, ErrorCode code, String message, Instant now, Summary summary) {
-        records.update(
-                        job.id(),
-                        j -> j.status() == status
-                                ? Optional.of(j.failed(JobError.of(code, message), now))
-                                : Optional.empty())
+        records.apply(job.id(), j -> JobLifecycle.failIfStill(j, status, JobError.of(code, message), now))
                 .ifPresent(j -> {
                     summary.failed++;
                     slots.release(

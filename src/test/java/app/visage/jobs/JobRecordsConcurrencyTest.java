@@ -54,22 +54,20 @@ class JobRecordsConcurrencyTest {
                 start.await();
                 return switch (n % 3) {
                     case 0 ->
-                        records.transition(
+                        records.apply(
                                 job.id(),
-                                JobStatus.SUCCEEDED,
-                                j -> j.succeeded(
+                                j -> JobLifecycle.succeed(
+                                        j,
                                         List.of(new StoredObject(
                                                 "outputs/" + j.id() + "/" + n + ".png", "image/png", n, 1, 1)),
                                         null,
                                         Instant.now()));
                     case 1 ->
-                        records.transition(
+                        records.apply(
                                 job.id(),
-                                JobStatus.FAILED,
-                                j -> j.failed(new JobError("provider_error", "finisher " + n, null), Instant.now()));
-                    default ->
-                        records.transition(
-                                job.id(), JobStatus.CANCELED, j -> j.moveTo(JobStatus.CANCELED, Instant.now()));
+                                j -> JobLifecycle.fail(
+                                        j, new JobError("provider_error", "finisher " + n, null), Instant.now()));
+                    default -> records.apply(job.id(), j -> JobLifecycle.cancel(j, Instant.now()));
                 };
             };
             results.add(pool.submit(finisher));
@@ -101,11 +99,10 @@ class JobRecordsConcurrencyTest {
                 Instant.now());
         store.replace(claimed, created.version()).orElseThrow(); // written elsewhere: this process never saw it
 
-        Optional<Job> after = records.update(
+        Optional<Job> after = records.apply(
                 job.id(),
-                current -> Optional.of(current.withClientWebhook(
-                        current.clientWebhook().answered(new ClientWebhook.Attempt(Instant.now(), 200, null), 0.5),
-                        Instant.now())));
+                current -> JobLifecycle.recordDelivery(
+                        current, new ClientWebhook.Attempt(Instant.now(), 200, null), 0.5, Instant.now()));
 
         assertThat(after).isPresent();
         assertThat(records.find(job.id()).orElseThrow().clientWebhook().attempts())
@@ -116,21 +113,36 @@ class JobRecordsConcurrencyTest {
     void terminalStatesAreFinalAndExpiryIsTheOnlyWayOut() {
         Job job = processingJob();
         records.create(job);
-        assertThat(records.transition(job.id(), JobStatus.CANCELED, j -> j.moveTo(JobStatus.CANCELED, Instant.now())))
+        assertThat(records.apply(job.id(), j -> JobLifecycle.cancel(j, Instant.now())))
                 .isPresent();
-        assertThat(records.transition(job.id(), JobStatus.SUCCEEDED, j -> j.succeeded(List.of(), null, Instant.now())))
+        assertThat(records.apply(job.id(), j -> JobLifecycle.succeed(j, List.of(), null, Instant.now())))
                 .isEmpty();
-        assertThat(records.transition(
-                        job.id(), JobStatus.PROCESSING, j -> j.moveTo(JobStatus.PROCESSING, Instant.now())))
-                .isEmpty();
-        assertThat(records.transition(job.id(), JobStatus.EXPIRED, j -> j.expired(Instant.now())))
-                .isPresent();
-        assertThat(records.transition(
+        assertThat(records.apply(
                         job.id(),
-                        JobStatus.FAILED,
-                        j -> j.failed(new JobError("provider_error", "late", null), Instant.now())))
+                        j -> JobLifecycle.accept(
+                                j, new JobLifecycle.Acceptance("late", null, null, null, null), Instant.now())))
+                .isEmpty();
+        assertThat(records.apply(job.id(), j -> JobLifecycle.expire(j, Instant.now())))
+                .isPresent();
+        assertThat(records.apply(
+                        job.id(),
+                        j -> JobLifecycle.fail(j, new JobError("provider_error", "late", null), Instant.now())))
                 .isEmpty();
         assertThat(records.find(job.id()).orElseThrow().status()).isEqualTo(JobStatus.EXPIRED);
+    }
+
+    /** A transition that would break the state machine's rules is refused by the repository, not written. */
+    @Test
+    void anIllegalMoveIsRefusedEvenIfATransitionProducedIt() {
+        Job job = processingJob();
+        records.create(job);
+        records.apply(job.id(), j -> JobLifecycle.cancel(j, Instant.now()));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> records.apply(
+                        job.id(), j -> new JobLifecycle.Transition.To(j.moveTo(JobStatus.PROCESSING, Instant.now()))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("illegal transition CANCELED -> PROCESSING");
+        assertThat(records.find(job.id()).orElseThrow().status()).isEqualTo(JobStatus.CANCELED);
     }
 
     @Test

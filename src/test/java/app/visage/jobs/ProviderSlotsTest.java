@@ -115,10 +115,10 @@ class ProviderSlotsTest {
         Provider provider = limitedTo(1);
         Job crashed = processing();
         slots.acquire(provider, crashed.id()).orElseThrow();
-        records.transition(
+        records.apply(
                 crashed.id(),
-                JobStatus.FAILED,
-                j -> j.failed(JobError.of(app.visage.errors.ErrorCode.PROVIDER_ERROR, "gone"), clock.instant()));
+                j -> JobLifecycle.fail(
+                        j, JobError.of(app.visage.errors.ErrorCode.PROVIDER_ERROR, "gone"), clock.instant()));
 
         assertThat(slots.acquire(provider, processing().id())).contains(0);
     }
@@ -140,7 +140,7 @@ class ProviderSlotsTest {
         Provider provider = limitedTo(1);
         Job old = processing();
         int slot = slots.acquire(provider, old.id()).orElseThrow();
-        records.transition(old.id(), JobStatus.CANCELED, j -> j.moveTo(JobStatus.CANCELED, clock.instant()));
+        records.apply(old.id(), j -> JobLifecycle.cancel(j, clock.instant()));
         Job next = processing();
         assertThat(slots.acquire(provider, next.id())).contains(slot);
 
