@@ -2,6 +2,7 @@ package app.visage.egress;
 
 import app.visage.config.VisageConfig;
 import app.visage.errors.VisageException;
+import app.visage.jobs.OutputDownloads;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.net.URI;
@@ -16,7 +17,7 @@ import java.util.Optional;
  * size and time, and only what says it is an image.
  */
 @ApplicationScoped
-public class OutputFetcher {
+public class OutputFetcher implements OutputDownloads {
     private final EgressPolicy policy;
     private final PinnedHttp http;
     private final VisageConfig config;
@@ -27,11 +28,8 @@ public class OutputFetcher {
         this.config = config;
     }
 
-    /**
-     * @throws Unavailable when it may work later (not there yet, provider fault)
-     * @throws Rejected    when it never will (private address, too large, not an image)
-     */
-    public byte[] fetch(URI url, Optional<URI> origin) {
+    @Override
+    public byte[] download(URI url, Optional<URI> origin) {
         Destination to;
         if (origin.map(o -> sameOrigin(o, url)).orElse(false)) {
             try {
@@ -80,17 +78,5 @@ public class OutputFetcher {
 
     private static int port(URI uri) {
         return uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
-    }
-
-    public static final class Unavailable extends RuntimeException {
-        public Unavailable(String message) {
-            super(message);
-        }
-    }
-
-    public static final class Rejected extends RuntimeException {
-        public Rejected(String message) {
-            super(message);
-        }
     }
 }

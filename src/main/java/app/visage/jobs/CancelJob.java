@@ -2,6 +2,7 @@ package app.visage.jobs;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * POST /v1/jobs/{id}/cancel: a queued or processing job becomes canceled; a job that has already
@@ -11,22 +12,29 @@ import java.time.Clock;
 public class CancelJob {
     private final JobRecords records;
     private final FindJob findJob;
+    private final NotifyClient notifier;
     private final Clock clock;
 
-    public CancelJob(JobRecords records, FindJob findJob, Clock clock) {
+    public CancelJob(JobRecords records, FindJob findJob, NotifyClient notifier, Clock clock) {
         this.records = records;
         this.findJob = findJob;
+        this.notifier = notifier;
         this.clock = clock;
     }
 
     /** Cancels the tenant's job; another tenant's job is not found, and is left as it is. */
     public Job cancel(String id, Tenant tenant) {
         JobId jobId = findJob.find(id, tenant).id(); // the tenant never changes, so checking it once is enough
+        Optional<Job> canceled;
         try {
-            return records.apply(jobId, job -> JobLifecycle.cancel(job, clock.instant()))
-                    .orElseGet(() -> records.find(jobId).orElseThrow(FindJob::noSuchJob));
+            canceled = records.apply(jobId, job -> JobLifecycle.cancel(job, clock.instant()));
         } catch (JobRecords.MissingJob e) {
             throw FindJob.noSuchJob();
         }
+        if (canceled.isEmpty()) {
+            return records.find(jobId).orElseThrow(FindJob::noSuchJob);
+        }
+        notifier.afterLastWrite(canceled.get());
+        return canceled.get();
     }
 }

@@ -1,7 +1,6 @@
 package app.visage.jobs;
 
 import app.visage.config.VisageConfig;
-import app.visage.egress.OutputFetcher;
 import app.visage.errors.VisageException;
 import app.visage.images.ImageHeader;
 import app.visage.images.ImageInspector;
@@ -22,20 +21,20 @@ public class CopyOutputs {
     private static final int DOWNLOAD_ATTEMPTS = 3;
 
     private final FileStore files;
-    private final OutputFetcher fetcher;
+    private final OutputDownloads downloads;
     private final ImageInspector inspector;
     private final VisageConfig config;
 
-    public CopyOutputs(FileStore files, OutputFetcher fetcher, ImageInspector inspector, VisageConfig config) {
+    public CopyOutputs(FileStore files, OutputDownloads downloads, ImageInspector inspector, VisageConfig config) {
         this.files = files;
-        this.fetcher = fetcher;
+        this.downloads = downloads;
         this.inspector = inspector;
         this.config = config;
     }
 
     /**
-     * @throws OutputFetcher.Unavailable when an output can't be had yet
-     * @throws OutputFetcher.Rejected    when one is not an acceptable image
+     * @throws OutputDownloads.Unavailable when an output can't be had yet
+     * @throws OutputDownloads.Rejected    when one is not an acceptable image
      */
     public List<StoredObject> copy(JobId id, Provider provider, ProviderOutcome.Finished finished) {
         List<StoredObject> stored = new ArrayList<>();
@@ -46,7 +45,7 @@ public class CopyOutputs {
                 case ProviderOutcome.Link link -> download(link, provider);
             };
             if (bytes.length > config.maxOutputBytes()) {
-                throw new OutputFetcher.Rejected("an output is larger than " + config.maxOutputBytes() + " bytes");
+                throw new OutputDownloads.Rejected("an output is larger than " + config.maxOutputBytes() + " bytes");
             }
             ImageHeader header = header(bytes);
             bytes = withoutMetadata(bytes, header);
@@ -68,8 +67,8 @@ public class CopyOutputs {
     private byte[] download(ProviderOutcome.Link link, Provider provider) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return fetcher.fetch(link.url(), provider.origin());
-            } catch (OutputFetcher.Unavailable e) {
+                return downloads.download(link.url(), provider.origin());
+            } catch (OutputDownloads.Unavailable e) {
                 if (attempt == DOWNLOAD_ATTEMPTS) {
                     throw e;
                 }
@@ -83,7 +82,7 @@ public class CopyOutputs {
             Thread.sleep(delay);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new OutputFetcher.Unavailable("interrupted while waiting to download an output");
+            throw new OutputDownloads.Unavailable("interrupted while waiting to download an output");
         }
     }
 
@@ -100,7 +99,7 @@ public class CopyOutputs {
         try {
             return MetadataStripper.strip(bytes, header.format());
         } catch (VisageException e) {
-            throw new OutputFetcher.Rejected("an output is not an image Visage accepts: " + e.getMessage());
+            throw new OutputDownloads.Rejected("an output is not an image Visage accepts: " + e.getMessage());
         }
     }
 
@@ -108,7 +107,7 @@ public class CopyOutputs {
         try {
             return inspector.inspect(bytes);
         } catch (VisageException e) {
-            throw new OutputFetcher.Rejected("an output is not an image Visage accepts: " + e.getMessage());
+            throw new OutputDownloads.Rejected("an output is not an image Visage accepts: " + e.getMessage());
         }
     }
 }

@@ -2,7 +2,6 @@ package app.visage.jobs;
 
 import app.visage.logs.LogContext;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -30,7 +29,6 @@ public class JobRecords {
     private static final int REMEMBERED = 1024;
 
     private final JobStore store;
-    private final Event<JobEnded> ended;
     private final Map<JobId, JobStore.Versioned> lastKnown = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<JobId, JobStore.Versioned> eldest) {
@@ -38,9 +36,8 @@ public class JobRecords {
         }
     };
 
-    public JobRecords(JobStore store, Event<JobEnded> ended) {
+    public JobRecords(JobStore store) {
         this.store = store;
-        this.ended = ended;
     }
 
     public void create(Job job) {
@@ -148,7 +145,7 @@ public class JobRecords {
         }
     }
 
-    /** Fires {@link JobEnded} for the write that ended the job: exactly one write does. */
+    /** Logs the write that ended the job: exactly one write does. What follows is its caller's to do. */
     private void announceEnd(Job before, Job after) {
         if (after.status().isTerminal() && !before.status().isTerminal()) {
             try (LogContext.Scope ignored = LogContext.job(after.id())) {
@@ -159,7 +156,6 @@ public class JobRecords {
                         after.status().wire(),
                         after.error() == null ? "" : " (" + after.error().code() + ")");
             }
-            ended.fire(new JobEnded(after));
         }
     }
 

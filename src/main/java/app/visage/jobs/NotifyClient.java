@@ -2,7 +2,6 @@ package app.visage.jobs;
 
 import app.visage.logs.LogContext;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -27,8 +26,18 @@ public class NotifyClient {
         this.clock = clock;
     }
 
-    void onEnded(@Observes JobEnded ended) {
-        deliverIfDue(ended.job());
+    /**
+     * Called by a use case after its last write to a job: if that write ended the job, the client is told now,
+     * within the sender's time budget. A failure here loses nothing: the sweep retries every due delivery.
+     */
+    public void afterLastWrite(Job job) {
+        try {
+            deliverIfDue(job);
+        } catch (RuntimeException e) {
+            LOG.errorf(
+                    "job %s: the client webhook could not be sent now (the sweep retries it): %s",
+                    job.id(), e.getClass().getName());
+        }
     }
 
     /** Sends the job's webhook if it has one that is due (never sent, or its retry time has come). */

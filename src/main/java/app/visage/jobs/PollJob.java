@@ -22,14 +22,21 @@ public class PollJob {
     private final JobRecords records;
     private final Providers providers;
     private final ProviderOutcomes outcomes;
+    private final NotifyClient notifier;
     private final VisageConfig config;
     private final Clock clock;
 
     public PollJob(
-            JobRecords records, Providers providers, ProviderOutcomes outcomes, VisageConfig config, Clock clock) {
+            JobRecords records,
+            Providers providers,
+            ProviderOutcomes outcomes,
+            NotifyClient notifier,
+            VisageConfig config,
+            Clock clock) {
         this.records = records;
         this.providers = providers;
         this.outcomes = outcomes;
+        this.notifier = notifier;
         this.config = config;
         this.clock = clock;
     }
@@ -51,13 +58,17 @@ public class PollJob {
         ProviderOutcome outcome = dispatch.answer() != null
                 ? dispatch.answer().outcome()
                 : fetch(provider, job.id(), dispatch.providerJobId());
-        return outcomes.afterFetch(claimed.get(), provider, dispatch.providerJobId(), outcome);
+        Job after = outcomes.afterFetch(claimed.get(), provider, dispatch.providerJobId(), outcome);
+        notifier.afterLastWrite(after);
+        return after;
     }
 
     /** Confirms with the provider what a webhook said of {@code providerJobId}. */
     public Job confirm(Job job, String providerJobId) {
         Provider provider = providers.get(job.provider());
-        return outcomes.afterFetch(job, provider, providerJobId, fetch(provider, job.id(), providerJobId));
+        Job after = outcomes.afterFetch(job, provider, providerJobId, fetch(provider, job.id(), providerJobId));
+        notifier.afterLastWrite(after);
+        return after;
     }
 
     private static ProviderOutcome fetch(Provider provider, JobId id, String providerJobId) {

@@ -1,7 +1,6 @@
 package app.visage.jobs;
 
 import app.visage.config.VisageConfig;
-import app.visage.egress.OutputFetcher;
 import app.visage.errors.ErrorCode;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -136,7 +135,7 @@ public class ProviderOutcomes {
         List<StoredObject> outputs;
         try {
             outputs = copier.copy(id, provider, finished);
-        } catch (OutputFetcher.Rejected e) {
+        } catch (OutputDownloads.Rejected e) {
             return fail(
                     id,
                     new JobError(
@@ -144,7 +143,7 @@ public class ProviderOutcomes {
                             "the " + provider.id() + " provider's output was refused: " + e.getMessage(),
                             null),
                     provider);
-        } catch (OutputFetcher.Unavailable e) {
+        } catch (OutputDownloads.Unavailable e) {
             if (providerJobId == null
                     && records.find(id).map(j -> j.dispatch().providerJobId()).orElse(null) == null) {
                 return fail(

@@ -31,6 +31,7 @@ public class RunJob {
     private final Providers providers;
     private final ProviderSlots slots;
     private final ProviderOutcomes outcomes;
+    private final NotifyClient notifier;
     private final ImageInspector inspector;
     private final VisageConfig config;
     private final Clock clock;
@@ -41,6 +42,7 @@ public class RunJob {
             Providers providers,
             ProviderSlots slots,
             ProviderOutcomes outcomes,
+            NotifyClient notifier,
             ImageInspector inspector,
             VisageConfig config,
             Clock clock) {
@@ -49,6 +51,7 @@ public class RunJob {
         this.providers = providers;
         this.slots = slots;
         this.outcomes = outcomes;
+        this.notifier = notifier;
         this.inspector = inspector;
         this.config = config;
         this.clock = clock;
@@ -128,14 +131,17 @@ public class RunJob {
             outcome = new ProviderOutcome.Failed(
                     ErrorCode.PROVIDER_ERROR, "the " + job.provider() + " provider failed", null);
         }
+        Job after;
         try {
-            return outcomes.afterStart(job, provider, slot, outcome);
+            after = outcomes.afterStart(job, provider, slot, outcome);
         } catch (RuntimeException e) {
             // The provider has (or may have) the job, so the caller still gets it: what could not be recorded
             // now, the provider's webhook or the sweep records later (see SweepJobs).
             LOG.errorf(e, "job %s: the %s provider's answer could not be recorded", id, job.provider());
             return records.latest(id).orElse(job);
         }
+        notifier.afterLastWrite(after);
+        return after;
     }
 
     private Supplier<Photo> photoSource(Job job, Photo inHand) {

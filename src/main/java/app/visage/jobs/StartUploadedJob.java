@@ -23,6 +23,7 @@ public class StartUploadedJob {
     private final JobRecords records;
     private final FileStore files;
     private final RunJob runner;
+    private final NotifyClient notifier;
     private final ImageInspector inspector;
     private final VisageConfig config;
     private final Clock clock;
@@ -31,12 +32,14 @@ public class StartUploadedJob {
             JobRecords records,
             FileStore files,
             RunJob runner,
+            NotifyClient notifier,
             ImageInspector inspector,
             VisageConfig config,
             Clock clock) {
         this.records = records;
         this.files = files;
         this.runner = runner;
+        this.notifier = notifier;
         this.inspector = inspector;
         this.config = config;
         this.clock = clock;
@@ -60,9 +63,10 @@ public class StartUploadedJob {
             photo = readPhoto(key);
         } catch (VisageException rejected) {
             files.delete(List.of(key));
-            return Optional.of(
-                    records.apply(waiting.id(), j -> JobLifecycle.fail(j, JobError.of(rejected), clock.instant()))
-                            .orElseGet(() -> records.find(waiting.id()).orElseThrow()));
+            Optional<Job> failed =
+                    records.apply(waiting.id(), j -> JobLifecycle.fail(j, JobError.of(rejected), clock.instant()));
+            failed.ifPresent(notifier::afterLastWrite);
+            return Optional.of(failed.orElseGet(() -> records.find(waiting.id()).orElseThrow()));
         }
         StoredObject input = photo.asInputOf(waiting.id());
         files.put(input.key(), photo.bytes(), photo.contentType());

@@ -172,6 +172,7 @@ public class SweepJobs {
         records.apply(job.id(), j -> JobLifecycle.failIfStill(j, status, JobError.of(code, message), now))
                 .ifPresent(j -> {
                     summary.failed++;
+                    notifyClient.afterLastWrite(j);
                     slots.release(
                             providers.get(j.provider()), j.id(), j.dispatch().slot());
                 });

@@ -3,6 +3,7 @@ package app.visage.egress;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import app.visage.jobs.OutputDownloads;
 import app.visage.support.TestPhotos;
 import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.junit.QuarkusTest;
@@ -67,38 +68,38 @@ class OutputFetcherTest {
 
     @Test
     void theProvidersOwnOriginIsAllowedEvenOnLoopback() {
-        assertThat(fetcher.fetch(origin().resolve("/out.jpg"), Optional.of(origin())))
+        assertThat(fetcher.download(origin().resolve("/out.jpg"), Optional.of(origin())))
                 .isEqualTo(image);
     }
 
     @Test
     void aPrivateAddressThatIsNotTheProvidersIsRefusedWithoutAConnection() {
         int before = HITS.get();
-        assertThatThrownBy(() -> fetcher.fetch(origin().resolve("/out.jpg"), Optional.empty()))
-                .isInstanceOf(OutputFetcher.Rejected.class);
+        assertThatThrownBy(() -> fetcher.download(origin().resolve("/out.jpg"), Optional.empty()))
+                .isInstanceOf(OutputDownloads.Rejected.class);
         URI otherPort = URI.create("http://127.0.0.1:" + (provider.getAddress().getPort() + 1) + "/out.jpg");
-        assertThatThrownBy(() -> fetcher.fetch(otherPort, Optional.of(origin())))
-                .isInstanceOf(OutputFetcher.Rejected.class);
+        assertThatThrownBy(() -> fetcher.download(otherPort, Optional.of(origin())))
+                .isInstanceOf(OutputDownloads.Rejected.class);
         assertThatThrownBy(() ->
-                        fetcher.fetch(URI.create("http://169.254.169.254/latest/meta-data"), Optional.of(origin())))
-                .isInstanceOf(OutputFetcher.Rejected.class);
+                        fetcher.download(URI.create("http://169.254.169.254/latest/meta-data"), Optional.of(origin())))
+                .isInstanceOf(OutputDownloads.Rejected.class);
         assertThat(HITS.get()).isEqualTo(before);
     }
 
     @Test
     void somethingThatSaysItIsNotAnImageIsRefused() {
-        assertThatThrownBy(() -> fetcher.fetch(origin().resolve("/page.html"), Optional.of(origin())))
-                .isInstanceOf(OutputFetcher.Rejected.class)
+        assertThatThrownBy(() -> fetcher.download(origin().resolve("/page.html"), Optional.of(origin())))
+                .isInstanceOf(OutputDownloads.Rejected.class)
                 .hasMessageContaining("text/html");
     }
 
     @Test
     void missingOutputsAndRedirectsMayWorkLaterAndAreNotFollowed() {
-        assertThatThrownBy(() -> fetcher.fetch(origin().resolve("/nothing.jpg"), Optional.of(origin())))
-                .isInstanceOf(OutputFetcher.Unavailable.class)
+        assertThatThrownBy(() -> fetcher.download(origin().resolve("/nothing.jpg"), Optional.of(origin())))
+                .isInstanceOf(OutputDownloads.Unavailable.class)
                 .hasMessageContaining("404");
-        assertThatThrownBy(() -> fetcher.fetch(origin().resolve("/moved.jpg"), Optional.of(origin())))
-                .isInstanceOf(OutputFetcher.Unavailable.class)
+        assertThatThrownBy(() -> fetcher.download(origin().resolve("/moved.jpg"), Optional.of(origin())))
+                .isInstanceOf(OutputDownloads.Unavailable.class)
                 .hasMessageContaining("302");
     }
 }

@@ -3,7 +3,6 @@ package app.visage.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import app.visage.egress.OutputFetcher;
 import app.visage.support.Bucket;
 import app.visage.support.TestPhotos;
 import com.sun.net.httpserver.HttpServer;
@@ -116,7 +115,7 @@ class CopyOutputsTest {
                         providerServingFrom(origin()),
                         new ProviderOutcome.Finished(
                                 List.of(new ProviderOutcome.Link(origin().resolve("/late.jpg"))), null)))
-                .isInstanceOf(OutputFetcher.Unavailable.class);
+                .isInstanceOf(OutputDownloads.Unavailable.class);
         assertThat(bucket.keys("outputs/" + id + "/")).isEmpty();
     }
 
@@ -128,12 +127,12 @@ class CopyOutputsTest {
                         providerServingFrom(origin()),
                         new ProviderOutcome.Finished(
                                 List.of(new ProviderOutcome.Link(origin().resolve("/text.jpg"))), null)))
-                .isInstanceOf(OutputFetcher.Rejected.class);
+                .isInstanceOf(OutputDownloads.Rejected.class);
         assertThatThrownBy(() -> copier.copy(
                         id,
                         providerServingFrom(origin()),
                         new ProviderOutcome.Finished(List.of(new ProviderOutcome.Bytes(new byte[] {1, 2, 3})), null)))
-                .isInstanceOf(OutputFetcher.Rejected.class);
+                .isInstanceOf(OutputDownloads.Rejected.class);
         assertThat(bucket.keys("outputs/" + id + "/")).isEmpty();
     }
 }
