@@ -1,34 +1,22 @@
 package app.visage.api;
 
-import app.visage.config.VisageConfig;
 import app.visage.jobs.CreateUpload;
-import app.visage.jobs.FileStore;
 import app.visage.jobs.Job;
-import app.visage.jobs.Param;
-import app.visage.jobs.Params;
-import app.visage.jobs.StoredObject;
+import app.visage.jobs.ShownJob;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The public view of a job: what GET /v1/jobs/{id}, cancel and client webhooks show. */
+/**
+ * The public view of a job: what GET /v1/jobs/{id}, cancel and client webhooks show. Built from data alone
+ * ({@link ShownJob} carries the outputs' links, made by the {@code ShowJob} use case): no reads, no clock.
+ */
 @ApplicationScoped
 public class JobViews {
-    private final FileStore files;
-    private final VisageConfig config;
-    private final Clock clock;
 
-    public JobViews(FileStore files, VisageConfig config, Clock clock) {
-        this.files = files;
-        this.config = config;
-        this.clock = clock;
-    }
-
-    public Map<String, Object> view(Job job) {
+    public Map<String, Object> view(ShownJob shown) {
+        Job job = shown.job();
         Map<String, Object> view = summary(job);
         view.put("updated_at", job.updatedAt());
         view.put("expires_at", job.expiresAt());
@@ -37,13 +25,9 @@ public class JobViews {
                     "eta_seconds",
                     Math.max(
                             0,
-                            Duration.between(clock.instant(), job.dispatch().eta())
-                                    .toSeconds()));
+                            Duration.between(shown.at(), job.dispatch().eta()).toSeconds()));
         }
-        boolean inline = Params.fromStored(job.params()).flag(Param.RETURN_BASE64);
-        view.put(
-                "outputs",
-                job.outputs().stream().map(o -> output(job, o, inline)).toList());
+        view.put("outputs", shown.outputs().stream().map(JobViews::output).toList());
         if (job.result() != null) {
             view.put("result", job.result());
         }
@@ -88,34 +72,14 @@ public class JobViews {
         return view;
     }
 
-    /** A presigned GET valid until the sooner of the URL lifetime and the job's expiry; or a data URI if asked. */
-    private Map<String, Object> output(Job job, StoredObject object, boolean inline) {
-        Instant now = clock.instant();
-        Instant until = now.plus(config.outputUrlTtl());
-        if (until.isAfter(job.expiresAt())) {
-            until = job.expiresAt();
-        }
+    private static Map<String, Object> output(ShownJob.Output output) {
         Map<String, Object> view = new LinkedHashMap<>();
-        if (inline) {
-            byte[] bytes = files.get(object.key()).orElse(new byte[0]);
-            view.put(
-                    "url",
-                    "data:" + object.contentType() + ";base64,"
-                            + Base64.getEncoder().encodeToString(bytes));
-        } else {
-            Duration validity = Duration.between(now, until);
-            view.put(
-                    "url",
-                    files.presignGet(
-                                    object.key(),
-                                    validity.isNegative() || validity.isZero() ? Duration.ofSeconds(1) : validity)
-                            .toString());
-        }
-        view.put("content_type", object.contentType());
-        view.put("width", object.width());
-        view.put("height", object.height());
-        view.put("bytes", object.bytes());
-        view.put("expires_at", until);
+        view.put("url", output.url());
+        view.put("content_type", output.object().contentType());
+        view.put("width", output.object().width());
+        view.put("height", output.object().height());
+        view.put("bytes", output.object().bytes());
+        view.put("expires_at", output.expiresAt());
         return view;
     }
 }

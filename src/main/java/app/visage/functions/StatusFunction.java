@@ -4,7 +4,7 @@ import app.visage.api.HttpResponses;
 import app.visage.api.JobViews;
 import app.visage.api.Route;
 import app.visage.auth.Authenticator;
-import app.visage.jobs.FindJob;
+import app.visage.jobs.ShowJob;
 import app.visage.jobs.Tenant;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -19,7 +19,7 @@ public class StatusFunction {
     Authenticator authenticator;
 
     @Inject
-    FindJob findJob;
+    ShowJob showJob;
 
     @Inject
     JobViews views;
@@ -29,7 +29,7 @@ public class StatusFunction {
         return HttpResponses.serve(event, request -> {
             Tenant tenant = authenticator.authenticate(request);
             return request.route() == Route.GET_JOB
-                    ? HttpResponses.json(200, views.view(findJob.findFresh(request.pathParameter("id"), tenant)))
+                    ? HttpResponses.json(200, views.view(showJob.show(request.pathParameter("id"), tenant)))
                     : HttpResponses.notServedHere(request);
         });
     }

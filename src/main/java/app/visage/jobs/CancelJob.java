@@ -13,17 +13,19 @@ public class CancelJob {
     private final JobRecords records;
     private final FindJob findJob;
     private final NotifyClient notifier;
+    private final ShowJob showJob;
     private final Clock clock;
 
-    public CancelJob(JobRecords records, FindJob findJob, NotifyClient notifier, Clock clock) {
+    public CancelJob(JobRecords records, FindJob findJob, NotifyClient notifier, ShowJob showJob, Clock clock) {
         this.records = records;
         this.findJob = findJob;
         this.notifier = notifier;
+        this.showJob = showJob;
         this.clock = clock;
     }
 
-    /** Cancels the tenant's job; another tenant's job is not found, and is left as it is. */
-    public Job cancel(String id, Tenant tenant) {
+    /** Cancels the tenant's job and shows it; another tenant's job is not found, and is left as it is. */
+    public ShownJob cancel(String id, Tenant tenant) {
         JobId jobId = findJob.find(id, tenant).id(); // the tenant never changes, so checking it once is enough
         Optional<Job> canceled;
         try {
@@ -32,9 +34,9 @@ public class CancelJob {
             throw FindJob.noSuchJob();
         }
         if (canceled.isEmpty()) {
-            return records.find(jobId).orElseThrow(FindJob::noSuchJob);
+            return showJob.of(records.find(jobId).orElseThrow(FindJob::noSuchJob));
         }
         notifier.afterLastWrite(canceled.get());
-        return canceled.get();
+        return showJob.of(canceled.get());
     }
 }

@@ -2,13 +2,13 @@ package app.visage.jobs;
 
 import java.time.Instant;
 
-/** Port: POSTs one signed client webhook for a job's end; answers the HTTP status. */
+/** Port: POSTs one signed client webhook for a job's end, showing the job as the API does; answers the HTTP status. */
 public interface ClientWebhookSender {
 
     /**
      * @throws Undeliverable when no answer came (refused URL, connection failure, timeout), with why
      */
-    int send(Job job, ClientWebhook message, Instant timestamp);
+    int send(ShownJob job, ClientWebhook message, Instant timestamp);
 
     final class Undeliverable extends RuntimeException {
         public Undeliverable(String message) {

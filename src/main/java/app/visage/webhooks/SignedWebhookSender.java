@@ -8,7 +8,7 @@ import app.visage.egress.PinnedHttp;
 import app.visage.errors.VisageException;
 import app.visage.jobs.ClientWebhook;
 import app.visage.jobs.ClientWebhookSender;
-import app.visage.jobs.Job;
+import app.visage.jobs.ShownJob;
 import app.visage.json.Json;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -47,17 +47,17 @@ public class SignedWebhookSender implements ClientWebhookSender {
     }
 
     @Override
-    public int send(Job job, ClientWebhook message, Instant timestamp) {
+    public int send(ShownJob shown, ClientWebhook message, Instant timestamp) {
         Destination to;
         try {
-            to = policy.check(URI.create(job.webhook()), "webhook");
+            to = policy.check(URI.create(shown.job().webhook()), "webhook");
         } catch (VisageException e) {
             throw new Undeliverable("the webhook URL was refused: " + e.getMessage());
         }
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("type", message.type());
         payload.put("timestamp", timestamp.toString());
-        payload.put("data", views.view(job));
+        payload.put("data", views.view(shown));
         byte[] body = Json.write(payload);
         String seconds = Long.toString(timestamp.getEpochSecond());
         Map<String, String> headers = Map.of(

@@ -39,6 +39,9 @@ class CleanupTest {
     JobViews views;
 
     @Inject
+    ShowJob showJob;
+
+    @Inject
     FileStore files;
 
     @Inject
@@ -85,7 +88,7 @@ class CleanupTest {
         assertThat(expired.status()).isEqualTo(JobStatus.EXPIRED);
         assertThat(bucket.keys("inputs/" + job.id() + "/")).isEmpty();
         assertThat(bucket.keys("outputs/" + job.id() + "/")).isEmpty();
-        Map<String, Object> view = views.view(expired);
+        Map<String, Object> view = views.view(showJob.of(expired));
         assertThat(view).containsEntry("status", "expired");
         assertThat((List<?>) view.get("outputs")).isEmpty();
     }
