@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * The public view of a job: what GET /v1/jobs/{id}, cancel and client webhooks show. Built from data alone
- * ({@link ShownJob} carries the outputs' links, made by the {@code ShowJob} use case): no reads, no clock.
+ * ({@link ShownJob} carries the outputs' links, made by {@code OutputLinks}): no reads, no clock.
  */
 @ApplicationScoped
 public class JobViews {

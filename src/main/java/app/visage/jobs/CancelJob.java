@@ -13,14 +13,14 @@ public class CancelJob {
     private final JobRecords records;
     private final FindJob findJob;
     private final NotifyClient notifier;
-    private final ShowJob showJob;
+    private final OutputLinks links;
     private final Clock clock;
 
-    public CancelJob(JobRecords records, FindJob findJob, NotifyClient notifier, ShowJob showJob, Clock clock) {
+    public CancelJob(JobRecords records, FindJob findJob, NotifyClient notifier, OutputLinks links, Clock clock) {
         this.records = records;
         this.findJob = findJob;
         this.notifier = notifier;
-        this.showJob = showJob;
+        this.links = links;
         this.clock = clock;
     }
 
@@ -34,9 +34,9 @@ public class CancelJob {
             throw FindJob.noSuchJob();
         }
         if (canceled.isEmpty()) {
-            return showJob.of(records.find(jobId).orElseThrow(FindJob::noSuchJob));
+            return links.shown(records.find(jobId).orElseThrow(FindJob::noSuchJob));
         }
         notifier.afterLastWrite(canceled.get());
-        return showJob.of(canceled.get());
+        return links.shown(canceled.get());
     }
 }

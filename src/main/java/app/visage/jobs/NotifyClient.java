@@ -18,13 +18,13 @@ public class NotifyClient {
     private static final Logger LOG = Logger.getLogger(NotifyClient.class);
     private final JobRecords records;
     private final ClientWebhookSender sender;
-    private final ShowJob showJob;
+    private final OutputLinks links;
     private final Clock clock;
 
-    public NotifyClient(JobRecords records, ClientWebhookSender sender, ShowJob showJob, Clock clock) {
+    public NotifyClient(JobRecords records, ClientWebhookSender sender, OutputLinks links, Clock clock) {
         this.records = records;
         this.sender = sender;
-        this.showJob = showJob;
+        this.links = links;
         this.clock = clock;
     }
 
@@ -55,7 +55,7 @@ public class NotifyClient {
         ClientWebhook message = claimed.get().clientWebhook();
         ClientWebhook.Attempt attempt;
         try {
-            attempt = new ClientWebhook.Attempt(now, sender.send(showJob.of(claimed.get()), message, now), null);
+            attempt = new ClientWebhook.Attempt(now, sender.send(links.shown(claimed.get()), message, now), null);
         } catch (ClientWebhookSender.Undeliverable e) {
             attempt = new ClientWebhook.Attempt(now, null, e.getMessage());
         }

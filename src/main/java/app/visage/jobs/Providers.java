@@ -5,6 +5,7 @@ import app.visage.errors.ErrorCode;
 import app.visage.errors.VisageException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,12 @@ public class Providers {
     private final Map<String, Provider> byId = new LinkedHashMap<>();
     private final VisageConfig config;
 
+    @Inject
     public Providers(Instance<Provider> providers, VisageConfig config) {
+        this((Iterable<Provider>) providers, config);
+    }
+
+    public Providers(Iterable<Provider> providers, VisageConfig config) {
         providers.forEach(p -> byId.put(p.id(), p));
         this.config = config;
     }

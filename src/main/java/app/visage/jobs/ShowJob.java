@@ -1,64 +1,19 @@
 package app.visage.jobs;
 
-import app.visage.config.VisageConfig;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Base64;
 
-/**
- * GET /v1/jobs/{id}, and whatever else shows a job (cancel's answer, client webhooks): the reads and the
- * presigning a view needs, so that the view itself is built from data alone.
- */
+/** GET /v1/jobs/{id}: the tenant's job, refreshed from its provider if a result is overdue, with its outputs' links. */
 @ApplicationScoped
 public class ShowJob {
     private final FindJob findJob;
-    private final FileStore files;
-    private final VisageConfig config;
-    private final Clock clock;
+    private final OutputLinks links;
 
-    public ShowJob(FindJob findJob, FileStore files, VisageConfig config, Clock clock) {
+    public ShowJob(FindJob findJob, OutputLinks links) {
         this.findJob = findJob;
-        this.files = files;
-        this.config = config;
-        this.clock = clock;
+        this.links = links;
     }
 
-    /** The tenant's job, after asking its provider if a result is overdue, with its outputs' links. */
     public ShownJob show(String id, Tenant tenant) {
-        return of(findJob.findFresh(id, tenant));
-    }
-
-    /**
-     * The job with its outputs' links, each valid until the sooner of the URL lifetime and the job's expiry (its
-     * objects go then), or as data URIs if the job asked for base64.
-     */
-    public ShownJob of(Job job) {
-        Instant now = clock.instant();
-        Instant until = now.plus(config.outputUrlTtl());
-        if (until.isAfter(job.expiresAt())) {
-            until = job.expiresAt();
-        }
-        Duration validity = Duration.between(now, until);
-        Duration signedFor = validity.isNegative() || validity.isZero() ? Duration.ofSeconds(1) : validity;
-        boolean inline = Params.fromStored(job.params()).flag(Param.RETURN_BASE64);
-        Instant expiresAt = until;
-        return new ShownJob(
-                job,
-                job.outputs().stream()
-                        .map(o -> new ShownJob.Output(
-                                o,
-                                inline
-                                        ? dataUri(o)
-                                        : files.presignGet(o.key(), signedFor).toString(),
-                                expiresAt))
-                        .toList(),
-                now);
-    }
-
-    private String dataUri(StoredObject object) {
-        byte[] bytes = files.get(object.key()).orElse(new byte[0]);
-        return "data:" + object.contentType() + ";base64," + Base64.getEncoder().encodeToString(bytes);
+        return links.shown(findJob.findFresh(id, tenant));
     }
 }

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * A job as the API and client webhooks show it: the record, how each output is handed out, and when this was
- * made (the view's {@code eta_seconds} counts from then). Made by {@link ShowJob}; presenters only read it.
+ * made (the view's {@code eta_seconds} counts from then). Made by {@link OutputLinks}; presenters only read it.
  */
 public record ShownJob(Job job, List<Output> outputs, Instant at) {
 

@@ -39,7 +39,7 @@ class CleanupTest {
     JobViews views;
 
     @Inject
-    ShowJob showJob;
+    OutputLinks links;
 
     @Inject
     FileStore files;
@@ -88,7 +88,7 @@ class CleanupTest {
         assertThat(expired.status()).isEqualTo(JobStatus.EXPIRED);
         assertThat(bucket.keys("inputs/" + job.id() + "/")).isEmpty();
         assertThat(bucket.keys("outputs/" + job.id() + "/")).isEmpty();
-        Map<String, Object> view = views.view(showJob.of(expired));
+        Map<String, Object> view = views.view(links.shown(expired));
         assertThat(view).containsEntry("status", "expired");
         assertThat((List<?>) view.get("outputs")).isEmpty();
     }

@@ -1,0 +1,251 @@
+package app.visage.storage.memory;
+
+import app.visage.jobs.BucketLayout;
+import app.visage.jobs.FileStore;
+import app.visage.jobs.Job;
+import app.visage.jobs.JobId;
+import app.visage.jobs.JobStore;
+import app.visage.jobs.SlotStore;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+
+/**
+ * The bucket in memory, behind the same ports as the S3 adapters (job records, files, provider slots), with
+ * what the core relies on S3 for: an etag per object version, conditional create and replace, listing in key
+ * order. For the core's fast tests only; the S3 adapters are tested against the embedded S3.
+ *
+ * <p>Faults the S3 tests inject through a proxy can be injected here by key: a write refused before it is
+ * made, or made with its answer lost (the caller sees a failure, the object is written). And a hook runs just
+ * before each write, so a test can make another writer win a race at an exact point.
+ */
+public final class MemoryBucket implements JobStore, FileStore, SlotStore {
+    private final Clock clock;
+    private final TreeMap<String, Entry> objects = new TreeMap<>();
+    private final AtomicLong versions = new AtomicLong();
+    private final List<Fault> faults = new ArrayList<>();
+    private final Map<String, Integer> requests = new TreeMap<>();
+    private Runnable beforeWrite = () -> {};
+
+    public MemoryBucket(Clock clock) {
+        this.clock = clock;
+    }
+
+    private record Entry(Object value, String contentType, String etag, Instant lastModified) {}
+
+    /** What a fault does to the next matching write. */
+    public enum FaultKind {
+        /** The write is refused (a 500): nothing is written. */
+        REFUSE,
+        /** The write is made but its answer is lost: the caller sees a failure. */
+        LOSE_ANSWER
+    }
+
+    private record Fault(Predicate<String> key, FaultKind kind) {}
+
+    /** The next write to a key that {@code key} accepts fails as {@code kind}. */
+    public synchronized void failNextWrite(Predicate<String> key, FaultKind kind) {
+        faults.add(new Fault(key, kind));
+    }
+
+    /** Runs {@code hook} (once) just before the next write is applied, outside the bucket's lock. */
+    public synchronized void beforeNextWrite(Runnable hook) {
+        Runnable once = new Runnable() {
+            boolean ran;
+
+            @Override
+            public void run() {
+                if (!ran) {
+                    ran = true;
+                    hook.run();
+                }
+            }
+        };
+        beforeWrite = once;
+    }
+
+    /** Requests made so far, by kind ({@code GET jobs/}, {@code PUT outputs/}…), for budgets. */
+    public synchronized Map<String, Integer> requests() {
+        return Map.copyOf(requests);
+    }
+
+    public synchronized List<String> keys(String prefix) {
+        return objects.subMap(prefix, prefix + Character.MAX_VALUE).keySet().stream()
+                .toList();
+    }
+
+    // --- the write path every port shares ---
+
+    private void count(String method, String key) {
+        String prefix =
+                BucketLayout.ALL.stream().filter(key::startsWith).findFirst().orElse("");
+        requests.merge(method + " " + prefix, 1, Integer::sum);
+    }
+
+    /** Writes {@code value} at {@code key} if {@code expected} holds (null: absent; "*": any); answers the etag. */
+    private Optional<String> write(String key, Object value, String contentType, String expected) {
+        Runnable hook;
+        synchronized (this) {
+            hook = beforeWrite;
+            beforeWrite = () -> {};
+        }
+        hook.run();
+        synchronized (this) {
+            count("PUT", key);
+            Fault fault = takeFault(key);
+            if (fault != null && fault.kind() == FaultKind.REFUSE) {
+                throw new IllegalStateException("injected: write refused at " + key);
+            }
+            Entry current = objects.get(key);
+            boolean matches = "*".equals(expected)
+                    || expected == null && current == null
+                    || current != null && current.etag().equals(expected);
+            if (!matches) {
+                return Optional.empty();
+            }
+            String etag = "\"v" + versions.incrementAndGet() + "\"";
+            objects.put(key, new Entry(value, contentType, etag, clock.instant()));
+            if (fault != null) {
+                throw new IllegalStateException("injected: the answer to a write at " + key + " was lost");
+            }
+            return Optional.of(etag);
+        }
+    }
+
+    private Fault takeFault(String key) {
+        for (Fault fault : faults) {
+            if (fault.key().test(key)) {
+                faults.remove(fault);
+                return fault;
+            }
+        }
+        return null;
+    }
+
+    private synchronized Optional<Entry> read(String key) {
+        count("GET", key);
+        return Optional.ofNullable(objects.get(key));
+    }
+
+    // --- JobStore ---
+
+    private static String jobKey(JobId id) {
+        return BucketLayout.JOBS + id.value() + ".json";
+    }
+
+    @Override
+    public String create(Job job) {
+        return write(jobKey(job.id()), job, "application/json", null).orElseThrow(() -> new AlreadyExists(job.id()));
+    }
+
+    @Override
+    public Optional<Versioned> find(JobId id) {
+        return read(jobKey(id)).map(e -> new Versioned((Job) e.value(), e.etag()));
+    }
+
+    @Override
+    public Optional<String> replace(Job job, String version) {
+        return write(jobKey(job.id()), job, "application/json", version);
+    }
+
+    /** Like S3's ListObjectsV2: {@code startAfter} and the next page's mark are keys. */
+    @Override
+    public synchronized Page list(String startAfter, int max) {
+        count("LIST", BucketLayout.JOBS);
+        List<String> keys =
+                objects.tailMap(startAfter == null ? BucketLayout.JOBS : startAfter, false).keySet().stream()
+                        .takeWhile(k -> k.startsWith(BucketLayout.JOBS))
+                        .limit(max + 1L)
+                        .toList();
+        List<String> page = keys.size() > max ? keys.subList(0, max) : keys;
+        List<JobId> ids = page.stream()
+                .map(k -> JobId.of(k.substring(BucketLayout.JOBS.length(), k.length() - ".json".length())))
+                .toList();
+        return new Page(ids, keys.size() > max ? page.getLast() : null);
+    }
+
+    // --- FileStore ---
+
+    @Override
+    public void put(String key, byte[] bytes, String contentType) {
+        write(key, bytes.clone(), contentType, "*");
+    }
+
+    @Override
+    public Optional<byte[]> get(String key) {
+        return read(key).map(e -> ((byte[]) e.value()).clone());
+    }
+
+    @Override
+    public Optional<byte[]> getAtMost(String key, long maxBytes) {
+        return get(key).map(b -> b.length > maxBytes ? Arrays.copyOf(b, (int) maxBytes + 1) : b);
+    }
+
+    @Override
+    public synchronized void delete(List<String> keys) {
+        for (String key : keys) {
+            count("DELETE", key);
+            objects.remove(key);
+        }
+    }
+
+    @Override
+    public synchronized List<ObjectInfo> list(String prefix) {
+        count("LIST", prefix);
+        return objects.subMap(prefix, prefix + Character.MAX_VALUE).entrySet().stream()
+                .map(e -> new ObjectInfo(
+                        e.getKey(), size(e.getValue()), e.getValue().lastModified()))
+                .toList();
+    }
+
+    private static long size(Entry entry) {
+        return entry.value() instanceof byte[] bytes ? bytes.length : 1;
+    }
+
+    @Override
+    public URI presignGet(String key, Duration validity) {
+        return URI.create("memory://bucket/" + key + "?expires="
+                + clock.instant().plus(validity).getEpochSecond());
+    }
+
+    @Override
+    public URI presignPut(String key, String contentType, Duration validity) {
+        return URI.create("memory://bucket/" + key + "?put&expires="
+                + clock.instant().plus(validity).getEpochSecond());
+    }
+
+    // --- SlotStore ---
+
+    private static String slotKey(String provider, int n) {
+        return BucketLayout.SLOTS + provider + "/" + n + ".json";
+    }
+
+    /** A slot's holder: a record, since a free slot has none. */
+    private record Holder(JobId job) {}
+
+    @Override
+    public Optional<Slot> read(String provider, int n) {
+        return read(slotKey(provider, n)).map(e -> new Slot(((Holder) e.value()).job(), e.etag()));
+    }
+
+    @Override
+    public boolean create(String provider, int n, JobId holder) {
+        return write(slotKey(provider, n), new Holder(holder), "application/json", null)
+                .isPresent();
+    }
+
+    @Override
+    public boolean replace(String provider, int n, JobId holder, String version) {
+        return write(slotKey(provider, n), new Holder(holder), "application/json", version)
+                .isPresent();
+    }
+}
