@@ -1,9 +1,9 @@
 package app.visage.bench;
 
-import app.visage.jobs.Operation;
-import app.visage.jobs.Param;
-import app.visage.jobs.Provider;
-import app.visage.jobs.ProviderOutcome;
+import app.visage.jobs.model.Operation;
+import app.visage.jobs.model.Param;
+import app.visage.jobs.model.ProviderOutcome;
+import app.visage.jobs.port.Provider;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;

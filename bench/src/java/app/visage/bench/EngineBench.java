@@ -1,9 +1,9 @@
 package app.visage.bench;
 
-import app.visage.images.ImageDecoder;
 import app.visage.images.ImageHeader;
 import app.visage.images.ImageInspector;
 import app.visage.images.OutputFormat;
+import app.visage.providers.local.engine.ImageDecoder;
 import app.visage.providers.local.engine.LocalEngine;
 import java.util.LinkedHashMap;
 import java.util.Locale;

@@ -5,7 +5,7 @@ import app.visage.functions.SubmitFunction;
 import app.visage.images.ImageHeader;
 import app.visage.images.ImageInspector;
 import app.visage.images.OutputFormat;
-import app.visage.jobs.FileStore;
+import app.visage.jobs.port.FileStore;
 import app.visage.providers.local.engine.LocalEngine;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;

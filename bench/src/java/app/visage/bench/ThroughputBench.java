@@ -4,7 +4,7 @@ import app.visage.bench.Results.Stats;
 import app.visage.images.ImageHeader;
 import app.visage.images.ImageInspector;
 import app.visage.images.OutputFormat;
-import app.visage.jobs.FileStore;
+import app.visage.jobs.port.FileStore;
 import app.visage.json.Json;
 import app.visage.local.LocalHttpServer;
 import app.visage.providers.local.engine.LocalEngine;

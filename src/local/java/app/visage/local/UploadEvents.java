@@ -2,7 +2,7 @@ package app.visage.local;
 
 import app.visage.functions.UploadFunction;
 import app.visage.functions.events.S3EventNotification;
-import app.visage.jobs.BucketLayout;
+import app.visage.jobs.model.BucketLayout;
 import app.visage.json.Json;
 import app.visage.local.s3.EmbeddedS3;
 import jakarta.annotation.PreDestroy;

@@ -1,8 +1,8 @@
 package app.visage.api;
 
 import app.visage.idempotency.IdempotentRequests;
-import app.visage.jobs.JobId;
-import app.visage.jobs.Tenant;
+import app.visage.jobs.model.JobId;
+import app.visage.jobs.model.Tenant;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashMap;

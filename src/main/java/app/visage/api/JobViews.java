@@ -1,8 +1,8 @@
 package app.visage.api;
 
-import app.visage.jobs.CreateUpload;
-import app.visage.jobs.Job;
-import app.visage.jobs.ShownJob;
+import app.visage.jobs.model.Job;
+import app.visage.jobs.model.ShownJob;
+import app.visage.jobs.usecase.CreateUpload;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.LinkedHashMap;

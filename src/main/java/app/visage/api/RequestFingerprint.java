@@ -1,6 +1,6 @@
 package app.visage.api;
 
-import app.visage.jobs.Sha256;
+import app.visage.jobs.model.Sha256;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

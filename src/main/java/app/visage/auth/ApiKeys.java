@@ -1,8 +1,8 @@
 package app.visage.auth;
 
 import app.visage.config.VisageConfig;
-import app.visage.jobs.Sha256;
-import app.visage.jobs.Tenant;
+import app.visage.jobs.model.Sha256;
+import app.visage.jobs.model.Tenant;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.security.MessageDigest;

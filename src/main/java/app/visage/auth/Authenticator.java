@@ -4,7 +4,7 @@ import app.visage.api.HttpRequest;
 import app.visage.config.VisageConfig;
 import app.visage.errors.ErrorCode;
 import app.visage.errors.VisageException;
-import app.visage.jobs.Tenant;
+import app.visage.jobs.model.Tenant;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 import java.util.regex.Pattern;

@@ -2,7 +2,7 @@ package app.visage.egress;
 
 import app.visage.config.VisageConfig;
 import app.visage.errors.VisageException;
-import app.visage.jobs.OutputDownloads;
+import app.visage.jobs.port.OutputDownloads;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.net.URI;

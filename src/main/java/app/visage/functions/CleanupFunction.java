@@ -1,7 +1,7 @@
 package app.visage.functions;
 
 import app.visage.functions.events.ScheduledEvent;
-import app.visage.jobs.SweepJobs;
+import app.visage.jobs.usecase.SweepJobs;
 import io.quarkus.funqy.Funq;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

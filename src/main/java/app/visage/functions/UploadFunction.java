@@ -1,7 +1,7 @@
 package app.visage.functions;
 
 import app.visage.functions.events.S3EventNotification;
-import app.visage.jobs.StartUploadedJob;
+import app.visage.jobs.usecase.StartUploadedJob;
 import io.quarkus.funqy.Funq;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -2,8 +2,8 @@ package app.visage.functions;
 
 import app.visage.api.HttpResponses;
 import app.visage.api.Route;
-import app.visage.jobs.Job;
-import app.visage.webhooks.ReceiveProviderWebhook;
+import app.visage.jobs.model.Job;
+import app.visage.jobs.usecase.ReceiveProviderWebhook;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.quarkus.funqy.Funq;

@@ -1,6 +1,6 @@
 package app.visage.idempotency;
 
-import app.visage.jobs.JobId;
+import app.visage.jobs.model.JobId;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 

@@ -2,9 +2,9 @@ package app.visage.idempotency;
 
 import app.visage.errors.ErrorCode;
 import app.visage.errors.VisageException;
-import app.visage.jobs.JobId;
-import app.visage.jobs.Sha256;
-import app.visage.jobs.Tenant;
+import app.visage.jobs.model.JobId;
+import app.visage.jobs.model.Sha256;
+import app.visage.jobs.model.Tenant;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;

@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  * segments are skipped, entropy-coded data runs from a scan header to the next marker that is not a
  * restart, and nothing after the end-of-image marker counts. The walk never allocates per segment.
  */
-final class JpegSegments {
+public final class JpegSegments {
 
     /** A pseudo-marker for the entropy-coded bytes after a scan header. */
     static final int SCAN_DATA = -1;
@@ -159,9 +159,9 @@ final class JpegSegments {
     }
 
     /** How many frames and scans the file holds: what a decoder would work through. */
-    record Work(int frames, int scans) {}
+    public record Work(int frames, int scans) {}
 
-    static Work work(byte[] bytes) {
+    public static Work work(byte[] bytes) {
         JpegSegments s = new JpegSegments(bytes);
         int frames = 0;
         int scans = 0;

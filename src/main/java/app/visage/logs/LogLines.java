@@ -152,7 +152,7 @@ public final class LogLines implements Filter {
                         : value >= Level.INFO.intValue() ? "INFO" : value >= Level.FINE.intValue() ? "DEBUG" : "TRACE";
     }
 
-    /** app.visage.jobs.RunJob → a.v.j.RunJob */
+    /** app.visage.jobs.usecase.RunJob → a.v.j.RunJob */
     private static String abbreviate(String logger) {
         if (logger == null || logger.isEmpty()) {
             return "root";

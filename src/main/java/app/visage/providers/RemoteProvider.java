@@ -1,7 +1,7 @@
 package app.visage.providers;
 
 import app.visage.config.VisageConfig;
-import app.visage.jobs.Provider;
+import app.visage.jobs.port.Provider;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package app.visage.storage;
 
 import app.visage.config.VisageConfig;
-import app.visage.jobs.FileStore;
+import app.visage.jobs.port.FileStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;

@@ -3,7 +3,7 @@ package app.visage.storage;
 import app.visage.config.VisageConfig;
 import app.visage.idempotency.IdempotencyRecord;
 import app.visage.idempotency.IdempotencyStore;
-import app.visage.jobs.Keys;
+import app.visage.jobs.model.Keys;
 import app.visage.json.Json;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;

@@ -1,10 +1,10 @@
 package app.visage.storage;
 
 import app.visage.config.VisageConfig;
-import app.visage.jobs.BucketLayout;
-import app.visage.jobs.Job;
-import app.visage.jobs.JobId;
-import app.visage.jobs.JobStore;
+import app.visage.jobs.model.BucketLayout;
+import app.visage.jobs.model.Job;
+import app.visage.jobs.model.JobId;
+import app.visage.jobs.port.JobStore;
 import app.visage.json.Json;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Arrays;

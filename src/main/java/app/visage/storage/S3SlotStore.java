@@ -1,9 +1,9 @@
 package app.visage.storage;
 
 import app.visage.config.VisageConfig;
-import app.visage.jobs.BucketLayout;
-import app.visage.jobs.JobId;
-import app.visage.jobs.SlotStore;
+import app.visage.jobs.model.BucketLayout;
+import app.visage.jobs.model.JobId;
+import app.visage.jobs.port.SlotStore;
 import app.visage.json.Json;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collections;

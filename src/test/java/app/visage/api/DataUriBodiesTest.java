@@ -3,10 +3,10 @@ package app.visage.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import app.visage.errors.ErrorCode;
-import app.visage.jobs.JobId;
-import app.visage.jobs.Param;
-import app.visage.jobs.SubmitCommand;
-import app.visage.jobs.Tenant;
+import app.visage.jobs.model.JobId;
+import app.visage.jobs.model.Param;
+import app.visage.jobs.model.Tenant;
+import app.visage.jobs.usecase.SubmitCommand;
 import app.visage.support.TestPhotos;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import io.quarkus.test.junit.QuarkusTest;

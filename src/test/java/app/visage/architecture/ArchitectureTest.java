@@ -4,7 +4,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import app.visage.api.Route;
-import app.visage.jobs.BucketLayout;
+import app.visage.jobs.model.BucketLayout;
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -117,11 +117,11 @@ class ArchitectureTest {
                 .that()
                 .resideOutsideOfPackage("app.visage.providers.local.engine..")
                 .and()
-                .doNotHaveFullyQualifiedName("app.visage.images.ImageDecoder")
+                .doNotHaveFullyQualifiedName("app.visage.providers.local.engine.ImageDecoder")
                 .and()
-                .doNotHaveFullyQualifiedName("app.visage.images.ImageEncoder")
+                .doNotHaveFullyQualifiedName("app.visage.providers.local.engine.ImageEncoder")
                 .and()
-                .doNotHaveFullyQualifiedName("app.visage.images.Orientation")
+                .doNotHaveFullyQualifiedName("app.visage.providers.local.engine.Orientation")
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage("java.awt..", "javax.imageio..", "ai.onnxruntime..")
@@ -132,16 +132,16 @@ class ArchitectureTest {
                 .and()
                 .doNotHaveFullyQualifiedName("app.visage.providers.local.InProcessEngine")
                 .and()
-                .doNotHaveFullyQualifiedName("app.visage.images.ImageEncoder")
+                .doNotHaveFullyQualifiedName("app.visage.providers.local.engine.ImageEncoder")
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage("app.visage.providers.local.engine..")
                 .orShould()
                 .dependOnClassesThat()
-                .haveFullyQualifiedName("app.visage.images.ImageDecoder")
+                .haveFullyQualifiedName("app.visage.providers.local.engine.ImageDecoder")
                 .orShould()
                 .dependOnClassesThat()
-                .haveFullyQualifiedName("app.visage.images.ImageEncoder")
+                .haveFullyQualifiedName("app.visage.providers.local.engine.ImageEncoder")
                 .check(main);
     }
 

@@ -3,7 +3,7 @@ package app.visage.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import app.visage.jobs.Tenant;
+import app.visage.jobs.model.Tenant;
 import app.visage.support.KeyedApi;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -2,8 +2,8 @@ package app.visage.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import app.visage.jobs.Operation;
-import app.visage.jobs.Providers;
+import app.visage.jobs.model.Operation;
+import app.visage.jobs.usecase.Providers;
 import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;

@@ -3,7 +3,7 @@ package app.visage.egress;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import app.visage.jobs.OutputDownloads;
+import app.visage.jobs.port.OutputDownloads;
 import app.visage.support.TestPhotos;
 import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.junit.QuarkusTest;

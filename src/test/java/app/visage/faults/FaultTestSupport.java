@@ -3,10 +3,10 @@ package app.visage.faults;
 import static app.visage.support.LocalApi.outputBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import app.visage.jobs.Job;
-import app.visage.jobs.JobId;
-import app.visage.jobs.JobRecords;
-import app.visage.jobs.SweepJobs;
+import app.visage.jobs.model.Job;
+import app.visage.jobs.model.JobId;
+import app.visage.jobs.usecase.JobRecords;
+import app.visage.jobs.usecase.SweepJobs;
 import app.visage.local.LocalHttpServer;
 import app.visage.support.Bucket;
 import app.visage.support.LocalApi;

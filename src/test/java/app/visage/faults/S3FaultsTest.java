@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import app.visage.emulators.modelslab.ModelsLabEmulator;
 import app.visage.faults.S3FaultProxy.Rule;
-import app.visage.jobs.JobStatus;
-import app.visage.jobs.SweepJobs;
+import app.visage.jobs.model.JobStatus;
+import app.visage.jobs.usecase.SweepJobs;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;

@@ -1,6 +1,6 @@
 package app.visage.functions;
 
-import app.visage.jobs.Tenant;
+import app.visage.jobs.model.Tenant;
 import app.visage.support.KeyedApi;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import java.util.HashMap;

@@ -2,8 +2,8 @@ package app.visage.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import app.visage.jobs.FindJob;
-import app.visage.jobs.JobStatus;
+import app.visage.jobs.model.JobStatus;
+import app.visage.jobs.usecase.FindJob;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;

@@ -2,12 +2,12 @@ package app.visage.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import app.visage.jobs.Job;
-import app.visage.jobs.JobId;
-import app.visage.jobs.JobRecords;
-import app.visage.jobs.JobStatus;
-import app.visage.jobs.Operation;
-import app.visage.jobs.WebhookToken;
+import app.visage.jobs.model.Job;
+import app.visage.jobs.model.JobId;
+import app.visage.jobs.model.JobStatus;
+import app.visage.jobs.model.Operation;
+import app.visage.jobs.model.WebhookToken;
+import app.visage.jobs.usecase.JobRecords;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;

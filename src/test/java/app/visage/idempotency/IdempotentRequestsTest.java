@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import app.visage.errors.ErrorCode;
 import app.visage.errors.VisageException;
-import app.visage.jobs.JobId;
-import app.visage.jobs.Tenant;
+import app.visage.jobs.model.JobId;
+import app.visage.jobs.model.Tenant;
 import app.visage.support.TestClock;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -4,6 +4,7 @@ import static app.visage.support.TestPhotos.codeOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import app.visage.errors.ErrorCode;
+import app.visage.providers.local.engine.ImageDecoder;
 import app.visage.support.MetadataPhotos;
 import app.visage.support.TestPhotos;
 import java.awt.Color;

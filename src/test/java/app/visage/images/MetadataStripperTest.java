@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import app.visage.errors.ErrorCode;
+import app.visage.providers.local.engine.ImageDecoder;
+import app.visage.providers.local.engine.ImageEncoder;
 import app.visage.support.MetadataPhotos;
 import app.visage.support.TestPhotos;
 import com.drew.metadata.Directory;

@@ -5,11 +5,11 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /** Hand-built WebP container headers (RIFF + first chunk), enough for header inspection. */
-final class WebpHeaders {
+public final class WebpHeaders {
 
     private WebpHeaders() {}
 
-    static byte[] vp8x(int width, int height) {
+    public static byte[] vp8x(int width, int height) {
         ByteBuffer b = start("VP8X", 10);
         b.put((byte) 0).put(new byte[3]);
         putU24(b, width - 1);
@@ -17,14 +17,14 @@ final class WebpHeaders {
         return b.array();
     }
 
-    static byte[] vp8l(int width, int height) {
+    public static byte[] vp8l(int width, int height) {
         ByteBuffer b = start("VP8L", 5);
         b.put((byte) 0x2F);
         b.putInt((width - 1) | (height - 1) << 14);
         return b.array();
     }
 
-    static byte[] vp8(int width, int height) {
+    public static byte[] vp8(int width, int height) {
         ByteBuffer b = start("VP8 ", 10);
         b.put(new byte[] {0, 0, 0, (byte) 0x9D, 0x01, 0x2A});
         b.putShort((short) width).putShort((short) height);

@@ -6,8 +6,8 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import app.visage.images.ImageDecoder;
 import app.visage.images.ImageInspector;
+import app.visage.providers.local.engine.ImageDecoder;
 import app.visage.support.Bucket;
 import app.visage.support.LocalApi;
 import app.visage.support.MetadataPhotos;

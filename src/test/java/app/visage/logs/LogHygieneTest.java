@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import app.visage.emulators.EmulatorServer.Recorded;
 import app.visage.emulators.fashn.FashnEmulator;
 import app.visage.emulators.metahuman.MetaHumanEmulator;
-import app.visage.jobs.SweepJobs;
+import app.visage.jobs.usecase.SweepJobs;
 import app.visage.local.LocalHttpServer;
 import app.visage.support.KeyedApi;
 import app.visage.support.LocalApi;

@@ -30,7 +30,7 @@ class LogLinesTest {
         ExtLogRecord record =
                 new ExtLogRecord(level, format, ExtLogRecord.FormatStyle.PRINTF, LogLinesTest.class.getName());
         record.setParameters(params);
-        record.setLoggerName("app.visage.jobs.RunJob");
+        record.setLoggerName("app.visage.jobs.usecase.RunJob");
         return record;
     }
 
@@ -64,7 +64,7 @@ class LogLinesTest {
         assertThat(line.get("timestamp").asText())
                 .isEqualTo(record.getInstant().truncatedTo(ChronoUnit.MILLIS).toString());
         assertThat(line.get("level").asText()).isEqualTo("INFO");
-        assertThat(line.get("logger").asText()).isEqualTo("app.visage.jobs.RunJob");
+        assertThat(line.get("logger").asText()).isEqualTo("app.visage.jobs.usecase.RunJob");
         assertThat(line.get("message").asText()).isEqualTo("job job_1 created: head_shot at local");
         assertThat(line.get("thread").asText()).isEqualTo(Thread.currentThread().getName());
         assertThat(line.get("jobId").asText()).isEqualTo("job_1");

@@ -96,7 +96,7 @@ class RedactorTest {
         List<String> lines = List.of(
                 "job job_01HZX5M2 created: head_shot at local",
                 "job job_01HZX5M2: client webhook msg_job_01HZX5M2 not delivered (HTTP 503), now waiting",
-                "\tat app.visage.jobs.RunJob.startAtProvider(RunJob.java:102)",
+                "\tat app.visage.jobs.usecase.RunJob.startAtProvider(RunJob.java:102)",
                 "sweep: 1 expired, 0 failed, 0 restarted, 2 polled, 3 old objects deleted, 0 errors",
                 "refused a webhook for provider fashn: unknown job, other provider or wrong token",
                 "metadata: {user=42}, what? nothing",

@@ -3,7 +3,7 @@ package app.visage.packaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import app.visage.jobs.Job;
+import app.visage.jobs.model.Job;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.funqy.Funq;
@@ -78,9 +78,9 @@ class NativeBuildIT {
         assertThat(serialized)
                 .extracting(Class::getName)
                 .contains(
-                        "app.visage.jobs.Job",
-                        "app.visage.jobs.Dispatch",
-                        "app.visage.jobs.JobStatus",
+                        "app.visage.jobs.model.Job",
+                        "app.visage.jobs.model.Dispatch",
+                        "app.visage.jobs.model.JobStatus",
                         "app.visage.functions.events.S3EventNotification$Record",
                         "com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent$RequestContext$Http");
         List<String> missing = serialized.stream()

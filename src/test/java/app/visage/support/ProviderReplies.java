@@ -2,7 +2,7 @@ package app.visage.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import app.visage.jobs.ProviderOutcome;
+import app.visage.jobs.model.ProviderOutcome;
 import app.visage.providers.ProviderHttp;
 import java.nio.charset.StandardCharsets;
 

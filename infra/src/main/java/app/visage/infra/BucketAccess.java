@@ -1,11 +1,11 @@
 package app.visage.infra;
 
-import static app.visage.jobs.BucketLayout.IDEMPOTENCY;
-import static app.visage.jobs.BucketLayout.INPUTS;
-import static app.visage.jobs.BucketLayout.JOBS;
-import static app.visage.jobs.BucketLayout.OUTPUTS;
-import static app.visage.jobs.BucketLayout.SLOTS;
-import static app.visage.jobs.BucketLayout.UPLOADS;
+import static app.visage.jobs.model.BucketLayout.IDEMPOTENCY;
+import static app.visage.jobs.model.BucketLayout.INPUTS;
+import static app.visage.jobs.model.BucketLayout.JOBS;
+import static app.visage.jobs.model.BucketLayout.OUTPUTS;
+import static app.visage.jobs.model.BucketLayout.SLOTS;
+import static app.visage.jobs.model.BucketLayout.UPLOADS;
 
 import java.util.ArrayList;
 import java.util.List;

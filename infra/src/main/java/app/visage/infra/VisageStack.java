@@ -1,7 +1,7 @@
 package app.visage.infra;
 
 import app.visage.api.Route;
-import app.visage.jobs.BucketLayout;
+import app.visage.jobs.model.BucketLayout;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;

@@ -3,7 +3,7 @@ package app.visage.infra;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import app.visage.jobs.BucketLayout;
+import app.visage.jobs.model.BucketLayout;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import app.visage.jobs.BucketLayout;
+import app.visage.jobs.model.BucketLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

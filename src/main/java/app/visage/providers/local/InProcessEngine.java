@@ -1,10 +1,10 @@
 package app.visage.providers.local;
 
 import app.visage.images.OutputFormat;
-import app.visage.jobs.Param;
-import app.visage.jobs.Params;
-import app.visage.jobs.Provider.ProviderCall;
-import app.visage.jobs.ProviderOutcome;
+import app.visage.jobs.model.Param;
+import app.visage.jobs.model.Params;
+import app.visage.jobs.model.ProviderOutcome;
+import app.visage.jobs.port.Provider.ProviderCall;
 import app.visage.json.Json;
 import app.visage.providers.local.engine.FaceReport;
 import app.visage.providers.local.engine.LocalEngine;

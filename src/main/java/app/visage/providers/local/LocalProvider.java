@@ -2,11 +2,11 @@ package app.visage.providers.local;
 
 import app.visage.errors.ErrorCode;
 import app.visage.errors.VisageException;
-import app.visage.jobs.Operation;
-import app.visage.jobs.Param;
-import app.visage.jobs.Params;
-import app.visage.jobs.Provider;
-import app.visage.jobs.ProviderOutcome;
+import app.visage.jobs.model.Operation;
+import app.visage.jobs.model.Param;
+import app.visage.jobs.model.Params;
+import app.visage.jobs.model.ProviderOutcome;
+import app.visage.jobs.port.Provider;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import java.util.Map;

@@ -2,10 +2,10 @@ package app.visage.providers.metahuman;
 
 import app.visage.config.VisageConfig;
 import app.visage.errors.ErrorCode;
-import app.visage.jobs.Operation;
-import app.visage.jobs.Param;
-import app.visage.jobs.Photo;
-import app.visage.jobs.ProviderOutcome;
+import app.visage.jobs.model.Operation;
+import app.visage.jobs.model.Param;
+import app.visage.jobs.model.Photo;
+import app.visage.jobs.model.ProviderOutcome;
 import app.visage.json.Json;
 import app.visage.providers.ProviderHttp;
 import app.visage.providers.RemoteProvider;

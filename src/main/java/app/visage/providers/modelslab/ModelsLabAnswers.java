@@ -1,7 +1,7 @@
 package app.visage.providers.modelslab;
 
 import app.visage.errors.ErrorCode;
-import app.visage.jobs.ProviderOutcome;
+import app.visage.jobs.model.ProviderOutcome;
 import app.visage.providers.ProviderHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;

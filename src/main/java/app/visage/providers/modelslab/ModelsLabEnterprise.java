@@ -1,8 +1,8 @@
 package app.visage.providers.modelslab;
 
 import app.visage.config.VisageConfig;
-import app.visage.jobs.Operation;
-import app.visage.jobs.Param;
+import app.visage.jobs.model.Operation;
+import app.visage.jobs.model.Param;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;

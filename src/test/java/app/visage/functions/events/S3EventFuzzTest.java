@@ -2,8 +2,8 @@ package app.visage.functions.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import app.visage.jobs.BucketLayout;
-import app.visage.jobs.Keys;
+import app.visage.jobs.model.BucketLayout;
+import app.visage.jobs.model.Keys;
 import app.visage.json.Json;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;

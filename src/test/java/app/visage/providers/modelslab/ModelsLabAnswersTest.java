@@ -3,7 +3,7 @@ package app.visage.providers.modelslab;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import app.visage.errors.ErrorCode;
-import app.visage.jobs.ProviderOutcome;
+import app.visage.jobs.model.ProviderOutcome;
 import app.visage.json.Json;
 import app.visage.providers.ProviderHttp;
 import java.net.URI;
@@ -101,11 +101,11 @@ class ModelsLabAnswersTest {
 
     @Test
     void trackIdsAreStableAndExactInAnyJsonReader() {
-        var job = app.visage.jobs.JobId.random();
+        var job = app.visage.jobs.model.JobId.random();
         assertThat(ModelsLabProvider.trackId(job))
                 .isEqualTo(ModelsLabProvider.trackId(job))
                 .isBetween(0L, (1L << 53) - 1);
         assertThat(ModelsLabProvider.trackId(job))
-                .isNotEqualTo(ModelsLabProvider.trackId(app.visage.jobs.JobId.random()));
+                .isNotEqualTo(ModelsLabProvider.trackId(app.visage.jobs.model.JobId.random()));
     }
 }

@@ -1,11 +1,11 @@
 package app.visage.storage.memory;
 
-import app.visage.jobs.BucketLayout;
-import app.visage.jobs.FileStore;
-import app.visage.jobs.Job;
-import app.visage.jobs.JobId;
-import app.visage.jobs.JobStore;
-import app.visage.jobs.SlotStore;
+import app.visage.jobs.model.BucketLayout;
+import app.visage.jobs.model.Job;
+import app.visage.jobs.model.JobId;
+import app.visage.jobs.port.FileStore;
+import app.visage.jobs.port.JobStore;
+import app.visage.jobs.port.SlotStore;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;

@@ -3,11 +3,11 @@ package app.visage.storage.memory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import app.visage.jobs.Job;
-import app.visage.jobs.JobId;
-import app.visage.jobs.JobStatus;
-import app.visage.jobs.JobStore;
-import app.visage.jobs.Operation;
+import app.visage.jobs.model.Job;
+import app.visage.jobs.model.JobId;
+import app.visage.jobs.model.JobStatus;
+import app.visage.jobs.model.Operation;
+import app.visage.jobs.port.JobStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;

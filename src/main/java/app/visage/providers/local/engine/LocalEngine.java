@@ -2,8 +2,6 @@ package app.visage.providers.local.engine;
 
 import app.visage.errors.ErrorCode;
 import app.visage.errors.VisageException;
-import app.visage.images.ImageDecoder;
-import app.visage.images.ImageEncoder;
 import app.visage.images.ImageHeader;
 import app.visage.images.OutputFormat;
 import java.awt.image.BufferedImage;

@@ -3,7 +3,6 @@ package app.visage.providers.local.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import app.visage.images.ImageDecoder;
 import app.visage.images.ImageInspector;
 import app.visage.support.TestPhotos;
 import java.awt.image.BufferedImage;

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import app.visage.errors.ErrorCode;
-import app.visage.images.ImageDecoder;
-import app.visage.images.ImageEncoder;
 import app.visage.images.ImageFormat;
 import app.visage.images.ImageHeader;
 import app.visage.images.ImageInspector;

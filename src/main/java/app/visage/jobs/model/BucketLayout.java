@@ -1,0 +1,32 @@
+package app.visage.jobs.model;
+
+import java.util.List;
+
+/**
+ * The bucket's prefixes (DESIGN.md's S3 layout): the one home of the layout, which {@link Keys}, the S3
+ * adapters and the deployment's IAM scoping, lifecycle rules and upload notification all read. It depends on
+ * the JDK alone, because {@code infra/} compiles this very file. Prefixes end in '/' so that one job's keys
+ * never nest in another's.
+ */
+public final class BucketLayout {
+    /** Job records, {@code jobs/{id}.json}. */
+    public static final String JOBS = "jobs/";
+    /** Provider slots, {@code slots/{provider}/{n}.json}. */
+    public static final String SLOTS = "slots/";
+    /** Stored photos, {@code inputs/{id}/face.{ext}}. */
+    public static final String INPUTS = "inputs/";
+    /** Photos uploaded by presigned PUT, {@code uploads/{id}/face.{ext}}: their object-created event starts the job. */
+    public static final String UPLOADS = "uploads/";
+    /** Results, {@code outputs/{id}/{n}.{ext}}. */
+    public static final String OUTPUTS = "outputs/";
+    /** First answers to an Idempotency-Key, {@code idempotency/{sha256}.json}. */
+    public static final String IDEMPOTENCY = "idempotency/";
+
+    /** Every prefix Visage writes under. */
+    public static final List<String> ALL = List.of(JOBS, SLOTS, INPUTS, UPLOADS, OUTPUTS, IDEMPOTENCY);
+
+    /** The prefixes of objects that last no longer than their job's TTL (the sweep deletes them). */
+    public static final List<String> TRANSIENT = List.of(INPUTS, UPLOADS, OUTPUTS, IDEMPOTENCY);
+
+    private BucketLayout() {}
+}

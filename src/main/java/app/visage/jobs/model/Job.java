@@ -1,0 +1,313 @@
+package app.visage.jobs.model;
+
+import app.visage.jobs.port.Provider;
+import app.visage.jobs.usecase.JobRecords;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The job record stored at {@code jobs/{id}.json}. Immutable: every change is a new record
+ * written with a compare-and-swap, through {@link JobRecords}.
+ */
+@RegisterForReflection
+public record Job(
+        JobId id,
+        JobStatus status,
+        Operation operation,
+        String provider,
+        Map<String, Object> params,
+        Map<String, String> metadata,
+        String webhook,
+        String webhookTokenHash,
+        StoredObject input,
+        UploadSlot upload,
+        List<StoredObject> outputs,
+        Map<String, Object> result,
+        JobError error,
+        Instant createdAt,
+        Instant updatedAt,
+        Instant expiresAt,
+        Dispatch dispatch,
+        ClientWebhook clientWebhook,
+        String tenant) {
+
+    public Job {
+        params = params == null ? Map.of() : Map.copyOf(params);
+        metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+        outputs = outputs == null ? List.of() : List.copyOf(outputs);
+        dispatch = dispatch == null ? Dispatch.NONE : dispatch;
+    }
+
+    /** A new job, waiting for its provider (with {@code input}) or for its upload (with {@code upload}). */
+    public static Job queued(
+            JobId id,
+            Tenant tenant,
+            Operation operation,
+            Provider provider,
+            Params params,
+            Map<String, String> metadata,
+            URI webhook,
+            StoredObject input,
+            UploadSlot upload,
+            Instant now,
+            Duration ttl) {
+        return builder()
+                .id(id)
+                .status(JobStatus.QUEUED)
+                .operation(operation)
+                .provider(provider.id())
+                .params(params.toStored())
+                .metadata(metadata)
+                .webhook(webhook == null ? null : webhook.toString())
+                .input(input)
+                .upload(upload)
+                .createdAt(now)
+                .updatedAt(now)
+                .expiresAt(now.plus(ttl))
+                .tenant(tenant.id())
+                .build();
+    }
+
+    /** The same job in {@code next} state; callers check the move with {@link JobStatus#canMoveTo}. */
+    public Job moveTo(JobStatus next, Instant now) {
+        return toBuilder().status(next).updatedAt(now).build();
+    }
+
+    /** Still queued, but being started: only the claimer calls the provider, with a fresh webhook token. */
+    public Job claimed(String tokenHash, Dispatch claim, Instant now) {
+        return toBuilder()
+                .webhookTokenHash(tokenHash)
+                .dispatch(claim)
+                .updatedAt(now)
+                .build();
+    }
+
+    public Job withDispatch(Dispatch next, Instant now) {
+        return toBuilder().dispatch(next).updatedAt(now).build();
+    }
+
+    /** The provider has the job (or may have it): processing. */
+    public Job accepted(Dispatch next, Instant now) {
+        return toBuilder()
+                .status(JobStatus.PROCESSING)
+                .dispatch(next)
+                .updatedAt(now)
+                .build();
+    }
+
+    public Job withClientWebhook(ClientWebhook next, Instant now) {
+        return toBuilder().clientWebhook(next).updatedAt(now).build();
+    }
+
+    public Job withInput(StoredObject newInput) {
+        return toBuilder().input(newInput).build();
+    }
+
+    public Job succeeded(List<StoredObject> newOutputs, Map<String, Object> newResult, Instant now) {
+        return toBuilder()
+                .status(JobStatus.SUCCEEDED)
+                .outputs(newOutputs)
+                .result(newResult)
+                .error(null)
+                .updatedAt(now)
+                .build();
+    }
+
+    public Job failed(JobError newError, Instant now) {
+        return toBuilder()
+                .status(JobStatus.FAILED)
+                .error(newError)
+                .updatedAt(now)
+                .build();
+    }
+
+    /**
+     * Objects are gone, and so is what was measured of the face; the record stays so the job's view
+     * can say what happened.
+     */
+    public Job expired(Instant now) {
+        return toBuilder()
+                .status(JobStatus.EXPIRED)
+                .input(null)
+                .upload(null)
+                .outputs(List.of())
+                .result(null)
+                .updatedAt(now)
+                .build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this record's values: a change names the fields it changes, never their positions. */
+    public Builder toBuilder() {
+        return new Builder()
+                .id(id)
+                .status(status)
+                .operation(operation)
+                .provider(provider)
+                .params(params)
+                .metadata(metadata)
+                .webhook(webhook)
+                .webhookTokenHash(webhookTokenHash)
+                .input(input)
+                .upload(upload)
+                .outputs(outputs)
+                .result(result)
+                .error(error)
+                .createdAt(createdAt)
+                .updatedAt(updatedAt)
+                .expiresAt(expiresAt)
+                .dispatch(dispatch)
+                .clientWebhook(clientWebhook)
+                .tenant(tenant);
+    }
+
+    /** Builds a {@link Job}; a field left unset is null (empty for the collections, {@link Dispatch#NONE}). */
+    public static final class Builder {
+        private JobId id;
+        private JobStatus status;
+        private Operation operation;
+        private String provider;
+        private Map<String, Object> params;
+        private Map<String, String> metadata;
+        private String webhook;
+        private String webhookTokenHash;
+        private StoredObject input;
+        private UploadSlot upload;
+        private List<StoredObject> outputs;
+        private Map<String, Object> result;
+        private JobError error;
+        private Instant createdAt;
+        private Instant updatedAt;
+        private Instant expiresAt;
+        private Dispatch dispatch;
+        private ClientWebhook clientWebhook;
+        private String tenant;
+
+        private Builder() {}
+
+        public Builder id(JobId value) {
+            id = value;
+            return this;
+        }
+
+        public Builder status(JobStatus value) {
+            status = value;
+            return this;
+        }
+
+        public Builder operation(Operation value) {
+            operation = value;
+            return this;
+        }
+
+        public Builder provider(String value) {
+            provider = value;
+            return this;
+        }
+
+        public Builder params(Map<String, Object> value) {
+            params = value;
+            return this;
+        }
+
+        public Builder metadata(Map<String, String> value) {
+            metadata = value;
+            return this;
+        }
+
+        public Builder webhook(String value) {
+            webhook = value;
+            return this;
+        }
+
+        public Builder webhookTokenHash(String value) {
+            webhookTokenHash = value;
+            return this;
+        }
+
+        public Builder input(StoredObject value) {
+            input = value;
+            return this;
+        }
+
+        public Builder upload(UploadSlot value) {
+            upload = value;
+            return this;
+        }
+
+        public Builder outputs(List<StoredObject> value) {
+            outputs = value;
+            return this;
+        }
+
+        public Builder result(Map<String, Object> value) {
+            result = value;
+            return this;
+        }
+
+        public Builder error(JobError value) {
+            error = value;
+            return this;
+        }
+
+        public Builder createdAt(Instant value) {
+            createdAt = value;
+            return this;
+        }
+
+        public Builder updatedAt(Instant value) {
+            updatedAt = value;
+            return this;
+        }
+
+        public Builder expiresAt(Instant value) {
+            expiresAt = value;
+            return this;
+        }
+
+        public Builder dispatch(Dispatch value) {
+            dispatch = value;
+            return this;
+        }
+
+        public Builder clientWebhook(ClientWebhook value) {
+            clientWebhook = value;
+            return this;
+        }
+
+        public Builder tenant(String value) {
+            tenant = value;
+            return this;
+        }
+
+        public Job build() {
+            return new Job(
+                    id,
+                    status,
+                    operation,
+                    provider,
+                    params,
+                    metadata,
+                    webhook,
+                    webhookTokenHash,
+                    input,
+                    upload,
+                    outputs,
+                    result,
+                    error,
+                    createdAt,
+                    updatedAt,
+                    expiresAt,
+                    dispatch,
+                    clientWebhook,
+                    tenant);
+        }
+    }
+}

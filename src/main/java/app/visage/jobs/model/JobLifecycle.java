@@ -1,0 +1,255 @@
+package app.visage.jobs.model;
+
+import app.visage.jobs.usecase.JobRecords;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The job lifecycle as one state machine. Every change a job record may undergo is a named, pure transition
+ * here: a function of the record and the facts it needs (the time, a provider's answer, a lease), answering
+ * the next record or why the transition does not apply to this one. Use cases read facts, call the world,
+ * and apply one transition through {@link JobRecords}, which applies it again to the stored record when
+ * another writer got there first; so a transition must decide from the record it is given, never from what
+ * its caller saw earlier.
+ */
+public final class JobLifecycle {
+
+    private JobLifecycle() {}
+
+    /** What a transition makes of a record: the next record, or why it leaves this one as it is. */
+    public sealed interface Transition {
+        record To(Job next) implements Transition {}
+
+        record Declined(String why) implements Transition {}
+    }
+
+    private static Transition to(Job next) {
+        return new Transition.To(next);
+    }
+
+    private static Transition declined(Job job, String why) {
+        return new Transition.Declined(job.status().wire() + ": " + why);
+    }
+
+    // --- starting at the provider ---
+
+    /** Queued with its photo, not being started by anyone, and not told to wait. */
+    public static boolean startable(Job job, Instant now) {
+        return job.status() == JobStatus.QUEUED
+                && job.input() != null
+                && !job.dispatch().claimed()
+                && job.dispatch().due(now);
+    }
+
+    /** Claim a start: only the claimer calls the provider, with the webhook token whose hash is recorded here. */
+    public static Transition claimStart(Job job, String tokenHash, Instant now, Duration lease) {
+        if (!startable(job, now)) {
+            return declined(job, "not startable (no photo, being started, or waiting)");
+        }
+        return to(job.claimed(tokenHash, job.dispatch().claim(now.plus(lease)), now));
+    }
+
+    /** Wait: a claimed start that reached no provider (no slot, busy, a transient failure) waits until {@code until}. */
+    public static Transition waitToStart(Job job, Instant until, boolean countFailure, Instant now) {
+        if (job.status() != JobStatus.QUEUED || !job.dispatch().claimed()) {
+            return declined(job, "no start claimed");
+        }
+        return to(job.withDispatch(job.dispatch().waitUntil(until, countFailure), now));
+    }
+
+    /**
+     * Accept at a provider: queued → processing with what the provider said (its job id, or its whole
+     * {@code answer}); a processing job whose provider id only a webhook named gets it filled in.
+     */
+    public static Transition accept(Job job, Acceptance acceptance, Instant now) {
+        Dispatch d = job.dispatch();
+        if (job.status() == JobStatus.QUEUED) {
+            return to(job.accepted(
+                    d.accepted(
+                                    acceptance.providerJobId(),
+                                    acceptance.slot(),
+                                    now,
+                                    acceptance.expectedAt(),
+                                    acceptance.firstPoll())
+                            .answered(acceptance.answer()),
+                    now));
+        }
+        if (job.status() == JobStatus.PROCESSING && d.providerJobId() == null && acceptance.providerJobId() != null) {
+            return to(job.withDispatch(
+                    d.accepted(
+                            acceptance.providerJobId(), d.slot(), now, acceptance.expectedAt(), acceptance.firstPoll()),
+                    now));
+        }
+        return declined(job, "already accepted");
+    }
+
+    /** What a provider said when it took a job; any field may be null. */
+    public record Acceptance(
+            String providerJobId, Integer slot, Instant expectedAt, Instant firstPoll, Dispatch.Answer answer) {}
+
+    /**
+     * Recover an interrupted start whose second run costs nothing: the claim is released and the job may be
+     * started again at once.
+     */
+    public static Transition releaseInterruptedStart(Job job, Instant now) {
+        return waitToStart(job, now, false, now);
+    }
+
+    /**
+     * Recover an interrupted start that may have reached a provider that charges for it: it is never sent
+     * twice, so the job is taken as accepted and waits for the provider's webhook until its deadline.
+     */
+    public static Transition presumeStarted(Job job, Instant now) {
+        if (job.status() != JobStatus.QUEUED || !job.dispatch().claimed()) {
+            return declined(job, "no start claimed");
+        }
+        return to(job.accepted(job.dispatch().accepted(null, null, now, null, null), now));
+    }
+
+    // --- asking the provider ---
+
+    /** A processing job the provider can be asked about (or whose answer is recorded), once its next poll is due. */
+    public static boolean pollDue(Job job, Instant now) {
+        Dispatch d = job.dispatch();
+        return job.status() == JobStatus.PROCESSING
+                && (d.providerJobId() != null || d.answer() != null)
+                && (d.nextPollAt() == null || !now.isBefore(d.nextPollAt()));
+    }
+
+    /** Claim a poll: one ask per due time, the next one scheduled with back-off. */
+    public static Transition claimPoll(Job job, Instant now, Duration pollInterval) {
+        if (!pollDue(job, now)) {
+            return declined(job, "no poll due");
+        }
+        Dispatch d = job.dispatch();
+        return to(job.withDispatch(d.polled(now.plus(Dispatch.backOff(pollInterval, d.polls()))), now));
+    }
+
+    /** The provider is still at it: its new estimate (null: unchanged), the next poll with back-off, no failures. */
+    public static Transition stillRunning(Job job, Duration eta, Duration pollInterval, Instant now) {
+        if (job.status() != JobStatus.PROCESSING) {
+            return declined(job, "not processing");
+        }
+        Dispatch d = job.dispatch();
+        return to(job.withDispatch(
+                d.stillRunning(
+                        eta == null ? d.eta() : now.plus(eta), now.plus(Dispatch.backOff(pollInterval, d.polls()))),
+                now));
+    }
+
+    /** The provider asked us to come back later: the next poll then. */
+    public static Transition providerBusy(Job job, Instant nextPoll, Instant now) {
+        if (job.status() != JobStatus.PROCESSING) {
+            return declined(job, "not processing");
+        }
+        return to(job.withDispatch(job.dispatch().polled(nextPoll), now));
+    }
+
+    /** Asking (or downloading an output) failed: one more failure, the next poll with back-off. */
+    public static Transition fetchFailed(Job job, Duration pollInterval, Instant now) {
+        if (job.status() != JobStatus.PROCESSING) {
+            return declined(job, "not processing");
+        }
+        Dispatch d = job.dispatch();
+        return to(job.withDispatch(d.fetchFailed(now.plus(Dispatch.backOff(pollInterval, d.fetchFailures()))), now));
+    }
+
+    // --- ending ---
+
+    /** Succeed with the outputs in the bucket; the provider's recorded answer is no longer needed. */
+    public static Transition succeed(Job job, List<StoredObject> outputs, Map<String, Object> result, Instant now) {
+        if (!job.status().canMoveTo(JobStatus.SUCCEEDED)) {
+            return declined(job, "cannot succeed");
+        }
+        return to(
+                job.succeeded(outputs, result, now).withDispatch(job.dispatch().answered(null), now));
+    }
+
+    /** Fail, from queued or processing. */
+    public static Transition fail(Job job, JobError error, Instant now) {
+        if (!job.status().canMoveTo(JobStatus.FAILED)) {
+            return declined(job, "cannot fail");
+        }
+        return to(job.failed(error, now).withDispatch(job.dispatch().answered(null), now));
+    }
+
+    /** Fail only if the job is still in {@code status}: a sweep's verdict on what it saw, which a move since voids. */
+    public static Transition failIfStill(Job job, JobStatus status, JobError error, Instant now) {
+        if (job.status() != status) {
+            return declined(job, "no longer " + status.wire());
+        }
+        return fail(job, error, now);
+    }
+
+    /** Cancel a queued or processing job; an ended job stays as it is. */
+    public static Transition cancel(Job job, Instant now) {
+        if (!job.status().canMoveTo(JobStatus.CANCELED)) {
+            return declined(job, "already ended");
+        }
+        return to(job.moveTo(JobStatus.CANCELED, now));
+    }
+
+    /** Expire an ended job whose objects are deleted: what was measured of the face goes too. */
+    public static Transition expire(Job job, Instant now) {
+        if (!job.status().canMoveTo(JobStatus.EXPIRED)) {
+            return declined(job, "not ended, or already expired");
+        }
+        return to(job.expired(now).withDispatch(job.dispatch().answered(null), now));
+    }
+
+    // --- the presigned upload ---
+
+    /** Queued and still waiting for the photo at {@code key}. */
+    public static boolean waitingForUpload(Job job, String key) {
+        return job.status() == JobStatus.QUEUED
+                && job.input() == null
+                && job.upload() != null
+                && job.upload().key().equals(key);
+    }
+
+    /** Attach the uploaded photo, now stored as {@code input}. */
+    public static Transition attachUpload(Job job, String key, StoredObject input) {
+        if (!waitingForUpload(job, key)) {
+            return declined(job, "not waiting for " + key);
+        }
+        return to(job.withInput(input));
+    }
+
+    // --- the client webhook ---
+
+    /**
+     * A job with a webhook whose message is due: never sent and the job ended, or its retry time has come.
+     * Retries outlast the job's TTL (the schedule spans about 42 h): an expired job's message is still retried.
+     */
+    public static boolean deliveryDue(Job job, Instant now) {
+        if (job.webhook() == null) {
+            return false;
+        }
+        if (job.clientWebhook() == null) {
+            return job.status().isTerminal();
+        }
+        return job.status().isFinal() && job.clientWebhook().due(now);
+    }
+
+    /** Claim a delivery: one attempt in flight, the same message id on every attempt. */
+    public static Transition claimDelivery(Job job, Instant now) {
+        if (!deliveryDue(job, now)) {
+            return declined(job, "no delivery due");
+        }
+        ClientWebhook message = job.clientWebhook() != null
+                ? job.clientWebhook()
+                : new ClientWebhook(
+                        "msg_" + job.id().value(), "job." + job.status().wire(), "waiting", job.updatedAt(), null);
+        return to(job.withClientWebhook(message.sending(now), now));
+    }
+
+    /** Record a delivery attempt and what follows it (done, stopped, or the next retry with {@code jitter}). */
+    public static Transition recordDelivery(Job job, ClientWebhook.Attempt attempt, double jitter, Instant now) {
+        if (job.clientWebhook() == null) {
+            return declined(job, "no delivery claimed");
+        }
+        return to(job.withClientWebhook(job.clientWebhook().answered(attempt, jitter), now));
+    }
+}

@@ -1,0 +1,57 @@
+package app.visage.jobs.model;
+
+import static app.visage.jobs.model.BucketLayout.IDEMPOTENCY;
+import static app.visage.jobs.model.BucketLayout.INPUTS;
+import static app.visage.jobs.model.BucketLayout.OUTPUTS;
+import static app.visage.jobs.model.BucketLayout.UPLOADS;
+
+import java.util.Optional;
+
+/** The keys of one job's (and one request's) objects, under the prefixes of {@link BucketLayout}. */
+public final class Keys {
+
+    private Keys() {}
+
+    public static String input(JobId id, String extension) {
+        return INPUTS + id + "/face." + extension;
+    }
+
+    public static String upload(JobId id, String extension) {
+        return UPLOADS + id + "/face." + extension;
+    }
+
+    public static String output(JobId id, int n, String extension) {
+        return OUTPUTS + id + "/" + n + "." + extension;
+    }
+
+    public static String result(JobId id) {
+        return OUTPUTS + id + "/result.json";
+    }
+
+    /** The first answer to an Idempotency-Key, by the hash of tenant and key. */
+    public static String idempotency(String hash) {
+        return IDEMPOTENCY + hash + ".json";
+    }
+
+    /** Every prefix that holds objects of this job. */
+    public static String[] prefixes(JobId id) {
+        return new String[] {INPUTS + id + "/", UPLOADS + id + "/", OUTPUTS + id + "/"};
+    }
+
+    /** The job an {@code uploads/{id}/face.{ext}} key belongs to, if it is one. */
+    public static Optional<JobId> uploadedJob(String key) {
+        if (!key.startsWith(UPLOADS)) {
+            return Optional.empty();
+        }
+        String rest = key.substring(UPLOADS.length());
+        int slash = rest.indexOf('/');
+        if (slash < 0 || !rest.substring(slash + 1).startsWith("face.")) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(JobId.of(rest.substring(0, slash)));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+}

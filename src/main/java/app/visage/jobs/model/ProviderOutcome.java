@@ -1,0 +1,43 @@
+package app.visage.jobs.model;
+
+import app.visage.errors.ErrorCode;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** What a provider answered when a job was started or asked about. */
+public sealed interface ProviderOutcome {
+
+    /** Done: outputs to copy into the bucket, and structured results (face reconstruction), if any. */
+    record Finished(List<Output> outputs, Map<String, Object> result) implements ProviderOutcome {
+        public Finished {
+            outputs = List.copyOf(outputs);
+        }
+    }
+
+    /** The provider has the job under {@code providerJobId} and expects to be done after {@code eta} (null: unknown). */
+    record Pending(String providerJobId, Duration eta) implements ProviderOutcome {}
+
+    /** The provider refused or failed the job for good: {@code providerCode} is its own name for why. */
+    record Failed(ErrorCode code, String message, String providerCode) implements ProviderOutcome {}
+
+    /** The provider is at its limit (429) and took nothing: try again after {@code retryAfter}. */
+    record Busy(Duration retryAfter, String providerCode) implements ProviderOutcome {}
+
+    /** A fault that took nothing (5xx, connection refused): worth a bounded number of retries. */
+    record Transient(String message, String providerCode) implements ProviderOutcome {}
+
+    /**
+     * The request was sent but no answer came: the provider may have taken (and charged for) the
+     * job, so it is never sent again; its webhook can still finish it before the deadline.
+     */
+    record Unconfirmed(String message) implements ProviderOutcome {}
+
+    /** One output, either its bytes or where the provider serves it. */
+    sealed interface Output {}
+
+    record Bytes(byte[] bytes) implements Output {}
+
+    record Link(URI url) implements Output {}
+}

@@ -1,0 +1,28 @@
+package app.visage.jobs.port;
+
+import java.net.URI;
+import java.util.Optional;
+
+/** Port: downloads a provider's output; the egress adapter behind it applies the address rules. */
+public interface OutputDownloads {
+
+    /**
+     * The output's bytes, from the provider's own {@code origin} or else only from a public address.
+     *
+     * @throws Unavailable when it may work later (not there yet, provider fault)
+     * @throws Rejected    when it never will (private address, too large, not an image)
+     */
+    byte[] download(URI url, Optional<URI> origin);
+
+    final class Unavailable extends RuntimeException {
+        public Unavailable(String message) {
+            super(message);
+        }
+    }
+
+    final class Rejected extends RuntimeException {
+        public Rejected(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package app.visage.jobs.port;
+
+import app.visage.jobs.model.JobId;
+import app.visage.jobs.model.Operation;
+import app.visage.jobs.model.Param;
+import app.visage.jobs.model.Params;
+import app.visage.jobs.model.Photo;
+import app.visage.jobs.model.ProviderOutcome;
+import app.visage.jobs.usecase.SubmitJob;
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/** Port: a service (or the built-in engine) that turns a photo into outputs. One adapter each. */
+public interface Provider {
+
+    /** The id used in requests: {@code local}, {@code modelslab}, … */
+    String id();
+
+    /** The operations it performs, each with the parameters it takes. */
+    Map<Operation, Set<Param>> operations();
+
+    /** Why new jobs can't go to it (a missing key, naming the setting), or empty when they can. */
+    default Optional<String> unavailable() {
+        return Optional.empty();
+    }
+
+    /** Checks rules that span parameters or that only this provider has (required, narrower limits). */
+    default void check(Operation operation, Params params) {}
+
+    /**
+     * Whether this process can run its jobs. A build without the local engine (the native
+     * executables) cannot: such jobs are handed to a function that can (see {@link SubmitJob}).
+     */
+    default boolean runsHere() {
+        return true;
+    }
+
+    /** Jobs it may have at once (its queue limit); 0 means no limit. */
+    default int maxInFlight() {
+        return 0;
+    }
+
+    /**
+     * Whether a start that was interrupted (the process died mid-call) may simply be run again:
+     * true only where a second run costs nothing.
+     */
+    default boolean restartable() {
+        return false;
+    }
+
+    /** Where its output URLs may point besides public addresses: its own configured host. */
+    default Optional<URI> origin() {
+        return Optional.empty();
+    }
+
+    /** Starts the job: {@link ProviderOutcome.Finished} when synchronous, {@link ProviderOutcome.Pending} when not. */
+    ProviderOutcome start(ProviderCall call);
+
+    /** Asks how a started job is doing: the only source of truth, whatever a webhook claimed. */
+    default ProviderOutcome fetch(String providerJobId) {
+        throw new UnsupportedOperationException(id() + " finishes jobs synchronously");
+    }
+
+    /** The provider's job id named in a webhook body, for a webhook that beat the submit call's answer. */
+    default Optional<String> webhookJobId(byte[] body) {
+        return Optional.empty();
+    }
+
+    /**
+     * One start call. {@code photoUrl} is a presigned GET of the stored photo, for providers that fetch
+     * it themselves; {@code webhookUrl} carries the job's one-time token. The photo's bytes are read
+     * from the bucket only if the provider asks for them.
+     */
+    record ProviderCall(
+            JobId jobId,
+            Operation operation,
+            Params params,
+            Supplier<Photo> photoSource,
+            URI photoUrl,
+            URI webhookUrl) {
+
+        public Photo photo() {
+            return photoSource.get();
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package app.visage.jobs.usecase;
+
+import app.visage.config.VisageConfig;
+import app.visage.jobs.model.Job;
+import app.visage.jobs.model.JobId;
+import app.visage.jobs.model.Keys;
+import app.visage.jobs.model.UploadSlot;
+import app.visage.jobs.port.FileStore;
+import app.visage.jobs.port.JobStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+
+/** POST /v1/uploads: a queued job waiting for its photo, and a presigned URL to PUT it to. */
+@ApplicationScoped
+public class CreateUpload {
+    private final JobRecords records;
+    private final FileStore files;
+    private final VisageConfig config;
+    private final Clock clock;
+
+    public CreateUpload(JobRecords records, FileStore files, VisageConfig config, Clock clock) {
+        this.records = records;
+        this.files = files;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** A command whose job already exists (a retried idempotent request) gets a fresh URL for that job's slot. */
+    public Ticket create(UploadCommand command) {
+        JobId id = command.id();
+        Instant now = clock.instant();
+        Instant uploadBy = now.plus(config.uploadUrlTtl());
+        String contentType = command.format().mediaType();
+        UploadSlot slot = new UploadSlot(Keys.upload(id, command.format().extension()), contentType, uploadBy);
+        Job job = Job.queued(
+                id,
+                command.tenant(),
+                command.operation(),
+                command.provider(),
+                command.params(),
+                command.metadata(),
+                command.webhook(),
+                null,
+                slot,
+                now,
+                config.ttl());
+        try {
+            records.create(job);
+        } catch (JobStore.AlreadyExists e) {
+            job = records.find(id)
+                    .orElseThrow(() -> new IllegalStateException("job " + id + " exists but cannot be read"));
+            slot = job.upload();
+        }
+        URI url = files.presignPut(slot.key(), slot.contentType(), config.uploadUrlTtl());
+        return new Ticket(job, url, Map.of("Content-Type", slot.contentType()), slot.expiresAt());
+    }
+
+    public record Ticket(Job job, URI uploadUrl, Map<String, String> uploadHeaders, Instant expiresAt) {}
+}

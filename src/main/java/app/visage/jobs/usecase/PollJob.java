@@ -1,0 +1,89 @@
+package app.visage.jobs.usecase;
+
+import app.visage.config.VisageConfig;
+import app.visage.jobs.model.Dispatch;
+import app.visage.jobs.model.Job;
+import app.visage.jobs.model.JobId;
+import app.visage.jobs.model.JobLifecycle;
+import app.visage.jobs.model.ProviderOutcome;
+import app.visage.jobs.port.Provider;
+import app.visage.logs.LogContext;
+import app.visage.logs.LoggableException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Asks the provider about a processing job whose webhook has not come (yet): when its next poll
+ * is due, with back-off between polls. The poll is claimed on the record first, so many status
+ * calls and the sweep together ask the provider once per due time. A job whose provider already
+ * answered for good (a synchronous one, whose copier died) is finished from the answer on its record.
+ */
+@ApplicationScoped
+public class PollJob {
+    private static final Logger LOG = Logger.getLogger(PollJob.class);
+
+    private final JobRecords records;
+    private final Providers providers;
+    private final ProviderOutcomes outcomes;
+    private final NotifyClient notifier;
+    private final VisageConfig config;
+    private final Clock clock;
+
+    public PollJob(
+            JobRecords records,
+            Providers providers,
+            ProviderOutcomes outcomes,
+            NotifyClient notifier,
+            VisageConfig config,
+            Clock clock) {
+        this.records = records;
+        this.providers = providers;
+        this.outcomes = outcomes;
+        this.notifier = notifier;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** Polls if due; answers the job as it stands afterwards. */
+    public Job pollIfDue(Job job) {
+        Instant now = clock.instant();
+        if (!JobLifecycle.pollDue(job, now)) {
+            return job;
+        }
+        Optional<Job> claimed =
+                records.apply(job.id(), current -> JobLifecycle.claimPoll(current, now, config.pollInterval()));
+        if (claimed.isEmpty()) {
+            return records.find(job.id()).orElse(job);
+        }
+        Provider provider = providers.get(job.provider());
+        Dispatch dispatch = claimed.get().dispatch();
+        // A recorded answer is the provider's last word: the job only lacks its outputs, copied from there.
+        ProviderOutcome outcome = dispatch.answer() != null
+                ? dispatch.answer().outcome()
+                : fetch(provider, job.id(), dispatch.providerJobId());
+        Job after = outcomes.afterFetch(claimed.get(), provider, dispatch.providerJobId(), outcome);
+        notifier.afterLastWrite(after);
+        return after;
+    }
+
+    /** Confirms with the provider what a webhook said of {@code providerJobId}. */
+    public Job confirm(Job job, String providerJobId) {
+        Provider provider = providers.get(job.provider());
+        Job after = outcomes.afterFetch(job, provider, providerJobId, fetch(provider, job.id(), providerJobId));
+        notifier.afterLastWrite(after);
+        return after;
+    }
+
+    private static ProviderOutcome fetch(Provider provider, JobId id, String providerJobId) {
+        try (LogContext.Scope ignored = LogContext.job(id)) {
+            LOG.debugf("asking %s about job %s", provider.id(), id);
+            return provider.fetch(providerJobId);
+        } catch (RuntimeException e) {
+            LOG.errorf(LoggableException.of(e), "job %s: asking %s failed unexpectedly", id, provider.id());
+            return new ProviderOutcome.Transient("asking the provider failed", null);
+        }
+    }
+}

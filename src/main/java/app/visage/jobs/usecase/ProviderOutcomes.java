@@ -1,0 +1,249 @@
+package app.visage.jobs.usecase;
+
+import app.visage.config.VisageConfig;
+import app.visage.errors.ErrorCode;
+import app.visage.jobs.model.Dispatch;
+import app.visage.jobs.model.Job;
+import app.visage.jobs.model.JobError;
+import app.visage.jobs.model.JobId;
+import app.visage.jobs.model.JobLifecycle;
+import app.visage.jobs.model.JobStatus;
+import app.visage.jobs.model.ProviderOutcome;
+import app.visage.jobs.model.StoredObject;
+import app.visage.jobs.port.OutputDownloads;
+import app.visage.jobs.port.Provider;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.jboss.logging.Logger;
+
+/**
+ * Records what a provider answered, whoever asked: the start call, a poll, or the fetch that
+ * confirms a webhook. Every change is a compare-and-swap on the job record, so answers arriving
+ * in any order and any number of times end the job once; a finished job releases its slot.
+ */
+@ApplicationScoped
+public class ProviderOutcomes {
+    private static final Logger LOG = Logger.getLogger(ProviderOutcomes.class);
+    /** Start calls that took nothing (5xx, no connection) before the job fails with provider_error. */
+    static final int MAX_START_FAILURES = 4;
+    /** Consecutive failed polls or output downloads before the job fails with provider_error. */
+    static final int MAX_FETCH_FAILURES = 6;
+    /** How soon a job that found every provider slot taken tries again. */
+    static final Duration SLOT_WAIT = Duration.ofSeconds(5);
+
+    private final JobRecords records;
+    private final CopyOutputs copier;
+    private final ProviderSlots slots;
+    private final VisageConfig config;
+    private final Clock clock;
+
+    public ProviderOutcomes(
+            JobRecords records, CopyOutputs copier, ProviderSlots slots, VisageConfig config, Clock clock) {
+        this.records = records;
+        this.copier = copier;
+        this.slots = slots;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** The answer to the start call of a job this process claimed, holding {@code slot} (null: none). */
+    public Job afterStart(Job claimed, Provider provider, Integer slot, ProviderOutcome outcome) {
+        JobId id = claimed.id();
+        Job result = switch (outcome) {
+            case ProviderOutcome.Finished finished -> finish(id, provider, null, slot, finished);
+            case ProviderOutcome.Pending pending -> accept(id, pending.providerJobId(), pending.eta(), slot, null);
+            case ProviderOutcome.Failed failed ->
+                fail(id, new JobError(failed.code().wire(), failed.message(), failed.providerCode()));
+            case ProviderOutcome.Busy busy -> waitFor(id, busy.retryAfter(), false);
+            case ProviderOutcome.Transient fault ->
+                claimed.dispatch().startFailures() + 1 >= MAX_START_FAILURES
+                        ? fail(
+                                id,
+                                new JobError(
+                                        ErrorCode.PROVIDER_ERROR.wire(),
+                                        "the " + provider.id() + " provider kept failing: " + fault.message(),
+                                        fault.providerCode()))
+                        : waitFor(
+                                id,
+                                Dispatch.backOff(
+                                        config.providerRetryDelay(),
+                                        claimed.dispatch().startFailures()),
+                                true);
+            case ProviderOutcome.Unconfirmed unconfirmed -> accept(id, null, null, slot, null);
+        };
+        if (result.status() != JobStatus.PROCESSING) {
+            slots.release(provider, id, slot);
+        }
+        return result;
+    }
+
+    /** The job found no free slot: it waits, queued. */
+    public Job noSlot(Job claimed) {
+        return waitFor(claimed.id(), SLOT_WAIT, false);
+    }
+
+    /**
+     * What the provider says of a job it has (or, for a webhook that beat the start call's answer,
+     * of {@code providerJobId} as the webhook named it).
+     */
+    public Job afterFetch(Job known, Provider provider, String providerJobId, ProviderOutcome outcome) {
+        Job job = keepWebhookJobId(known, providerJobId, outcome);
+        Instant now = clock.instant();
+        return switch (outcome) {
+            case ProviderOutcome.Finished finished ->
+                finish(job.id(), provider, providerJobId, job.dispatch().slot(), finished);
+            case ProviderOutcome.Failed failed ->
+                fail(job.id(), new JobError(failed.code().wire(), failed.message(), failed.providerCode()), provider);
+            // The claimed poll already set the next one; write only what the answer changes.
+            case ProviderOutcome.Pending pending
+            when pending.eta() == null && job.dispatch().fetchFailures() == 0 -> job;
+            case ProviderOutcome.Pending pending ->
+                afterPoll(job.id(), j -> JobLifecycle.stillRunning(j, pending.eta(), config.pollInterval(), now));
+            case ProviderOutcome.Busy busy ->
+                afterPoll(job.id(), j -> JobLifecycle.providerBusy(j, now.plus(busy.retryAfter()), now));
+            case ProviderOutcome.Transient fault -> fetchFailed(job, provider, fault.message(), fault.providerCode());
+            case ProviderOutcome.Unconfirmed unconfirmed -> fetchFailed(job, provider, unconfirmed.message(), null);
+        };
+    }
+
+    /**
+     * Only a webhook named the provider's job (the start call's answer was lost, or is still on its way): the
+     * name is kept before an answer that says nothing yet, or nobody could ask about the job again.
+     */
+    private Job keepWebhookJobId(Job job, String providerJobId, ProviderOutcome outcome) {
+        boolean ended = outcome instanceof ProviderOutcome.Finished || outcome instanceof ProviderOutcome.Failed;
+        return ended || providerJobId == null || job.dispatch().providerJobId() != null
+                ? job
+                : accept(job.id(), providerJobId, null, job.dispatch().slot(), null);
+    }
+
+    /** Copies the outputs, then moves the job to succeeded (through processing if the webhook came first). */
+    private Job finish(
+            JobId id, Provider provider, String providerJobId, Integer slot, ProviderOutcome.Finished finished) {
+        // Possibly stale (as this process last saw it): a job that ended meanwhile is caught by the updates below.
+        Job current = records.latest(id).orElseThrow(() -> new JobRecords.MissingJob(id));
+        if (current.status().isFinal()) {
+            return current;
+        }
+        Dispatch had = current.dispatch();
+        if (providerJobId == null && had.providerJobId() == null && had.answer() == null) {
+            // Nothing to ask the provider again by: its answer is recorded before the copy, so a crash before the
+            // job's end loses no output (the sweep finishes the job from the record; see PollJob).
+            Optional<Dispatch.Answer> answer = Dispatch.Answer.of(finished);
+            if (answer.isPresent()) {
+                current = accept(id, null, null, slot, answer.get());
+                if (current.status() != JobStatus.PROCESSING) {
+                    return current;
+                }
+            }
+        }
+        List<StoredObject> outputs;
+        try {
+            outputs = copier.copy(id, provider, finished);
+        } catch (OutputDownloads.Rejected e) {
+            return fail(
+                    id,
+                    new JobError(
+                            ErrorCode.PROVIDER_ERROR.wire(),
+                            "the " + provider.id() + " provider's output was refused: " + e.getMessage(),
+                            null),
+                    provider);
+        } catch (OutputDownloads.Unavailable e) {
+            if (providerJobId == null
+                    && records.find(id).map(j -> j.dispatch().providerJobId()).orElse(null) == null) {
+                return fail(
+                        id,
+                        new JobError(
+                                ErrorCode.PROVIDER_ERROR.wire(),
+                                "the " + provider.id() + " provider's output could not be downloaded",
+                                null),
+                        provider);
+            }
+            accept(id, providerJobId, null, slot, null);
+            return fetchFailed(records.find(id).orElseThrow(), provider, e.getMessage(), null);
+        }
+        // Possibly stale, as above: a job that moved on meanwhile only makes this write decline.
+        if (current.status() == JobStatus.QUEUED
+                || providerJobId != null && current.dispatch().providerJobId() == null) {
+            accept(id, providerJobId, null, slot, null);
+        }
+        Instant now = clock.instant();
+        Optional<Job> succeeded = records.apply(id, job -> JobLifecycle.succeed(job, outputs, finished.result(), now));
+        Job result = succeeded.orElseGet(() -> records.find(id).orElseThrow());
+        if (succeeded.isEmpty() && result.status() != JobStatus.SUCCEEDED) {
+            // Canceled while we copied: the outputs belong to nobody. (Already succeeded means a
+            // racing copy of the same outputs won: those keys are its own, and stay.)
+            copier.remove(id, outputs);
+        }
+        slots.release(
+                provider,
+                id,
+                result.dispatch().slot() != null ? result.dispatch().slot() : slot);
+        return result;
+    }
+
+    /**
+     * Queued → processing with what the provider said (its id, or its whole {@code answer}); fills in the
+     * provider's id if a webhook came first.
+     */
+    private Job accept(JobId id, String providerJobId, Duration eta, Integer slot, Dispatch.Answer answer) {
+        Instant now = clock.instant();
+        Instant expected = eta == null ? null : now.plus(eta);
+        // No later than halfway to the processing deadline: a job whose webhook is lost must be asked
+        // about (and the asking retried) before it times out, however long the provider expects to take.
+        Instant latest = now.plus(config.processingDeadline().dividedBy(2));
+        Instant wanted = expected != null ? expected : now.plus(config.pollInterval());
+        // A recorded answer is only taken up by the sweep once its copier had ample time to finish.
+        Instant firstPoll = answer != null
+                ? now.plus(RunJob.CLAIM_LEASE)
+                : providerJobId == null ? null : wanted.isAfter(latest) ? latest : wanted;
+        JobLifecycle.Acceptance acceptance =
+                new JobLifecycle.Acceptance(providerJobId, slot, expected, firstPoll, answer);
+        return records.apply(id, job -> JobLifecycle.accept(job, acceptance, now))
+                .orElseGet(() -> records.find(id).orElseThrow());
+    }
+
+    private Job fail(JobId id, JobError error) {
+        Instant now = clock.instant();
+        return records.apply(id, job -> JobLifecycle.fail(job, error, now))
+                .orElseGet(() -> records.find(id).orElseThrow());
+    }
+
+    private Job fail(JobId id, JobError error, Provider provider) {
+        Job failed = fail(id, error);
+        slots.release(provider, id, failed.dispatch().slot());
+        return failed;
+    }
+
+    /** Back to queued, unclaimed, until {@code delay} has passed; nothing is at the provider. */
+    private Job waitFor(JobId id, Duration delay, boolean countFailure) {
+        Instant now = clock.instant();
+        return records.apply(id, job -> JobLifecycle.waitToStart(job, now.plus(delay), countFailure, now))
+                .orElseGet(() -> records.find(id).orElseThrow());
+    }
+
+    /** Applies what a poll learned, or answers the job as stored if it has moved on. */
+    private Job afterPoll(JobId id, Function<Job, JobLifecycle.Transition> transition) {
+        return records.apply(id, transition).orElseGet(() -> records.find(id).orElseThrow());
+    }
+
+    private Job fetchFailed(Job job, Provider provider, String message, String providerCode) {
+        if (job.dispatch().fetchFailures() + 1 >= MAX_FETCH_FAILURES) {
+            LOG.warnf("job %s: giving up on %s after %d failed attempts", job.id(), provider.id(), MAX_FETCH_FAILURES);
+            return fail(
+                    job.id(),
+                    new JobError(
+                            ErrorCode.PROVIDER_ERROR.wire(),
+                            "the " + provider.id() + " provider kept failing: " + message,
+                            providerCode),
+                    provider);
+        }
+        Instant now = clock.instant();
+        return afterPoll(job.id(), j -> JobLifecycle.fetchFailed(j, config.pollInterval(), now));
+    }
+}

@@ -1,0 +1,99 @@
+package app.visage.jobs.usecase;
+
+import app.visage.config.VisageConfig;
+import app.visage.errors.ErrorCode;
+import app.visage.errors.VisageException;
+import app.visage.images.ImageHeader;
+import app.visage.images.ImageInspector;
+import app.visage.jobs.model.Job;
+import app.visage.jobs.model.JobError;
+import app.visage.jobs.model.JobId;
+import app.visage.jobs.model.JobLifecycle;
+import app.visage.jobs.model.Keys;
+import app.visage.jobs.model.Photo;
+import app.visage.jobs.model.StoredObject;
+import app.visage.jobs.port.FileStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * A photo landed under {@code uploads/}: check it like a submitted one, move it to {@code inputs/},
+ * start the job. S3 delivers events at least once, so a repeat finds the job no longer waiting
+ * and does nothing.
+ */
+@ApplicationScoped
+public class StartUploadedJob {
+    private static final Logger LOG = Logger.getLogger(StartUploadedJob.class);
+
+    private final JobRecords records;
+    private final FileStore files;
+    private final RunJob runner;
+    private final NotifyClient notifier;
+    private final ImageInspector inspector;
+    private final VisageConfig config;
+    private final Clock clock;
+
+    public StartUploadedJob(
+            JobRecords records,
+            FileStore files,
+            RunJob runner,
+            NotifyClient notifier,
+            ImageInspector inspector,
+            VisageConfig config,
+            Clock clock) {
+        this.records = records;
+        this.files = files;
+        this.runner = runner;
+        this.notifier = notifier;
+        this.inspector = inspector;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** Returns the job as it stands afterwards, or empty when the key belongs to no waiting job. */
+    public Optional<Job> photoArrived(String key) {
+        Optional<JobId> id = Keys.uploadedJob(key);
+        Optional<Job> job = id.flatMap(records::find);
+        if (job.isEmpty()) {
+            LOG.warnf("upload event for an object that belongs to no job; deleting it");
+            files.delete(List.of(key));
+            return Optional.empty();
+        }
+        Job waiting = job.get();
+        if (!JobLifecycle.waitingForUpload(waiting, key)) {
+            return Optional.of(waiting);
+        }
+        Photo photo;
+        try {
+            photo = readPhoto(key);
+        } catch (VisageException rejected) {
+            files.delete(List.of(key));
+            Optional<Job> failed =
+                    records.apply(waiting.id(), j -> JobLifecycle.fail(j, JobError.of(rejected), clock.instant()));
+            failed.ifPresent(notifier::afterLastWrite);
+            return Optional.of(failed.orElseGet(() -> records.find(waiting.id()).orElseThrow()));
+        }
+        StoredObject input = photo.asInputOf(waiting.id());
+        files.put(input.key(), photo.bytes(), photo.contentType());
+        Optional<Job> attached = records.apply(waiting.id(), j -> JobLifecycle.attachUpload(j, key, input));
+        files.delete(List.of(key));
+        if (attached.isEmpty()) {
+            return records.find(waiting.id());
+        }
+        return Optional.of(runner.run(waiting.id(), photo));
+    }
+
+    private Photo readPhoto(String key) {
+        long max = config.maxImageBytes();
+        byte[] bytes = files.getAtMost(key, max)
+                .orElseThrow(() -> new VisageException(ErrorCode.IMAGE_UNREADABLE, "the uploaded photo is gone"));
+        if (bytes.length > max) {
+            throw new VisageException(ErrorCode.IMAGE_TOO_LARGE, "the photo is larger than " + max + " bytes");
+        }
+        ImageHeader header = inspector.inspect(bytes);
+        return Photo.received(bytes, header);
+    }
+}

@@ -1,0 +1,24 @@
+package app.visage.jobs.usecase;
+
+import app.visage.jobs.model.JobId;
+import app.visage.jobs.model.Operation;
+import app.visage.jobs.model.Params;
+import app.visage.jobs.model.Photo;
+import app.visage.jobs.model.Tenant;
+import app.visage.jobs.port.Provider;
+import java.net.URI;
+import java.util.Map;
+
+/**
+ * A checked request to run a job on a photo that is already in hand. The id is chosen before the job
+ * exists, so that a retried request (same Idempotency-Key) can only ever create this one job.
+ */
+public record SubmitCommand(
+        JobId id,
+        Tenant tenant,
+        Operation operation,
+        Provider provider,
+        Params params,
+        Photo photo,
+        URI webhook,
+        Map<String, String> metadata) {}

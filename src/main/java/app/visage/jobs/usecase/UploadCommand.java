@@ -1,0 +1,21 @@
+package app.visage.jobs.usecase;
+
+import app.visage.images.ImageFormat;
+import app.visage.jobs.model.JobId;
+import app.visage.jobs.model.Operation;
+import app.visage.jobs.model.Params;
+import app.visage.jobs.model.Tenant;
+import app.visage.jobs.port.Provider;
+import java.net.URI;
+import java.util.Map;
+
+/** A checked request for a job whose photo the client will upload through a presigned URL; the id as in {@link SubmitCommand}. */
+public record UploadCommand(
+        JobId id,
+        Tenant tenant,
+        Operation operation,
+        Provider provider,
+        Params params,
+        ImageFormat format,
+        URI webhook,
+        Map<String, String> metadata) {}

@@ -1,0 +1,134 @@
+package app.visage.jobs.usecase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import app.visage.api.JobViews;
+import app.visage.errors.ErrorCode;
+import app.visage.functions.CleanupFunction;
+import app.visage.functions.events.ScheduledEvent;
+import app.visage.jobs.model.Job;
+import app.visage.jobs.model.JobId;
+import app.visage.jobs.model.JobStatus;
+import app.visage.jobs.model.Operation;
+import app.visage.jobs.model.Params;
+import app.visage.jobs.model.Photo;
+import app.visage.jobs.model.Tenant;
+import app.visage.jobs.port.FileStore;
+import app.visage.support.Bucket;
+import app.visage.support.TestClock;
+import app.visage.support.TestPhotos;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The sweep, on a clock the test moves past the TTL. */
+@QuarkusTest
+class CleanupTest {
+    @Inject
+    SubmitJob submitJob;
+
+    @Inject
+    CreateUpload createUpload;
+
+    @Inject
+    Providers providers;
+
+    @Inject
+    CleanupFunction cleanup;
+
+    @Inject
+    JobRecords records;
+
+    @Inject
+    JobViews views;
+
+    @Inject
+    OutputLinks links;
+
+    @Inject
+    FileStore files;
+
+    @Inject
+    Bucket bucket;
+
+    @Inject
+    TestClock clock;
+
+    @Inject
+    app.visage.images.ImageInspector inspector;
+
+    @AfterEach
+    void resetClock() {
+        clock.reset();
+    }
+
+    private Job headShot() {
+        byte[] bytes = TestPhotos.bytes("astronaut.jpg");
+        return submitJob.submit(new SubmitCommand(
+                JobId.random(),
+                Tenant.ANONYMOUS,
+                Operation.HEAD_SHOT,
+                providers.choose(Operation.HEAD_SHOT, null),
+                Params.none(),
+                new Photo(bytes, inspector.inspect(bytes)),
+                null,
+                Map.of()));
+    }
+
+    @Test
+    void jobsPastTheirTtlLoseTheirObjectsAndBecomeExpired() {
+        Job job = headShot();
+        assertThat(job.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(bucket.keys("outputs/" + job.id() + "/")).isNotEmpty();
+
+        SweepJobs.Summary early = cleanup.cleanup(new ScheduledEvent("1", "Scheduled Event", "aws.events", null));
+        assertThat(records.find(job.id()).orElseThrow().status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(bucket.keys("inputs/" + job.id() + "/")).isNotEmpty();
+
+        clock.advance(Duration.ofHours(24).plusMinutes(1));
+        SweepJobs.Summary late = cleanup.cleanup(new ScheduledEvent("2", "Scheduled Event", "aws.events", null));
+        assertThat(late.expired).isGreaterThan(early.expired);
+        Job expired = records.find(job.id()).orElseThrow();
+        assertThat(expired.status()).isEqualTo(JobStatus.EXPIRED);
+        assertThat(bucket.keys("inputs/" + job.id() + "/")).isEmpty();
+        assertThat(bucket.keys("outputs/" + job.id() + "/")).isEmpty();
+        Map<String, Object> view = views.view(links.shown(expired));
+        assertThat(view).containsEntry("status", "expired");
+        assertThat((List<?>) view.get("outputs")).isEmpty();
+    }
+
+    @Test
+    void anUploadThatNeverCameFailsOnceItsUrlHasExpired() {
+        CreateUpload.Ticket ticket = createUpload.create(new UploadCommand(
+                JobId.random(),
+                Tenant.ANONYMOUS,
+                Operation.HEAD_SHOT,
+                providers.choose(Operation.HEAD_SHOT, null),
+                Params.none(),
+                app.visage.images.ImageFormat.JPEG,
+                null,
+                Map.of()));
+        cleanup.cleanup(new ScheduledEvent("3", "Scheduled Event", "aws.events", null));
+        assertThat(records.find(ticket.job().id()).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+        clock.advance(Duration.ofMinutes(16));
+        cleanup.cleanup(new ScheduledEvent("4", "Scheduled Event", "aws.events", null));
+        Job failed = records.find(ticket.job().id()).orElseThrow();
+        assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(failed.error().code()).isEqualTo(ErrorCode.EXPIRED.wire());
+    }
+
+    @Test
+    void objectsOfNoJobAreRemovedOnceOlderThanTheTtl() {
+        String orphan = "inputs/job_orphanorphanorphanorphanorph/face.jpg";
+        files.put(orphan, TestPhotos.bytes("astronaut.jpg"), "image/jpeg");
+        cleanup.cleanup(new ScheduledEvent("5", "Scheduled Event", "aws.events", null));
+        assertThat(bucket.keys(orphan)).containsExactly(orphan);
+        clock.advance(Duration.ofHours(25));
+        cleanup.cleanup(new ScheduledEvent("6", "Scheduled Event", "aws.events", null));
+        assertThat(bucket.keys(orphan)).isEmpty();
+    }
+}

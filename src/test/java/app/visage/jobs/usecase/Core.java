@@ -1,0 +1,280 @@
+package app.visage.jobs.usecase;
+
+import app.visage.config.VisageConfig;
+import app.visage.images.ImageInspector;
+import app.visage.jobs.model.ClientWebhook;
+import app.visage.jobs.model.Job;
+import app.visage.jobs.model.JobId;
+import app.visage.jobs.model.Keys;
+import app.visage.jobs.model.Operation;
+import app.visage.jobs.model.Param;
+import app.visage.jobs.model.Params;
+import app.visage.jobs.model.ProviderOutcome;
+import app.visage.jobs.model.ShownJob;
+import app.visage.jobs.model.StoredObject;
+import app.visage.jobs.model.Tenant;
+import app.visage.jobs.port.ClientWebhookSender;
+import app.visage.jobs.port.OutputDownloads;
+import app.visage.jobs.port.Provider;
+import app.visage.storage.memory.MemoryBucket;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import javax.imageio.ImageIO;
+
+/**
+ * The job core wired by hand on the in-memory bucket, for its fast tests: no Quarkus, no S3, no network, and a
+ * clock that moves only when a test moves it. The provider is scripted, outputs are downloaded from a map, and
+ * client webhooks are recorded.
+ */
+final class Core {
+    static final Instant T0 = Instant.parse("2026-12-03T10:00:00Z");
+
+    final ManualClock clock = new ManualClock(T0);
+    final MemoryBucket bucket = new MemoryBucket(clock);
+    final VisageConfig config = config(Map.of());
+    final ScriptedProvider provider;
+    final Downloads downloads = new Downloads();
+    final Webhooks webhooks = new Webhooks();
+    final JobRecords records = new JobRecords(bucket);
+    final ProviderSlots slots = new ProviderSlots(bucket, records, clock);
+    final ImageInspector inspector = new ImageInspector();
+    final Providers providers;
+    final CopyOutputs copier = new CopyOutputs(bucket, downloads, inspector, config);
+    final ProviderOutcomes outcomes = new ProviderOutcomes(records, copier, slots, config, clock);
+    final OutputLinks links = new OutputLinks(bucket, config, clock);
+    final NotifyClient notifier = new NotifyClient(records, webhooks, links, clock);
+    final PollJob poller;
+    final RunJob runner;
+    final FindJob finder;
+    final CancelJob canceler;
+    final SweepJobs sweeper;
+
+    Core() {
+        this(new ScriptedProvider(0, false));
+    }
+
+    Core(ScriptedProvider provider) {
+        this.provider = provider;
+        providers = new Providers(List.of(provider), config);
+        poller = new PollJob(records, providers, outcomes, notifier, config, clock);
+        runner = new RunJob(records, bucket, providers, slots, outcomes, notifier, inspector, config, clock);
+        finder = new FindJob(records, poller);
+        canceler = new CancelJob(records, finder, notifier, links, clock);
+        sweeper = new SweepJobs(records, bucket, bucket, runner, poller, providers, slots, notifier, config, clock);
+    }
+
+    /** Visage's settings as the application reads them, from their defaults and {@code overrides}. */
+    static VisageConfig config(Map<String, String> overrides) {
+        Map<String, String> properties = new HashMap<>();
+        for (String p : List.of("modelslab", "modelslab-enterprise", "modelslab-face-gen", "fashn", "metahuman")) {
+            properties.put("visage.providers." + p + ".base-url", "http://127.0.0.1:9");
+        }
+        properties.put("visage.public-base-url", "https://visage.example");
+        properties.putAll(overrides);
+        return new SmallRyeConfigBuilder()
+                .withMapping(VisageConfig.class)
+                .withSources(new PropertiesConfigSource(properties, "core-test", 500))
+                .build()
+                .getConfigMapping(VisageConfig.class);
+    }
+
+    /** A queued job of the scripted provider with its photo in place (and a client webhook if {@code webhook}). */
+    Job queuedJob(String webhook) {
+        JobId id = JobId.random();
+        StoredObject input = new StoredObject(Keys.input(id, "png"), "image/png", 10, 4, 4);
+        bucket.put(input.key(), png(), "image/png");
+        Job job = Job.queued(
+                id,
+                new Tenant("acme"),
+                Operation.HEAD_SHOT,
+                provider,
+                Params.fromStored(Map.of()),
+                Map.of(),
+                webhook == null ? null : URI.create(webhook),
+                input,
+                null,
+                clock.instant(),
+                config.ttl());
+        records.create(job);
+        return job;
+    }
+
+    Job stored(JobId id) {
+        return records.find(id).orElseThrow();
+    }
+
+    /** A small real PNG, as a provider's output would be. */
+    static byte[] png() {
+        BufferedImage image = new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB);
+        image.setRGB(1, 2, 0x336699);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(image, "png", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** A clock that moves only when told. */
+    static final class ManualClock extends Clock {
+        private volatile Instant now;
+
+        ManualClock(Instant start) {
+            now = start;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    /**
+     * A provider that answers from a script: each start and fetch takes the next scripted answer (a function
+     * of the call, so an answer can act first — a webhook arriving mid-call, a cancel), and counts the calls.
+     */
+    static final class ScriptedProvider implements Provider {
+        final Deque<Function<ProviderCall, ProviderOutcome>> starts = new ArrayDeque<>();
+        final Deque<Function<String, ProviderOutcome>> fetches = new ArrayDeque<>();
+        final AtomicInteger startCalls = new AtomicInteger();
+        final AtomicInteger fetchCalls = new AtomicInteger();
+        private final int maxInFlight;
+        private final boolean restartable;
+
+        ScriptedProvider(int maxInFlight, boolean restartable) {
+            this.maxInFlight = maxInFlight;
+            this.restartable = restartable;
+        }
+
+        ScriptedProvider onStart(ProviderOutcome answer) {
+            return onStart(call -> answer);
+        }
+
+        ScriptedProvider onStart(Function<ProviderCall, ProviderOutcome> answer) {
+            starts.add(answer);
+            return this;
+        }
+
+        ScriptedProvider onFetch(ProviderOutcome answer) {
+            return onFetch(id -> answer);
+        }
+
+        ScriptedProvider onFetch(Function<String, ProviderOutcome> answer) {
+            fetches.add(answer);
+            return this;
+        }
+
+        @Override
+        public String id() {
+            return "scripted";
+        }
+
+        @Override
+        public Map<Operation, Set<Param>> operations() {
+            return Map.of(Operation.HEAD_SHOT, Set.of());
+        }
+
+        @Override
+        public int maxInFlight() {
+            return maxInFlight;
+        }
+
+        @Override
+        public boolean restartable() {
+            return restartable;
+        }
+
+        @Override
+        public ProviderOutcome start(ProviderCall call) {
+            startCalls.incrementAndGet();
+            Function<ProviderCall, ProviderOutcome> next = starts.poll();
+            if (next == null) {
+                throw new AssertionError("an unscripted start call for " + call.jobId());
+            }
+            return next.apply(call);
+        }
+
+        @Override
+        public ProviderOutcome fetch(String providerJobId) {
+            fetchCalls.incrementAndGet();
+            Function<String, ProviderOutcome> next = fetches.poll();
+            if (next == null) {
+                throw new AssertionError("an unscripted fetch of " + providerJobId);
+            }
+            return next.apply(providerJobId);
+        }
+    }
+
+    /** Outputs served by URL from a map; a hook may run before a download (a cancel mid-copy). */
+    static final class Downloads implements OutputDownloads {
+        final Map<URI, byte[]> served = new HashMap<>();
+        Runnable beforeDownload = () -> {};
+
+        URI serve(String name, byte[] bytes) {
+            URI url = URI.create("https://cdn.provider.example/" + name);
+            served.put(url, bytes);
+            return url;
+        }
+
+        @Override
+        public byte[] download(URI url, Optional<URI> origin) {
+            beforeDownload.run();
+            byte[] bytes = served.get(url);
+            if (bytes == null) {
+                throw new Rejected("not served: " + url);
+            }
+            return bytes.clone();
+        }
+    }
+
+    /** Client webhooks: every send recorded, each answered with the next scripted status (200 when none). */
+    static final class Webhooks implements ClientWebhookSender {
+        final List<ClientWebhook> sent = new ArrayList<>();
+        final Deque<Integer> answers = new ArrayDeque<>();
+
+        @Override
+        public synchronized int send(ShownJob job, ClientWebhook message, Instant timestamp) {
+            sent.add(message);
+            Integer status = answers.poll();
+            if (status != null && status < 0) {
+                throw new Undeliverable("connection refused");
+            }
+            return status == null ? 200 : status;
+        }
+    }
+}

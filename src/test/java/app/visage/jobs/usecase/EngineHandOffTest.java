@@ -1,0 +1,81 @@
+package app.visage.jobs.usecase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import app.visage.images.ImageInspector;
+import app.visage.jobs.model.Job;
+import app.visage.jobs.model.JobId;
+import app.visage.jobs.model.JobStatus;
+import app.visage.jobs.model.Keys;
+import app.visage.jobs.model.Operation;
+import app.visage.jobs.model.Params;
+import app.visage.jobs.model.Photo;
+import app.visage.jobs.model.Tenant;
+import app.visage.support.Bucket;
+import app.visage.support.TestPhotos;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A build without the local engine (as the native executables are built) still takes local jobs,
+ * and hands each to the upload function by putting its photo under uploads/.
+ */
+@QuarkusTest
+@TestProfile(EngineHandOffTest.WithoutEngine.class)
+class EngineHandOffTest {
+    @Inject
+    SubmitJob submitJob;
+
+    @Inject
+    Providers providers;
+
+    @Inject
+    ImageInspector inspector;
+
+    @Inject
+    Bucket bucket;
+
+    @Inject
+    Instance<app.visage.providers.local.InProcessEngine> engine;
+
+    public static class WithoutEngine implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            // The upload function would run on the JVM build; here nothing consumes the event.
+            return Map.of("visage.local-engine", "false", "visage.local.upload-events", "false");
+        }
+    }
+
+    @Test
+    void theEngineIsNotInTheBuild() {
+        assertThat(engine.isResolvable()).isFalse();
+        assertThat(providers.choose(Operation.HEAD_SHOT, "local").runsHere()).isFalse();
+    }
+
+    @Test
+    void aLocalJobWaitsForItsPhotoUnderUploadsWhereItsEventStartsIt() {
+        byte[] bytes = TestPhotos.bytes("astronaut.jpg");
+        Job job = submitJob.submit(new SubmitCommand(
+                JobId.random(),
+                Tenant.ANONYMOUS,
+                Operation.HEAD_SHOT,
+                providers.choose(Operation.HEAD_SHOT, "local"),
+                Params.none(),
+                new Photo(bytes, inspector.inspect(bytes)),
+                null,
+                Map.of("user", "7")));
+
+        assertThat(job.status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(job.input()).isNull();
+        assertThat(job.upload().key()).isEqualTo("uploads/" + job.id() + "/face.jpg");
+        assertThat(Keys.uploadedJob(job.upload().key())).contains(job.id());
+        assertThat(bucket.keys("uploads/" + job.id() + "/"))
+                .containsExactly(job.upload().key());
+        assertThat(bucket.keys("inputs/" + job.id() + "/")).isEmpty();
+    }
+}
