@@ -94,7 +94,7 @@ class SubmitBench {
                                 id,
                                 Tenant.ANONYMOUS,
                                 Operation.HEAD_SHOT,
-                                providers.get(BenchProviders.Instant.ID),
+                                BenchProviders.Instant.ID,
                                 Params.none(),
                                 Map.of(),
                                 null,

@@ -1,11 +1,11 @@
 package app.visage.functions;
 
 import app.visage.api.HttpResponses;
-import app.visage.api.JobViews;
 import app.visage.api.Route;
 import app.visage.auth.Authenticator;
 import app.visage.jobs.model.Tenant;
 import app.visage.jobs.usecase.ShowJob;
+import app.visage.jobs.view.JobViews;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.quarkus.funqy.Funq;

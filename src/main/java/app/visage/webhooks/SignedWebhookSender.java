@@ -1,6 +1,5 @@
 package app.visage.webhooks;
 
-import app.visage.api.JobViews;
 import app.visage.config.VisageConfig;
 import app.visage.egress.Destination;
 import app.visage.egress.EgressPolicy;
@@ -9,6 +8,7 @@ import app.visage.errors.VisageException;
 import app.visage.jobs.model.ClientWebhook;
 import app.visage.jobs.model.ShownJob;
 import app.visage.jobs.port.ClientWebhookSender;
+import app.visage.jobs.view.JobViews;
 import app.visage.json.Json;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;

@@ -1,6 +1,5 @@
 package app.visage.jobs.model;
 
-import app.visage.jobs.port.Provider;
 import app.visage.jobs.usecase.JobRecords;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.net.URI;
@@ -47,7 +46,7 @@ public record Job(
             JobId id,
             Tenant tenant,
             Operation operation,
-            Provider provider,
+            String provider,
             Params params,
             Map<String, String> metadata,
             URI webhook,
@@ -59,7 +58,7 @@ public record Job(
                 .id(id)
                 .status(JobStatus.QUEUED)
                 .operation(operation)
-                .provider(provider.id())
+                .provider(provider)
                 .params(params.toStored())
                 .metadata(metadata)
                 .webhook(webhook == null ? null : webhook.toString())

@@ -39,7 +39,7 @@ public class CreateUpload {
                 id,
                 command.tenant(),
                 command.operation(),
-                command.provider(),
+                command.provider().id(),
                 command.params(),
                 command.metadata(),
                 command.webhook(),

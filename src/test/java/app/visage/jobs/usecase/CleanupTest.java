@@ -2,7 +2,6 @@ package app.visage.jobs.usecase;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import app.visage.api.JobViews;
 import app.visage.errors.ErrorCode;
 import app.visage.functions.CleanupFunction;
 import app.visage.functions.events.ScheduledEvent;
@@ -14,6 +13,7 @@ import app.visage.jobs.model.Params;
 import app.visage.jobs.model.Photo;
 import app.visage.jobs.model.Tenant;
 import app.visage.jobs.port.FileStore;
+import app.visage.jobs.view.JobViews;
 import app.visage.support.Bucket;
 import app.visage.support.TestClock;
 import app.visage.support.TestPhotos;

@@ -107,7 +107,7 @@ final class Core {
                 id,
                 new Tenant("acme"),
                 Operation.HEAD_SHOT,
-                provider,
+                provider.id(),
                 Params.fromStored(Map.of()),
                 Map.of(),
                 webhook == null ? null : URI.create(webhook),

@@ -1,4 +1,4 @@
-package app.visage.api;
+package app.visage.jobs.view;
 
 import app.visage.jobs.model.Job;
 import app.visage.jobs.model.ShownJob;
