@@ -16,7 +16,7 @@ import software.amazon.awscdk.services.s3.IBucket;
 
 /**
  * What each function may do in the bucket, prefix by prefix, as the code uses it
- * (app.visage.jobs, app.visage.storage, app.visage.api.JobViews):
+ * (app.visage.jobs, app.visage.storage, app.visage.jobs.view.JobViews):
  *
  * <pre>
  * function  jobs/    slots/   inputs/          uploads/    outputs/         idempotency/  ListBucket (s3:prefix)
