@@ -6,19 +6,19 @@ import app.visage.functions.WebhookFunction;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 /** The HTTP functions by the name a route gives them, as API Gateway's integrations would pick them. */
 @ApplicationScoped
 public class LocalFunctions {
-    @Inject
-    SubmitFunction submit;
+    private final SubmitFunction submit;
+    private final StatusFunction status;
+    private final WebhookFunction webhook;
 
-    @Inject
-    StatusFunction status;
-
-    @Inject
-    WebhookFunction webhook;
+    public LocalFunctions(SubmitFunction submit, StatusFunction status, WebhookFunction webhook) {
+        this.submit = submit;
+        this.status = status;
+        this.webhook = webhook;
+    }
 
     public APIGatewayV2HTTPResponse invoke(String function, APIGatewayV2HTTPEvent event) {
         return switch (function) {

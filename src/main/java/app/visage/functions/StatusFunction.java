@@ -10,19 +10,19 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.quarkus.funqy.Funq;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 /** API Gateway: GET /v1/jobs/{id}. */
 @ApplicationScoped
 public class StatusFunction {
-    @Inject
-    Authenticator authenticator;
+    private final Authenticator authenticator;
+    private final ShowJob showJob;
+    private final JobViews views;
 
-    @Inject
-    ShowJob showJob;
-
-    @Inject
-    JobViews views;
+    public StatusFunction(Authenticator authenticator, ShowJob showJob, JobViews views) {
+        this.authenticator = authenticator;
+        this.showJob = showJob;
+        this.views = views;
+    }
 
     @Funq("status")
     public APIGatewayV2HTTPResponse status(APIGatewayV2HTTPEvent event) {

@@ -13,31 +13,34 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.quarkus.funqy.Funq;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 /** API Gateway: POST /v1/jobs, POST /v1/uploads, POST /v1/jobs/{id}/cancel. */
 @ApplicationScoped
 public class SubmitFunction {
-    @Inject
-    Authenticator authenticator;
+    private final Authenticator authenticator;
+    private final IdempotentHttp idempotent;
+    private final JobRequests requests;
+    private final JobViews views;
+    private final SubmitJob submitJob;
+    private final CreateUpload createUpload;
+    private final CancelJob cancelJob;
 
-    @Inject
-    IdempotentHttp idempotent;
-
-    @Inject
-    JobRequests requests;
-
-    @Inject
-    JobViews views;
-
-    @Inject
-    SubmitJob submitJob;
-
-    @Inject
-    CreateUpload createUpload;
-
-    @Inject
-    CancelJob cancelJob;
+    public SubmitFunction(
+            Authenticator authenticator,
+            IdempotentHttp idempotent,
+            JobRequests requests,
+            JobViews views,
+            SubmitJob submitJob,
+            CreateUpload createUpload,
+            CancelJob cancelJob) {
+        this.authenticator = authenticator;
+        this.idempotent = idempotent;
+        this.requests = requests;
+        this.views = views;
+        this.submitJob = submitJob;
+        this.createUpload = createUpload;
+        this.cancelJob = cancelJob;
+    }
 
     @Funq("submit")
     public APIGatewayV2HTTPResponse submit(APIGatewayV2HTTPEvent event) {

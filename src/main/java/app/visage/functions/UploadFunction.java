@@ -5,15 +5,17 @@ import app.visage.jobs.usecase.StartUploadedJob;
 import io.quarkus.funqy.Funq;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 
 /** S3 ObjectCreated under uploads/: a client's presigned upload landed; start its job. */
 @ApplicationScoped
 public class UploadFunction {
-    @Inject
-    StartUploadedJob startUploadedJob;
+    private final StartUploadedJob startUploadedJob;
+
+    public UploadFunction(StartUploadedJob startUploadedJob) {
+        this.startUploadedJob = startUploadedJob;
+    }
 
     @Funq("upload")
     public List<Started> upload(S3EventNotification event) {

@@ -8,14 +8,16 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.quarkus.funqy.Funq;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.util.Map;
 
 /** API Gateway: POST /v1/provider-webhooks/{provider}/{jobId}?token=…. */
 @ApplicationScoped
 public class WebhookFunction {
-    @Inject
-    ReceiveProviderWebhook receiver;
+    private final ReceiveProviderWebhook receiver;
+
+    public WebhookFunction(ReceiveProviderWebhook receiver) {
+        this.receiver = receiver;
+    }
 
     @Funq("webhook")
     public APIGatewayV2HTTPResponse webhook(APIGatewayV2HTTPEvent event) {
