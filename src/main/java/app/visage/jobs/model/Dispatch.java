@@ -82,111 +82,150 @@ public record Dispatch(
     }
 
     public Dispatch claim(Instant until) {
-        return new Dispatch(
-                startFailures,
-                until,
-                null,
-                null,
-                providerJobId,
-                acceptedAt,
-                eta,
-                nextPollAt,
-                polls,
-                fetchFailures,
-                answer);
+        return toBuilder().claimedUntil(until).retryAt(null).slot(null).build();
     }
 
     /** Back to waiting, without a slot: nothing reached the provider. */
     public Dispatch waitUntil(Instant when, boolean countFailure) {
-        return new Dispatch(
-                countFailure ? startFailures + 1 : startFailures,
-                null,
-                when,
-                null,
-                providerJobId,
-                acceptedAt,
-                eta,
-                nextPollAt,
-                polls,
-                fetchFailures,
-                answer);
+        return toBuilder()
+                .startFailures(countFailure ? startFailures + 1 : startFailures)
+                .claimedUntil(null)
+                .retryAt(when)
+                .slot(null)
+                .build();
     }
 
     public Dispatch accepted(String id, Integer heldSlot, Instant now, Instant expectedAt, Instant firstPoll) {
-        return new Dispatch(
-                startFailures,
-                null,
-                null,
-                heldSlot,
-                id,
-                acceptedAt != null ? acceptedAt : now,
-                expectedAt,
-                firstPoll,
-                polls,
-                fetchFailures,
-                answer);
+        return toBuilder()
+                .claimedUntil(null)
+                .retryAt(null)
+                .slot(heldSlot)
+                .providerJobId(id)
+                .acceptedAt(acceptedAt != null ? acceptedAt : now)
+                .eta(expectedAt)
+                .nextPollAt(firstPoll)
+                .build();
     }
 
     /** With {@code given} recorded (null: forgotten, once the job has its outputs or has expired). */
     public Dispatch answered(Answer given) {
-        return new Dispatch(
-                startFailures,
-                claimedUntil,
-                retryAt,
-                slot,
-                providerJobId,
-                acceptedAt,
-                eta,
-                nextPollAt,
-                polls,
-                fetchFailures,
-                given);
+        return toBuilder().answer(given).build();
     }
 
     /** One more poll is claimed, and the one after it scheduled. */
     public Dispatch polled(Instant next) {
-        return new Dispatch(
-                startFailures,
-                claimedUntil,
-                retryAt,
-                slot,
-                providerJobId,
-                acceptedAt,
-                eta,
-                next,
-                polls + 1,
-                fetchFailures,
-                answer);
+        return toBuilder().nextPollAt(next).polls(polls + 1).build();
     }
 
     public Dispatch fetchFailed(Instant next) {
-        return new Dispatch(
-                startFailures,
-                claimedUntil,
-                retryAt,
-                slot,
-                providerJobId,
-                acceptedAt,
-                eta,
-                next,
-                polls,
-                fetchFailures + 1,
-                answer);
+        return toBuilder().nextPollAt(next).fetchFailures(fetchFailures + 1).build();
     }
 
     public Dispatch stillRunning(Instant expectedAt, Instant next) {
-        return new Dispatch(
-                startFailures,
-                claimedUntil,
-                retryAt,
-                slot,
-                providerJobId,
-                acceptedAt,
-                expectedAt,
-                next,
-                polls,
-                0,
-                answer);
+        return toBuilder().eta(expectedAt).nextPollAt(next).fetchFailures(0).build();
+    }
+
+    private Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** A change names the fields it changes, never their positions among eleven. */
+    private static final class Builder {
+        private int startFailures;
+        private Instant claimedUntil;
+        private Instant retryAt;
+        private Integer slot;
+        private String providerJobId;
+        private Instant acceptedAt;
+        private Instant eta;
+        private Instant nextPollAt;
+        private int polls;
+        private int fetchFailures;
+        private Answer answer;
+
+        private Builder(Dispatch d) {
+            startFailures = d.startFailures;
+            claimedUntil = d.claimedUntil;
+            retryAt = d.retryAt;
+            slot = d.slot;
+            providerJobId = d.providerJobId;
+            acceptedAt = d.acceptedAt;
+            eta = d.eta;
+            nextPollAt = d.nextPollAt;
+            polls = d.polls;
+            fetchFailures = d.fetchFailures;
+            answer = d.answer;
+        }
+
+        private Builder startFailures(int value) {
+            startFailures = value;
+            return this;
+        }
+
+        private Builder claimedUntil(Instant value) {
+            claimedUntil = value;
+            return this;
+        }
+
+        private Builder retryAt(Instant value) {
+            retryAt = value;
+            return this;
+        }
+
+        private Builder slot(Integer value) {
+            slot = value;
+            return this;
+        }
+
+        private Builder providerJobId(String value) {
+            providerJobId = value;
+            return this;
+        }
+
+        private Builder acceptedAt(Instant value) {
+            acceptedAt = value;
+            return this;
+        }
+
+        private Builder eta(Instant value) {
+            eta = value;
+            return this;
+        }
+
+        private Builder nextPollAt(Instant value) {
+            nextPollAt = value;
+            return this;
+        }
+
+        private Builder polls(int value) {
+            polls = value;
+            return this;
+        }
+
+        private Builder fetchFailures(int value) {
+            fetchFailures = value;
+            return this;
+        }
+
+        private Builder answer(Answer value) {
+            answer = value;
+            return this;
+        }
+
+        private Dispatch build() {
+            return new Dispatch(
+                    startFailures,
+                    claimedUntil,
+                    retryAt,
+                    slot,
+                    providerJobId,
+                    acceptedAt,
+                    eta,
+                    nextPollAt,
+                    polls,
+                    fetchFailures,
+                    answer);
+        }
     }
 
     /** Back-off: {@code base}, doubling with each attempt, at most a minute (5 s, 10 s, 20 s, 40 s, 60 s…). */
