@@ -5,14 +5,13 @@ import app.visage.jobs.BucketLayout;
 import app.visage.jobs.Job;
 import app.visage.jobs.JobId;
 import app.visage.jobs.JobStore;
-import app.visage.json.Json;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 
-/** Job records as {@code jobs/{id}.json}, written through {@link ConditionalWrites}. */
+/** Job records as {@code jobs/{id}.json} ({@link StoredJob}), written through {@link ConditionalWrites}. */
 @ApplicationScoped
 public class S3JobStore implements JobStore {
     private static final String PREFIX = BucketLayout.JOBS;
@@ -30,17 +29,24 @@ public class S3JobStore implements JobStore {
 
     @Override
     public String create(Job job) {
-        return writes.create(key(job.id()), Json.write(job)).orElseThrow(() -> new AlreadyExists(job.id()));
+        return writes.create(key(job.id()), body(job)).orElseThrow(() -> new AlreadyExists(job.id()));
     }
 
     @Override
     public Optional<Versioned> find(JobId id) {
-        return writes.read(key(id)).map(found -> new Versioned(Json.read(found.body(), Job.class), found.version()));
+        String key = key(id);
+        return writes.read(key)
+                .map(found ->
+                        new Versioned(StoredJob.FORMAT.read(found.body(), key).toDomain(), found.version()));
     }
 
     @Override
     public Optional<String> replace(Job job, String version) {
-        return writes.replace(key(job.id()), Json.write(job), version);
+        return writes.replace(key(job.id()), body(job), version);
+    }
+
+    private static byte[] body(Job job) {
+        return StoredJob.FORMAT.write(StoredJob.of(job));
     }
 
     @Override

@@ -3,16 +3,10 @@ package app.visage.storage;
 import app.visage.jobs.BucketLayout;
 import app.visage.jobs.JobId;
 import app.visage.jobs.SlotStore;
-import app.visage.json.Json;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Collections;
-import java.util.Map;
 import java.util.Optional;
 
-/**
- * Provider slots as {@code slots/{provider}/{n}.json}: {@code {"job_id": "…"}}, or {@code {}} when free, written
- * through {@link ConditionalWrites}.
- */
+/** Provider slots as {@code slots/{provider}/{n}.json} ({@link StoredSlot}), written through {@link ConditionalWrites}. */
 @ApplicationScoped
 public class S3SlotStore implements SlotStore {
     private final ConditionalWrites writes;
@@ -23,10 +17,9 @@ public class S3SlotStore implements SlotStore {
 
     @Override
     public Optional<Slot> read(String provider, int n) {
-        return writes.read(key(provider, n)).map(found -> {
-            Object holder = Json.read(found.body(), Map.class).get("job_id");
-            return new Slot(holder == null ? null : JobId.of(holder.toString()), found.version());
-        });
+        String key = key(provider, n);
+        return writes.read(key)
+                .map(found -> new Slot(StoredSlot.FORMAT.read(found.body(), key).toDomain(), found.version()));
     }
 
     @Override
@@ -40,7 +33,7 @@ public class S3SlotStore implements SlotStore {
     }
 
     private static byte[] body(JobId holder) {
-        return Json.write(Collections.singletonMap("job_id", holder == null ? null : holder.value()));
+        return StoredSlot.FORMAT.write(StoredSlot.of(holder));
     }
 
     private static String key(String provider, int n) {
