@@ -1,73 +1,39 @@
 package app.visage.storage;
 
-import app.visage.config.VisageConfig;
 import app.visage.jobs.model.BucketLayout;
 import app.visage.jobs.model.JobId;
 import app.visage.jobs.port.SlotStore;
-import app.visage.json.Json;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Collections;
-import java.util.Map;
 import java.util.Optional;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
-/** Provider slots as {@code slots/{provider}/{n}.json}: {@code {"job_id": "…" | null}}, written conditionally. */
+/** Provider slots as {@code slots/{provider}/{n}.json} ({@link StoredSlot}), written through {@link ConditionalWrites}. */
 @ApplicationScoped
 public class S3SlotStore implements SlotStore {
-    private final S3Client s3;
-    private final String bucket;
+    private final ConditionalWrites writes;
 
-    public S3SlotStore(S3Client s3, VisageConfig config) {
-        this.s3 = s3;
-        this.bucket = config.bucket();
+    public S3SlotStore(ConditionalWrites writes) {
+        this.writes = writes;
     }
 
     @Override
     public Optional<Slot> read(String provider, int n) {
-        try {
-            var object = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key(provider, n)));
-            Object holder = Json.read(object.asByteArray(), Map.class).get("job_id");
-            return Optional.of(new Slot(
-                    holder == null ? null : JobId.of(holder.toString()),
-                    object.response().eTag()));
-        } catch (NoSuchKeyException e) {
-            return Optional.empty();
-        }
+        String key = key(provider, n);
+        return writes.read(key)
+                .map(found -> new Slot(StoredSlot.FORMAT.read(found.body(), key).toDomain(), found.version()));
     }
 
     @Override
     public boolean create(String provider, int n, JobId holder) {
-        return conditionalPut(provider, n, holder, null);
+        return writes.create(key(provider, n), body(holder)).isPresent();
     }
 
     @Override
     public boolean replace(String provider, int n, JobId holder, String version) {
-        return conditionalPut(provider, n, holder, version);
+        return writes.replace(key(provider, n), body(holder), version).isPresent();
     }
 
-    private boolean conditionalPut(String provider, int n, JobId holder, String version) {
-        byte[] body = Json.write(Collections.singletonMap("job_id", holder == null ? null : holder.value()));
-        try {
-            s3.putObject(
-                    b -> {
-                        b.bucket(bucket).key(key(provider, n)).contentType("application/json");
-                        if (version == null) {
-                            b.ifNoneMatch("*");
-                        } else {
-                            b.ifMatch(version);
-                        }
-                    },
-                    RequestBody.fromBytes(body));
-            return true;
-        } catch (S3Exception e) {
-            if (e.statusCode() == 412 || e.statusCode() == 409) {
-                return false;
-            }
-            throw e;
-        }
+    private static byte[] body(JobId holder) {
+        return StoredSlot.FORMAT.write(StoredSlot.of(holder));
     }
 
     private static String key(String provider, int n) {

@@ -3,7 +3,9 @@ package app.visage.packaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import app.visage.jobs.model.Job;
+import app.visage.storage.StoredIdempotencyRecord;
+import app.visage.storage.StoredJob;
+import app.visage.storage.StoredSlot;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.funqy.Funq;
@@ -31,8 +33,8 @@ import org.junit.jupiter.api.Test;
  * What the native build steps (src/build/native-build-steps.sh, run in verify) hand to native-image:
  * every class the functions serialize is registered for reflection, the local engine is not built
  * in, and nothing of local mode is on board. The classes to expect are found by walking the types
- * from each {@code @Funq} method's parameters and results, and from the job record, so a new field
- * of a new type is checked without anyone listing it.
+ * from each {@code @Funq} method's parameters and results, and from the stored records (job, idempotency,
+ * slot documents), so a new field of a new type is checked without anyone listing it.
  */
 class NativeBuildIT {
     private static final List<String> FUNCTIONS = List.of("Submit", "Status", "Webhook", "Upload", "Cleanup");
@@ -63,7 +65,9 @@ class NativeBuildIT {
     @Test
     void everyClassTheFunctionsSerializeIsRegisteredForReflection() throws ClassNotFoundException {
         Set<Class<?>> serialized = new LinkedHashSet<>();
-        walk(Job.class, serialized);
+        for (Class<?> stored : List.of(StoredJob.class, StoredIdempotencyRecord.class, StoredSlot.class)) {
+            walk(stored, serialized);
+        }
         for (String function : FUNCTIONS) {
             for (Method method : Class.forName("app.visage.functions." + function + "Function")
                     .getMethods()) {
@@ -78,9 +82,11 @@ class NativeBuildIT {
         assertThat(serialized)
                 .extracting(Class::getName)
                 .contains(
-                        "app.visage.jobs.model.Job",
-                        "app.visage.jobs.model.Dispatch",
-                        "app.visage.jobs.model.JobStatus",
+                        "app.visage.storage.StoredJob",
+                        "app.visage.storage.StoredJob$DispatchDoc",
+                        "app.visage.storage.StoredJob$AttemptDoc",
+                        "app.visage.storage.StoredIdempotencyRecord",
+                        "app.visage.storage.StoredSlot",
                         "app.visage.functions.events.S3EventNotification$Record",
                         "com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent$RequestContext$Http");
         List<String> missing = serialized.stream()

@@ -12,6 +12,7 @@ import app.visage.jobs.model.UploadSlot;
 import app.visage.jobs.model.WebhookToken;
 import app.visage.json.Json;
 import app.visage.local.s3.EmbeddedS3;
+import app.visage.storage.StoredJob;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -443,14 +444,14 @@ class RuntimeInterfaceClientIT {
         }
     }
 
-    /** Writes a record the way the functions do (the same JSON mapper), creating it. */
+    /** Writes a record the way the functions do (the same stored format), creating it. */
     private void putRecord(Job job) {
         bucket.putObject(
                 b -> b.bucket(BUCKET)
                         .key("jobs/" + job.id() + ".json")
                         .contentType("application/json")
                         .ifNoneMatch("*"),
-                RequestBody.fromBytes(Json.write(job)));
+                RequestBody.fromBytes(StoredJob.FORMAT.write(StoredJob.of(job))));
     }
 
     private Throwable withLogs(Throwable failure) {
