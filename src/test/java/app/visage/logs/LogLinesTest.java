@@ -160,7 +160,7 @@ class LogLinesTest {
 
         String[] lines = record.getFormattedMessage().split("\\R");
         assertThat(lines[0])
-                .matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} WARN  \\[a\\.v\\.j\\.RunJob] "
+                .matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} WARN  \\[a\\.v\\.j\\.u\\.RunJob] "
                         + "job job_1: client webhook not delivered \\{requestId=8f5c}");
         assertThat(lines[1])
                 .isEqualTo("java.lang.IllegalStateException: no answer from "
