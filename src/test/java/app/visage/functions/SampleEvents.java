@@ -42,10 +42,10 @@ final class SampleEvents {
         }
     }
 
-    /** The API Gateway sample {@code name}, with the sample job id replaced by {@code jobId}. */
-    static APIGatewayV2HTTPEvent apiEvent(String name, String jobId) {
+    /** An API Gateway event from its JSON: a sample as {@link #read} gives it, with any replacements made. */
+    static APIGatewayV2HTTPEvent apiEvent(String json) {
         try {
-            return LAMBDA.readValue(read(name).replace(SAMPLE_JOB_ID, jobId), APIGatewayV2HTTPEvent.class);
+            return LAMBDA.readValue(json, APIGatewayV2HTTPEvent.class);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

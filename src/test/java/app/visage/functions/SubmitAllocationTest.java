@@ -110,7 +110,7 @@ class SubmitAllocationTest {
     }
 
     private static APIGatewayV2HTTPEvent dataUri(byte[] jpeg) {
-        APIGatewayV2HTTPEvent event = SampleEvents.apiEvent("submit-create-job.json", SampleEvents.SAMPLE_JOB_ID);
+        APIGatewayV2HTTPEvent event = SampleEvents.apiEvent(SampleEvents.read("submit-create-job.json"));
         event.setBody(REQUEST.replace(
                 "\"params\"",
                 "\"face_image\":\"data:image/jpeg;base64," + Base64.getEncoder().encodeToString(jpeg)
@@ -127,8 +127,7 @@ class SubmitAllocationTest {
                 .getBytes(StandardCharsets.UTF_8));
         body.writeBytes(jpeg);
         body.writeBytes(("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-        APIGatewayV2HTTPEvent event =
-                SampleEvents.apiEvent("submit-create-job-multipart.json", SampleEvents.SAMPLE_JOB_ID);
+        APIGatewayV2HTTPEvent event = SampleEvents.apiEvent(SampleEvents.read("submit-create-job-multipart.json"));
         event.setBody(Base64.getEncoder().encodeToString(body.toByteArray()));
         return event;
     }
@@ -164,7 +163,7 @@ class SubmitAllocationTest {
             APIGatewayV2HTTPResponse response = submit.submit(event);
             long after = threads.getCurrentThreadAllocatedBytes();
             assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(202);
-            awaitSucceeded(JsonPath.from(response.getBody()).getString("id"));
+            awaitEnded(JsonPath.from(response.getBody()).getString("id"));
             if (run >= 0) {
                 allocated[run] = after - before;
             }
@@ -173,10 +172,13 @@ class SubmitAllocationTest {
         return allocated[RUNS / 2];
     }
 
-    /** The emulator's webhook ends the job and frees its provider slot for the next submit. */
-    private void awaitSucceeded(String id) {
+    /**
+     * Until the emulator's webhook has been answered: by then the job has ended and freed its provider slot,
+     * so nothing of it is still running when the next submit (or the next test's count of S3 requests) starts.
+     */
+    private void awaitEnded(String id) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (findJob.find(id).status() != JobStatus.SUCCEEDED) {
+        while (modelslab.deliveries().stream().noneMatch(d -> d.url().contains(id))) {
             assertThat(System.nanoTime()).as("job %s ended in time", id).isLessThan(deadline);
             try {
                 Thread.sleep(20);
@@ -185,6 +187,7 @@ class SubmitAllocationTest {
                 throw new AssertionError(e);
             }
         }
+        assertThat(findJob.find(id).status()).isEqualTo(JobStatus.SUCCEEDED);
     }
 
     /**
