@@ -38,8 +38,8 @@ import org.junit.jupiter.api.Test;
  * and a count, unlike a time, is the same on every run, so a test can hold it.
  *
  * <p>Each budget is what the call makes today, counted by this test: more of any type fails the build
- * with the list of requests made; fewer is an improvement to write down here. CostModelBench counts the
- * same requests per whole job, through the packaged Lambdas (docs/performance.md, section 7).
+ * with the list of requests made; fewer is an improvement to write down here. CostModelBench's counts per
+ * whole job, through the packaged Lambdas, are these budgets added up (docs/performance.md, section 7).
  */
 @QuarkusTest
 @TestProfile(BudgetProfile.class)

@@ -33,7 +33,6 @@ import javax.imageio.ImageWriter;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -93,8 +92,9 @@ class SubmitAllocationTest {
         assertWithinBudget(multipart(photo), idempotencyKey, photo.length, MULTIPART_BUDGET, "multipart");
     }
 
-    @Test
-    void aPhotoWithMetadataCostsOneCopyMore() {
+    @ParameterizedTest(name = "multipart: {0}")
+    @ValueSource(booleans = {false, true})
+    void aPhotoWithMetadataCostsOneCopyMore(boolean multipart) {
         byte[] withGps = MetadataPhotos.afterFirstSegment(
                 photo,
                 MetadataPhotos.segment(
@@ -102,11 +102,11 @@ class SubmitAllocationTest {
                         MetadataPhotos.concat(
                                 "Exif\0\0".getBytes(StandardCharsets.ISO_8859_1), MetadataPhotos.exifWithGps())));
         assertWithinBudget(
-                dataUri(withGps),
+                multipart ? multipart(withGps) : dataUri(withGps),
                 false,
                 withGps.length,
-                DATA_URI_BUDGET + STRIPPED_COPY,
-                "a data URI with EXIF GPS to remove");
+                (multipart ? MULTIPART_BUDGET : DATA_URI_BUDGET) + STRIPPED_COPY,
+                (multipart ? "multipart" : "a data URI") + " with EXIF GPS to remove");
     }
 
     private static APIGatewayV2HTTPEvent dataUri(byte[] jpeg) {
