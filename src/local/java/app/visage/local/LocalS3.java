@@ -7,6 +7,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -36,6 +37,11 @@ public class LocalS3 implements S3Target {
     @Override
     public AwsCredentialsProvider credentials() {
         return StaticCredentialsProvider.create(AwsBasicCredentials.create(s3.accessKey(), s3.secretKey()));
+    }
+
+    /** Every request the embedded S3 receives, before it is handled: tests hold S3 request counts to budgets. */
+    public void onRequest(Consumer<EmbeddedS3.Request> observer) {
+        s3.onRequest(observer);
     }
 
     @PreDestroy

@@ -20,6 +20,7 @@ public final class HttpRequest {
     private final String text;
 
     private byte[] body;
+    private Map<String, Multipart.Part> parts;
 
     private HttpRequest(
             Route route,
@@ -126,6 +127,17 @@ public final class HttpRequest {
             body = text.getBytes(StandardCharsets.UTF_8);
         }
         return body;
+    }
+
+    /**
+     * The parts of a multipart body, read once for all who ask (the Idempotency-Key's fingerprint and the
+     * request itself), so a photo part is copied out of the body once.
+     */
+    Map<String, Multipart.Part> parts() {
+        if (parts == null) {
+            parts = Multipart.parse(header("content-type").orElse(""), body());
+        }
+        return parts;
     }
 
     /** The body as text, when the event carried it as text (not base64): read it from here to avoid a copy. */

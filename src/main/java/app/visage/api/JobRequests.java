@@ -79,8 +79,7 @@ public class JobRequests {
         byte[] attached = null;
         Supplier<byte[]> imageSource = null;
         if (request.mediaType().equals("multipart/form-data")) {
-            Map<String, Multipart.Part> parts =
-                    Multipart.parse(request.header("content-type").orElse(""), request.body());
+            Map<String, Multipart.Part> parts = request.parts();
             Multipart.Part file = parts.get("face_image");
             Multipart.Part body = parts.get("request");
             if (file == null || body == null) {

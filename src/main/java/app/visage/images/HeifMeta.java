@@ -196,19 +196,23 @@ final class HeifMeta {
     }
 
     /**
-     * A copy with every EXIF and XMP (or other MIME-typed) item's bytes blanked in place: an EXIF item is
-     * left an empty EXIF, anything else zeros. Blanking rather than removing keeps every other item's
-     * offset valid, so the picture's coded data is untouched. HEIF's own orientation ({@code irot},
-     * {@code imir}) is an item property, not EXIF, so nothing needs keeping.
+     * A copy with every EXIF and XMP (or other MIME-typed) item's bytes blanked in place (the picture itself
+     * when it has none): an EXIF item is left an empty EXIF, anything else zeros. Blanking rather than removing
+     * keeps every other item's offset valid, so the picture's coded data is untouched. HEIF's own orientation
+     * ({@code irot}, {@code imir}) is an item property, not EXIF, so nothing needs keeping.
      */
     byte[] stripped() {
-        byte[] out = b.clone();
-        items.forEach((id, item) -> {
+        byte[] out = b;
+        for (Map.Entry<Long, Item> entry : items.entrySet()) {
+            Item item = entry.getValue();
             boolean exif = item.type.equals("Exif");
             boolean metadata = exif || item.type.equals("mime") || item.contentType.contains("xml");
-            Location location = locations.get(id);
+            Location location = locations.get(entry.getKey());
             if (!metadata || location == null || location.dataReference != 0) {
-                return; // not metadata, no data, or data in another file (not ours to carry)
+                continue; // not metadata, no data, or data in another file (not ours to carry)
+            }
+            if (out == b) {
+                out = b.clone();
             }
             boolean first = true;
             for (Extent extent : location.extents) {
@@ -221,7 +225,7 @@ final class HeifMeta {
                 }
                 first = false;
             }
-        });
+        }
         return out;
     }
 

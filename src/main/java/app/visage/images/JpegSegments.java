@@ -2,7 +2,6 @@ package app.visage.images;
 
 import app.visage.errors.ErrorCode;
 import app.visage.errors.VisageException;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -183,8 +182,11 @@ public final class JpegSegments {
      */
     static byte[] strip(byte[] bytes) {
         int orientation = orientation(bytes);
+        return StrippedBytes.of(bytes, out -> writeStripped(bytes, orientation, out));
+    }
+
+    private static void writeStripped(byte[] bytes, int orientation, StrippedBytes out) {
         JpegSegments s = new JpegSegments(bytes);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length);
         out.write(0xFF);
         out.write(SOI);
         boolean first = true;
@@ -202,7 +204,7 @@ public final class JpegSegments {
             first = false;
             if (jfif) {
                 // The JFIF header stays (it names the colour space); its thumbnail, a copy of the picture, goes.
-                out.writeBytes(new byte[] {(byte) 0xFF, (byte) APP0, 0, 2 + JFIF_FIXED});
+                out.write(new byte[] {(byte) 0xFF, (byte) APP0, 0, 2 + JFIF_FIXED});
                 out.write(bytes, s.payload(), JFIF_FIXED - 2);
                 out.write(0); // thumbnail width
                 out.write(0); // and height
@@ -214,7 +216,6 @@ public final class JpegSegments {
         if (orientationPending) {
             writeOrientation(out, orientation);
         }
-        return out.toByteArray();
     }
 
     private boolean kept() {
@@ -224,14 +225,14 @@ public final class JpegSegments {
         return marker == APP2 && payloadStartsWith(ICC_ID) || marker == APP14 && payloadStartsWith(ADOBE_ID);
     }
 
-    private static void writeOrientation(ByteArrayOutputStream out, int orientation) {
+    private static void writeOrientation(StrippedBytes out, int orientation) {
         int length = 2 + EXIF_ID.length + Exif.ORIENTATION_ONLY_LENGTH;
         out.write(0xFF);
         out.write(APP1);
         out.write(length >> 8);
         out.write(length & 0xFF);
-        out.writeBytes(EXIF_ID);
-        out.writeBytes(Exif.orientationOnly(orientation));
+        out.write(EXIF_ID);
+        out.write(Exif.orientationOnly(orientation));
     }
 
     private static VisageException unreadable(String message) {

@@ -9,7 +9,8 @@ import app.visage.errors.VisageException;
  * structure is rewritten, coded pixels are copied untouched. What changes how the pixels are shown stays:
  * colour profiles, JFIF and Adobe colour headers, PNG gamma and transparency, and a non-upright EXIF
  * orientation, kept as an EXIF block holding nothing else so the picture is not turned. A picture with
- * nothing to remove comes back byte for byte. Pure Java over the bytes, so native functions can use it.
+ * nothing to remove comes back as it came, the same array, and any other as one new array: never more than
+ * one copy of a photo of up to 10 MB. Pure Java over the bytes, so native functions can use it.
  */
 public final class MetadataStripper {
 

@@ -2,7 +2,6 @@ package app.visage.images;
 
 import app.visage.errors.ErrorCode;
 import app.visage.errors.VisageException;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.zip.CRC32;
@@ -73,7 +72,10 @@ final class PngChunks {
      */
     static byte[] strip(byte[] b) {
         int orientation = orientation(b);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(b.length);
+        return StrippedBytes.of(b, out -> writeStripped(b, orientation, out));
+    }
+
+    private static void writeStripped(byte[] b, int orientation, StrippedBytes out) {
         out.write(b, 0, SIGNATURE);
         boolean[] orientationPending = {orientation != 1};
         walk(b, c -> {
@@ -90,21 +92,20 @@ final class PngChunks {
             }
             return true;
         });
-        return out.toByteArray();
     }
 
-    private static void writeChunk(ByteArrayOutputStream out, String type, byte[] data) {
+    private static void writeChunk(StrippedBytes out, String type, byte[] data) {
         byte[] name = type.getBytes(StandardCharsets.ISO_8859_1);
         CRC32 crc = new CRC32();
         crc.update(name);
         crc.update(data);
         writeInt(out, data.length);
-        out.writeBytes(name);
-        out.writeBytes(data);
+        out.write(name);
+        out.write(data);
         writeInt(out, (int) crc.getValue());
     }
 
-    private static void writeInt(ByteArrayOutputStream out, int v) {
+    private static void writeInt(StrippedBytes out, int v) {
         out.write(v >>> 24);
         out.write(v >>> 16 & 0xFF);
         out.write(v >>> 8 & 0xFF);

@@ -2,7 +2,6 @@ package app.visage.images;
 
 import app.visage.errors.ErrorCode;
 import app.visage.errors.VisageException;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
@@ -71,58 +70,60 @@ final class WebpChunks {
      * corrected; a non-upright EXIF orientation is kept as an EXIF chunk holding only it.
      */
     static byte[] strip(byte[] b) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(b.length);
-        out.write(b, 0, HEADER);
         if (!extended(b)) {
-            boolean[] first = {true};
-            walk(b, c -> {
-                if (first[0]) {
-                    copy(out, b, c);
-                    first[0] = false;
-                }
+            return StrippedBytes.of(b, out -> {
+                out.write(b, 0, HEADER);
+                boolean[] first = {true};
+                walk(b, c -> {
+                    if (first[0]) {
+                        copy(out, b, c);
+                        first[0] = false;
+                    }
+                });
+                writeRiffSize(out);
             });
-            return withRiffSize(out.toByteArray());
         }
         int orientation = orientation(b);
-        walk(b, c -> {
-            if (KEPT.contains(c.type)) {
-                copy(out, b, c);
+        return StrippedBytes.of(b, out -> {
+            out.write(b, 0, HEADER);
+            walk(b, c -> {
+                if (KEPT.contains(c.type)) {
+                    copy(out, b, c);
+                }
+            });
+            if (orientation != 1) {
+                byte[] tiff = Exif.orientationOnly(orientation);
+                out.write("EXIF".getBytes(StandardCharsets.ISO_8859_1));
+                writeU32le(out, tiff.length);
+                out.write(tiff); // even length: no padding byte
             }
+            // The walk visits the VP8X chunk first, and keeps it, unless it is cut off and nothing is visited.
+            if (out.size() < VP8X_FLAGS + 1) {
+                throw new VisageException(ErrorCode.IMAGE_UNREADABLE, "WebP VP8X chunk is truncated");
+            }
+            writeRiffSize(out);
+            int flags = b[VP8X_FLAGS] & ~(FLAG_XMP | FLAG_EXIF);
+            out.set(VP8X_FLAGS, orientation != 1 ? flags | FLAG_EXIF : flags);
         });
-        if (orientation != 1) {
-            byte[] tiff = Exif.orientationOnly(orientation);
-            out.writeBytes("EXIF".getBytes(StandardCharsets.ISO_8859_1));
-            writeU32le(out, tiff.length);
-            out.writeBytes(tiff); // even length: no padding byte
-        }
-        byte[] stripped = withRiffSize(out.toByteArray());
-        if (stripped.length < VP8X_FLAGS + 1
-                || !Bytes.ascii(stripped, HEADER, 4).equals("VP8X")) {
-            throw new VisageException(ErrorCode.IMAGE_UNREADABLE, "WebP VP8X chunk is truncated");
-        }
-        int flags = stripped[VP8X_FLAGS] & ~(FLAG_XMP | FLAG_EXIF);
-        stripped[VP8X_FLAGS] = (byte) (orientation != 1 ? flags | FLAG_EXIF : flags);
-        return stripped;
     }
 
     /** Copies a chunk with its padding byte, written as zero even where the input's last one was cut off. */
-    private static void copy(ByteArrayOutputStream out, byte[] b, Chunk c) {
+    private static void copy(StrippedBytes out, byte[] b, Chunk c) {
         out.write(b, c.start, 8 + c.size);
         if ((c.size & 1) == 1) {
             out.write(0);
         }
     }
 
-    private static byte[] withRiffSize(byte[] b) {
-        int size = b.length - 8;
-        b[4] = (byte) size;
-        b[5] = (byte) (size >> 8);
-        b[6] = (byte) (size >> 16);
-        b[7] = (byte) (size >> 24);
-        return b;
+    private static void writeRiffSize(StrippedBytes out) {
+        int size = out.size() - 8;
+        out.set(4, size);
+        out.set(5, size >> 8);
+        out.set(6, size >> 16);
+        out.set(7, size >> 24);
     }
 
-    private static void writeU32le(ByteArrayOutputStream out, int v) {
+    private static void writeU32le(StrippedBytes out, int v) {
         out.write(v & 0xFF);
         out.write(v >> 8 & 0xFF);
         out.write(v >> 16 & 0xFF);

@@ -15,7 +15,7 @@ final class ExportProfiles {
     /** The tenant the JWT sample's verified {@code sub} claim names. */
     static final Tenant JWT_TENANT = new Tenant("tenant-sample");
 
-    private static final String SAMPLE_KEYS = SAMPLE_TENANT.id() + "=" + KeyedApi.sha256Hex(SAMPLE_KEY);
+    static final String SAMPLE_KEYS = SAMPLE_TENANT.id() + "=" + KeyedApi.sha256Hex(SAMPLE_KEY);
 
     private ExportProfiles() {}
 

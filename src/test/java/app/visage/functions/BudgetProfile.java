@@ -1,0 +1,34 @@
+package app.visage.functions;
+
+import app.visage.support.ProviderEmulators;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Local mode against the provider emulators, deployed like the samples of events/ (their API key), with
+ * nothing running on its own: no sweep timer, no provider polls and no object-created events from the
+ * embedded S3, so every S3 request a test counts is one its own call caused.
+ */
+public class BudgetProfile implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        return Map.of("visage.auth.api-keys", ExportProfiles.SAMPLE_KEYS, "visage.local.upload-events", "false");
+    }
+
+    @Override
+    public List<TestResourceEntry> testResources() {
+        return List.of(new TestResourceEntry(Emulators.class));
+    }
+
+    /** The emulators of {@link ProviderEmulators}, with the sweep left to the tests. */
+    public static class Emulators extends ProviderEmulators {
+        @Override
+        public Map<String, String> start() {
+            Map<String, String> config = super.start();
+            config.put("visage.local.sweep-interval", "PT1H");
+            config.put("visage.poll-interval", "PT1H"); // a status call never polls the provider on its own
+            return config;
+        }
+    }
+}
