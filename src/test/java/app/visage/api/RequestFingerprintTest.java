@@ -2,7 +2,7 @@ package app.visage.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import app.visage.jobs.Sha256;
+import app.visage.jobs.model.Sha256;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

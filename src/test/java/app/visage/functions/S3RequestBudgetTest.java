@@ -3,8 +3,8 @@ package app.visage.functions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import app.visage.emulators.modelslab.ModelsLabEmulator;
-import app.visage.jobs.FileStore;
-import app.visage.jobs.SweepJobs;
+import app.visage.jobs.port.FileStore;
+import app.visage.jobs.usecase.SweepJobs;
 import app.visage.local.LocalS3;
 import app.visage.support.Bucket;
 import app.visage.support.ProviderEmulators;

@@ -3,8 +3,8 @@ package app.visage.functions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import app.visage.emulators.modelslab.ModelsLabEmulator;
-import app.visage.jobs.FindJob;
-import app.visage.jobs.JobStatus;
+import app.visage.jobs.model.JobStatus;
+import app.visage.jobs.usecase.FindJob;
 import app.visage.support.MetadataPhotos;
 import app.visage.support.ProviderEmulators;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
