@@ -68,6 +68,9 @@ final class Core {
     final FindJob finder;
     final CancelJob canceler;
     final SweepJobs sweeper;
+    final SubmitJob submitter;
+    final CreateUpload uploads;
+    final StartUploadedJob uploaded;
 
     Core() {
         this(new ScriptedProvider(0, false));
@@ -81,6 +84,9 @@ final class Core {
         finder = new FindJob(records, poller);
         canceler = new CancelJob(records, finder, notifier, links, clock);
         sweeper = new SweepJobs(records, bucket, bucket, runner, poller, providers, slots, notifier, config, clock);
+        submitter = new SubmitJob(records, bucket, runner, config, clock);
+        uploads = new CreateUpload(records, bucket, config, clock);
+        uploaded = new StartUploadedJob(records, bucket, runner, notifier, inspector, config, clock);
     }
 
     /** Visage's settings as the application reads them, from their defaults and {@code overrides}. */

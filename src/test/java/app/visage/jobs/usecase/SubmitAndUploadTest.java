@@ -1,0 +1,113 @@
+package app.visage.jobs.usecase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import app.visage.errors.ErrorCode;
+import app.visage.images.ImageFormat;
+import app.visage.jobs.model.Job;
+import app.visage.jobs.model.JobId;
+import app.visage.jobs.model.JobStatus;
+import app.visage.jobs.model.Operation;
+import app.visage.jobs.model.Params;
+import app.visage.jobs.model.Photo;
+import app.visage.jobs.model.ProviderOutcome;
+import app.visage.jobs.model.Tenant;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The two ways in, on the in-memory bucket: a photo in hand (submit), and a photo uploaded by presigned PUT. */
+class SubmitAndUploadTest {
+    static final Tenant ACME = new Tenant("acme");
+
+    static Photo photo(Core core) {
+        byte[] png = Core.png();
+        return Photo.received(png, core.inspector.inspect(png));
+    }
+
+    @Test
+    void aSubmittedPhotoIsStoredAndItsJobCreatedAlreadyClaimedSoTheProviderIsCalledOnce() {
+        Core core = new Core(new Core.ScriptedProvider(0, false).onStart(new ProviderOutcome.Pending("p-1", null)));
+        JobId id = JobId.random();
+
+        Job job = core.submitter.submit(new SubmitCommand(
+                id, ACME, Operation.HEAD_SHOT, core.provider, Params.none(), photo(core), null, Map.of("user", "42")));
+
+        assertThat(job.status()).isEqualTo(JobStatus.PROCESSING);
+        assertThat(job.tenant()).isEqualTo("acme");
+        assertThat(job.metadata()).containsEntry("user", "42");
+        assertThat(core.bucket.keys("inputs/" + id + "/")).containsExactly("inputs/" + id + "/face.png");
+        assertThat(core.provider.startCalls).hasValue(1);
+        // Created claimed, then accepted: the record is never written a third time before the provider answers.
+        assertThat(core.bucket.requests()).containsEntry("PUT jobs/", 2);
+    }
+
+    @Test
+    void anUploadedPhotoStartsItsJobOnceHoweverOftenItsEventComes() {
+        Core core = new Core(new Core.ScriptedProvider(0, false).onStart(new ProviderOutcome.Pending("p-1", null)));
+        JobId id = JobId.random();
+        CreateUpload.Ticket ticket = core.uploads.create(new UploadCommand(
+                id, ACME, Operation.HEAD_SHOT, core.provider, Params.none(), ImageFormat.PNG, null, Map.of()));
+        assertThat(ticket.expiresAt()).isEqualTo(Core.T0.plus(core.config.uploadUrlTtl()));
+        String key = ticket.job().upload().key();
+        core.bucket.put(key, Core.png(), "image/png");
+
+        Job started = core.uploaded.photoArrived(key).orElseThrow();
+        core.bucket.put(key, Core.png(), "image/png"); // S3 delivers at least once: the same event again
+        Job again = core.uploaded.photoArrived(key).orElseThrow();
+
+        assertThat(started.status()).isEqualTo(JobStatus.PROCESSING);
+        assertThat(started.input().key()).isEqualTo("inputs/" + id + "/face.png");
+        assertThat(again.status()).isEqualTo(JobStatus.PROCESSING);
+        assertThat(core.provider.startCalls).hasValue(1);
+    }
+
+    @Test
+    void anUploadThatIsNoPictureFailsItsJobAndIsDeleted() {
+        Core core = new Core(new Core.ScriptedProvider(0, false));
+        CreateUpload.Ticket ticket = core.uploads.create(new UploadCommand(
+                JobId.random(),
+                ACME,
+                Operation.HEAD_SHOT,
+                core.provider,
+                Params.none(),
+                ImageFormat.PNG,
+                URI.create("https://app.example/hook"),
+                Map.of()));
+        String key = ticket.job().upload().key();
+        core.bucket.put(key, "not a picture".getBytes(), "image/png");
+
+        Job failed = core.uploaded.photoArrived(key).orElseThrow();
+
+        assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(failed.error().code()).isEqualTo(ErrorCode.UNSUPPORTED_MEDIA_TYPE.wire());
+        assertThat(core.bucket.keys(key)).isEmpty();
+        assertThat(core.webhooks.sent).extracting(m -> m.type()).containsExactly("job.failed");
+        assertThat(core.provider.startCalls).hasValue(0);
+    }
+
+    @Test
+    void anUploadThatNeverCameFailsAtTheSweepOnceItsUrlHasExpired() {
+        Core core = new Core(new Core.ScriptedProvider(0, false));
+        CreateUpload.Ticket ticket = core.uploads.create(new UploadCommand(
+                JobId.random(),
+                ACME,
+                Operation.HEAD_SHOT,
+                core.provider,
+                Params.none(),
+                ImageFormat.JPEG,
+                null,
+                Map.of()));
+
+        core.clock.advance(core.config.uploadUrlTtl());
+        core.sweeper.sweep();
+        assertThat(core.stored(ticket.job().id()).status()).isEqualTo(JobStatus.QUEUED);
+        core.clock.advance(Duration.ofSeconds(1));
+        core.sweeper.sweep();
+
+        Job expired = core.stored(ticket.job().id());
+        assertThat(expired.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(expired.error().code()).isEqualTo(ErrorCode.EXPIRED.wire());
+    }
+}
