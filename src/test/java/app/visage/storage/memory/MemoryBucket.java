@@ -25,8 +25,8 @@ import java.util.function.Predicate;
  * order. For the core's fast tests only; the S3 adapters are tested against the embedded S3.
  *
  * <p>Faults the S3 tests inject through a proxy can be injected here by key: a write refused before it is
- * made, or made with its answer lost (the caller sees a failure, the object is written). And a hook runs just
- * before each write, so a test can make another writer win a race at an exact point.
+ * made, or made with its answer lost (the caller sees a failure, the object is written). Races are set up
+ * by the callers' own hooks (a scripted provider's answer, a download), which act at an exact point.
  */
 public final class MemoryBucket implements JobStore, FileStore, SlotStore {
     private final Clock clock;
@@ -34,7 +34,6 @@ public final class MemoryBucket implements JobStore, FileStore, SlotStore {
     private final AtomicLong versions = new AtomicLong();
     private final List<Fault> faults = new ArrayList<>();
     private final Map<String, Integer> requests = new TreeMap<>();
-    private Runnable beforeWrite = () -> {};
 
     public MemoryBucket(Clock clock) {
         this.clock = clock;
@@ -57,22 +56,6 @@ public final class MemoryBucket implements JobStore, FileStore, SlotStore {
         faults.add(new Fault(key, kind));
     }
 
-    /** Runs {@code hook} (once) just before the next write is applied, outside the bucket's lock. */
-    public synchronized void beforeNextWrite(Runnable hook) {
-        Runnable once = new Runnable() {
-            boolean ran;
-
-            @Override
-            public void run() {
-                if (!ran) {
-                    ran = true;
-                    hook.run();
-                }
-            }
-        };
-        beforeWrite = once;
-    }
-
     /** Requests made so far, by kind ({@code GET jobs/}, {@code PUT outputs/}…), for budgets. */
     public synchronized Map<String, Integer> requests() {
         return Map.copyOf(requests);
@@ -92,33 +75,25 @@ public final class MemoryBucket implements JobStore, FileStore, SlotStore {
     }
 
     /** Writes {@code value} at {@code key} if {@code expected} holds (null: absent; "*": any); answers the etag. */
-    private Optional<String> write(String key, Object value, String contentType, String expected) {
-        Runnable hook;
-        synchronized (this) {
-            hook = beforeWrite;
-            beforeWrite = () -> {};
+    private synchronized Optional<String> write(String key, Object value, String contentType, String expected) {
+        count("PUT", key);
+        Fault fault = takeFault(key);
+        if (fault != null && fault.kind() == FaultKind.REFUSE) {
+            throw new IllegalStateException("injected: write refused at " + key);
         }
-        hook.run();
-        synchronized (this) {
-            count("PUT", key);
-            Fault fault = takeFault(key);
-            if (fault != null && fault.kind() == FaultKind.REFUSE) {
-                throw new IllegalStateException("injected: write refused at " + key);
-            }
-            Entry current = objects.get(key);
-            boolean matches = "*".equals(expected)
-                    || expected == null && current == null
-                    || current != null && current.etag().equals(expected);
-            if (!matches) {
-                return Optional.empty();
-            }
-            String etag = "\"v" + versions.incrementAndGet() + "\"";
-            objects.put(key, new Entry(value, contentType, etag, clock.instant()));
-            if (fault != null) {
-                throw new IllegalStateException("injected: the answer to a write at " + key + " was lost");
-            }
-            return Optional.of(etag);
+        Entry current = objects.get(key);
+        boolean matches = "*".equals(expected)
+                || expected == null && current == null
+                || current != null && current.etag().equals(expected);
+        if (!matches) {
+            return Optional.empty();
         }
+        String etag = "\"v" + versions.incrementAndGet() + "\"";
+        objects.put(key, new Entry(value, contentType, etag, clock.instant()));
+        if (fault != null) {
+            throw new IllegalStateException("injected: the answer to a write at " + key + " was lost");
+        }
+        return Optional.of(etag);
     }
 
     private Fault takeFault(String key) {
