@@ -10,7 +10,6 @@ import app.visage.jobs.model.JobStatus;
 import app.visage.jobs.model.ProviderOutcome;
 import app.visage.jobs.model.ShownJob;
 import app.visage.jobs.model.Tenant;
-import app.visage.jobs.port.JobStore;
 import app.visage.storage.memory.MemoryBucket;
 import java.time.Duration;
 import java.util.List;
@@ -308,20 +307,6 @@ class JobUseCasesTest {
 
             assertThat(summary.polled).isEqualTo(1);
             assertThat(core.stored(job.id()).status()).isEqualTo(JobStatus.SUCCEEDED);
-        }
-
-        @Test
-        void theSweepListsEveryPageOfJobRecords() {
-            Core core = new Core(new Core.ScriptedProvider(0, false));
-            for (int i = 0; i < 3; i++) {
-                core.queuedJob(null);
-            }
-            JobStore.Page first = core.bucket.list(null, 2);
-            JobStore.Page second = core.bucket.list(first.next(), 2);
-            assertThat(first.ids()).hasSize(2);
-            assertThat(second.ids()).hasSize(1);
-            assertThat(second.next()).isNull();
-            assertThat(first.ids()).doesNotContainAnyElementsOf(second.ids());
         }
     }
 

@@ -71,4 +71,21 @@ class MemoryBucketTest {
                 .extracting(o -> o.key() + "=" + o.size())
                 .containsExactly("outputs/a/1.png=2", "outputs/b/1.png=1");
     }
+
+    /** The sweep reads job records page by page: the next page starts after the last key of the one before. */
+    @Test
+    void jobRecordsListInPagesThatNeitherOverlapNorSkip() {
+        for (int i = 0; i < 3; i++) {
+            bucket.create(job(JobId.random(), JobStatus.QUEUED));
+        }
+        bucket.put("slots/p/0.json", new byte[] {1}, "application/json"); // after jobs/ in key order: never listed
+
+        JobStore.Page first = bucket.list(null, 2);
+        JobStore.Page second = bucket.list(first.next(), 2);
+
+        assertThat(first.ids()).hasSize(2);
+        assertThat(second.ids()).hasSize(1);
+        assertThat(second.next()).isNull();
+        assertThat(first.ids()).doesNotContainAnyElementsOf(second.ids());
+    }
 }
