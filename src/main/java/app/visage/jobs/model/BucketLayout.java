@@ -21,9 +21,11 @@ public final class BucketLayout {
     public static final String OUTPUTS = "outputs/";
     /** First answers to an Idempotency-Key, {@code idempotency/{sha256}.json}. */
     public static final String IDEMPOTENCY = "idempotency/";
+    /** The due-work index, {@code due/{yyyyMMddHHmm}/{subject}-{kind}.json}: timers longer than the queue's delay. */
+    public static final String DUE = "due/";
 
     /** Every prefix Visage writes under. */
-    public static final List<String> ALL = List.of(JOBS, SLOTS, INPUTS, UPLOADS, OUTPUTS, IDEMPOTENCY);
+    public static final List<String> ALL = List.of(JOBS, SLOTS, INPUTS, UPLOADS, OUTPUTS, IDEMPOTENCY, DUE);
 
     /** The prefixes of objects that last no longer than their job's TTL (the sweep deletes them). */
     public static final List<String> TRANSIENT = List.of(INPUTS, UPLOADS, OUTPUTS, IDEMPOTENCY);

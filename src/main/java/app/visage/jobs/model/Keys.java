@@ -1,14 +1,21 @@
 package app.visage.jobs.model;
 
+import static app.visage.jobs.model.BucketLayout.DUE;
 import static app.visage.jobs.model.BucketLayout.IDEMPOTENCY;
 import static app.visage.jobs.model.BucketLayout.INPUTS;
 import static app.visage.jobs.model.BucketLayout.OUTPUTS;
 import static app.visage.jobs.model.BucketLayout.UPLOADS;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 
 /** The keys of one job's (and one request's) objects, under the prefixes of {@link BucketLayout}. */
 public final class Keys {
+
+    private static final DateTimeFormatter MINUTE =
+            DateTimeFormatter.ofPattern("yyyyMMddHHmm").withZone(ZoneOffset.UTC);
 
     private Keys() {}
 
@@ -31,6 +38,16 @@ public final class Keys {
     /** The first answer to an Idempotency-Key, by the hash of tenant and key. */
     public static String idempotency(String hash) {
         return IDEMPOTENCY + hash + ".json";
+    }
+
+    /** The due-work marker of {@code work}: one per subject, kind and minute. */
+    public static String due(Work work) {
+        return dueMinute(work.at()) + work.subject() + "-" + work.kind().wire() + ".json";
+    }
+
+    /** The due-work index's folder for the minute {@code at} falls in; folders sort as their minutes do. */
+    public static String dueMinute(Instant at) {
+        return DUE + MINUTE.format(at) + "/";
     }
 
     /** Every prefix that holds objects of this job. */
