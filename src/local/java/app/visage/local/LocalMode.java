@@ -20,7 +20,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Local mode's start-up: the embedded S3, the HTTP API on {@code visage.local.host:port}, and the
- * sweep on a timer, each driving the same function code as in AWS.
+ * cleanup on a timer (with what the bucket's lifecycle rules do in AWS), each driving the same function code
+ * as in AWS.
  */
 @ApplicationScoped
 public class LocalMode {
@@ -30,6 +31,7 @@ public class LocalMode {
     private final LocalHttpServer http;
     private final LocalS3 s3;
     private final CleanupFunction cleanup;
+    private final LocalLifecycle lifecycle;
     private final Authenticator authenticator;
     private ScheduledExecutorService timer;
 
@@ -38,11 +40,13 @@ public class LocalMode {
             LocalHttpServer http,
             LocalS3 s3,
             CleanupFunction cleanup,
+            LocalLifecycle lifecycle,
             Authenticator authenticator) {
         this.config = config;
         this.http = http;
         this.s3 = s3;
         this.cleanup = cleanup;
+        this.lifecycle = lifecycle;
         this.authenticator = authenticator;
     }
 
@@ -92,8 +96,9 @@ public class LocalMode {
                     "Scheduled Event",
                     "aws.events",
                     Instant.now().toString()));
+            lifecycle.apply();
         } catch (RuntimeException e) {
-            LOG.errorf("sweep failed: %s", e.getClass().getName());
+            LOG.errorf("cleanup failed: %s", e.getClass().getName());
         }
     }
 

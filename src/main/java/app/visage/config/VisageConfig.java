@@ -33,6 +33,13 @@ public interface VisageConfig {
     @WithDefault("PT1H")
     Duration outputUrlTtl();
 
+    /**
+     * How long a job's record is kept (its objects go with its TTL): the bucket lifecycle deletes records this
+     * old, and local mode does the same.
+     */
+    @WithDefault("P30D")
+    Duration recordRetention();
+
     /** A job still processing this long after it started fails with provider_timeout. */
     @WithDefault("PT10M")
     Duration processingDeadline();

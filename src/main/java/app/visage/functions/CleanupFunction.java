@@ -1,21 +1,21 @@
 package app.visage.functions;
 
 import app.visage.functions.events.ScheduledEvent;
-import app.visage.jobs.usecase.SweepJobs;
+import app.visage.jobs.usecase.SendDueWork;
 import io.quarkus.funqy.Funq;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** EventBridge schedule (every 15 min): the sweep. */
+/** EventBridge schedule: the due-work index's markers whose time is near go to the work queue. */
 @ApplicationScoped
 public class CleanupFunction {
-    private final SweepJobs sweepJobs;
+    private final SendDueWork sendDueWork;
 
-    public CleanupFunction(SweepJobs sweepJobs) {
-        this.sweepJobs = sweepJobs;
+    public CleanupFunction(SendDueWork sendDueWork) {
+        this.sendDueWork = sendDueWork;
     }
 
     @Funq("cleanup")
-    public SweepJobs.Summary cleanup(ScheduledEvent event) {
-        return sweepJobs.sweep();
+    public SendDueWork.Summary cleanup(ScheduledEvent event) {
+        return sendDueWork.send();
     }
 }

@@ -4,9 +4,9 @@ import app.visage.emulators.fashn.FashnEmulator;
 import app.visage.emulators.metahuman.MetaHumanEmulator;
 import app.visage.emulators.modelslab.ModelsLabEmulator;
 import app.visage.jobs.usecase.JobRecords;
-import app.visage.jobs.usecase.SweepJobs;
 import app.visage.local.LocalHttpServer;
 import app.visage.support.Bucket;
+import app.visage.support.DueWork;
 import app.visage.support.ProviderEmulators;
 import app.visage.support.TestClock;
 import jakarta.inject.Inject;
@@ -26,7 +26,7 @@ abstract class FaultTestBase {
     FaultyS3 s3;
 
     @Inject
-    SweepJobs sweep;
+    DueWork dueWork;
 
     @Inject
     JobRecords records;
@@ -45,7 +45,7 @@ abstract class FaultTestBase {
 
     @BeforeEach
     void resetFaultsAndProviders() {
-        faults = new FaultTestSupport(server, s3, sweep, records, clock, bucket);
+        faults = new FaultTestSupport(server, s3, dueWork, records, clock, bucket);
         proxy = s3.proxy();
         proxy.reset();
         modelslab.reset();

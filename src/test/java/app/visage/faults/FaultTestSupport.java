@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import app.visage.jobs.model.Job;
 import app.visage.jobs.model.JobId;
 import app.visage.jobs.usecase.JobRecords;
-import app.visage.jobs.usecase.SweepJobs;
 import app.visage.local.LocalHttpServer;
 import app.visage.support.Bucket;
+import app.visage.support.DueWork;
 import app.visage.support.LocalApi;
 import app.visage.support.TestClock;
 import io.restassured.path.json.JsonPath;
@@ -27,16 +27,16 @@ import java.util.stream.IntStream;
 final class FaultTestSupport {
     private final LocalHttpServer server;
     private final FaultyS3 s3;
-    private final SweepJobs sweep;
+    private final DueWork dueWork;
     private final JobRecords records;
     private final TestClock clock;
     private final Bucket bucket;
 
     FaultTestSupport(
-            LocalHttpServer server, FaultyS3 s3, SweepJobs sweep, JobRecords records, TestClock clock, Bucket bucket) {
+            LocalHttpServer server, FaultyS3 s3, DueWork dueWork, JobRecords records, TestClock clock, Bucket bucket) {
         this.server = server;
         this.s3 = s3;
-        this.sweep = sweep;
+        this.dueWork = dueWork;
         this.records = records;
         this.clock = clock;
         this.bucket = bucket;
@@ -86,13 +86,13 @@ final class FaultTestSupport {
                 .jsonPath();
     }
 
-    /** One scheduled sweep, {@code later} after the last. */
-    public SweepJobs.Summary sweepAfter(Duration later) {
+    /** The work due {@code later} after the last run: the cleanup, then the worker on every step due by then. */
+    public DueWork.Run sweepAfter(Duration later) {
         clock.advance(later);
-        return sweep.sweep();
+        return dueWork.run();
     }
 
-    /** Sweeps a minute apart (on the test clock) until the job has ended; at most 20. */
+    /** Runs the due work a minute apart (on the test clock) until the job has ended; at most 20 times. */
     public JsonPath sweepUntilEnded(String id) {
         for (int i = 0; i < 20 && !record(id).status().isFinal(); i++) {
             sweepAfter(Duration.ofMinutes(1));

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import app.visage.emulators.modelslab.ModelsLabEmulator;
 import app.visage.faults.S3FaultProxy.Rule;
 import app.visage.jobs.model.JobStatus;
-import app.visage.jobs.usecase.SweepJobs;
+import app.visage.support.DueWork;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
@@ -110,9 +110,9 @@ class S3FaultsTest extends FaultTestBase {
                 .always()
                 .answer(503));
 
-        SweepJobs.Summary crashed = faults.sweepAfter(Duration.ofMinutes(1));
+        DueWork.Run crashed = faults.sweepAfter(Duration.ofMinutes(1));
 
-        assertThat(crashed.errors).isEqualTo(1);
+        assertThat(crashed.failures()).isEqualTo(1);
         assertThat(faults.record(id).status()).isEqualTo(JobStatus.PROCESSING);
         assertThat(faults.keys("outputs/" + id + "/")).isNotEmpty();
         proxy.disarm();
@@ -133,8 +133,8 @@ class S3FaultsTest extends FaultTestBase {
         await("the provider's outputs", () -> !modelslab.outputsFor(id).isEmpty());
         proxy.arm(Rule.putUnder("outputs/" + id + "/").always().answer(500));
 
-        SweepJobs.Summary failing = faults.sweepAfter(Duration.ofMinutes(1));
-        assertThat(failing.errors).isEqualTo(1);
+        DueWork.Run failing = faults.sweepAfter(Duration.ofMinutes(1));
+        assertThat(failing.failures()).isEqualTo(1);
         assertThat(faults.record(id).status()).isEqualTo(JobStatus.PROCESSING);
         faults.sweepAfter(Duration.ofMinutes(30));
 

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import app.visage.emulators.EmulatorServer.Recorded;
 import app.visage.emulators.fashn.FashnEmulator;
 import app.visage.emulators.metahuman.MetaHumanEmulator;
-import app.visage.jobs.usecase.SweepJobs;
 import app.visage.local.LocalHttpServer;
+import app.visage.support.DueWork;
 import app.visage.support.KeyedApi;
 import app.visage.support.LocalApi;
 import app.visage.support.ProviderEmulators;
@@ -87,7 +87,7 @@ class LogHygieneTest {
     LocalHttpServer server;
 
     @Inject
-    SweepJobs sweep;
+    DueWork dueWork;
 
     @Inject
     TestClock clock;
@@ -361,7 +361,7 @@ class LogHygieneTest {
             end(id);
         }
         clock.advance(Duration.ofHours(25));
-        sweep.sweep();
+        dueWork.run();
         assertThat(api().get("/v1/jobs/" + dataUri)
                         .then()
                         .statusCode(200)
@@ -445,7 +445,9 @@ class LogHygieneTest {
         assertThat(log)
                 .anySatisfy(l -> assertThat(l.path("message").asText())
                         .isEqualTo("refused a webhook for provider fashn: unknown job, other provider or wrong token"));
-        assertThat(log).anySatisfy(l -> assertThat(l.path("message").asText()).matches("sweep: [1-9]\\d* expired, .*"));
+        assertThat(log)
+                .anySatisfy(l ->
+                        assertThat(l.path("message").asText()).matches("job \\S+ expired: its objects are deleted"));
         assertThat(log).as("the foreign line, with its exception").anySatisfy(l -> {
             assertThat(l.path("message").asText()).startsWith("foreign-line: ");
             assertThat(l.path("level").asText()).isEqualTo("ERROR");

@@ -18,9 +18,9 @@ import app.visage.jobs.usecase.JobRecords;
 import app.visage.jobs.usecase.Providers;
 import app.visage.jobs.usecase.SubmitCommand;
 import app.visage.jobs.usecase.SubmitJob;
-import app.visage.jobs.usecase.SweepJobs;
 import app.visage.jobs.usecase.UploadCommand;
 import app.visage.json.Json;
+import app.visage.support.DueWork;
 import app.visage.support.TestClock;
 import app.visage.support.TestPhotos;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -67,7 +67,7 @@ class ClientWebhooksTest {
     CancelJob cancelJob;
 
     @Inject
-    SweepJobs sweep;
+    DueWork dueWork;
 
     @Inject
     Providers providers;
@@ -179,14 +179,14 @@ class ClientWebhooksTest {
         assertThat(received).hasSize(1);
         assertThat(delivery(job).state()).isEqualTo("waiting");
 
-        sweep.sweep();
+        dueWork.run();
         assertThat(received)
                 .as("not due yet: about 5 s after the first attempt")
                 .hasSize(1);
 
         clock.advance(Duration.ofSeconds(6));
-        sweep.sweep();
-        sweep.sweep();
+        dueWork.run();
+        dueWork.run();
 
         assertThat(received).hasSize(2);
         assertThat(received).extracting(d -> d.header("webhook-id")).containsOnly("msg_" + job.id());
@@ -206,7 +206,7 @@ class ClientWebhooksTest {
         Job job = headShot();
         for (int i = 0; i < 8; i++) {
             clock.advance(Duration.ofHours(25));
-            sweep.sweep();
+            dueWork.run();
         }
 
         assertThat(received).hasSize(8);
@@ -220,7 +220,7 @@ class ClientWebhooksTest {
         Job job = headShot();
 
         clock.advance(Duration.ofDays(2));
-        sweep.sweep();
+        dueWork.run();
 
         assertThat(received).hasSize(1);
         assertThat(delivery(job).state()).isEqualTo("disabled");

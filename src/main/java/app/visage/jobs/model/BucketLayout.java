@@ -11,7 +11,7 @@ import java.util.List;
 public final class BucketLayout {
     /** Job records, {@code jobs/{id}.json}. */
     public static final String JOBS = "jobs/";
-    /** Provider slots, {@code slots/{provider}/{n}.json}. */
+    /** Provider slots, {@code slots/{provider}/{n}.json}, and the line for them, {@code slots/{provider}/line/…}. */
     public static final String SLOTS = "slots/";
     /** Stored photos, {@code inputs/{id}/face.{ext}}. */
     public static final String INPUTS = "inputs/";

@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The job lifecycle as one state machine. Every change a job record may undergo is a named, pure transition
@@ -33,6 +35,53 @@ public final class JobLifecycle {
         return new Transition.Declined(job.status().wire() + ": " + why);
     }
 
+    // --- when the worker is next needed ---
+
+    /**
+     * When something next falls due for this job, or empty when nothing ever will: its start (now, or when a
+     * wait ends), the recovery of a start whose claimer died, its next poll, its processing deadline, an upload
+     * that never came, its client webhook's next attempt, its expiry. Every write that moves this time wakes the
+     * worker then (see {@link JobRecords}), so no job waits for a sweep.
+     */
+    public static Optional<Instant> nextWake(Job job, Duration processingDeadline) {
+        Dispatch d = job.dispatch();
+        Instant step = switch (job.status()) {
+            case QUEUED -> {
+                if (job.input() == null) {
+                    yield job.upload() != null ? job.upload().expiresAt() : null;
+                }
+                Instant start = d.claimed() ? d.claimedUntil() : d.retryAt() != null ? d.retryAt() : job.updatedAt();
+                yield earliest(start, job.expiresAt());
+            }
+            case PROCESSING -> {
+                Instant poll = d.providerJobId() != null || d.answer() != null
+                        ? d.nextPollAt() != null ? d.nextPollAt() : job.updatedAt()
+                        : null;
+                Instant since = d.acceptedAt() != null ? d.acceptedAt() : job.updatedAt();
+                yield earliest(poll, since.plus(processingDeadline));
+            }
+            case SUCCEEDED, FAILED, CANCELED -> job.expiresAt();
+            case EXPIRED -> null;
+        };
+        return Optional.ofNullable(earliest(step, nextDelivery(job)));
+    }
+
+    /** When the client webhook is next due: as soon as the job ends, then on its retry schedule. */
+    private static Instant nextDelivery(Job job) {
+        if (job.webhook() == null || !job.status().isFinal()) {
+            return null;
+        }
+        ClientWebhook message = job.clientWebhook();
+        if (message == null) {
+            return job.status().isTerminal() ? job.updatedAt() : null;
+        }
+        return message.finished() ? null : message.nextAttemptAt();
+    }
+
+    private static Instant earliest(Instant a, Instant b) {
+        return Stream.of(a, b).filter(t -> t != null).min(Instant::compareTo).orElse(null);
+    }
+
     // --- starting at the provider ---
 
     /** Queued with its photo, not being started by anyone, and not told to wait. */
@@ -47,6 +96,21 @@ public final class JobLifecycle {
     public static Transition claimStart(Job job, String tokenHash, Instant now, Duration lease) {
         if (!startable(job, now)) {
             return declined(job, "not startable (no photo, being started, or waiting)");
+        }
+        return to(job.claimed(tokenHash, job.dispatch().claim(now.plus(lease)), now));
+    }
+
+    /** Queued with its photo and not being started: whether or not a wait is set, a freed slot may start it. */
+    public static boolean waitingForSlot(Job job) {
+        return job.status() == JobStatus.QUEUED
+                && job.input() != null
+                && !job.dispatch().claimed();
+    }
+
+    /** Claim a start for a slot that just freed: the job's wait (a back-stop for a lost wake-up) is cut short. */
+    public static Transition claimFreedSlot(Job job, String tokenHash, Instant now, Duration lease) {
+        if (!waitingForSlot(job)) {
+            return declined(job, "not waiting (no photo, or being started)");
         }
         return to(job.claimed(tokenHash, job.dispatch().claim(now.plus(lease)), now));
     }

@@ -4,6 +4,7 @@ import static app.visage.jobs.model.BucketLayout.DUE;
 import static app.visage.jobs.model.BucketLayout.IDEMPOTENCY;
 import static app.visage.jobs.model.BucketLayout.INPUTS;
 import static app.visage.jobs.model.BucketLayout.OUTPUTS;
+import static app.visage.jobs.model.BucketLayout.SLOTS;
 import static app.visage.jobs.model.BucketLayout.UPLOADS;
 
 import java.time.Instant;
@@ -38,6 +39,25 @@ public final class Keys {
     /** The first answer to an Idempotency-Key, by the hash of tenant and key. */
     public static String idempotency(String hash) {
         return IDEMPOTENCY + hash + ".json";
+    }
+
+    /**
+     * A job's place in the line for a slot of {@code provider}, {@code slots/{provider}/line/{since}-{id}}: the
+     * line lists oldest first, and the key is the job's own, so joining twice is one place.
+     */
+    public static String inLine(String provider, Instant since, JobId id) {
+        return line(provider) + String.format("%013d", since.toEpochMilli()) + "-" + id + ".json";
+    }
+
+    /** The line for a slot of {@code provider}. */
+    public static String line(String provider) {
+        return SLOTS + provider + "/line/";
+    }
+
+    /** The job a place in a line belongs to. */
+    public static JobId inLineJob(String key) {
+        String name = key.substring(key.lastIndexOf('/') + 1);
+        return JobId.of(name.substring(name.indexOf('-') + 1, name.length() - ".json".length()));
     }
 
     /** The due-work marker of {@code work}: one per subject, kind and minute. */

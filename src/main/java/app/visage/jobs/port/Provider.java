@@ -31,11 +31,12 @@ public interface Provider {
     default void check(Operation operation, Params params) {}
 
     /**
-     * Whether this process can run its jobs. A build without the local engine (the native
-     * executables) cannot: such jobs are handed to a function that can (see {@link SubmitJob}).
+     * Whether a job may start inside the request that accepted it, on the worker's own code path: only the
+     * built-in engine where this build has it (it answers in well under a second and costs nothing). Every
+     * other start is a step of the worker, so no request waits on a provider (see {@link SubmitJob}).
      */
-    default boolean runsHere() {
-        return true;
+    default boolean startsInline() {
+        return false;
     }
 
     /** Jobs it may have at once (its queue limit); 0 means no limit. */

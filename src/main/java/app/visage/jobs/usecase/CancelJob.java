@@ -11,21 +11,30 @@ import java.util.Optional;
 
 /**
  * POST /v1/jobs/{id}/cancel: a queued or processing job becomes canceled; a job that has already
- * ended is answered as it is (cancel is idempotent), never resurrected.
+ * ended is answered as it is (cancel is idempotent), never resurrected. A canceled job's provider slot is
+ * freed at once, for the next job in line.
  */
 @ApplicationScoped
 public class CancelJob {
     private final JobRecords records;
     private final FindJob findJob;
-    private final NotifyClient notifier;
     private final OutputLinks links;
+    private final Providers providers;
+    private final ProviderSlots slots;
     private final Clock clock;
 
-    public CancelJob(JobRecords records, FindJob findJob, NotifyClient notifier, OutputLinks links, Clock clock) {
+    public CancelJob(
+            JobRecords records,
+            FindJob findJob,
+            OutputLinks links,
+            Providers providers,
+            ProviderSlots slots,
+            Clock clock) {
         this.records = records;
         this.findJob = findJob;
-        this.notifier = notifier;
         this.links = links;
+        this.providers = providers;
+        this.slots = slots;
         this.clock = clock;
     }
 
@@ -41,7 +50,8 @@ public class CancelJob {
         if (canceled.isEmpty()) {
             return links.shown(records.find(jobId).orElseThrow(FindJob::noSuchJob));
         }
-        notifier.afterLastWrite(canceled.get());
-        return links.shown(canceled.get());
+        Job job = canceled.get();
+        slots.release(providers.get(job.provider()), job.id(), job.dispatch().slot());
+        return links.shown(job);
     }
 }

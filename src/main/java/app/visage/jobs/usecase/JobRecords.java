@@ -24,6 +24,9 @@ import org.jboss.logging.Logger;
  * counts: if the remembered version is stale the write is refused (If-Match), and a change that
  * declines or would be illegal on the remembered record is not trusted either; both fall back to
  * reading the record. So the outcome is always one the read-then-write loop could have had.
+ *
+ * <p>Every write that moves when the job next needs the worker (see {@link JobLifecycle#nextWake}) schedules
+ * that wake-up here, in the one place every write passes, so no transition can leave a job asleep.
  */
 @ApplicationScoped
 public class JobRecords {
@@ -33,6 +36,7 @@ public class JobRecords {
     private static final int REMEMBERED = 1024;
 
     private final JobStore store;
+    private final WorkSchedule schedule;
     private final Map<JobId, JobStore.Versioned> lastKnown = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<JobId, JobStore.Versioned> eldest) {
@@ -40,8 +44,9 @@ public class JobRecords {
         }
     };
 
-    public JobRecords(JobStore store) {
+    public JobRecords(JobStore store, WorkSchedule schedule) {
         this.store = store;
+        this.schedule = schedule;
     }
 
     public void create(Job job) {
@@ -49,6 +54,7 @@ public class JobRecords {
         try (LogContext.Scope ignored = LogContext.job(job.id())) {
             LOG.infof("job %s created: %s at %s", job.id(), job.operation().wire(), job.provider());
         }
+        schedule.wake(job);
     }
 
     public Optional<Job> find(JobId id) {
@@ -78,7 +84,7 @@ public class JobRecords {
                 Optional<String> written = store.replace(next.get(), known.version());
                 if (written.isPresent()) {
                     remember(next.get(), written.get());
-                    announceEnd(known.job(), next.get());
+                    afterWrite(known.job(), next.get());
                     return next;
                 }
             }
@@ -98,7 +104,7 @@ public class JobRecords {
             Optional<String> written = store.replace(next.get(), current.version());
             if (written.isPresent()) {
                 remember(next.get(), written.get());
-                announceEnd(current.job(), next.get());
+                afterWrite(current.job(), next.get());
                 return next;
             }
             backOff(attempt);
@@ -147,6 +153,11 @@ public class JobRecords {
         synchronized (lastKnown) {
             return lastKnown.get(id);
         }
+    }
+
+    private void afterWrite(Job before, Job after) {
+        announceEnd(before, after);
+        schedule.afterWrite(before, after);
     }
 
     /** Logs the write that ended the job: exactly one write does. What follows is its caller's to do. */

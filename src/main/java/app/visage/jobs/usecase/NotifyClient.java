@@ -14,7 +14,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Tells the client a job ended, at its {@code webhook} URL: the first attempt as soon as the job
- * ends, retries from the sweep on Standard Webhooks' schedule, 410 stops them, every attempt
+ * ends (the write that ended it woke the worker), retries on Standard Webhooks' schedule by the same wake-ups, 410 stops them, every attempt
  * recorded on the job. Each attempt is claimed on the record first, so racing triggers send it once.
  */
 @ApplicationScoped
@@ -30,20 +30,6 @@ public class NotifyClient {
         this.sender = sender;
         this.links = links;
         this.clock = clock;
-    }
-
-    /**
-     * Called by a use case after its last write to a job: if that write ended the job, the client is told now,
-     * within the sender's time budget. A failure here loses nothing: the sweep retries every due delivery.
-     */
-    public void afterLastWrite(Job job) {
-        try {
-            deliverIfDue(job);
-        } catch (RuntimeException e) {
-            LOG.errorf(
-                    "job %s: the client webhook could not be sent now (the sweep retries it): %s",
-                    job.id(), e.getClass().getName());
-        }
     }
 
     /** Sends the job's webhook if it has one that is due (never sent, or its retry time has come). */

@@ -28,21 +28,14 @@ public class PollJob {
     private final JobRecords records;
     private final Providers providers;
     private final ProviderOutcomes outcomes;
-    private final NotifyClient notifier;
     private final VisageConfig config;
     private final Clock clock;
 
     public PollJob(
-            JobRecords records,
-            Providers providers,
-            ProviderOutcomes outcomes,
-            NotifyClient notifier,
-            VisageConfig config,
-            Clock clock) {
+            JobRecords records, Providers providers, ProviderOutcomes outcomes, VisageConfig config, Clock clock) {
         this.records = records;
         this.providers = providers;
         this.outcomes = outcomes;
-        this.notifier = notifier;
         this.config = config;
         this.clock = clock;
     }
@@ -64,17 +57,13 @@ public class PollJob {
         ProviderOutcome outcome = dispatch.answer() != null
                 ? dispatch.answer().outcome()
                 : fetch(provider, job.id(), dispatch.providerJobId());
-        Job after = outcomes.afterFetch(claimed.get(), provider, dispatch.providerJobId(), outcome);
-        notifier.afterLastWrite(after);
-        return after;
+        return outcomes.afterFetch(claimed.get(), provider, dispatch.providerJobId(), outcome);
     }
 
     /** Confirms with the provider what a webhook said of {@code providerJobId}. */
     public Job confirm(Job job, String providerJobId) {
         Provider provider = providers.get(job.provider());
-        Job after = outcomes.afterFetch(job, provider, providerJobId, fetch(provider, job.id(), providerJobId));
-        notifier.afterLastWrite(after);
-        return after;
+        return outcomes.afterFetch(job, provider, providerJobId, fetch(provider, job.id(), providerJobId));
     }
 
     private static ProviderOutcome fetch(Provider provider, JobId id, String providerJobId) {

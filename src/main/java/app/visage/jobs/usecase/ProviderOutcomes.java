@@ -33,8 +33,11 @@ public class ProviderOutcomes {
     static final int MAX_START_FAILURES = 4;
     /** Consecutive failed polls or output downloads before the job fails with provider_error. */
     static final int MAX_FETCH_FAILURES = 6;
-    /** How soon a job that found every provider slot taken tries again. */
-    static final Duration SLOT_WAIT = Duration.ofSeconds(5);
+    /**
+     * How soon a job waiting in line for a slot tries again by itself: a back-stop only, as a freed slot wakes
+     * the worker for the line at once.
+     */
+    static final Duration SLOT_WAIT = Duration.ofSeconds(30);
 
     private final JobRecords records;
     private final CopyOutputs copier;
@@ -82,7 +85,7 @@ public class ProviderOutcomes {
         return result;
     }
 
-    /** The job found no free slot: it waits, queued. */
+    /** The job found no free slot: it waits in line, queued. */
     public Job noSlot(Job claimed) {
         return waitFor(claimed.id(), SLOT_WAIT, false);
     }

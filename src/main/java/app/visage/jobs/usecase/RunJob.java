@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -32,7 +33,7 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class RunJob {
     private static final Logger LOG = Logger.getLogger(RunJob.class);
-    /** Longer than any start call may take: past it, the claimer is presumed dead (see {@link SweepJobs}). */
+    /** Longer than any start call may take: past it, the claimer is presumed dead (see {@link TendJob}). */
     static final Duration CLAIM_LEASE = Duration.ofMinutes(2);
 
     private final JobRecords records;
@@ -40,7 +41,6 @@ public class RunJob {
     private final Providers providers;
     private final ProviderSlots slots;
     private final ProviderOutcomes outcomes;
-    private final NotifyClient notifier;
     private final ImageInspector inspector;
     private final VisageConfig config;
     private final Clock clock;
@@ -51,7 +51,6 @@ public class RunJob {
             Providers providers,
             ProviderSlots slots,
             ProviderOutcomes outcomes,
-            NotifyClient notifier,
             ImageInspector inspector,
             VisageConfig config,
             Clock clock) {
@@ -60,7 +59,6 @@ public class RunJob {
         this.providers = providers;
         this.slots = slots;
         this.outcomes = outcomes;
-        this.notifier = notifier;
         this.inspector = inspector;
         this.config = config;
         this.clock = clock;
@@ -78,8 +76,19 @@ public class RunJob {
     public Job run(JobId id, Photo inHand) {
         Instant now = clock.instant();
         String token = WebhookToken.generate();
-        Optional<Job> claimed =
-                records.apply(id, job -> JobLifecycle.claimStart(job, WebhookToken.hash(token), now, CLAIM_LEASE));
+        return run(id, inHand, token, job -> JobLifecycle.claimStart(job, WebhookToken.hash(token), now, CLAIM_LEASE));
+    }
+
+    /** Runs a job waiting in line for the slot that just freed, whatever wait it was given. */
+    public Job runInFreedSlot(JobId id) {
+        Instant now = clock.instant();
+        String token = WebhookToken.generate();
+        return run(
+                id, null, token, job -> JobLifecycle.claimFreedSlot(job, WebhookToken.hash(token), now, CLAIM_LEASE));
+    }
+
+    private Job run(JobId id, Photo inHand, String token, Function<Job, JobLifecycle.Transition> claim) {
+        Optional<Job> claimed = records.apply(id, claim);
         if (claimed.isEmpty()) {
             return records.find(id).orElseThrow(() -> new JobRecords.MissingJob(id));
         }
@@ -119,6 +128,9 @@ public class RunJob {
                 acquired = Optional.empty();
             }
             if (acquired.isEmpty()) {
+                acquired = slots.acquireOrJoinLine(provider, job);
+            }
+            if (acquired.isEmpty()) {
                 return outcomes.noSlot(job);
             }
             slot = acquired.get();
@@ -140,17 +152,14 @@ public class RunJob {
             outcome = new ProviderOutcome.Failed(
                     ErrorCode.PROVIDER_ERROR, "the " + job.provider() + " provider failed", null);
         }
-        Job after;
         try {
-            after = outcomes.afterStart(job, provider, slot, outcome);
+            return outcomes.afterStart(job, provider, slot, outcome);
         } catch (RuntimeException e) {
             // The provider has (or may have) the job, so the caller still gets it: what could not be recorded
-            // now, the provider's webhook or the sweep records later (see SweepJobs).
+            // now, the provider's webhook or the wake-up at the claim's end records later (see TendJob).
             LOG.errorf(e, "job %s: the %s provider's answer could not be recorded", id, job.provider());
             return records.latest(id).orElse(job);
         }
-        notifier.afterLastWrite(after);
-        return after;
     }
 
     private Supplier<Photo> photoSource(Job job, Photo inHand) {

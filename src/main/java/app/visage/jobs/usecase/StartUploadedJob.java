@@ -21,7 +21,7 @@ import org.jboss.logging.Logger;
 
 /**
  * A photo landed under {@code uploads/}: check it like a submitted one, move it to {@code inputs/},
- * start the job. S3 delivers events at least once, so a repeat finds the job no longer waiting
+ * and have the job started. S3 delivers events at least once, so a repeat finds the job no longer waiting
  * and does nothing.
  */
 @ApplicationScoped
@@ -31,7 +31,7 @@ public class StartUploadedJob {
     private final JobRecords records;
     private final FileStore files;
     private final RunJob runner;
-    private final NotifyClient notifier;
+    private final Providers providers;
     private final ImageInspector inspector;
     private final VisageConfig config;
     private final Clock clock;
@@ -40,14 +40,14 @@ public class StartUploadedJob {
             JobRecords records,
             FileStore files,
             RunJob runner,
-            NotifyClient notifier,
+            Providers providers,
             ImageInspector inspector,
             VisageConfig config,
             Clock clock) {
         this.records = records;
         this.files = files;
         this.runner = runner;
-        this.notifier = notifier;
+        this.providers = providers;
         this.inspector = inspector;
         this.config = config;
         this.clock = clock;
@@ -73,7 +73,6 @@ public class StartUploadedJob {
             files.delete(List.of(key));
             Optional<Job> failed =
                     records.apply(waiting.id(), j -> JobLifecycle.fail(j, JobError.of(rejected), clock.instant()));
-            failed.ifPresent(notifier::afterLastWrite);
             return Optional.of(failed.orElseGet(() -> records.find(waiting.id()).orElseThrow()));
         }
         StoredObject input = photo.asInputOf(waiting.id());
@@ -83,7 +82,9 @@ public class StartUploadedJob {
         if (attached.isEmpty()) {
             return records.find(waiting.id());
         }
-        return Optional.of(runner.run(waiting.id(), photo));
+        // Attaching the photo woke the worker to start the job; only the built-in engine starts here instead.
+        return Optional.of(
+                providers.get(waiting.provider()).startsInline() ? runner.run(waiting.id(), photo) : attached.get());
     }
 
     private Photo readPhoto(String key) {

@@ -4,10 +4,8 @@ import app.visage.config.VisageConfig;
 import app.visage.jobs.model.Job;
 import app.visage.jobs.model.JobId;
 import app.visage.jobs.model.JobStatus;
-import app.visage.jobs.model.Keys;
 import app.visage.jobs.model.Photo;
 import app.visage.jobs.model.StoredObject;
-import app.visage.jobs.model.UploadSlot;
 import app.visage.jobs.model.WebhookToken;
 import app.visage.jobs.port.FileStore;
 import app.visage.jobs.port.JobStore;
@@ -15,23 +13,33 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * POST /v1/jobs: store the photo, create the job record, start the provider (or hand the job to one that can).
- * A command whose job already exists (a retry of the same idempotent request) answers that job, untouched.
+ * POST /v1/jobs: store the photo and create the job record, which wakes the worker to start it at its provider;
+ * only the built-in engine starts here and now (see {@link app.visage.jobs.port.Provider#startsInline}). A
+ * command whose job already exists (a retry of the same idempotent request) answers that job.
  */
 @ApplicationScoped
 public class SubmitJob {
     private final JobRecords records;
     private final FileStore files;
     private final RunJob runner;
+    private final WorkSchedule schedule;
     private final VisageConfig config;
     private final Clock clock;
 
-    public SubmitJob(JobRecords records, FileStore files, RunJob runner, VisageConfig config, Clock clock) {
+    public SubmitJob(
+            JobRecords records,
+            FileStore files,
+            RunJob runner,
+            WorkSchedule schedule,
+            VisageConfig config,
+            Clock clock) {
         this.records = records;
         this.files = files;
         this.runner = runner;
+        this.schedule = schedule;
         this.config = config;
         this.clock = clock;
     }
@@ -40,49 +48,9 @@ public class SubmitJob {
         JobId id = command.id();
         Instant now = clock.instant();
         Photo photo = command.photo();
-        if (!command.provider().runsHere()) {
-            return handOff(id, command, now);
-        }
         StoredObject input = photo.asInputOf(id);
         files.put(input.key(), photo.bytes(), photo.contentType());
-        // Created already claimed for its start: no one else can have seen it, so no second write to claim it.
-        String token = WebhookToken.generate();
-        Job job = RunJob.claimedAtCreation(
-                Job.queued(
-                        id,
-                        command.tenant(),
-                        command.operation(),
-                        command.provider().id(),
-                        command.params(),
-                        command.metadata(),
-                        command.webhook(),
-                        input,
-                        null,
-                        now,
-                        config.ttl()),
-                token,
-                now);
-        try {
-            records.create(job);
-        } catch (JobStore.AlreadyExists e) {
-            return existing(id); // the input just written is the same photo under the same key
-        } catch (RuntimeException e) {
-            files.delete(List.of(input.key()));
-            throw e;
-        }
-        return runner.runCreated(job, token, photo);
-    }
-
-    /**
-     * For a provider this process cannot run (the local engine, from a native executable): the job
-     * waits for its photo under {@code uploads/} like a presigned upload, and putting the photo there
-     * raises the object-created event that starts it in the {@code upload} function, on the JVM.
-     */
-    private Job handOff(JobId id, SubmitCommand command, Instant now) {
-        Photo photo = command.photo();
-        UploadSlot slot = new UploadSlot(
-                Keys.upload(id, photo.extension()), photo.contentType(), now.plus(config.uploadUrlTtl()));
-        Job job = Job.queued(
+        Job queued = Job.queued(
                 id,
                 command.tenant(),
                 command.operation(),
@@ -90,26 +58,45 @@ public class SubmitJob {
                 command.params(),
                 command.metadata(),
                 command.webhook(),
+                input,
                 null,
-                slot,
                 now,
                 config.ttl());
-        try {
-            records.create(job); // first: the event must find the job waiting
-        } catch (JobStore.AlreadyExists e) {
-            job = existing(id);
-            if (job.status() != JobStatus.QUEUED || job.input() != null) {
-                return job;
-            }
-            // Still waiting: the first attempt may have died before putting the photo; the same bytes again are
-            // harmless.
+        if (!command.provider().startsInline()) {
+            // The worker starts it: creating the record wakes it (see JobRecords).
+            return create(queued, input).orElseGet(() -> existing(id));
         }
-        files.put(slot.key(), photo.bytes(), photo.contentType());
-        return job;
+        // Created already claimed for its start: no one else can have seen it, so no second write to claim it.
+        String token = WebhookToken.generate();
+        Job claimed = RunJob.claimedAtCreation(queued, token, now);
+        return create(claimed, input)
+                .map(job -> runner.runCreated(job, token, photo))
+                .orElseGet(() -> existing(id));
     }
 
+    /** Creates the record; empty if it exists already (a retry of the same idempotent request). */
+    private Optional<Job> create(Job job, StoredObject input) {
+        try {
+            records.create(job);
+            return Optional.of(job);
+        } catch (JobStore.AlreadyExists e) {
+            return Optional.empty(); // the input just written is the same photo under the same key
+        } catch (RuntimeException e) {
+            files.delete(List.of(input.key()));
+            throw e;
+        }
+    }
+
+    /**
+     * The job a first attempt created. Still queued, it may have lost its wake-up with that attempt (the
+     * attempt failed after writing the record), so it is woken again: a second wake-up changes nothing.
+     */
     private Job existing(JobId id) {
-        return records.find(id)
+        Job job = records.find(id)
                 .orElseThrow(() -> new IllegalStateException("job " + id + " exists but cannot be read"));
+        if (job.status() == JobStatus.QUEUED) {
+            schedule.wake(job);
+        }
+        return job;
     }
 }

@@ -40,7 +40,7 @@ public class LocalProvider implements Provider {
     }
 
     @Override
-    public boolean runsHere() {
+    public boolean startsInline() {
         return engine.isResolvable();
     }
 

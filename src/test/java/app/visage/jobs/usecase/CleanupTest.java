@@ -3,8 +3,6 @@ package app.visage.jobs.usecase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import app.visage.errors.ErrorCode;
-import app.visage.functions.CleanupFunction;
-import app.visage.functions.events.ScheduledEvent;
 import app.visage.jobs.model.Job;
 import app.visage.jobs.model.JobId;
 import app.visage.jobs.model.JobStatus;
@@ -15,6 +13,7 @@ import app.visage.jobs.model.Tenant;
 import app.visage.jobs.port.FileStore;
 import app.visage.jobs.view.JobViews;
 import app.visage.support.Bucket;
+import app.visage.support.DueWork;
 import app.visage.support.TestClock;
 import app.visage.support.TestPhotos;
 import io.quarkus.test.junit.QuarkusTest;
@@ -25,7 +24,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The sweep, on a clock the test moves past the TTL. */
+/** The timers of a job, by the cleanup and the worker, on a clock the test moves past them. */
 @QuarkusTest
 class CleanupTest {
     @Inject
@@ -38,7 +37,7 @@ class CleanupTest {
     Providers providers;
 
     @Inject
-    CleanupFunction cleanup;
+    DueWork dueWork;
 
     @Inject
     JobRecords records;
@@ -85,13 +84,12 @@ class CleanupTest {
         assertThat(job.status()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(bucket.keys("outputs/" + job.id() + "/")).isNotEmpty();
 
-        SweepJobs.Summary early = cleanup.cleanup(new ScheduledEvent("1", "Scheduled Event", "aws.events", null));
+        dueWork.run();
         assertThat(records.find(job.id()).orElseThrow().status()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(bucket.keys("inputs/" + job.id() + "/")).isNotEmpty();
 
         clock.advance(Duration.ofHours(24).plusMinutes(1));
-        SweepJobs.Summary late = cleanup.cleanup(new ScheduledEvent("2", "Scheduled Event", "aws.events", null));
-        assertThat(late.expired).isGreaterThan(early.expired);
+        dueWork.run();
         Job expired = records.find(job.id()).orElseThrow();
         assertThat(expired.status()).isEqualTo(JobStatus.EXPIRED);
         assertThat(bucket.keys("inputs/" + job.id() + "/")).isEmpty();
@@ -112,23 +110,12 @@ class CleanupTest {
                 app.visage.images.ImageFormat.JPEG,
                 null,
                 Map.of()));
-        cleanup.cleanup(new ScheduledEvent("3", "Scheduled Event", "aws.events", null));
+        dueWork.run();
         assertThat(records.find(ticket.job().id()).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
         clock.advance(Duration.ofMinutes(16));
-        cleanup.cleanup(new ScheduledEvent("4", "Scheduled Event", "aws.events", null));
+        dueWork.run();
         Job failed = records.find(ticket.job().id()).orElseThrow();
         assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
         assertThat(failed.error().code()).isEqualTo(ErrorCode.EXPIRED.wire());
-    }
-
-    @Test
-    void objectsOfNoJobAreRemovedOnceOlderThanTheTtl() {
-        String orphan = "inputs/job_orphanorphanorphanorphanorph/face.jpg";
-        files.put(orphan, TestPhotos.bytes("astronaut.jpg"), "image/jpeg");
-        cleanup.cleanup(new ScheduledEvent("5", "Scheduled Event", "aws.events", null));
-        assertThat(bucket.keys(orphan)).containsExactly(orphan);
-        clock.advance(Duration.ofHours(25));
-        cleanup.cleanup(new ScheduledEvent("6", "Scheduled Event", "aws.events", null));
-        assertThat(bucket.keys(orphan)).isEmpty();
     }
 }

@@ -16,6 +16,7 @@ import app.visage.jobs.model.Tenant;
 import app.visage.jobs.port.ClientWebhookSender;
 import app.visage.jobs.port.OutputDownloads;
 import app.visage.jobs.port.Provider;
+import app.visage.queue.memory.MemoryWorkQueue;
 import app.visage.storage.memory.MemoryBucket;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -42,9 +43,9 @@ import java.util.function.Function;
 import javax.imageio.ImageIO;
 
 /**
- * The job core wired by hand on the in-memory bucket, for its fast tests: no Quarkus, no S3, no network, and a
- * clock that moves only when a test moves it. The provider is scripted, outputs are downloaded from a map, and
- * client webhooks are recorded.
+ * The job core wired by hand on the in-memory bucket and work queue, for its fast tests: no Quarkus, no S3, no
+ * queue server, no network, and a clock that moves only when a test moves it. The provider is scripted, outputs
+ * are downloaded from a map, and client webhooks are recorded. {@link #runDueWork} is the worker and the cleanup.
  */
 final class Core {
     static final Instant T0 = Instant.parse("2026-12-03T10:00:00Z");
@@ -55,8 +56,10 @@ final class Core {
     final ScriptedProvider provider;
     final Downloads downloads = new Downloads();
     final Webhooks webhooks = new Webhooks();
-    final JobRecords records = new JobRecords(bucket);
-    final ProviderSlots slots = new ProviderSlots(bucket, records, clock);
+    final MemoryWorkQueue queue = new MemoryWorkQueue(clock);
+    final WorkSchedule schedule = new WorkSchedule(queue, bucket, config, clock);
+    final JobRecords records = new JobRecords(bucket, schedule);
+    final ProviderSlots slots = new ProviderSlots(bucket, bucket, records, schedule, clock);
     final ImageInspector inspector = new ImageInspector();
     final Providers providers;
     final CopyOutputs copier = new CopyOutputs(bucket, downloads, inspector, config);
@@ -67,7 +70,9 @@ final class Core {
     final RunJob runner;
     final FindJob finder;
     final CancelJob canceler;
-    final SweepJobs sweeper;
+    final TendJob tender;
+    final DoWork worker;
+    final SendDueWork cleanup = new SendDueWork(bucket, queue, clock);
     final SubmitJob submitter;
     final CreateUpload uploads;
     final StartUploadedJob uploaded;
@@ -79,14 +84,30 @@ final class Core {
     Core(ScriptedProvider provider) {
         this.provider = provider;
         providers = new Providers(List.of(provider), config);
-        poller = new PollJob(records, providers, outcomes, notifier, config, clock);
-        runner = new RunJob(records, bucket, providers, slots, outcomes, notifier, inspector, config, clock);
-        finder = new FindJob(records, poller);
-        canceler = new CancelJob(records, finder, notifier, links, clock);
-        sweeper = new SweepJobs(records, bucket, bucket, runner, poller, providers, slots, notifier, config, clock);
-        submitter = new SubmitJob(records, bucket, runner, config, clock);
+        poller = new PollJob(records, providers, outcomes, config, clock);
+        runner = new RunJob(records, bucket, providers, slots, outcomes, inspector, config, clock);
+        finder = new FindJob(records);
+        canceler = new CancelJob(records, finder, links, providers, slots, clock);
+        tender = new TendJob(records, bucket, runner, poller, providers, slots, notifier, schedule, config, clock);
+        worker = new DoWork(
+                tender, new ConfirmWebhook(records, poller), new StartNextInLine(providers, slots, records, runner));
+        submitter = new SubmitJob(records, bucket, runner, schedule, config, clock);
         uploads = new CreateUpload(records, bucket, config, clock);
-        uploaded = new StartUploadedJob(records, bucket, runner, notifier, inspector, config, clock);
+        uploaded = new StartUploadedJob(records, bucket, runner, providers, inspector, config, clock);
+    }
+
+    /**
+     * Everything due by the clock's time: the cleanup moves near markers to the queue, and the worker handles
+     * every visible message (and what they send with no delay) until none is left. Answers how many it handled.
+     */
+    int runDueWork() {
+        int handled = 0;
+        cleanup.send();
+        for (var message = queue.receive(); message.isPresent(); message = queue.receive()) {
+            worker.handle(message.get().work(), 1);
+            handled++;
+        }
+        return handled;
     }
 
     /** Visage's settings as the application reads them, from their defaults and {@code overrides}. */

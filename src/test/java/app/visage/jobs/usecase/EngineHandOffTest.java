@@ -6,7 +6,6 @@ import app.visage.images.ImageInspector;
 import app.visage.jobs.model.Job;
 import app.visage.jobs.model.JobId;
 import app.visage.jobs.model.JobStatus;
-import app.visage.jobs.model.Keys;
 import app.visage.jobs.model.Operation;
 import app.visage.jobs.model.Params;
 import app.visage.jobs.model.Photo;
@@ -54,11 +53,12 @@ class EngineHandOffTest {
     @Test
     void theEngineIsNotInTheBuild() {
         assertThat(engine.isResolvable()).isFalse();
-        assertThat(providers.choose(Operation.HEAD_SHOT, "local").runsHere()).isFalse();
+        assertThat(providers.choose(Operation.HEAD_SHOT, "local").startsInline())
+                .isFalse();
     }
 
     @Test
-    void aLocalJobWaitsForItsPhotoUnderUploadsWhereItsEventStartsIt() {
+    void aLocalJobIsStoredAndLeftQueuedForTheWorkerWhichHasTheEngine() {
         byte[] bytes = TestPhotos.bytes("astronaut.jpg");
         Job job = submitJob.submit(new SubmitCommand(
                 JobId.random(),
@@ -71,11 +71,10 @@ class EngineHandOffTest {
                 Map.of("user", "7")));
 
         assertThat(job.status()).isEqualTo(JobStatus.QUEUED);
-        assertThat(job.input()).isNull();
-        assertThat(job.upload().key()).isEqualTo("uploads/" + job.id() + "/face.jpg");
-        assertThat(Keys.uploadedJob(job.upload().key())).contains(job.id());
-        assertThat(bucket.keys("uploads/" + job.id() + "/"))
-                .containsExactly(job.upload().key());
-        assertThat(bucket.keys("inputs/" + job.id() + "/")).isEmpty();
+        assertThat(job.dispatch().claimed()).as("not started here").isFalse();
+        assertThat(job.input().key()).isEqualTo("inputs/" + job.id() + "/face.jpg");
+        assertThat(bucket.keys("inputs/" + job.id() + "/"))
+                .containsExactly(job.input().key());
+        assertThat(bucket.keys("uploads/" + job.id() + "/")).isEmpty();
     }
 }

@@ -7,6 +7,7 @@ import app.visage.jobs.model.ClientWebhook;
 import app.visage.jobs.model.Job;
 import app.visage.jobs.model.JobLifecycle;
 import app.visage.jobs.model.JobStatus;
+import app.visage.jobs.model.Keys;
 import app.visage.jobs.model.ProviderOutcome;
 import app.visage.jobs.model.ShownJob;
 import app.visage.jobs.model.Tenant;
@@ -69,6 +70,7 @@ class JobUseCasesTest {
             Job job = core.queuedJob(HOOK);
 
             Job after = core.runner.run(job.id());
+            core.runDueWork();
 
             assertThat(after.status()).isEqualTo(JobStatus.SUCCEEDED);
             assertThat(after.outputs()).hasSize(1);
@@ -91,11 +93,11 @@ class JobUseCasesTest {
             assertThat(waiting.status()).isEqualTo(JobStatus.QUEUED);
             assertThat(waiting.dispatch().retryAt()).isEqualTo(Core.T0.plusSeconds(20));
             core.clock.advance(Duration.ofSeconds(19));
-            core.sweeper.sweep();
+            core.runDueWork();
             assertThat(core.provider.startCalls).hasValue(1);
 
             core.clock.advance(Duration.ofSeconds(1));
-            core.sweeper.sweep();
+            core.runDueWork();
 
             assertThat(core.provider.startCalls).hasValue(2);
             assertThat(core.stored(job.id()).status()).isEqualTo(JobStatus.PROCESSING);
@@ -112,7 +114,7 @@ class JobUseCasesTest {
             core.runner.run(job.id());
             for (int i = 1; i < ProviderOutcomes.MAX_START_FAILURES; i++) {
                 core.clock.advance(Duration.ofMinutes(1));
-                core.sweeper.sweep();
+                core.runDueWork();
             }
 
             Job failed = core.stored(job.id());
@@ -124,7 +126,7 @@ class JobUseCasesTest {
         }
 
         @Test
-        void aJobWaitingForASlotStartsAtTheSweepAfterTheSlotFrees() {
+        void aJobWaitingForASlotStartsAsSoonAsTheSlotFrees() {
             Core core = new Core(new Core.ScriptedProvider(1, false)
                     .onStart(new ProviderOutcome.Pending("p-1", null))
                     .onStart(new ProviderOutcome.Pending("p-2", null)));
@@ -136,12 +138,35 @@ class JobUseCasesTest {
             assertThat(waiting.status()).isEqualTo(JobStatus.QUEUED);
             assertThat(core.provider.startCalls).hasValue(1);
 
+            assertThat(core.bucket.keys(Keys.line("scripted"))).hasSize(1);
+
             core.canceler.cancel(first.id().value(), new Tenant("acme"));
-            core.clock.advance(ProviderOutcomes.SLOT_WAIT);
-            core.sweeper.sweep();
+            core.runDueWork(); // the clock has not moved: no back-stop is due, only the freed slot's step
 
             assertThat(core.stored(second.id()).status()).isEqualTo(JobStatus.PROCESSING);
             assertThat(core.stored(second.id()).dispatch().slot()).isEqualTo(0);
+            assertThat(core.bucket.keys(Keys.line("scripted")))
+                    .as("out of the line")
+                    .isEmpty();
+        }
+
+        @Test
+        void aSlotFreedAsAJobJoinsTheLineIsNotMissed() {
+            Core core = new Core(new Core.ScriptedProvider(1, false)
+                    .onStart(new ProviderOutcome.Pending("p-1", null))
+                    .onStart(new ProviderOutcome.Pending("p-2", null)));
+            Job first = core.queuedJob(null);
+            Job second = core.queuedJob(null);
+            core.runner.run(first.id());
+            // The first job ends just as the second finds every slot taken, before it joins the line.
+            core.bucket.beforeWrite(
+                    key -> key.startsWith(Keys.line("scripted")),
+                    () -> core.canceler.cancel(first.id().value(), new Tenant("acme")));
+
+            Job started = core.runner.run(second.id());
+
+            assertThat(started.status()).isEqualTo(JobStatus.PROCESSING);
+            assertThat(core.bucket.keys(Keys.line("scripted"))).isEmpty();
         }
 
         @Test
@@ -181,6 +206,7 @@ class JobUseCasesTest {
             Job job = core.queuedJob(HOOK);
 
             Job after = core.runner.run(job.id());
+            core.runDueWork();
 
             assertThat(after.status()).isEqualTo(JobStatus.SUCCEEDED);
             assertThat(core.stored(job.id()).outputs()).hasSize(1);
@@ -199,6 +225,7 @@ class JobUseCasesTest {
 
             core.clock.advance(Duration.ofSeconds(5));
             Job after = core.poller.pollIfDue(core.stored(job.id()));
+            core.runDueWork();
 
             assertThat(after.status()).isEqualTo(JobStatus.CANCELED);
             assertThat(after.outputs()).isEmpty();
@@ -212,7 +239,7 @@ class JobUseCasesTest {
             core.provider.onStart(new ProviderOutcome.Pending("p-1", null)).onFetch(providerJobId -> {
                 // While the provider is being asked, the sweep finds the job past its processing deadline.
                 core.clock.advance(core.config.processingDeadline());
-                core.sweeper.sweep();
+                core.runDueWork();
                 return finishedWith(core, Core.png());
             });
             // The sweep's own poll, made before it judges the deadline.
@@ -259,10 +286,9 @@ class JobUseCasesTest {
             assertThat(core.bucket.keys("outputs/" + job.id() + "/")).isNotEmpty();
 
             core.clock.advance(core.config.ttl());
-            SweepJobs.Summary summary = core.sweeper.sweep();
+            core.runDueWork();
 
             Job expired = core.stored(job.id());
-            assertThat(summary.expired).isEqualTo(1);
             assertThat(expired.status()).isEqualTo(JobStatus.EXPIRED);
             assertThat(expired.result()).isNull();
             assertThat(core.bucket.keys("outputs/" + job.id() + "/")).isEmpty();
@@ -278,7 +304,7 @@ class JobUseCasesTest {
                 // A start claimed by a process that died before calling the provider (or before recording it).
                 core.records.apply(job.id(), j -> JobLifecycle.claimStart(j, "hash", Core.T0, RunJob.CLAIM_LEASE));
                 core.clock.advance(RunJob.CLAIM_LEASE.plusSeconds(1));
-                core.sweeper.sweep();
+                core.runDueWork();
             }
 
             assertThat(free.provider.startCalls).hasValue(1);
@@ -303,9 +329,9 @@ class JobUseCasesTest {
             core.runner.run(job.id());
 
             core.clock.advance(core.config.pollInterval());
-            SweepJobs.Summary summary = core.sweeper.sweep();
+            core.runDueWork();
 
-            assertThat(summary.polled).isEqualTo(1);
+            assertThat(core.provider.fetchCalls).hasValue(1);
             assertThat(core.stored(job.id()).status()).isEqualTo(JobStatus.SUCCEEDED);
         }
     }
@@ -319,13 +345,14 @@ class JobUseCasesTest {
             core.webhooks.answers.add(500);
             Job job = core.queuedJob(HOOK);
             core.runner.run(job.id());
+            core.runDueWork();
             assertThat(core.stored(job.id()).clientWebhook().state()).isEqualTo("waiting");
 
             core.clock.advance(Duration.ofSeconds(4));
-            core.sweeper.sweep();
+            core.runDueWork();
             assertThat(core.webhooks.sent).hasSize(1);
             core.clock.advance(Duration.ofSeconds(2));
-            core.sweeper.sweep();
+            core.runDueWork();
 
             assertThat(core.webhooks.sent).hasSize(2);
             assertThat(core.webhooks.sent.get(0).messageId())
@@ -345,6 +372,7 @@ class JobUseCasesTest {
             Job job = core.queuedJob(HOOK);
 
             core.runner.run(job.id());
+            core.runDueWork();
 
             ClientWebhook.Attempt attempt =
                     core.stored(job.id()).clientWebhook().attempts().getFirst();

@@ -27,20 +27,29 @@ class SubmitAndUploadTest {
     }
 
     @Test
-    void aSubmittedPhotoIsStoredAndItsJobCreatedAlreadyClaimedSoTheProviderIsCalledOnce() {
+    void aSubmittedPhotoIsStoredAndItsJobLeftToTheWorkerWhichCallsTheProviderOnce() {
         Core core = new Core(new Core.ScriptedProvider(0, false).onStart(new ProviderOutcome.Pending("p-1", null)));
         JobId id = JobId.random();
 
         Job job = core.submitter.submit(new SubmitCommand(
                 id, ACME, Operation.HEAD_SHOT, core.provider, Params.none(), photo(core), null, Map.of("user", "42")));
 
-        assertThat(job.status()).isEqualTo(JobStatus.PROCESSING);
+        assertThat(job.status()).isEqualTo(JobStatus.QUEUED);
         assertThat(job.tenant()).isEqualTo("acme");
         assertThat(job.metadata()).containsEntry("user", "42");
         assertThat(core.bucket.keys("inputs/" + id + "/")).containsExactly("inputs/" + id + "/face.png");
+        assertThat(core.provider.startCalls)
+                .as("no request waits on a provider")
+                .hasValue(0);
+        assertThat(core.queue.pending()).extracting(m -> m.work().job()).containsExactly(id);
+
+        core.runDueWork();
+        core.runDueWork();
+
+        assertThat(core.stored(id).status()).isEqualTo(JobStatus.PROCESSING);
         assertThat(core.provider.startCalls).hasValue(1);
-        // Created claimed, then accepted: the record is never written a third time before the provider answers.
-        assertThat(core.bucket.requests()).containsEntry("PUT jobs/", 2);
+        // Created, claimed by the worker, accepted.
+        assertThat(core.bucket.requests()).containsEntry("PUT jobs/", 3);
     }
 
     @Test
@@ -53,12 +62,14 @@ class SubmitAndUploadTest {
         String key = ticket.job().upload().key();
         core.bucket.put(key, Core.png(), "image/png");
 
-        Job started = core.uploaded.photoArrived(key).orElseThrow();
+        Job attached = core.uploaded.photoArrived(key).orElseThrow();
+        core.runDueWork();
         core.bucket.put(key, Core.png(), "image/png"); // S3 delivers at least once: the same event again
         Job again = core.uploaded.photoArrived(key).orElseThrow();
+        core.runDueWork();
 
-        assertThat(started.status()).isEqualTo(JobStatus.PROCESSING);
-        assertThat(started.input().key()).isEqualTo("inputs/" + id + "/face.png");
+        assertThat(attached.status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(attached.input().key()).isEqualTo("inputs/" + id + "/face.png");
         assertThat(again.status()).isEqualTo(JobStatus.PROCESSING);
         assertThat(core.provider.startCalls).hasValue(1);
     }
@@ -79,6 +90,7 @@ class SubmitAndUploadTest {
         core.bucket.put(key, "not a picture".getBytes(), "image/png");
 
         Job failed = core.uploaded.photoArrived(key).orElseThrow();
+        core.runDueWork();
 
         assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
         assertThat(failed.error().code()).isEqualTo(ErrorCode.UNSUPPORTED_MEDIA_TYPE.wire());
@@ -88,7 +100,7 @@ class SubmitAndUploadTest {
     }
 
     @Test
-    void anUploadThatNeverCameFailsAtTheSweepOnceItsUrlHasExpired() {
+    void anUploadThatNeverCameFailsWhenItsUrlExpires() {
         Core core = new Core(new Core.ScriptedProvider(0, false));
         CreateUpload.Ticket ticket = core.uploads.create(new UploadCommand(
                 JobId.random(),
@@ -100,11 +112,11 @@ class SubmitAndUploadTest {
                 null,
                 Map.of()));
 
-        core.clock.advance(core.config.uploadUrlTtl());
-        core.sweeper.sweep();
+        core.clock.advance(core.config.uploadUrlTtl().minusSeconds(1));
+        core.runDueWork();
         assertThat(core.stored(ticket.job().id()).status()).isEqualTo(JobStatus.QUEUED);
         core.clock.advance(Duration.ofSeconds(1));
-        core.sweeper.sweep();
+        core.runDueWork();
 
         Job expired = core.stored(ticket.job().id());
         assertThat(expired.status()).isEqualTo(JobStatus.FAILED);

@@ -3,6 +3,9 @@ package app.visage.storage.memory;
 import app.visage.jobs.model.BucketLayout;
 import app.visage.jobs.model.Job;
 import app.visage.jobs.model.JobId;
+import app.visage.jobs.model.Keys;
+import app.visage.jobs.model.Work;
+import app.visage.jobs.port.DueIndex;
 import app.visage.jobs.port.FileStore;
 import app.visage.jobs.port.JobStore;
 import app.visage.jobs.port.SlotStore;
@@ -20,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
- * The bucket in memory, behind the same ports as the S3 adapters (job records, files, provider slots), with
+ * The bucket in memory, behind the same ports as the S3 adapters (job records, files, provider slots, the
+ * due-work index), with
  * what the core relies on S3 for: an etag per object version, conditional create and replace, listing in key
  * order. For the core's fast tests only; the S3 adapters are tested against the embedded S3.
  *
@@ -28,12 +32,13 @@ import java.util.function.Predicate;
  * made, or made with its answer lost (the caller sees a failure, the object is written). Races are set up
  * by the callers' own hooks (a scripted provider's answer, a download), which act at an exact point.
  */
-public final class MemoryBucket implements JobStore, FileStore, SlotStore {
+public final class MemoryBucket implements JobStore, FileStore, SlotStore, DueIndex {
     private final Clock clock;
     private final TreeMap<String, Entry> objects = new TreeMap<>();
     private final AtomicLong versions = new AtomicLong();
     private final List<Fault> faults = new ArrayList<>();
     private final Map<String, Integer> requests = new TreeMap<>();
+    private final List<Hook> hooks = new ArrayList<>();
 
     public MemoryBucket(Clock clock) {
         this.clock = clock;
@@ -50,6 +55,13 @@ public final class MemoryBucket implements JobStore, FileStore, SlotStore {
     }
 
     private record Fault(Predicate<String> key, FaultKind kind) {}
+
+    private record Hook(Predicate<String> key, Runnable action) {}
+
+    /** Runs {@code action} once, just before the next write to a key that {@code key} accepts: a race, set up. */
+    public synchronized void beforeWrite(Predicate<String> key, Runnable action) {
+        hooks.add(new Hook(key, action));
+    }
 
     /** The next write to a key that {@code key} accepts fails as {@code kind}. */
     public synchronized void failNextWrite(Predicate<String> key, FaultKind kind) {
@@ -76,6 +88,10 @@ public final class MemoryBucket implements JobStore, FileStore, SlotStore {
 
     /** Writes {@code value} at {@code key} if {@code expected} holds (null: absent; "*": any); answers the etag. */
     private synchronized Optional<String> write(String key, Object value, String contentType, String expected) {
+        hooks.stream().filter(h -> h.key().test(key)).findFirst().ifPresent(hook -> {
+            hooks.remove(hook);
+            hook.action().run();
+        });
         count("PUT", key);
         Fault fault = takeFault(key);
         if (fault != null && fault.kind() == FaultKind.REFUSE) {
@@ -222,5 +238,27 @@ public final class MemoryBucket implements JobStore, FileStore, SlotStore {
     public boolean replace(String provider, int n, JobId holder, String version) {
         return write(slotKey(provider, n), new Holder(holder), "application/json", version)
                 .isPresent();
+    }
+
+    // --- DueIndex ---
+
+    @Override
+    public void add(Work work) {
+        write(Keys.due(work), work, "application/json", "*");
+    }
+
+    @Override
+    public synchronized List<Marker> dueBy(Instant until, int max) {
+        count("LIST", BucketLayout.DUE);
+        String end = Keys.dueMinute(until.plus(Duration.ofMinutes(1)));
+        return objects.subMap(BucketLayout.DUE, end).entrySet().stream()
+                .limit(max)
+                .map(e -> new Marker(e.getKey(), e.getValue().value() instanceof Work w ? w : null))
+                .toList();
+    }
+
+    @Override
+    public void remove(List<Marker> markers) {
+        delete(markers.stream().map(Marker::key).toList());
     }
 }
