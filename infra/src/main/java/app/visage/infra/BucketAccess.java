@@ -24,6 +24,7 @@ import software.amazon.awscdk.services.s3.IBucket;
  * status    Get Put  Get Put  -                -           Get Put Delete   -             jobs slots outputs
  * webhook   Get Put  Get Put  -                -           Put Delete       -             jobs slots outputs
  * upload    Get Put  Get Put  Get Put          Get Delete  Put Delete       -             jobs slots inputs uploads
+ * worker    Get Put  Get Put  Get Delete       Delete      Get Put Delete   -             jobs slots inputs uploads outputs
  * cleanup   Get Put  Get Put  Get Delete       Delete      Put Delete       Delete        jobs slots inputs uploads outputs idempotency
  * </pre>
  *
@@ -34,8 +35,10 @@ import software.amazon.awscdk.services.s3.IBucket;
  * <li>{@code jobs/}, {@code slots/}: every function finds, creates or swaps job records; any that
  * starts a job or ends one (a poll, a webhook, the sweep) takes or frees a provider slot.</li>
  * <li>{@code outputs/}: whoever finishes a job copies its outputs and removes them again when the job
- * ended otherwise meanwhile; only {@code submit} (cancel answers a view) and {@code status} render
- * views with presigned GETs.</li>
+ * ended otherwise meanwhile; {@code submit} (cancel answers a view), {@code status} and {@code worker}
+ * (a client webhook carries the view) render views with presigned GETs, or read outputs for data URIs.</li>
+ * <li>{@code worker}: the steps that wait or take long (start, confirm, poll, next in line, client
+ * webhooks, expiry); expiring a job deletes what is left of its photo and outputs.</li>
  * <li>{@code idempotency/}: {@code submit} records each Idempotency-Key
  * ({@code idempotency/{hash}.json}, conditional puts) and reads it back on a retry; {@code cleanup}
  * lists the prefix and deletes the records past 24 h.</li>
@@ -92,6 +95,15 @@ public final class BucketAccess {
                                 UPLOADS, List.of(GET, DELETE),
                                 OUTPUTS, List.of(PUT, DELETE)),
                         List.of(JOBS, SLOTS, INPUTS, UPLOADS));
+            case WORKER ->
+                new Access(
+                        Map.of(
+                                JOBS, List.of(GET, PUT),
+                                SLOTS, List.of(GET, PUT),
+                                INPUTS, List.of(GET, DELETE),
+                                UPLOADS, List.of(DELETE),
+                                OUTPUTS, List.of(GET, PUT, DELETE)),
+                        List.of(JOBS, SLOTS, INPUTS, UPLOADS, OUTPUTS));
             case CLEANUP ->
                 new Access(
                         Map.of(

@@ -25,6 +25,7 @@ import software.amazon.awscdk.services.apigatewayv2.PayloadFormatVersion;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
@@ -35,6 +36,7 @@ import software.amazon.awscdk.services.lambda.ParamsAndSecretsOptions;
 import software.amazon.awscdk.services.lambda.ParamsAndSecretsVersions;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.s3.BlockPublicAccess;
@@ -49,12 +51,16 @@ import software.amazon.awscdk.services.s3.ObjectOwnership;
 import software.amazon.awscdk.services.s3.notifications.LambdaDestination;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
+import software.amazon.awscdk.services.sqs.DeadLetterQueue;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
 
 /**
- * Visage on AWS (DESIGN.md, Deployment): the five functions of one artifact behind an HTTP API,
- * the bucket with its upload notification and lifecycle backstop, the cleanup schedule, the
- * secret holding provider keys, and IAM scoped per function to the bucket prefixes it uses.
+ * Visage on AWS (DESIGN.md, Deployment): the six functions of one artifact behind an HTTP API,
+ * the bucket with its upload notification and lifecycle backstop, the work queue the {@code worker}
+ * consumes and its dead-letter queue, the cleanup schedule, the secret holding provider keys, and IAM
+ * scoped per function to the bucket prefixes it uses.
  * Clients authenticate with API keys the app checks or with JWTs an API Gateway authorizer checks
  * ({@link ClientAuth}); provider webhooks with their per-job URL token.
  * Triggers point at each function's {@code live} alias, so SnapStart's published versions serve them.
@@ -69,6 +75,18 @@ public class VisageStack extends Stack {
     public static final int EXPIRE_AFTER_DAYS = 2;
 
     public static final List<String> EXPIRING_PREFIXES = BucketLayout.TRANSIENT;
+    /** Up to this many messages per worker invocation, gathered for at most {@link #WORK_BATCHING_WINDOW_SECONDS}. */
+    public static final int WORK_BATCH_SIZE = 10;
+
+    public static final int WORK_BATCHING_WINDOW_SECONDS = 1;
+    /**
+     * AWS's guidance for an SQS event source: six times the function's timeout plus the batching window, so a
+     * message Lambda is still retrying (throttles, a slow batch) does not reappear meanwhile.
+     */
+    public static final int WORK_VISIBILITY_SECONDS =
+            6 * VisageFunction.WORKER.timeoutSeconds + WORK_BATCHING_WINDOW_SECONDS;
+    /** A step that failed this often (a bug, a provider down for long) goes to the dead-letter queue. */
+    public static final int WORK_MAX_RECEIVES = 5;
     /** The functions behind the client routes: they authenticate clients (and refuse to start unable to). */
     public static final Set<VisageFunction> CLIENT_FACING = EnumSet.of(VisageFunction.SUBMIT, VisageFunction.STATUS);
 
@@ -81,7 +99,7 @@ public class VisageStack extends Stack {
                 scope,
                 id,
                 StackProps.builder()
-                        .description("Visage: face photos to avatars (five Funqy functions, HTTP API, S3, runtime "
+                        .description("Visage: face photos to avatars (six Funqy functions, HTTP API, S3, SQS, runtime "
                                 + settings.runtime().name().toLowerCase(java.util.Locale.ROOT) + ")")
                         .build());
         RemovalPolicy dataRemoval = settings.retainData() ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
@@ -129,6 +147,22 @@ public class VisageStack extends Stack {
                 ? ParamsAndSecretsLayerVersion.fromVersionArn(settings.secretsExtensionLayerArn(), extensionOptions)
                 : ParamsAndSecretsLayerVersion.fromVersion(ParamsAndSecretsVersions.V1_0_103, extensionOptions);
 
+        // Dead letters wait for an operator: the SQS maximum, since a moved message keeps its first enqueue time.
+        Queue deadLetters = Queue.Builder.create(this, "WorkDeadLetters")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .retentionPeriod(Duration.days(14))
+                .build();
+        Queue work = Queue.Builder.create(this, "WorkQueue")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .visibilityTimeout(Duration.seconds(WORK_VISIBILITY_SECONDS))
+                .deadLetterQueue(DeadLetterQueue.builder()
+                        .queue(deadLetters)
+                        .maxReceiveCount(WORK_MAX_RECEIVES)
+                        .build())
+                .build();
+
         Code jvmCode = Code.fromAsset(settings.jvmArtifact().toString());
         Code nativeCode = settings.runtime() == DeploySettings.Runtime.NATIVE
                 ? Code.fromAsset(settings.nativeArtifact().toString())
@@ -140,6 +174,7 @@ public class VisageStack extends Stack {
             env.put("VISAGE_BUCKET", bucket.getBucketName());
             env.put("VISAGE_PUBLIC_BASE_URL", api.getApiEndpoint());
             env.put("VISAGE_SECRETS_ARN", secret.getSecretArn());
+            env.put("VISAGE_QUEUE_URL", work.getQueueUrl());
             if (settings.secretsRevision() != null) {
                 env.put("VISAGE_SECRETS_REVISION", settings.secretsRevision());
             }
@@ -174,6 +209,11 @@ public class VisageStack extends Stack {
             }
             Function function = fn.build();
             BucketAccess.statements(bucket, vf).forEach(function::addToRolePolicy);
+            // Every function hands work on; sending is all it does with the queue (SSE-SQS needs no KMS grant).
+            function.addToRolePolicy(PolicyStatement.Builder.create()
+                    .actions(List.of("sqs:SendMessage"))
+                    .resources(List.of(work.getQueueArn()))
+                    .build());
             secret.grantRead(function);
             functions.put(vf, function);
             aliases.put(vf, function.addAlias(ALIAS));
@@ -207,6 +247,14 @@ public class VisageStack extends Stack {
                 EventType.OBJECT_CREATED,
                 new LambdaDestination(aliases.get(VisageFunction.UPLOAD)),
                 NotificationKeyFilter.builder().prefix(BucketLayout.UPLOADS).build());
+
+        // Failed messages of a batch are retried alone; the event source grants the worker what consuming takes.
+        aliases.get(VisageFunction.WORKER)
+                .addEventSource(SqsEventSource.Builder.create(work)
+                        .batchSize(WORK_BATCH_SIZE)
+                        .maxBatchingWindow(Duration.seconds(WORK_BATCHING_WINDOW_SECONDS))
+                        .reportBatchItemFailures(true)
+                        .build());
 
         Rule.Builder.create(this, "CleanupSchedule")
                 .description("Visage cleanup: expire jobs past their TTL, poll overdue providers, start queued jobs")

@@ -40,7 +40,7 @@ class CloudAssemblyTest {
                 Map.of(
                         "Environment",
                         Map.of("Variables", Match.objectLike(Map.of("QUARKUS_FUNQY_EXPORT", Match.anyValue())))),
-                5);
+                FunctionsTest.EXPORTS.size());
         for (String export : FunctionsTest.EXPORTS) {
             template.resourcePropertiesCountIs(
                     "AWS::Lambda::Function",

@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The non-HTTP triggers: uploads/ object-created → upload, the schedule → cleanup, both on the live alias. */
+/**
+ * The non-HTTP triggers, each on the live alias: uploads/ object-created → upload, the work queue → worker,
+ * the schedule → cleanup.
+ */
 class TriggersTest {
 
     @Test
@@ -38,6 +41,29 @@ class TriggersTest {
                     .filter(p -> Map.of("Fn::GetAtt", List.of(bucket, "Arn")).equals(p.get("SourceArn")))
                     .count();
             assertEquals(1, permissions, "S3 may invoke the upload alias, for this bucket only");
+        }
+    }
+
+    @Test
+    void theWorkQueueFeedsTheWorkerAliasInBatchesThatMayPartlyFail() {
+        for (Synth.Synthesized s : List.of(Synth.jvm(), Synth.nativeVariant())) {
+            Map<String, Object> mapping =
+                    Json.map(Json.map(s.resources().get(Synth.logicalIdOfType(s, "AWS::Lambda::EventSourceMapping")))
+                            .get("Properties"));
+            // The CDK names the alias as function:live, the function's name cut out of the alias's ARN.
+            Map<String, Object> functionName = Map.of(
+                    "Fn::Select",
+                    List.of(
+                            6,
+                            Map.of(
+                                    "Fn::Split",
+                                    List.of(":", Map.of("Ref", Synth.aliasId(s, Synth.functionId(s, "worker")))))));
+            assertEquals(Map.of("Fn::Join", List.of("", List.of(functionName, ":live"))), mapping.get("FunctionName"));
+            assertEquals(Map.of("Fn::GetAtt", List.of(Synth.workQueueId(s), "Arn")), mapping.get("EventSourceArn"));
+            assertEquals(10, ((Number) mapping.get("BatchSize")).intValue());
+            assertEquals(1, ((Number) mapping.get("MaximumBatchingWindowInSeconds")).intValue());
+            // Without it one failed message would make Lambda retry the whole batch.
+            assertEquals(List.of("ReportBatchItemFailures"), mapping.get("FunctionResponseTypes"));
         }
     }
 
