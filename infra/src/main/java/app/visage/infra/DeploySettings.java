@@ -20,6 +20,9 @@ import software.constructs.Node;
  * <li>{@code nativeArtifact}: the native zip holding {@code bootstrap}, default
  * {@code ../target/native/function.zip} (read only when {@code runtime=native})</li>
  * <li>{@code cleanupSchedule}: the cleanup rule's schedule expression, default {@code rate(15 minutes)}</li>
+ * <li>{@code workerMaxConcurrency}: at most this many worker invocations at once (2–1000, the event
+ * source's maximum concurrency), so a burst of work cannot take the concurrency the API needs; default
+ * none (Lambda scales the worker to the account's concurrency)</li>
  * <li>{@code removalPolicy}: {@code retain} (default) or {@code destroy}, for the bucket and the secret</li>
  * <li>{@code stackName}: default {@code Visage}</li>
  * <li>{@code secretsRevision}: any value; changing it publishes new versions of every function, so
@@ -43,6 +46,7 @@ public record DeploySettings(
         Path jvmArtifact,
         Path nativeArtifact,
         String cleanupSchedule,
+        Integer workerMaxConcurrency,
         boolean retainData,
         String secretsRevision,
         String secretsExtensionLayerArn,
@@ -84,6 +88,7 @@ public record DeploySettings(
                     "context cleanupSchedule must be an EventBridge rate(…) or cron(…) expression, not '" + schedule
                             + "'");
         }
+        String concurrency = context(node, "workerMaxConcurrency", null);
         String removal = context(node, "removalPolicy", "retain").toLowerCase(Locale.ROOT);
         if (!removal.equals("retain") && !removal.equals("destroy")) {
             throw new IllegalArgumentException(
@@ -100,6 +105,7 @@ public record DeploySettings(
                 jvm,
                 nativeZip,
                 schedule,
+                concurrency == null ? null : wholeNumber("workerMaxConcurrency", concurrency, 2, 1000),
                 removal.equals("retain"),
                 context(node, "secretsRevision", null),
                 layerArn,
@@ -112,6 +118,18 @@ public record DeploySettings(
             return fallback;
         }
         return value.toString();
+    }
+
+    private static int wholeNumber(String key, String given, int min, int max) {
+        String value = given.trim();
+        if (value.matches("\\d{1,9}")) {
+            int n = Integer.parseInt(value);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        }
+        throw new IllegalArgumentException(
+                "context " + key + " must be a whole number from " + min + " to " + max + ", not '" + value + "'");
     }
 
     private static Path artifact(Path infraDir, String given, String key, String howToBuild) {

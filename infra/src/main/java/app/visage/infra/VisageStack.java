@@ -254,6 +254,7 @@ public class VisageStack extends Stack {
                         .batchSize(WORK_BATCH_SIZE)
                         .maxBatchingWindow(Duration.seconds(WORK_BATCHING_WINDOW_SECONDS))
                         .reportBatchItemFailures(true)
+                        .maxConcurrency(settings.workerMaxConcurrency())
                         .build());
 
         Rule.Builder.create(this, "CleanupSchedule")

@@ -73,6 +73,8 @@ final class Synth {
             overridden = synth(Map.of(
                     "cleanupSchedule",
                     "rate(1 minute)",
+                    "workerMaxConcurrency",
+                    "5",
                     "removalPolicy",
                     "destroy",
                     "secretsRevision",

@@ -1,6 +1,7 @@
 package app.visage.infra;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.List;
 import java.util.Map;
@@ -64,7 +65,19 @@ class TriggersTest {
             assertEquals(1, ((Number) mapping.get("MaximumBatchingWindowInSeconds")).intValue());
             // Without it one failed message would make Lambda retry the whole batch.
             assertEquals(List.of("ReportBatchItemFailures"), mapping.get("FunctionResponseTypes"));
+            assertNull(mapping.get("ScalingConfig"), "no cap unless asked for");
         }
+    }
+
+    @Test
+    void theWorkersConcurrencyCanBeCappedByContext() {
+        Synth.Synthesized s = Synth.overridden();
+        assertEquals(
+                Map.of("MaximumConcurrency", 5),
+                Json.path(
+                        Json.map(s.resources().get(Synth.logicalIdOfType(s, "AWS::Lambda::EventSourceMapping"))),
+                        "Properties",
+                        "ScalingConfig"));
     }
 
     @Test
