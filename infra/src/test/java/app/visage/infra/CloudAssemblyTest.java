@@ -76,21 +76,16 @@ class CloudAssemblyTest {
         template.hasResourceProperties(
                 "AWS::Events::Rule",
                 Match.objectLike(Map.of("ScheduleExpression", Match.stringLikeRegexp("rate\\(.*\\)|cron\\(.*\\)"))));
-        Map<String, Object> cleanupListing = Map.of(
+        Map<String, Object> dueListing = Map.of(
                 "Action",
                 "s3:ListBucket",
                 "Condition",
-                Map.of(
-                        "StringLikeIfExists",
-                        Map.of(
-                                "s3:prefix",
-                                List.of("jobs/*", "slots/*", "inputs/*", "uploads/*", "outputs/*", "idempotency/*"))));
+                Map.of("StringLikeIfExists", Map.of("s3:prefix", List.of("due/*"))));
         template.hasResourceProperties(
                 "AWS::IAM::Policy",
                 Map.of(
                         "PolicyDocument",
-                        Match.objectLike(
-                                Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(cleanupListing)))))));
+                        Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(dueListing)))))));
     }
 
     @Test

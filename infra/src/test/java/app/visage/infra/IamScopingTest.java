@@ -23,6 +23,7 @@ class IamScopingTest {
     static final Set<String> OBJECT_ACTIONS = Set.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject");
 
     /** export → "action prefix" pairs; written out here independently of the stack's own table. */
+    /** export → "action prefix" pairs; written out here independently of the stack's own table. */
     static final Map<String, Set<String>> EXPECTED = Map.of(
             "submit",
                     Set.of(
@@ -38,7 +39,8 @@ class IamScopingTest {
                             "s3:PutObject outputs/",
                             "s3:DeleteObject outputs/",
                             "s3:GetObject idempotency/",
-                            "s3:PutObject idempotency/"),
+                            "s3:PutObject idempotency/",
+                            "s3:PutObject due/"),
             "status",
                     Set.of(
                             "s3:GetObject jobs/",
@@ -47,19 +49,30 @@ class IamScopingTest {
                             "s3:PutObject slots/",
                             "s3:GetObject outputs/",
                             "s3:PutObject outputs/",
-                            "s3:DeleteObject outputs/"),
+                            "s3:DeleteObject outputs/",
+                            "s3:PutObject due/"),
             "webhook",
                     Set.of(
-                            "s3:GetObject jobs/", "s3:PutObject jobs/",
-                            "s3:GetObject slots/", "s3:PutObject slots/",
-                            "s3:PutObject outputs/", "s3:DeleteObject outputs/"),
+                            "s3:GetObject jobs/",
+                            "s3:PutObject jobs/",
+                            "s3:GetObject slots/",
+                            "s3:PutObject slots/",
+                            "s3:PutObject outputs/",
+                            "s3:DeleteObject outputs/",
+                            "s3:PutObject due/"),
             "upload",
                     Set.of(
-                            "s3:GetObject jobs/", "s3:PutObject jobs/",
-                            "s3:GetObject slots/", "s3:PutObject slots/",
-                            "s3:GetObject inputs/", "s3:PutObject inputs/",
-                            "s3:GetObject uploads/", "s3:DeleteObject uploads/",
-                            "s3:PutObject outputs/", "s3:DeleteObject outputs/"),
+                            "s3:GetObject jobs/",
+                            "s3:PutObject jobs/",
+                            "s3:GetObject slots/",
+                            "s3:PutObject slots/",
+                            "s3:GetObject inputs/",
+                            "s3:PutObject inputs/",
+                            "s3:GetObject uploads/",
+                            "s3:DeleteObject uploads/",
+                            "s3:PutObject outputs/",
+                            "s3:DeleteObject outputs/",
+                            "s3:PutObject due/"),
             "worker",
                     Set.of(
                             "s3:GetObject jobs/",
@@ -71,19 +84,10 @@ class IamScopingTest {
                             "s3:DeleteObject uploads/",
                             "s3:GetObject outputs/",
                             "s3:PutObject outputs/",
-                            "s3:DeleteObject outputs/"),
-            "cleanup",
-                    Set.of(
-                            "s3:GetObject jobs/",
-                            "s3:PutObject jobs/",
-                            "s3:GetObject slots/",
-                            "s3:PutObject slots/",
-                            "s3:GetObject inputs/",
-                            "s3:DeleteObject inputs/",
-                            "s3:DeleteObject uploads/",
-                            "s3:PutObject outputs/",
                             "s3:DeleteObject outputs/",
-                            "s3:DeleteObject idempotency/"));
+                            "s3:PutObject due/"),
+            // The due-work index and nothing else: it never reads a job.
+            "cleanup", Set.of("s3:GetObject due/", "s3:PutObject due/", "s3:DeleteObject due/"));
 
     /** export → the prefixes a listing may name (every function lists, if only for 404s on missing keys). */
     static final Map<String, Set<String>> LIST_PREFIXES = Map.of(
@@ -92,7 +96,7 @@ class IamScopingTest {
             "webhook", Set.of("jobs/*", "slots/*", "outputs/*"),
             "upload", Set.of("jobs/*", "slots/*", "inputs/*", "uploads/*"),
             "worker", Set.of("jobs/*", "slots/*", "inputs/*", "uploads/*", "outputs/*"),
-            "cleanup", Set.of("jobs/*", "slots/*", "inputs/*", "uploads/*", "outputs/*", "idempotency/*"));
+            "cleanup", Set.of("due/*"));
 
     record Statement(String owner, Map<String, Object> json) {
         String effect() {
