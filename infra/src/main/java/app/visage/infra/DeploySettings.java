@@ -19,7 +19,8 @@ import software.constructs.Node;
  * <li>{@code jvmArtifact}: the JVM function.zip, default {@code ../target/function.zip}</li>
  * <li>{@code nativeArtifact}: the native zip holding {@code bootstrap}, default
  * {@code ../target/native/function.zip} (read only when {@code runtime=native})</li>
- * <li>{@code cleanupSchedule}: the cleanup rule's schedule expression, default {@code rate(15 minutes)}</li>
+ * <li>{@code cleanupSchedule}: the cleanup rule's schedule expression, default {@code rate(5 minutes)}: how
+ * often the due-work index is read (a run with nothing due lists one page)</li>
  * <li>{@code workerMaxConcurrency}: at most this many worker invocations at once (2–1000, the event
  * source's maximum concurrency), so a burst of work cannot take the concurrency the API needs; default
  * none (Lambda scales the worker to the account's concurrency)</li>
@@ -54,7 +55,7 @@ public record DeploySettings(
 
     public static final String DEFAULT_JVM_ARTIFACT = "../target/function.zip";
     public static final String DEFAULT_NATIVE_ARTIFACT = "../target/native/function.zip";
-    public static final String DEFAULT_CLEANUP_SCHEDULE = "rate(15 minutes)";
+    public static final String DEFAULT_CLEANUP_SCHEDULE = "rate(5 minutes)";
 
     public enum Runtime {
         JVM,

@@ -258,7 +258,7 @@ public class VisageStack extends Stack {
                         .build());
 
         Rule.Builder.create(this, "CleanupSchedule")
-                .description("Visage cleanup: expire jobs past their TTL, poll overdue providers, start queued jobs")
+                .description("Visage cleanup: send the work whose time has come (due/) to the work queue")
                 .schedule(Schedule.expression(settings.cleanupSchedule()))
                 .targets(List.of(new LambdaFunction(aliases.get(VisageFunction.CLEANUP))))
                 .build();

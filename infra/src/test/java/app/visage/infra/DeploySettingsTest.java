@@ -30,7 +30,7 @@ class DeploySettingsTest {
         assertEquals(DeploySettings.Runtime.JVM, settings.runtime());
         assertEquals(artifact, settings.jvmArtifact());
         assertNull(settings.nativeArtifact());
-        assertEquals("rate(15 minutes)", settings.cleanupSchedule());
+        assertEquals("rate(5 minutes)", settings.cleanupSchedule());
         assertNull(settings.workerMaxConcurrency());
         assertTrue(settings.retainData());
         assertEquals("Visage", settings.stackName());

@@ -81,9 +81,9 @@ class TriggersTest {
     }
 
     @Test
-    void cleanupRunsEveryFifteenMinutesOnItsAlias() {
+    void cleanupRunsEveryFiveMinutesOnItsAlias() {
         Synth.Synthesized s = Synth.jvm();
-        assertSchedule(s, "rate(15 minutes)");
+        assertSchedule(s, "rate(5 minutes)");
     }
 
     @Test
