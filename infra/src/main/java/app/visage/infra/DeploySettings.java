@@ -21,6 +21,9 @@ import software.constructs.Node;
  * {@code ../target/native/function.zip} (read only when {@code runtime=native})</li>
  * <li>{@code cleanupSchedule}: the cleanup rule's schedule expression, default {@code rate(5 minutes)}: how
  * often the due-work index is read (a run with nothing due lists one page)</li>
+ * <li>{@code recordRetentionDays}: days a job record is kept ({@code visage.record-retention}; the
+ * bucket's lifecycle deletes it), default 30, at least 3: a record must outlive its job's TTL, its
+ * client webhook retries and its markers in the due-work index</li>
  * <li>{@code workerMaxConcurrency}: at most this many worker invocations at once (2–1000, the event
  * source's maximum concurrency), so a burst of work cannot take the concurrency the API needs; default
  * none (Lambda scales the worker to the account's concurrency)</li>
@@ -47,6 +50,7 @@ public record DeploySettings(
         Path jvmArtifact,
         Path nativeArtifact,
         String cleanupSchedule,
+        int recordRetentionDays,
         Integer workerMaxConcurrency,
         boolean retainData,
         String secretsRevision,
@@ -56,6 +60,7 @@ public record DeploySettings(
     public static final String DEFAULT_JVM_ARTIFACT = "../target/function.zip";
     public static final String DEFAULT_NATIVE_ARTIFACT = "../target/native/function.zip";
     public static final String DEFAULT_CLEANUP_SCHEDULE = "rate(5 minutes)";
+    public static final int DEFAULT_RECORD_RETENTION_DAYS = 30;
 
     public enum Runtime {
         JVM,
@@ -106,6 +111,11 @@ public record DeploySettings(
                 jvm,
                 nativeZip,
                 schedule,
+                wholeNumber(
+                        "recordRetentionDays",
+                        context(node, "recordRetentionDays", String.valueOf(DEFAULT_RECORD_RETENTION_DAYS)),
+                        3,
+                        36500),
                 concurrency == null ? null : wholeNumber("workerMaxConcurrency", concurrency, 2, 1000),
                 removal.equals("retain"),
                 context(node, "secretsRevision", null),

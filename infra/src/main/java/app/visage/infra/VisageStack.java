@@ -71,8 +71,10 @@ public class VisageStack extends Stack {
     public static final String ALIAS = "live";
     /** The AWS Parameters and Secrets Lambda Extension's port (its default; the app reads it from the env too). */
     public static final int SECRETS_EXTENSION_PORT = 2773;
-    /** S3 lifecycle counts whole days; cleanup deletes at 24 h, this only catches what it missed. */
+    /** S3 lifecycle counts whole days; the worker deletes at 24 h, this only catches what it missed. */
     public static final int EXPIRE_AFTER_DAYS = 2;
+    /** The longest timer is a day (a job's TTL, the last client webhook retry): an older marker was never reached. */
+    public static final int DUE_MARKERS_EXPIRE_AFTER_DAYS = 3;
 
     public static final List<String> EXPIRING_PREFIXES = BucketLayout.TRANSIENT;
     /** Up to this many messages per worker invocation, gathered for at most {@link #WORK_BATCHING_WINDOW_SECONDS}. */
@@ -110,7 +112,7 @@ public class VisageStack extends Stack {
                 .enforceSsl(true)
                 .versioned(false)
                 .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
-                .lifecycleRules(lifecycleRules())
+                .lifecycleRules(lifecycleRules(settings.recordRetentionDays()))
                 .cors(List.of(CorsRule.builder()
                         .allowedMethods(List.of(HttpMethods.PUT, HttpMethods.GET))
                         .allowedOrigins(List.of("*"))
@@ -277,20 +279,27 @@ public class VisageStack extends Stack {
                 .build();
     }
 
-    private static List<LifecycleRule> lifecycleRules() {
+    private static List<LifecycleRule> lifecycleRules(int recordRetentionDays) {
         List<LifecycleRule> rules = new ArrayList<>();
         for (String prefix : EXPIRING_PREFIXES) {
-            rules.add(LifecycleRule.builder()
-                    .id("expire-" + prefix.replace("/", ""))
-                    .prefix(prefix)
-                    .expiration(Duration.days(EXPIRE_AFTER_DAYS))
-                    .build());
+            rules.add(expire(prefix, EXPIRE_AFTER_DAYS));
         }
+        // An expired job's record stays (its view says so): S3 counts the days from the record's last write.
+        rules.add(expire(BucketLayout.JOBS, recordRetentionDays));
+        rules.add(expire(BucketLayout.DUE, DUE_MARKERS_EXPIRE_AFTER_DAYS));
         rules.add(LifecycleRule.builder()
                 .id("abort-incomplete-uploads")
                 .abortIncompleteMultipartUploadAfter(Duration.days(1))
                 .build());
         return rules;
+    }
+
+    private static LifecycleRule expire(String prefix, int days) {
+        return LifecycleRule.builder()
+                .id("expire-" + prefix.replace("/", ""))
+                .prefix(prefix)
+                .expiration(Duration.days(days))
+                .build();
     }
 
     /**

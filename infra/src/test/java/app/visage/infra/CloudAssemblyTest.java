@@ -62,8 +62,10 @@ class CloudAssemblyTest {
                         "LifecycleConfiguration",
                                 Map.of(
                                         "Rules",
-                                        Match.arrayWith(List.of(Match.objectLike(
-                                                Map.of("Prefix", "uploads/", "ExpirationInDays", 2))))))));
+                                        Match.arrayWith(List.of(
+                                                Match.objectLike(Map.of("Prefix", "uploads/", "ExpirationInDays", 2)),
+                                                Match.objectLike(
+                                                        Map.of("Prefix", "jobs/", "ExpirationInDays", 30))))))));
         Map<String, Object> uploadsFilter =
                 Map.of("Key", Map.of("FilterRules", List.of(Map.of("Name", "prefix", "Value", "uploads/"))));
         template.hasResourceProperties(

@@ -32,6 +32,7 @@ class DeploySettingsTest {
         assertNull(settings.nativeArtifact());
         assertEquals("rate(5 minutes)", settings.cleanupSchedule());
         assertNull(settings.workerMaxConcurrency());
+        assertEquals(30, settings.recordRetentionDays());
         assertTrue(settings.retainData());
         assertEquals("Visage", settings.stackName());
         assertNull(settings.secretsRevision());
@@ -81,6 +82,10 @@ class DeploySettingsTest {
         assertTrue(runtime.getMessage().contains("'jvm' or 'native'"), runtime.getMessage());
         assertThrows(IllegalArgumentException.class, () -> settings(Map.of("cleanupSchedule", "every 5 minutes")));
         assertThrows(IllegalArgumentException.class, () -> settings(Map.of("removalPolicy", "snapshot")));
+        for (String days : List.of("2", "0", "thirty", "P30D")) {
+            var e = assertThrows(IllegalArgumentException.class, () -> settings(Map.of("recordRetentionDays", days)));
+            assertTrue(e.getMessage().contains("recordRetentionDays must be a whole number from 3"), e.getMessage());
+        }
         for (String concurrency : List.of("1", "1001", "ten", "-5", "2.5")) {
             var e = assertThrows(
                     IllegalArgumentException.class, () -> settings(Map.of("workerMaxConcurrency", concurrency)));
@@ -105,13 +110,16 @@ class DeploySettingsTest {
                 "stackName",
                 "VisageDev",
                 "workerMaxConcurrency",
-                " 1000 "));
+                " 1000 ",
+                "recordRetentionDays",
+                "3"));
         assertEquals(DeploySettings.Runtime.NATIVE, settings.runtime());
         assertEquals(Synth.nativePlaceholder(), settings.nativeArtifact());
         assertEquals("cron(0/5 * * * ? *)", settings.cleanupSchedule());
         assertEquals(false, settings.retainData());
         assertEquals("VisageDev", settings.stackName());
         assertEquals(1000, settings.workerMaxConcurrency());
+        assertEquals(3, settings.recordRetentionDays());
     }
 
     private static DeploySettings settings(Map<String, Object> context) {

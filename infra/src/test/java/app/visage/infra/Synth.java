@@ -75,6 +75,8 @@ final class Synth {
                     "rate(1 minute)",
                     "workerMaxConcurrency",
                     "5",
+                    "recordRetentionDays",
+                    "90",
                     "removalPolicy",
                     "destroy",
                     "secretsRevision",
