@@ -22,6 +22,9 @@ import software.amazon.awscdk.services.apigatewayv2.HttpApi;
 import software.amazon.awscdk.services.apigatewayv2.HttpMethod;
 import software.amazon.awscdk.services.apigatewayv2.IHttpRouteAuthorizer;
 import software.amazon.awscdk.services.apigatewayv2.PayloadFormatVersion;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
@@ -265,6 +268,27 @@ public class VisageStack extends Stack {
                 .targets(List.of(new LambdaFunction(aliases.get(VisageFunction.CLEANUP))))
                 .build();
 
+        // The stack has no alarm action (no SNS topic): the alarms' names are outputs, to watch or to subscribe.
+        Alarm deadLetterAlarm = Alarm.Builder.create(this, "DeadLettersAlarm")
+                .alarmDescription("Visage: work that failed " + WORK_MAX_RECEIVES
+                        + " times waits in the dead-letter queue; docs/deployment.md says how to redrive it")
+                // The CDK's defaults: the maximum over 5 minutes.
+                .metric(deadLetters.metricApproximateNumberOfMessagesVisible())
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+                .threshold(0)
+                .evaluationPeriods(1)
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .build();
+        // A failed message alone is a partial batch failure, not an error: this sums crashes and timeouts over 5 min.
+        Alarm workerErrorsAlarm = Alarm.Builder.create(this, "WorkerErrorsAlarm")
+                .alarmDescription("Visage: a worker invocation failed as a whole (a crash or a timeout)")
+                .metric(functions.get(VisageFunction.WORKER).metricErrors())
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                .threshold(1)
+                .evaluationPeriods(1)
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .build();
+
         CfnOutput.Builder.create(this, "ApiUrl")
                 .description(
                         "The HTTP API's URL: clients call it, and it is VISAGE_PUBLIC_BASE_URL (provider webhooks)")
@@ -276,6 +300,19 @@ public class VisageStack extends Stack {
         CfnOutput.Builder.create(this, "SecretArn")
                 .description("Put provider keys here: aws secretsmanager put-secret-value (see infra/README.md)")
                 .value(secret.getSecretArn())
+                .build();
+        CfnOutput.Builder.create(this, "DeadLetterQueueArn")
+                .description("Redrive it: aws sqs start-message-move-task --source-arn <this>")
+                .value(deadLetters.getQueueArn())
+                .build();
+        CfnOutput.Builder.create(this, "DeadLetterAlarmName")
+                .description("In alarm while work waits in the dead-letter queue (no action: subscribe it yourself)")
+                .value(deadLetterAlarm.getAlarmName())
+                .build();
+        CfnOutput.Builder.create(this, "WorkerErrorsAlarmName")
+                .description(
+                        "In alarm when a worker invocation crashed or timed out (no action: subscribe it yourself)")
+                .value(workerErrorsAlarm.getAlarmName())
                 .build();
     }
 
