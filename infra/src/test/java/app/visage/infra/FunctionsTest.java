@@ -80,6 +80,15 @@ class FunctionsTest {
     }
 
     @Test
+    void cleanupNeverRunsTheEngineSoItIsSmallerThanTheFunctionsThatDo() {
+        Synth.Synthesized s = Synth.jvm();
+        int cleanup = ((Number) properties(s, "cleanup").get("MemorySize")).intValue();
+        for (String engine : List.of("upload", "worker")) {
+            assertTrue(cleanup < ((Number) properties(s, engine).get("MemorySize")).intValue(), engine);
+        }
+    }
+
+    @Test
     void nativeVariantRunsTheApiFunctionsNativeAndTheEngineOnesOnJava21() {
         Synth.Synthesized s = Synth.nativeVariant();
         List<String> nativeOnes = List.of("submit", "status", "webhook");
