@@ -34,7 +34,7 @@ import software.amazon.awscdk.services.s3.IBucket;
  * providers, output URLs in job views). Put: writes, the conditional ones of job records and
  * slots, and the presigned upload PUTs {@code submit} signs. Delete: DeleteObjects batches too.</li>
  * <li>{@code jobs/}, {@code slots/}: every function finds, creates or swaps job records; any that
- * starts a job or ends one (a poll, a webhook, the sweep) takes or frees a provider slot.</li>
+ * starts a job or ends one (a poll, a webhook, an expiry) takes or frees a provider slot.</li>
  * <li>{@code outputs/}: whoever finishes a job copies its outputs and removes them again when the job
  * ended otherwise meanwhile; {@code submit} (cancel answers a view), {@code status} and {@code worker}
  * (a client webhook carries the view) render views with presigned GETs, or read outputs for data URIs.</li>

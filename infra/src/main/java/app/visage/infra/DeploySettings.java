@@ -14,8 +14,8 @@ import software.constructs.Node;
  * message at synth rather than a broken deployment.
  *
  * <ul>
- * <li>{@code runtime}: {@code jvm} (default; all five on java21 with SnapStart) or {@code native}
- * (submit, status, webhook on provided.al2023; upload and cleanup stay on java21)</li>
+ * <li>{@code runtime}: {@code jvm} (default; all six on java21 with SnapStart) or {@code native}
+ * (submit, status, webhook on provided.al2023; upload, worker and cleanup stay on java21)</li>
  * <li>{@code jvmArtifact}: the JVM function.zip, default {@code ../target/function.zip}</li>
  * <li>{@code nativeArtifact}: the native zip holding {@code bootstrap}, default
  * {@code ../target/native/function.zip} (read only when {@code runtime=native})</li>
