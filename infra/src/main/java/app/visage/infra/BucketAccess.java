@@ -1,5 +1,6 @@
 package app.visage.infra;
 
+import static app.visage.jobs.model.BucketLayout.DUE;
 import static app.visage.jobs.model.BucketLayout.IDEMPOTENCY;
 import static app.visage.jobs.model.BucketLayout.INPUTS;
 import static app.visage.jobs.model.BucketLayout.JOBS;
@@ -19,12 +20,13 @@ import software.amazon.awscdk.services.s3.IBucket;
  * (app.visage.jobs, app.visage.storage, app.visage.jobs.view.JobViews):
  *
  * <pre>
- * function  jobs/    slots/   inputs/          uploads/    outputs/         idempotency/  ListBucket (s3:prefix)
- * submit    Get Put  Get Put  Get Put Delete   Put         Get Put Delete   Get Put       jobs slots inputs outputs
- * status    Get Put  Get Put  -                -           Get Put Delete   -             jobs slots outputs
- * webhook   Get Put  Get Put  -                -           Put Delete       -             jobs slots outputs
- * upload    Get Put  Get Put  Get Put          Get Delete  Put Delete       -             jobs slots inputs uploads
- * cleanup   Get Put  Get Put  Get Delete       Delete      Put Delete       Delete        jobs slots inputs uploads outputs idempotency
+ * function  jobs/    slots/   inputs/          uploads/    outputs/         idempotency/  due/            ListBucket (s3:prefix)
+ * submit    Get Put  Get Put  Get Put Delete   Put         Get Put Delete   Get Put       Put             jobs slots inputs outputs
+ * status    Get Put  Get Put  -                -           Get Put Delete   -             Put             jobs slots outputs
+ * webhook   Get Put  Get Put  -                -           Put Delete       -             Put             jobs slots outputs
+ * upload    Get Put  Get Put  Get Put          Get Delete  Put Delete       -             Put             jobs slots inputs uploads
+ * worker    Get Put  Get Put  Get Delete       Delete      Get Put Delete   -             Put             jobs slots inputs uploads outputs
+ * cleanup   -        -        -                -           -                -             Get Put Delete  due
  * </pre>
  *
  * <ul>
@@ -32,15 +34,20 @@ import software.amazon.awscdk.services.s3.IBucket;
  * providers, output URLs in job views). Put: writes, the conditional ones of job records and
  * slots, and the presigned upload PUTs {@code submit} signs. Delete: DeleteObjects batches too.</li>
  * <li>{@code jobs/}, {@code slots/}: every function finds, creates or swaps job records; any that
- * starts a job or ends one (a poll, a webhook, the sweep) takes or frees a provider slot.</li>
+ * starts a job or ends one (a poll, a webhook, an expiry) takes or frees a provider slot.</li>
  * <li>{@code outputs/}: whoever finishes a job copies its outputs and removes them again when the job
- * ended otherwise meanwhile; only {@code submit} (cancel answers a view) and {@code status} render
- * views with presigned GETs.</li>
+ * ended otherwise meanwhile; {@code submit} (cancel answers a view), {@code status} and {@code worker}
+ * (a client webhook carries the view) render views with presigned GETs, or read outputs for data URIs.</li>
+ * <li>{@code worker}: the steps that wait or take long (start, confirm, poll, next in line, client
+ * webhooks, expiry); expiring a job deletes what is left of its photo and outputs.</li>
  * <li>{@code idempotency/}: {@code submit} records each Idempotency-Key
- * ({@code idempotency/{hash}.json}, conditional puts) and reads it back on a retry; {@code cleanup}
- * lists the prefix and deletes the records past 24 h.</li>
- * <li>ListBucket: {@code cleanup} lists {@code jobs/}, the three object prefixes and
- * {@code idempotency/}. Every function also needs it so that a missing key answers 404 NoSuchKey
+ * ({@code idempotency/{hash}.json}, conditional puts) and reads it back on a retry; the bucket's
+ * lifecycle deletes the records.</li>
+ * <li>{@code due/}: every function that sets a timer longer than the queue's 15-minute delay leaves a
+ * marker; {@code cleanup} lists the due minutes, reads each marker, sends its work to the queue and
+ * deletes it. It touches nothing else in the bucket: it never scans jobs.</li>
+ * <li>ListBucket: {@code cleanup} lists {@code due/}; the worker lists a job's objects to delete them.
+ * Every function also needs it so that a missing key answers 404 NoSuchKey
  * (without it S3 answers 403): job records of unknown ids, never-created slots, an uploaded photo
  * that is gone. That implicit check carries no {@code s3:prefix}, hence {@code StringLikeIfExists}:
  * a listing that names a prefix must name one of the function's own.</li>
@@ -67,21 +74,24 @@ public final class BucketAccess {
                                 INPUTS, List.of(GET, PUT, DELETE),
                                 UPLOADS, List.of(PUT),
                                 OUTPUTS, List.of(GET, PUT, DELETE),
-                                IDEMPOTENCY, List.of(GET, PUT)),
+                                IDEMPOTENCY, List.of(GET, PUT),
+                                DUE, List.of(PUT)),
                         List.of(JOBS, SLOTS, INPUTS, OUTPUTS));
             case STATUS ->
                 new Access(
                         Map.of(
                                 JOBS, List.of(GET, PUT),
                                 SLOTS, List.of(GET, PUT),
-                                OUTPUTS, List.of(GET, PUT, DELETE)),
+                                OUTPUTS, List.of(GET, PUT, DELETE),
+                                DUE, List.of(PUT)),
                         List.of(JOBS, SLOTS, OUTPUTS));
             case WEBHOOK ->
                 new Access(
                         Map.of(
                                 JOBS, List.of(GET, PUT),
                                 SLOTS, List.of(GET, PUT),
-                                OUTPUTS, List.of(PUT, DELETE)),
+                                OUTPUTS, List.of(PUT, DELETE),
+                                DUE, List.of(PUT)),
                         List.of(JOBS, SLOTS, OUTPUTS));
             case UPLOAD ->
                 new Access(
@@ -90,18 +100,20 @@ public final class BucketAccess {
                                 SLOTS, List.of(GET, PUT),
                                 INPUTS, List.of(GET, PUT),
                                 UPLOADS, List.of(GET, DELETE),
-                                OUTPUTS, List.of(PUT, DELETE)),
+                                OUTPUTS, List.of(PUT, DELETE),
+                                DUE, List.of(PUT)),
                         List.of(JOBS, SLOTS, INPUTS, UPLOADS));
-            case CLEANUP ->
+            case WORKER ->
                 new Access(
                         Map.of(
                                 JOBS, List.of(GET, PUT),
                                 SLOTS, List.of(GET, PUT),
                                 INPUTS, List.of(GET, DELETE),
                                 UPLOADS, List.of(DELETE),
-                                OUTPUTS, List.of(PUT, DELETE),
-                                IDEMPOTENCY, List.of(DELETE)),
-                        List.of(JOBS, SLOTS, INPUTS, UPLOADS, OUTPUTS, IDEMPOTENCY));
+                                OUTPUTS, List.of(GET, PUT, DELETE),
+                                DUE, List.of(PUT)),
+                        List.of(JOBS, SLOTS, INPUTS, UPLOADS, OUTPUTS));
+            case CLEANUP -> new Access(Map.of(DUE, List.of(GET, PUT, DELETE)), List.of(DUE));
         };
     }
 

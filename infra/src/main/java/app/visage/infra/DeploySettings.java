@@ -14,12 +14,19 @@ import software.constructs.Node;
  * message at synth rather than a broken deployment.
  *
  * <ul>
- * <li>{@code runtime}: {@code jvm} (default; all five on java21 with SnapStart) or {@code native}
- * (submit, status, webhook on provided.al2023; upload and cleanup stay on java21)</li>
+ * <li>{@code runtime}: {@code jvm} (default; all six on java21 with SnapStart) or {@code native}
+ * (submit, status, webhook on provided.al2023; upload, worker and cleanup stay on java21)</li>
  * <li>{@code jvmArtifact}: the JVM function.zip, default {@code ../target/function.zip}</li>
  * <li>{@code nativeArtifact}: the native zip holding {@code bootstrap}, default
  * {@code ../target/native/function.zip} (read only when {@code runtime=native})</li>
- * <li>{@code cleanupSchedule}: the cleanup rule's schedule expression, default {@code rate(15 minutes)}</li>
+ * <li>{@code cleanupSchedule}: the cleanup rule's schedule expression, default {@code rate(5 minutes)}: how
+ * often the due-work index is read (a run with nothing due lists one page)</li>
+ * <li>{@code recordRetentionDays}: days a job record is kept ({@code visage.record-retention}; the
+ * bucket's lifecycle deletes it), default 30, at least 3: a record must outlive its job's TTL, its
+ * client webhook retries and its markers in the due-work index</li>
+ * <li>{@code workerMaxConcurrency}: at most this many worker invocations at once (2–1000, the event
+ * source's maximum concurrency), so a burst of work cannot take the concurrency the API needs; default
+ * none (Lambda scales the worker to the account's concurrency)</li>
  * <li>{@code removalPolicy}: {@code retain} (default) or {@code destroy}, for the bucket and the secret</li>
  * <li>{@code stackName}: default {@code Visage}</li>
  * <li>{@code secretsRevision}: any value; changing it publishes new versions of every function, so
@@ -43,6 +50,8 @@ public record DeploySettings(
         Path jvmArtifact,
         Path nativeArtifact,
         String cleanupSchedule,
+        int recordRetentionDays,
+        Integer workerMaxConcurrency,
         boolean retainData,
         String secretsRevision,
         String secretsExtensionLayerArn,
@@ -50,7 +59,8 @@ public record DeploySettings(
 
     public static final String DEFAULT_JVM_ARTIFACT = "../target/function.zip";
     public static final String DEFAULT_NATIVE_ARTIFACT = "../target/native/function.zip";
-    public static final String DEFAULT_CLEANUP_SCHEDULE = "rate(15 minutes)";
+    public static final String DEFAULT_CLEANUP_SCHEDULE = "rate(5 minutes)";
+    public static final int DEFAULT_RECORD_RETENTION_DAYS = 30;
 
     public enum Runtime {
         JVM,
@@ -84,6 +94,7 @@ public record DeploySettings(
                     "context cleanupSchedule must be an EventBridge rate(…) or cron(…) expression, not '" + schedule
                             + "'");
         }
+        String concurrency = context(node, "workerMaxConcurrency", null);
         String removal = context(node, "removalPolicy", "retain").toLowerCase(Locale.ROOT);
         if (!removal.equals("retain") && !removal.equals("destroy")) {
             throw new IllegalArgumentException(
@@ -100,6 +111,12 @@ public record DeploySettings(
                 jvm,
                 nativeZip,
                 schedule,
+                wholeNumber(
+                        "recordRetentionDays",
+                        context(node, "recordRetentionDays", String.valueOf(DEFAULT_RECORD_RETENTION_DAYS)),
+                        3,
+                        36500),
+                concurrency == null ? null : wholeNumber("workerMaxConcurrency", concurrency, 2, 1000),
                 removal.equals("retain"),
                 context(node, "secretsRevision", null),
                 layerArn,
@@ -112,6 +129,18 @@ public record DeploySettings(
             return fallback;
         }
         return value.toString();
+    }
+
+    private static int wholeNumber(String key, String given, int min, int max) {
+        String value = given.trim();
+        if (value.matches("\\d{1,9}")) {
+            int n = Integer.parseInt(value);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        }
+        throw new IllegalArgumentException(
+                "context " + key + " must be a whole number from " + min + " to " + max + ", not '" + value + "'");
     }
 
     private static Path artifact(Path infraDir, String given, String key, String howToBuild) {

@@ -1,7 +1,7 @@
 package app.visage.infra;
 
 /**
- * The five Funqy functions of the one artifact, each a Lambda picked by {@code QUARKUS_FUNQY_EXPORT}.
+ * The six Funqy functions of the one artifact, each a Lambda picked by {@code QUARKUS_FUNQY_EXPORT}.
  * {@code nativeReady}: off the ONNX/AWT engine's path, so it may run as the native executable.
  */
 public enum VisageFunction {
@@ -9,6 +9,8 @@ public enum VisageFunction {
     STATUS("status", "Status", 512, 29, true),
     WEBHOOK("webhook", "Webhook", 512, 29, true),
     UPLOAD("upload", "Upload", 1024, 120, false),
+    /** Runs the engine for local jobs; its longest step downloads a provider's outputs and copies them to S3. */
+    WORKER("worker", "Worker", 1024, 120, false),
     CLEANUP("cleanup", "Cleanup", 512, 300, false);
 
     /** The Funqy export name, the value of {@code QUARKUS_FUNQY_EXPORT}. */

@@ -22,9 +22,13 @@ import software.amazon.awscdk.services.apigatewayv2.HttpApi;
 import software.amazon.awscdk.services.apigatewayv2.HttpMethod;
 import software.amazon.awscdk.services.apigatewayv2.IHttpRouteAuthorizer;
 import software.amazon.awscdk.services.apigatewayv2.PayloadFormatVersion;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
@@ -35,6 +39,7 @@ import software.amazon.awscdk.services.lambda.ParamsAndSecretsOptions;
 import software.amazon.awscdk.services.lambda.ParamsAndSecretsVersions;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.s3.BlockPublicAccess;
@@ -49,12 +54,16 @@ import software.amazon.awscdk.services.s3.ObjectOwnership;
 import software.amazon.awscdk.services.s3.notifications.LambdaDestination;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
+import software.amazon.awscdk.services.sqs.DeadLetterQueue;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
 
 /**
- * Visage on AWS (DESIGN.md, Deployment): the five functions of one artifact behind an HTTP API,
- * the bucket with its upload notification and lifecycle backstop, the cleanup schedule, the
- * secret holding provider keys, and IAM scoped per function to the bucket prefixes it uses.
+ * Visage on AWS (DESIGN.md, Deployment): the six functions of one artifact behind an HTTP API,
+ * the bucket with its upload notification and lifecycle backstop, the work queue the {@code worker}
+ * consumes and its dead-letter queue, the cleanup schedule, the secret holding provider keys, and IAM
+ * scoped per function to the bucket prefixes it uses.
  * Clients authenticate with API keys the app checks or with JWTs an API Gateway authorizer checks
  * ({@link ClientAuth}); provider webhooks with their per-job URL token.
  * Triggers point at each function's {@code live} alias, so SnapStart's published versions serve them.
@@ -65,10 +74,24 @@ public class VisageStack extends Stack {
     public static final String ALIAS = "live";
     /** The AWS Parameters and Secrets Lambda Extension's port (its default; the app reads it from the env too). */
     public static final int SECRETS_EXTENSION_PORT = 2773;
-    /** S3 lifecycle counts whole days; cleanup deletes at 24 h, this only catches what it missed. */
+    /** S3 lifecycle counts whole days; the worker deletes at 24 h, this only catches what it missed. */
     public static final int EXPIRE_AFTER_DAYS = 2;
+    /** The longest timer is a day (a job's TTL, the last client webhook retry): an older marker was never reached. */
+    public static final int DUE_MARKERS_EXPIRE_AFTER_DAYS = 3;
 
     public static final List<String> EXPIRING_PREFIXES = BucketLayout.TRANSIENT;
+    /** Up to this many messages per worker invocation, gathered for at most {@link #WORK_BATCHING_WINDOW_SECONDS}. */
+    public static final int WORK_BATCH_SIZE = 10;
+
+    public static final int WORK_BATCHING_WINDOW_SECONDS = 1;
+    /**
+     * AWS's guidance for an SQS event source: six times the function's timeout plus the batching window, so a
+     * message Lambda is still retrying (throttles, a slow batch) does not reappear meanwhile.
+     */
+    public static final int WORK_VISIBILITY_SECONDS =
+            6 * VisageFunction.WORKER.timeoutSeconds + WORK_BATCHING_WINDOW_SECONDS;
+    /** A step that failed this often (a bug, a provider down for long) goes to the dead-letter queue. */
+    public static final int WORK_MAX_RECEIVES = 5;
     /** The functions behind the client routes: they authenticate clients (and refuse to start unable to). */
     public static final Set<VisageFunction> CLIENT_FACING = EnumSet.of(VisageFunction.SUBMIT, VisageFunction.STATUS);
 
@@ -81,7 +104,7 @@ public class VisageStack extends Stack {
                 scope,
                 id,
                 StackProps.builder()
-                        .description("Visage: face photos to avatars (five Funqy functions, HTTP API, S3, runtime "
+                        .description("Visage: face photos to avatars (six Funqy functions, HTTP API, S3, SQS, runtime "
                                 + settings.runtime().name().toLowerCase(java.util.Locale.ROOT) + ")")
                         .build());
         RemovalPolicy dataRemoval = settings.retainData() ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
@@ -92,7 +115,7 @@ public class VisageStack extends Stack {
                 .enforceSsl(true)
                 .versioned(false)
                 .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
-                .lifecycleRules(lifecycleRules())
+                .lifecycleRules(lifecycleRules(settings.recordRetentionDays()))
                 .cors(List.of(CorsRule.builder()
                         .allowedMethods(List.of(HttpMethods.PUT, HttpMethods.GET))
                         .allowedOrigins(List.of("*"))
@@ -129,6 +152,22 @@ public class VisageStack extends Stack {
                 ? ParamsAndSecretsLayerVersion.fromVersionArn(settings.secretsExtensionLayerArn(), extensionOptions)
                 : ParamsAndSecretsLayerVersion.fromVersion(ParamsAndSecretsVersions.V1_0_103, extensionOptions);
 
+        // Dead letters wait for an operator: the SQS maximum, since a moved message keeps its first enqueue time.
+        Queue deadLetters = Queue.Builder.create(this, "WorkDeadLetters")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .retentionPeriod(Duration.days(14))
+                .build();
+        Queue work = Queue.Builder.create(this, "WorkQueue")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .visibilityTimeout(Duration.seconds(WORK_VISIBILITY_SECONDS))
+                .deadLetterQueue(DeadLetterQueue.builder()
+                        .queue(deadLetters)
+                        .maxReceiveCount(WORK_MAX_RECEIVES)
+                        .build())
+                .build();
+
         Code jvmCode = Code.fromAsset(settings.jvmArtifact().toString());
         Code nativeCode = settings.runtime() == DeploySettings.Runtime.NATIVE
                 ? Code.fromAsset(settings.nativeArtifact().toString())
@@ -140,6 +179,7 @@ public class VisageStack extends Stack {
             env.put("VISAGE_BUCKET", bucket.getBucketName());
             env.put("VISAGE_PUBLIC_BASE_URL", api.getApiEndpoint());
             env.put("VISAGE_SECRETS_ARN", secret.getSecretArn());
+            env.put("VISAGE_QUEUE_URL", work.getQueueUrl());
             if (settings.secretsRevision() != null) {
                 env.put("VISAGE_SECRETS_REVISION", settings.secretsRevision());
             }
@@ -174,6 +214,11 @@ public class VisageStack extends Stack {
             }
             Function function = fn.build();
             BucketAccess.statements(bucket, vf).forEach(function::addToRolePolicy);
+            // Every function hands work on; sending is all it does with the queue (SSE-SQS needs no KMS grant).
+            function.addToRolePolicy(PolicyStatement.Builder.create()
+                    .actions(List.of("sqs:SendMessage"))
+                    .resources(List.of(work.getQueueArn()))
+                    .build());
             secret.grantRead(function);
             functions.put(vf, function);
             aliases.put(vf, function.addAlias(ALIAS));
@@ -208,10 +253,40 @@ public class VisageStack extends Stack {
                 new LambdaDestination(aliases.get(VisageFunction.UPLOAD)),
                 NotificationKeyFilter.builder().prefix(BucketLayout.UPLOADS).build());
 
+        // Failed messages of a batch are retried alone; the event source grants the worker what consuming takes.
+        aliases.get(VisageFunction.WORKER)
+                .addEventSource(SqsEventSource.Builder.create(work)
+                        .batchSize(WORK_BATCH_SIZE)
+                        .maxBatchingWindow(Duration.seconds(WORK_BATCHING_WINDOW_SECONDS))
+                        .reportBatchItemFailures(true)
+                        .maxConcurrency(settings.workerMaxConcurrency())
+                        .build());
+
         Rule.Builder.create(this, "CleanupSchedule")
-                .description("Visage cleanup: expire jobs past their TTL, poll overdue providers, start queued jobs")
+                .description("Visage cleanup: send the work whose time has come (due/) to the work queue")
                 .schedule(Schedule.expression(settings.cleanupSchedule()))
                 .targets(List.of(new LambdaFunction(aliases.get(VisageFunction.CLEANUP))))
+                .build();
+
+        // The stack has no alarm action (no SNS topic): the alarms' names are outputs, to watch or to subscribe.
+        Alarm deadLetterAlarm = Alarm.Builder.create(this, "DeadLettersAlarm")
+                .alarmDescription("Visage: work that failed " + WORK_MAX_RECEIVES
+                        + " times waits in the dead-letter queue; docs/deployment.md says how to redrive it")
+                // The CDK's defaults: the maximum over 5 minutes.
+                .metric(deadLetters.metricApproximateNumberOfMessagesVisible())
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+                .threshold(0)
+                .evaluationPeriods(1)
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .build();
+        // A failed message alone is a partial batch failure, not an error: this sums crashes and timeouts over 5 min.
+        Alarm workerErrorsAlarm = Alarm.Builder.create(this, "WorkerErrorsAlarm")
+                .alarmDescription("Visage: a worker invocation failed as a whole (a crash or a timeout)")
+                .metric(functions.get(VisageFunction.WORKER).metricErrors())
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                .threshold(1)
+                .evaluationPeriods(1)
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
                 .build();
 
         CfnOutput.Builder.create(this, "ApiUrl")
@@ -226,22 +301,42 @@ public class VisageStack extends Stack {
                 .description("Put provider keys here: aws secretsmanager put-secret-value (see infra/README.md)")
                 .value(secret.getSecretArn())
                 .build();
+        CfnOutput.Builder.create(this, "DeadLetterQueueArn")
+                .description("Redrive it: aws sqs start-message-move-task --source-arn <this>")
+                .value(deadLetters.getQueueArn())
+                .build();
+        CfnOutput.Builder.create(this, "DeadLetterAlarmName")
+                .description("In alarm while work waits in the dead-letter queue (no action: subscribe it yourself)")
+                .value(deadLetterAlarm.getAlarmName())
+                .build();
+        CfnOutput.Builder.create(this, "WorkerErrorsAlarmName")
+                .description(
+                        "In alarm when a worker invocation crashed or timed out (no action: subscribe it yourself)")
+                .value(workerErrorsAlarm.getAlarmName())
+                .build();
     }
 
-    private static List<LifecycleRule> lifecycleRules() {
+    private static List<LifecycleRule> lifecycleRules(int recordRetentionDays) {
         List<LifecycleRule> rules = new ArrayList<>();
         for (String prefix : EXPIRING_PREFIXES) {
-            rules.add(LifecycleRule.builder()
-                    .id("expire-" + prefix.replace("/", ""))
-                    .prefix(prefix)
-                    .expiration(Duration.days(EXPIRE_AFTER_DAYS))
-                    .build());
+            rules.add(expire(prefix, EXPIRE_AFTER_DAYS));
         }
+        // An expired job's record stays (its view says so): S3 counts the days from the record's last write.
+        rules.add(expire(BucketLayout.JOBS, recordRetentionDays));
+        rules.add(expire(BucketLayout.DUE, DUE_MARKERS_EXPIRE_AFTER_DAYS));
         rules.add(LifecycleRule.builder()
                 .id("abort-incomplete-uploads")
                 .abortIncompleteMultipartUploadAfter(Duration.days(1))
                 .build());
         return rules;
+    }
+
+    private static LifecycleRule expire(String prefix, int days) {
+        return LifecycleRule.builder()
+                .id("expire-" + prefix.replace("/", ""))
+                .prefix(prefix)
+                .expiration(Duration.days(days))
+                .build();
     }
 
     /**

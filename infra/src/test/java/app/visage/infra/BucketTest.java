@@ -9,7 +9,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Match;
 
-/** One private, encrypted bucket, TLS only, with the lifecycle backstop to cleanup and CORS for presigned URLs. */
+/**
+ * One private, encrypted bucket, TLS only, with CORS for presigned URLs and lifecycle rules: a backstop to the
+ * worker's expiry and to cleanup, and the retention of job records.
+ */
 class BucketTest {
 
     @Test
@@ -39,16 +42,10 @@ class BucketTest {
 
     @Test
     void lifecycleExpiresInputsUploadsOutputsAndIdempotencyRecordsAfterTwoDaysAndAbortsStaleMultipartUploads() {
-        List<Object> rules = Json.list(Json.path(bucket(), "Properties", "LifecycleConfiguration", "Rules"));
-        assertEquals(5, rules.size(), rules.toString());
+        List<Object> rules = rules(Synth.jvm());
+        assertEquals(7, rules.size(), rules.toString());
         for (String prefix : BucketLayout.TRANSIENT) {
-            long matching = rules.stream()
-                    .map(Json::map)
-                    .filter(r -> prefix.equals(r.get("Prefix")))
-                    .filter(r -> Integer.valueOf(2).equals(((Number) r.get("ExpirationInDays")).intValue()))
-                    .filter(r -> "Enabled".equals(r.get("Status")))
-                    .count();
-            assertEquals(1, matching, prefix);
+            assertEquals(List.of(2), expiryDays(rules, prefix), prefix);
         }
         Synth.jvm()
                 .template()
@@ -63,11 +60,21 @@ class BucketTest {
                                                 Map.of("DaysAfterInitiation", 1),
                                                 "Status",
                                                 "Enabled")))))));
-        boolean jobsExpire = rules.stream()
+        boolean everythingExpires = rules.stream()
                 .map(Json::map)
-                .anyMatch(r -> r.get("Prefix") == null && r.containsKey("ExpirationInDays")
-                        || "jobs/".equals(r.get("Prefix")));
-        assertEquals(false, jobsExpire, "job records are kept (DESIGN.md: the record stays)");
+                .anyMatch(r -> r.get("Prefix") == null && r.containsKey("ExpirationInDays"));
+        assertEquals(false, everythingExpires, "an expiry without a prefix would delete the whole bucket");
+    }
+
+    @Test
+    void jobRecordsAreKeptForTheRecordRetentionThirtyDaysByDefault() {
+        assertEquals(List.of(30), expiryDays(rules(Synth.jvm()), BucketLayout.JOBS));
+        assertEquals(List.of(90), expiryDays(rules(Synth.overridden()), BucketLayout.JOBS));
+    }
+
+    @Test
+    void dueMarkersCleanupNeverReachedGoAfterThreeDays() {
+        assertEquals(List.of(3), expiryDays(rules(Synth.jvm()), BucketLayout.DUE));
     }
 
     @Test
@@ -112,7 +119,24 @@ class BucketTest {
     }
 
     private static Map<String, Object> bucket() {
-        var s = Synth.jvm();
+        return bucket(Synth.jvm());
+    }
+
+    private static Map<String, Object> bucket(Synth.Synthesized s) {
         return Json.map(s.resources().get(Synth.logicalIdOfType(s, "AWS::S3::Bucket")));
+    }
+
+    private static List<Object> rules(Synth.Synthesized s) {
+        return Json.list(Json.path(bucket(s), "Properties", "LifecycleConfiguration", "Rules"));
+    }
+
+    /** The expiry days of the enabled rules on exactly this prefix. */
+    private static List<Integer> expiryDays(List<Object> rules, String prefix) {
+        return rules.stream()
+                .map(Json::map)
+                .filter(r -> prefix.equals(r.get("Prefix")))
+                .filter(r -> "Enabled".equals(r.get("Status")))
+                .map(r -> ((Number) r.get("ExpirationInDays")).intValue())
+                .toList();
     }
 }

@@ -40,7 +40,7 @@ class CloudAssemblyTest {
                 Map.of(
                         "Environment",
                         Map.of("Variables", Match.objectLike(Map.of("QUARKUS_FUNQY_EXPORT", Match.anyValue())))),
-                5);
+                FunctionsTest.EXPORTS.size());
         for (String export : FunctionsTest.EXPORTS) {
             template.resourcePropertiesCountIs(
                     "AWS::Lambda::Function",
@@ -62,8 +62,10 @@ class CloudAssemblyTest {
                         "LifecycleConfiguration",
                                 Map.of(
                                         "Rules",
-                                        Match.arrayWith(List.of(Match.objectLike(
-                                                Map.of("Prefix", "uploads/", "ExpirationInDays", 2))))))));
+                                        Match.arrayWith(List.of(
+                                                Match.objectLike(Map.of("Prefix", "uploads/", "ExpirationInDays", 2)),
+                                                Match.objectLike(
+                                                        Map.of("Prefix", "jobs/", "ExpirationInDays", 30))))))));
         Map<String, Object> uploadsFilter =
                 Map.of("Key", Map.of("FilterRules", List.of(Map.of("Name", "prefix", "Value", "uploads/"))));
         template.hasResourceProperties(
@@ -76,21 +78,16 @@ class CloudAssemblyTest {
         template.hasResourceProperties(
                 "AWS::Events::Rule",
                 Match.objectLike(Map.of("ScheduleExpression", Match.stringLikeRegexp("rate\\(.*\\)|cron\\(.*\\)"))));
-        Map<String, Object> cleanupListing = Map.of(
+        Map<String, Object> dueListing = Map.of(
                 "Action",
                 "s3:ListBucket",
                 "Condition",
-                Map.of(
-                        "StringLikeIfExists",
-                        Map.of(
-                                "s3:prefix",
-                                List.of("jobs/*", "slots/*", "inputs/*", "uploads/*", "outputs/*", "idempotency/*"))));
+                Map.of("StringLikeIfExists", Map.of("s3:prefix", List.of("due/*"))));
         template.hasResourceProperties(
                 "AWS::IAM::Policy",
                 Map.of(
                         "PolicyDocument",
-                        Match.objectLike(
-                                Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(cleanupListing)))))));
+                        Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(dueListing)))))));
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.App;
@@ -29,7 +30,9 @@ class DeploySettingsTest {
         assertEquals(DeploySettings.Runtime.JVM, settings.runtime());
         assertEquals(artifact, settings.jvmArtifact());
         assertNull(settings.nativeArtifact());
-        assertEquals("rate(15 minutes)", settings.cleanupSchedule());
+        assertEquals("rate(5 minutes)", settings.cleanupSchedule());
+        assertNull(settings.workerMaxConcurrency());
+        assertEquals(30, settings.recordRetentionDays());
         assertTrue(settings.retainData());
         assertEquals("Visage", settings.stackName());
         assertNull(settings.secretsRevision());
@@ -79,6 +82,17 @@ class DeploySettingsTest {
         assertTrue(runtime.getMessage().contains("'jvm' or 'native'"), runtime.getMessage());
         assertThrows(IllegalArgumentException.class, () -> settings(Map.of("cleanupSchedule", "every 5 minutes")));
         assertThrows(IllegalArgumentException.class, () -> settings(Map.of("removalPolicy", "snapshot")));
+        for (String days : List.of("2", "0", "thirty", "P30D")) {
+            var e = assertThrows(IllegalArgumentException.class, () -> settings(Map.of("recordRetentionDays", days)));
+            assertTrue(e.getMessage().contains("recordRetentionDays must be a whole number from 3"), e.getMessage());
+        }
+        for (String concurrency : List.of("1", "1001", "ten", "-5", "2.5")) {
+            var e = assertThrows(
+                    IllegalArgumentException.class, () -> settings(Map.of("workerMaxConcurrency", concurrency)));
+            assertTrue(
+                    e.getMessage().contains("workerMaxConcurrency must be a whole number from 2 to 1000"),
+                    e.getMessage());
+        }
         assertThrows(
                 IllegalArgumentException.class,
                 () -> settings(Map.of("secretsExtensionLayerArn", "AWS-Parameters-and-Secrets-Lambda-Extension")));
@@ -94,12 +108,18 @@ class DeploySettingsTest {
                 "removalPolicy",
                 "destroy",
                 "stackName",
-                "VisageDev"));
+                "VisageDev",
+                "workerMaxConcurrency",
+                " 1000 ",
+                "recordRetentionDays",
+                "3"));
         assertEquals(DeploySettings.Runtime.NATIVE, settings.runtime());
         assertEquals(Synth.nativePlaceholder(), settings.nativeArtifact());
         assertEquals("cron(0/5 * * * ? *)", settings.cleanupSchedule());
         assertEquals(false, settings.retainData());
         assertEquals("VisageDev", settings.stackName());
+        assertEquals(1000, settings.workerMaxConcurrency());
+        assertEquals(3, settings.recordRetentionDays());
     }
 
     private static DeploySettings settings(Map<String, Object> context) {

@@ -13,14 +13,14 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Match;
 
-/** The five functions of the one artifact: one export each, the right runtime per variant, env, aliases. */
+/** The six functions of the one artifact: one export each, the right runtime per variant, env, aliases. */
 class FunctionsTest {
-    static final List<String> EXPORTS = List.of("submit", "status", "webhook", "upload", "cleanup");
+    static final List<String> EXPORTS = List.of("submit", "status", "webhook", "upload", "worker", "cleanup");
     static final String JVM_HANDLER = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest";
     static final Map<String, Integer> MEMORY =
-            Map.of("submit", 1024, "status", 512, "webhook", 512, "upload", 1024, "cleanup", 512);
+            Map.of("submit", 1024, "status", 512, "webhook", 512, "upload", 1024, "worker", 1024, "cleanup", 512);
     static final Map<String, Integer> TIMEOUT =
-            Map.of("submit", 29, "status", 29, "webhook", 29, "upload", 120, "cleanup", 300);
+            Map.of("submit", 29, "status", 29, "webhook", 29, "upload", 120, "worker", 120, "cleanup", 300);
     /** The functions that authenticate clients, so carry the auth settings. */
     static final Set<String> CLIENT_FACING = Set.of("submit", "status");
 
@@ -29,6 +29,7 @@ class FunctionsTest {
             "VISAGE_BUCKET",
             "VISAGE_PUBLIC_BASE_URL",
             "VISAGE_SECRETS_ARN",
+            "VISAGE_QUEUE_URL",
             // The Parameters and Secrets extension's settings, as the CDK writes them.
             "PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED",
             "PARAMETERS_SECRETS_EXTENSION_CACHE_SIZE",
@@ -41,7 +42,7 @@ class FunctionsTest {
             "SSM_PARAMETER_STORE_TTL");
 
     @Test
-    void fiveFunctionsEachExportingOneFunction() {
+    void sixFunctionsEachExportingOneFunction() {
         for (Synth.Synthesized s : List.of(Synth.jvm(), Synth.nativeVariant())) {
             List<String> exports = new ArrayList<>();
             s.resources().values().stream()
@@ -53,8 +54,8 @@ class FunctionsTest {
             assertEquals(
                     EXPORTS.stream().sorted().toList(),
                     exports.stream().sorted().toList());
-            // The sixth is the CDK's own handler of the bucket notification (Python, inline).
-            s.template().resourceCountIs("AWS::Lambda::Function", 6);
+            // The seventh is the CDK's own handler of the bucket notification (Python, inline).
+            s.template().resourceCountIs("AWS::Lambda::Function", 7);
             s.template()
                     .resourcePropertiesCountIs(
                             "AWS::Lambda::Function",
@@ -64,7 +65,7 @@ class FunctionsTest {
     }
 
     @Test
-    void jvmVariantRunsAllFiveOnJava21WithSnapStart() {
+    void jvmVariantRunsAllSixOnJava21WithSnapStart() {
         Synth.Synthesized s = Synth.jvm();
         for (String export : EXPORTS) {
             Map<String, Object> props = properties(s, export);
@@ -75,14 +76,23 @@ class FunctionsTest {
             assertEquals(MEMORY.get(export), ((Number) props.get("MemorySize")).intValue(), export);
             assertEquals(TIMEOUT.get(export), ((Number) props.get("Timeout")).intValue(), export);
         }
-        assertEquals(1, codeKeys(s, EXPORTS).size(), "one artifact for all five");
+        assertEquals(1, codeKeys(s, EXPORTS).size(), "one artifact for all six");
+    }
+
+    @Test
+    void cleanupNeverRunsTheEngineSoItIsSmallerThanTheFunctionsThatDo() {
+        Synth.Synthesized s = Synth.jvm();
+        int cleanup = ((Number) properties(s, "cleanup").get("MemorySize")).intValue();
+        for (String engine : List.of("upload", "worker")) {
+            assertTrue(cleanup < ((Number) properties(s, engine).get("MemorySize")).intValue(), engine);
+        }
     }
 
     @Test
     void nativeVariantRunsTheApiFunctionsNativeAndTheEngineOnesOnJava21() {
         Synth.Synthesized s = Synth.nativeVariant();
         List<String> nativeOnes = List.of("submit", "status", "webhook");
-        List<String> jvmOnes = List.of("upload", "cleanup");
+        List<String> jvmOnes = List.of("upload", "worker", "cleanup");
         for (String export : nativeOnes) {
             Map<String, Object> props = properties(s, export);
             assertEquals("provided.al2023", props.get("Runtime"), export);
@@ -114,7 +124,7 @@ class FunctionsTest {
     }
 
     @Test
-    void everyFunctionGetsItsExportTheBucketTheApiUrlTheSecretArnAndTheClientAuthOfItsOwnAndNothingElse() {
+    void everyFunctionGetsItsExportTheBucketTheApiUrlTheSecretArnTheQueueAndTheClientAuthOfItsOwnAndNothingElse() {
         // Each variant, and the auth setting its client-facing functions get.
         for (var variant : List.of(
                 Map.entry(Synth.jvm(), "VISAGE_AUTH_API_KEYS"),
@@ -124,6 +134,7 @@ class FunctionsTest {
             String bucket = Synth.logicalIdOfType(s, "AWS::S3::Bucket");
             String api = Synth.logicalIdOfType(s, "AWS::ApiGatewayV2::Api");
             String secret = Synth.logicalIdOfType(s, "AWS::SecretsManager::Secret");
+            String queue = Synth.workQueueId(s);
             for (String export : EXPORTS) {
                 Map<String, Object> env = Synth.env(Json.map(s.resources().get(Synth.functionId(s, export))));
                 Set<String> names = new java.util.HashSet<>(env.keySet());
@@ -138,6 +149,8 @@ class FunctionsTest {
                 assertEquals(
                         Map.of("Fn::GetAtt", List.of(api, "ApiEndpoint")), env.get("VISAGE_PUBLIC_BASE_URL"), export);
                 assertEquals(Map.of("Ref", secret), env.get("VISAGE_SECRETS_ARN"), export);
+                // Every function hands work on (visage.queue.url); a queue's Ref is its URL.
+                assertEquals(Map.of("Ref", queue), env.get("VISAGE_QUEUE_URL"), export);
             }
         }
     }

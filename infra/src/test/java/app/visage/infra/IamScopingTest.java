@@ -23,6 +23,7 @@ class IamScopingTest {
     static final Set<String> OBJECT_ACTIONS = Set.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject");
 
     /** export → "action prefix" pairs; written out here independently of the stack's own table. */
+    /** export → "action prefix" pairs; written out here independently of the stack's own table. */
     static final Map<String, Set<String>> EXPECTED = Map.of(
             "submit",
                     Set.of(
@@ -38,7 +39,8 @@ class IamScopingTest {
                             "s3:PutObject outputs/",
                             "s3:DeleteObject outputs/",
                             "s3:GetObject idempotency/",
-                            "s3:PutObject idempotency/"),
+                            "s3:PutObject idempotency/",
+                            "s3:PutObject due/"),
             "status",
                     Set.of(
                             "s3:GetObject jobs/",
@@ -47,20 +49,31 @@ class IamScopingTest {
                             "s3:PutObject slots/",
                             "s3:GetObject outputs/",
                             "s3:PutObject outputs/",
-                            "s3:DeleteObject outputs/"),
+                            "s3:DeleteObject outputs/",
+                            "s3:PutObject due/"),
             "webhook",
                     Set.of(
-                            "s3:GetObject jobs/", "s3:PutObject jobs/",
-                            "s3:GetObject slots/", "s3:PutObject slots/",
-                            "s3:PutObject outputs/", "s3:DeleteObject outputs/"),
+                            "s3:GetObject jobs/",
+                            "s3:PutObject jobs/",
+                            "s3:GetObject slots/",
+                            "s3:PutObject slots/",
+                            "s3:PutObject outputs/",
+                            "s3:DeleteObject outputs/",
+                            "s3:PutObject due/"),
             "upload",
                     Set.of(
-                            "s3:GetObject jobs/", "s3:PutObject jobs/",
-                            "s3:GetObject slots/", "s3:PutObject slots/",
-                            "s3:GetObject inputs/", "s3:PutObject inputs/",
-                            "s3:GetObject uploads/", "s3:DeleteObject uploads/",
-                            "s3:PutObject outputs/", "s3:DeleteObject outputs/"),
-            "cleanup",
+                            "s3:GetObject jobs/",
+                            "s3:PutObject jobs/",
+                            "s3:GetObject slots/",
+                            "s3:PutObject slots/",
+                            "s3:GetObject inputs/",
+                            "s3:PutObject inputs/",
+                            "s3:GetObject uploads/",
+                            "s3:DeleteObject uploads/",
+                            "s3:PutObject outputs/",
+                            "s3:DeleteObject outputs/",
+                            "s3:PutObject due/"),
+            "worker",
                     Set.of(
                             "s3:GetObject jobs/",
                             "s3:PutObject jobs/",
@@ -69,9 +82,12 @@ class IamScopingTest {
                             "s3:GetObject inputs/",
                             "s3:DeleteObject inputs/",
                             "s3:DeleteObject uploads/",
+                            "s3:GetObject outputs/",
                             "s3:PutObject outputs/",
                             "s3:DeleteObject outputs/",
-                            "s3:DeleteObject idempotency/"));
+                            "s3:PutObject due/"),
+            // The due-work index and nothing else: it never reads a job.
+            "cleanup", Set.of("s3:GetObject due/", "s3:PutObject due/", "s3:DeleteObject due/"));
 
     /** export → the prefixes a listing may name (every function lists, if only for 404s on missing keys). */
     static final Map<String, Set<String>> LIST_PREFIXES = Map.of(
@@ -79,7 +95,8 @@ class IamScopingTest {
             "status", Set.of("jobs/*", "slots/*", "outputs/*"),
             "webhook", Set.of("jobs/*", "slots/*", "outputs/*"),
             "upload", Set.of("jobs/*", "slots/*", "inputs/*", "uploads/*"),
-            "cleanup", Set.of("jobs/*", "slots/*", "inputs/*", "uploads/*", "outputs/*", "idempotency/*"));
+            "worker", Set.of("jobs/*", "slots/*", "inputs/*", "uploads/*", "outputs/*"),
+            "cleanup", Set.of("due/*"));
 
     record Statement(String owner, Map<String, Object> json) {
         String effect() {
@@ -161,7 +178,7 @@ class IamScopingTest {
                     assertTrue(OBJECT_ACTIONS.containsAll(st.actions()), "object actions only on objects: " + st);
                 }
             }
-            assertTrue(checked >= 5 * 2, "the functions' S3 grants were found: " + checked);
+            assertTrue(checked >= FunctionsTest.EXPORTS.size() * 2, "the functions' S3 grants were found: " + checked);
         }
     }
 
@@ -203,7 +220,81 @@ class IamScopingTest {
         Synth.Synthesized s = Synth.jvm();
         Set<String> roles = new TreeSet<>();
         FunctionsTest.EXPORTS.forEach(e -> roles.add(roleOf(s, e)));
-        assertEquals(5, roles.size(), roles.toString());
+        assertEquals(FunctionsTest.EXPORTS.size(), roles.size(), roles.toString());
+    }
+
+    @Test
+    void everyFunctionMaySendToTheWorkQueueAndNothingElseMay() {
+        for (Synth.Synthesized s : List.of(Synth.jvm(), Synth.nativeVariant())) {
+            String queueArn = "${" + Synth.workQueueId(s) + ".Arn}";
+            List<Statement> sends = statements(s).stream()
+                    .filter(st -> st.actions().contains("sqs:SendMessage"))
+                    .toList();
+            Set<String> senders = new TreeSet<>();
+            for (Statement st : sends) {
+                assertEquals("Allow", st.effect());
+                assertEquals(List.of("sqs:SendMessage"), st.actions(), st.owner());
+                assertEquals(List.of(queueArn), st.resources(), st.owner());
+                senders.add(st.owner());
+            }
+            Set<String> producers = new TreeSet<>();
+            FunctionsTest.EXPORTS.forEach(e -> producers.add(roleOf(s, e)));
+            assertEquals(producers, senders);
+            assertEquals(producers.size(), sends.size(), "one SendMessage statement per function");
+        }
+    }
+
+    @Test
+    void onlyTheWorkerConsumesAndOnlyTheWorkQueue() {
+        for (Synth.Synthesized s : List.of(Synth.jvm(), Synth.nativeVariant())) {
+            List<Statement> consuming = statements(s).stream()
+                    .filter(st -> "Allow".equals(st.effect()))
+                    .filter(st ->
+                            st.actions().stream().anyMatch(a -> a.startsWith("sqs:") && !a.equals("sqs:SendMessage")))
+                    .toList();
+            assertEquals(1, consuming.size(), consuming.toString());
+            Statement consume = consuming.getFirst();
+            assertEquals(roleOf(s, "worker"), consume.owner());
+            assertEquals(List.of("${" + Synth.workQueueId(s) + ".Arn}"), consume.resources());
+            assertTrue(
+                    consume.actions()
+                            .containsAll(
+                                    List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility")),
+                    consume.actions().toString());
+            assertTrue(
+                    consume.actions().stream().noneMatch(a -> a.contains("*")),
+                    consume.actions().toString());
+        }
+    }
+
+    @Test
+    void nobodyMayUseTheDeadLetterQueueAndTheOnlySqsStarsAreTheTlsDenies() {
+        for (Synth.Synthesized s : List.of(Synth.jvm(), Synth.nativeVariant())) {
+            String deadLetters = Synth.deadLetterQueueId(s);
+            List<Statement> starred = new ArrayList<>();
+            for (Statement st : statements(s)) {
+                if ("Allow".equals(st.effect())) {
+                    assertTrue(
+                            st.resources().stream().noneMatch(r -> r.contains("${" + deadLetters + ".")),
+                            "the dead-letter queue is granted: " + st);
+                }
+                if (st.actions().stream().anyMatch(a -> a.equals("*") || a.startsWith("sqs:") && a.contains("*"))) {
+                    starred.add(st);
+                }
+            }
+            Set<String> denied = new TreeSet<>();
+            for (Statement st : starred) {
+                assertEquals("Deny", st.effect(), st.toString());
+                assertEquals(List.of("sqs:*"), st.actions());
+                assertEquals(
+                        Map.of("Bool", Map.of("aws:SecureTransport", "false")),
+                        st.json().get("Condition"));
+                denied.addAll(st.resources());
+            }
+            assertEquals(
+                    new TreeSet<>(List.of("${" + Synth.workQueueId(s) + ".Arn}", "${" + deadLetters + ".Arn}")),
+                    denied);
+        }
     }
 
     static String roleOf(Synth.Synthesized s, String export) {
@@ -231,7 +322,7 @@ class IamScopingTest {
                 case "AWS::IAM::Role" ->
                     Json.list(props.get("Policies"))
                             .forEach(p -> add(all, id, Json.map(p).get("PolicyDocument")));
-                case "AWS::S3::BucketPolicy", "AWS::SecretsManager::ResourcePolicy" ->
+                case "AWS::S3::BucketPolicy", "AWS::SQS::QueuePolicy", "AWS::SecretsManager::ResourcePolicy" ->
                     add(all, id, props.get("PolicyDocument"));
                 default -> {
                     if (props.containsKey("PolicyDocument")) {

@@ -73,6 +73,10 @@ final class Synth {
             overridden = synth(Map.of(
                     "cleanupSchedule",
                     "rate(1 minute)",
+                    "workerMaxConcurrency",
+                    "5",
+                    "recordRetentionDays",
+                    "90",
                     "removalPolicy",
                     "destroy",
                     "secretsRevision",
@@ -180,6 +184,29 @@ final class Synth {
                 .toList();
         if (ids.size() != 1) {
             throw new AssertionError("expected one alias of " + functionId + ", found " + ids);
+        }
+        return ids.getFirst();
+    }
+
+    /** The work queue: the one SQS queue with a redrive policy. */
+    static String workQueueId(Synthesized s) {
+        return queueId(s, true);
+    }
+
+    /** The dead-letter queue: the one SQS queue without a redrive policy. */
+    static String deadLetterQueueId(Synthesized s) {
+        return queueId(s, false);
+    }
+
+    private static String queueId(Synthesized s, boolean redrives) {
+        List<String> ids = s.resources().entrySet().stream()
+                .filter(e -> "AWS::SQS::Queue".equals(Json.map(e.getValue()).get("Type")))
+                .filter(e -> redrives == (Json.path(Json.map(e.getValue()), "Properties", "RedrivePolicy") != null))
+                .map(Map.Entry::getKey)
+                .toList();
+        if (ids.size() != 1) {
+            throw new AssertionError(
+                    "expected one queue " + (redrives ? "with" : "without") + " a redrive policy, found " + ids);
         }
         return ids.getFirst();
     }

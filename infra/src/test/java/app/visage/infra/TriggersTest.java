@@ -1,12 +1,16 @@
 package app.visage.infra;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The non-HTTP triggers: uploads/ object-created → upload, the schedule → cleanup, both on the live alias. */
+/**
+ * The non-HTTP triggers, each on the live alias: uploads/ object-created → upload, the work queue → worker,
+ * the schedule → cleanup.
+ */
 class TriggersTest {
 
     @Test
@@ -42,9 +46,44 @@ class TriggersTest {
     }
 
     @Test
-    void cleanupRunsEveryFifteenMinutesOnItsAlias() {
+    void theWorkQueueFeedsTheWorkerAliasInBatchesThatMayPartlyFail() {
+        for (Synth.Synthesized s : List.of(Synth.jvm(), Synth.nativeVariant())) {
+            Map<String, Object> mapping =
+                    Json.map(Json.map(s.resources().get(Synth.logicalIdOfType(s, "AWS::Lambda::EventSourceMapping")))
+                            .get("Properties"));
+            // The CDK names the alias as function:live, the function's name cut out of the alias's ARN.
+            Map<String, Object> functionName = Map.of(
+                    "Fn::Select",
+                    List.of(
+                            6,
+                            Map.of(
+                                    "Fn::Split",
+                                    List.of(":", Map.of("Ref", Synth.aliasId(s, Synth.functionId(s, "worker")))))));
+            assertEquals(Map.of("Fn::Join", List.of("", List.of(functionName, ":live"))), mapping.get("FunctionName"));
+            assertEquals(Map.of("Fn::GetAtt", List.of(Synth.workQueueId(s), "Arn")), mapping.get("EventSourceArn"));
+            assertEquals(10, ((Number) mapping.get("BatchSize")).intValue());
+            assertEquals(1, ((Number) mapping.get("MaximumBatchingWindowInSeconds")).intValue());
+            // Without it one failed message would make Lambda retry the whole batch.
+            assertEquals(List.of("ReportBatchItemFailures"), mapping.get("FunctionResponseTypes"));
+            assertNull(mapping.get("ScalingConfig"), "no cap unless asked for");
+        }
+    }
+
+    @Test
+    void theWorkersConcurrencyCanBeCappedByContext() {
+        Synth.Synthesized s = Synth.overridden();
+        assertEquals(
+                Map.of("MaximumConcurrency", 5),
+                Json.path(
+                        Json.map(s.resources().get(Synth.logicalIdOfType(s, "AWS::Lambda::EventSourceMapping"))),
+                        "Properties",
+                        "ScalingConfig"));
+    }
+
+    @Test
+    void cleanupRunsEveryFiveMinutesOnItsAlias() {
         Synth.Synthesized s = Synth.jvm();
-        assertSchedule(s, "rate(15 minutes)");
+        assertSchedule(s, "rate(5 minutes)");
     }
 
     @Test
