@@ -3,10 +3,16 @@ package app.visage.storage.memory;
 import app.visage.jobs.model.BucketLayout;
 import app.visage.jobs.model.Job;
 import app.visage.jobs.model.JobId;
+import app.visage.jobs.model.Keys;
+import app.visage.jobs.model.Work;
+import app.visage.jobs.port.DueIndex;
 import app.visage.jobs.port.FileStore;
 import app.visage.jobs.port.JobStore;
 import app.visage.jobs.port.SlotStore;
+import app.visage.messages.UnreadableMessage;
+import app.visage.messages.WorkMessages;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
- * The bucket in memory, behind the same ports as the S3 adapters (job records, files, provider slots), with
+ * The bucket in memory, behind the same ports as the S3 adapters (job records, files, provider slots, the due-work
+ * index), with
  * what the core relies on S3 for: an etag per object version, conditional create and replace, listing in key
  * order. For the core's fast tests only; the S3 adapters are tested against the embedded S3.
  *
@@ -28,7 +35,7 @@ import java.util.function.Predicate;
  * made, or made with its answer lost (the caller sees a failure, the object is written). Races are set up
  * by the callers' own hooks (a scripted provider's answer, a download), which act at an exact point.
  */
-public final class MemoryBucket implements JobStore, FileStore, SlotStore {
+public final class MemoryBucket implements JobStore, FileStore, SlotStore, DueIndex {
     private final Clock clock;
     private final TreeMap<String, Entry> objects = new TreeMap<>();
     private final AtomicLong versions = new AtomicLong();
@@ -222,5 +229,52 @@ public final class MemoryBucket implements JobStore, FileStore, SlotStore {
     public boolean replace(String provider, int n, JobId holder, String version) {
         return write(slotKey(provider, n), new Holder(holder), "application/json", version)
                 .isPresent();
+    }
+
+    // --- DueIndex: markers are files holding the work's message, read back as S3DueIndex reads them ---
+
+    @Override
+    public void add(Work work) {
+        put(Keys.due(work), WorkMessages.encode(work).getBytes(StandardCharsets.UTF_8), "application/json");
+    }
+
+    /** Like S3DueIndex: pages of at most 1,000 keys from the start of {@code due/}, up to the first not yet due. */
+    @Override
+    public List<Marker> dueBy(Instant until, int max) {
+        String notYetDue = Keys.dueMinute(until.plus(Duration.ofMinutes(1)));
+        int page = Math.min(max, 1000);
+        List<String> keys;
+        synchronized (this) {
+            keys = objects.tailMap(BucketLayout.DUE).keySet().stream()
+                    .takeWhile(k -> k.startsWith(BucketLayout.DUE))
+                    .toList();
+        }
+        List<Marker> due = new ArrayList<>();
+        for (int i = 0; due.size() < max; i++) {
+            if (i % page == 0 && (i == 0 || i < keys.size())) { // the first page, and each further one S3 has
+                synchronized (this) {
+                    count("LIST", BucketLayout.DUE);
+                }
+            }
+            if (i == keys.size() || keys.get(i).compareTo(notYetDue) >= 0) {
+                break;
+            }
+            String key = keys.get(i);
+            get(key).ifPresent(bytes -> {
+                try {
+                    due.add(new Marker(key, WorkMessages.decode(new String(bytes, StandardCharsets.UTF_8))));
+                } catch (UnreadableMessage e) {
+                    if (!e.newer()) {
+                        due.add(new Marker(key, null));
+                    }
+                }
+            });
+        }
+        return due;
+    }
+
+    @Override
+    public void remove(List<Marker> markers) {
+        delete(markers.stream().map(Marker::key).toList());
     }
 }
