@@ -34,6 +34,18 @@ public interface LocalConfig {
     @WithDefault("PT10S")
     Duration sweepInterval();
 
+    /** Port of the embedded SQS (ElasticMQ); 0 picks a free one. */
+    @WithDefault("9324")
+    int sqsPort();
+
+    /** How long a message the worker received stays hidden before it is delivered again (the queue's own setting). */
+    @WithDefault("PT2M")
+    Duration visibilityTimeout();
+
+    /** Deliveries of a message before it moves to the dead-letter queue (the redrive policy's maxReceiveCount). */
+    @WithDefault("5")
+    int maxReceives();
+
     /** Deliver object-created events under uploads/ to the upload function, as the bucket notification does. */
     @WithDefault("true")
     boolean uploadEvents();

@@ -2,6 +2,7 @@ package app.visage.local;
 
 import app.visage.auth.Authenticator;
 import app.visage.functions.CleanupFunction;
+import app.visage.functions.WorkerFunction;
 import app.visage.functions.events.ScheduledEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -19,9 +20,9 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Local mode's start-up: the embedded S3, the HTTP API on {@code visage.local.host:port}, and the
- * cleanup on a timer (with what the bucket's lifecycle rules do in AWS), each driving the same function code
- * as in AWS.
+ * Local mode's start-up: the embedded S3, the HTTP API on {@code visage.local.host:port}, the work queue's
+ * messages delivered to the worker, and the cleanup on a timer (with what the bucket's lifecycle rules do in
+ * AWS), each driving the same function code as in AWS.
  */
 @ApplicationScoped
 public class LocalMode {
@@ -30,6 +31,9 @@ public class LocalMode {
     private final LocalConfig config;
     private final LocalHttpServer http;
     private final LocalS3 s3;
+    private final LocalSqs sqs;
+    private final QueueEvents queueEvents;
+    private final WorkerFunction worker;
     private final CleanupFunction cleanup;
     private final LocalLifecycle lifecycle;
     private final Authenticator authenticator;
@@ -39,12 +43,18 @@ public class LocalMode {
             LocalConfig config,
             LocalHttpServer http,
             LocalS3 s3,
+            LocalSqs sqs,
+            QueueEvents queueEvents,
+            WorkerFunction worker,
             CleanupFunction cleanup,
             LocalLifecycle lifecycle,
             Authenticator authenticator) {
         this.config = config;
         this.http = http;
         this.s3 = s3;
+        this.sqs = sqs;
+        this.queueEvents = queueEvents;
+        this.worker = worker;
         this.cleanup = cleanup;
         this.lifecycle = lifecycle;
         this.authenticator = authenticator;
@@ -58,11 +68,12 @@ public class LocalMode {
         try {
             int port = http.start(config.host(), config.port());
             LOG.infof(
-                    "Visage local mode: API on http://%s:%d, S3 at %s, data in %s",
-                    config.host(), port, s3.endpoint(), config.dataDir().orElse("memory"));
+                    "Visage local mode: API on http://%s:%d, S3 at %s, data in %s, work queue at %s",
+                    config.host(), port, s3.endpoint(), config.dataDir().orElse("memory"), sqs.queueUrl());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot serve on " + config.host() + ":" + config.port(), e);
         }
+        queueEvents.start(worker::worker);
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "visage-sweep");
             t.setDaemon(true);
@@ -103,6 +114,9 @@ public class LocalMode {
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        if (config.serve()) {
+            queueEvents.stop(); // before the embedded queue it polls goes
+        }
         if (timer != null) {
             // A sweep under way finishes its S3 calls; interrupting them would only log aborted requests.
             timer.shutdown();

@@ -72,6 +72,8 @@ public interface VisageConfig {
 
     S3 s3();
 
+    Queue queue();
+
     Egress egress();
 
     Secrets secrets();
@@ -149,6 +151,15 @@ public interface VisageConfig {
         /** Jobs at this provider at once; more wait queued. 0: no limit. */
         @WithDefault("0")
         int maxInFlight();
+    }
+
+    /** The SQS work queue the worker consumes; its client's region is the S3 client's ({@link AwsRegion}). */
+    interface Queue {
+        /** The work queue's URL (set by the deployment); local mode and tests use their embedded queue's. */
+        Optional<String> url();
+
+        /** Endpoint override (an SQS-compatible service); empty means AWS's regional endpoint. */
+        Optional<String> endpoint();
     }
 
     interface S3 {

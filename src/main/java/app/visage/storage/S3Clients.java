@@ -1,5 +1,6 @@
 package app.visage.storage;
 
+import app.visage.config.AwsRegion;
 import app.visage.config.VisageConfig;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -66,10 +67,7 @@ public class S3Clients {
     }
 
     private static Region region(VisageConfig config) {
-        return config.s3()
-                .region()
-                .map(Region::of)
-                .orElseGet(() -> Region.of(System.getenv().getOrDefault("AWS_REGION", "us-east-1")));
+        return Region.of(AwsRegion.of(config));
     }
 
     /**

@@ -28,17 +28,20 @@ import org.junit.jupiter.api.Test;
  *       {@code jobs.view} (the job's public view, built from data), and {@code idempotency};
  *   <li>inbound adapters: {@code functions} (the only {@code @Funq} entry points), {@code api}, {@code auth},
  *       and local mode ({@code local}, never shipped);
- *   <li>outbound adapters: {@code storage}, each {@code providers.*}, {@code webhooks} (the client-webhook
- *       sender);
+ *   <li>outbound adapters: {@code storage}, {@code queue} (the SQS work queue), each {@code providers.*},
+ *       {@code webhooks} (the client-webhook sender);
  *   <li>libraries any layer may use: {@code errors}, {@code json}, {@code logs}, {@code config}, {@code images}
- *       (native-safe parsers), {@code egress} (outbound HTTP under the address rules).
+ *       (native-safe parsers), {@code egress} (outbound HTTP under the address rules), {@code messages} (the work
+ *       message, which the queue and the due-work index write and the worker reads).
  * </ul>
  *
  * Each rule is shown failing on a deliberate violation ({@link EachRuleCanFail}); the violations are test classes
  * in the packages they break, imported only by those tests.
  */
 class ArchitectureTest {
-    static final String[] OUTBOUND = {"app.visage.storage..", "app.visage.providers..", "app.visage.webhooks.."};
+    static final String[] OUTBOUND = {
+        "app.visage.storage..", "app.visage.queue..", "app.visage.providers..", "app.visage.webhooks.."
+    };
     static final String[] INBOUND = {
         "app.visage.functions..", "app.visage.api..", "app.visage.auth..", "app.visage.local.."
     };
@@ -80,7 +83,7 @@ class ArchitectureTest {
             .because("use cases call the world through ports; adapters implement them");
 
     static final ArchRule OUTBOUND_ADAPTERS_STAND_ALONE = SlicesRuleDefinition.slices()
-            .matching("app.visage.(storage|providers.*|webhooks)..")
+            .matching("app.visage.(storage|queue|providers.*|webhooks)..")
             .should()
             .notDependOnEachOther()
             .because("each adapter implements ports of the core, and nothing of another adapter");

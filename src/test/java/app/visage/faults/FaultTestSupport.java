@@ -17,7 +17,6 @@ import io.restassured.response.Response;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 
 /**
@@ -98,22 +97,6 @@ final class FaultTestSupport {
             sweepAfter(Duration.ofMinutes(1));
         }
         return view(id);
-    }
-
-    /** Waits (in real time, at most 10 s) for something the emulators do on their own. */
-    public static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what);
-            }
-        }
     }
 
     /** Every output the provider produced is in the view and in outputs/{id}/, byte for byte, and nothing else. */

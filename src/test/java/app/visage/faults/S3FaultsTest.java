@@ -1,6 +1,6 @@
 package app.visage.faults;
 
-import static app.visage.faults.FaultTestSupport.await;
+import static app.visage.support.Await.await;
 import static app.visage.support.LocalApi.awaitEnd;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -63,6 +63,12 @@ final class ExportProfiles {
         }
     }
 
+    public static class Worker extends Export {
+        public Worker() {
+            super("worker");
+        }
+    }
+
     public static class Cleanup extends Export {
         public Cleanup() {
             super("cleanup");

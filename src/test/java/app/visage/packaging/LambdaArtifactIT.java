@@ -10,7 +10,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 
-/** The Lambda artifact as built: the five functions in, local mode and its embedded S3 out. */
+/** The Lambda artifact as built: the six functions in, local mode and its embedded S3 and SQS out. */
 class LambdaArtifactIT {
 
     private static List<String> entries() throws IOException {
@@ -24,7 +24,7 @@ class LambdaArtifactIT {
     @Test
     void carriesTheFunctionsAndTheModels() throws IOException {
         List<String> entries = entries();
-        for (String function : List.of("Submit", "Status", "Webhook", "Upload", "Cleanup")) {
+        for (String function : List.of("Submit", "Status", "Webhook", "Upload", "Worker", "Cleanup")) {
             assertThat(entries).contains("app/visage/functions/" + function + "Function.class");
         }
         assertThat(entries)
@@ -38,6 +38,7 @@ class LambdaArtifactIT {
         assertThat(entries())
                 .noneMatch(e -> e.startsWith("app/visage/local/"))
                 .noneMatch(e -> e.contains("s3proxy"))
+                .noneMatch(e -> e.contains("elasticmq") || e.contains("pekko"))
                 .noneMatch(e -> e.contains("jakarta.servlet"));
     }
 }

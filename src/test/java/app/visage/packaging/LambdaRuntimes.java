@@ -38,7 +38,7 @@ public final class LambdaRuntimes {
 
     public static final String HANDLER = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest";
     public static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
-    public static final List<String> EXPORTS = List.of("submit", "status", "webhook", "upload", "cleanup");
+    public static final List<String> EXPORTS = List.of("submit", "status", "webhook", "upload", "worker", "cleanup");
     /** The RIC and what it loads from the system class path, each found by one of its classes. */
     private static final List<String> RUNTIME_CLASSES = List.of(
             RIC_MAIN,

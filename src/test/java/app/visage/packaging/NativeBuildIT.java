@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * slot documents), so a new field of a new type is checked without anyone listing it.
  */
 class NativeBuildIT {
-    private static final List<String> FUNCTIONS = List.of("Submit", "Status", "Webhook", "Upload", "Cleanup");
+    private static final List<String> FUNCTIONS = List.of("Submit", "Status", "Webhook", "Upload", "Worker", "Cleanup");
     private static Path runner;
     private static Set<String> registered;
 
@@ -88,6 +88,8 @@ class NativeBuildIT {
                         "app.visage.storage.StoredIdempotencyRecord",
                         "app.visage.storage.StoredSlot",
                         "app.visage.functions.events.S3EventNotification$Record",
+                        "app.visage.functions.events.SqsEvent$Attributes",
+                        "app.visage.functions.events.SqsBatchResponse$ItemFailure",
                         "com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent$RequestContext$Http");
         List<String> missing = serialized.stream()
                 .map(Class::getName)
@@ -106,7 +108,8 @@ class NativeBuildIT {
                 .doesNotContain("app/visage/providers/local/InProcessEngine_Bean.class")
                 .noneMatch(e -> e.startsWith("app/visage/local/"));
         try (Stream<Path> libs = Files.list(runner.getParent().resolve("lib"))) {
-            assertThat(libs.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("s3proxy"));
+            assertThat(libs.map(p -> p.getFileName().toString()))
+                    .noneMatch(n -> n.contains("s3proxy") || n.contains("elasticmq"));
         }
         assertThat(registered).noneMatch(n -> n.startsWith("ai.onnxruntime") || n.startsWith("java.awt"));
     }

@@ -14,6 +14,7 @@ import app.visage.json.Json;
 import app.visage.local.s3.EmbeddedS3;
 import app.visage.storage.StoredJob;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -46,7 +47,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The packaged artifact run as AWS's Java runtime runs it. {@code target/function.zip} is unpacked
- * as the task root ({@code /var/task}); each of the five functions gets its own JVM running AWS's
+ * as the task root ({@code /var/task}); each of the six functions gets its own JVM running AWS's
  * runtime interface client ({@code AWSLambda}, the RIC) with the Lambda's handler, environment and
  * {@code QUARKUS_FUNQY_EXPORT}, polling a {@link RuntimeApi} on loopback. The {@code events/} samples
  * go in through that API; S3 is an in-memory {@link EmbeddedS3} in this JVM.
@@ -102,7 +103,7 @@ class RuntimeInterfaceClientIT {
                 .forcePathStyle(true)
                 .build();
 
-        // All five start at once; each is waited for with its own ceiling.
+        // All six start at once; each is waited for with its own ceiling.
         for (String export : LambdaRuntimes.EXPORTS) {
             children.put(
                     export,
@@ -316,6 +317,25 @@ class RuntimeInterfaceClientIT {
         assertThat(none.isArray()).isTrue();
         assertThat(none).isEmpty();
         assertThat(keys("uploads/" + SAMPLE_JOB_ID + "/")).isEmpty();
+    }
+
+    /**
+     * The SQS batch reaches the worker as it is, not unwrapped by Funqy's own SQS handling (which the artifact turns
+     * off): a message that is no work is reported by its id, for SQS to deliver again.
+     */
+    @Test
+    void theWorkerReportsAMessageThatIsNoWork() throws IOException {
+        ObjectNode batch = (ObjectNode) Json.MAPPER.readTree(sample("worker-sqs-batch.json"));
+        ObjectNode first = (ObjectNode) batch.get("Records").get(0);
+        first.put("body", "not work");
+
+        JsonNode answer = call("worker", batch.toString());
+
+        assertThat(answer.path("batchItemFailures").isArray())
+                .as("a partial batch answer")
+                .isTrue();
+        assertThat(answer.path("batchItemFailures").findValuesAsText("itemIdentifier"))
+                .contains(first.path("messageId").asText());
     }
 
     @Test

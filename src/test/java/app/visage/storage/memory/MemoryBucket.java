@@ -9,7 +9,10 @@ import app.visage.jobs.port.DueIndex;
 import app.visage.jobs.port.FileStore;
 import app.visage.jobs.port.JobStore;
 import app.visage.jobs.port.SlotStore;
+import app.visage.messages.UnreadableMessage;
+import app.visage.messages.WorkMessages;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,8 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
- * The bucket in memory, behind the same ports as the S3 adapters (job records, files, provider slots, the
- * due-work index), with
+ * The bucket in memory, behind the same ports as the S3 adapters (job records, files, provider slots, the due-work
+ * index), with
  * what the core relies on S3 for: an etag per object version, conditional create and replace, listing in key
  * order. For the core's fast tests only; the S3 adapters are tested against the embedded S3.
  *
@@ -240,21 +243,46 @@ public final class MemoryBucket implements JobStore, FileStore, SlotStore, DueIn
                 .isPresent();
     }
 
-    // --- DueIndex ---
+    // --- DueIndex: markers are files holding the work's message, read back as S3DueIndex reads them ---
 
     @Override
     public void add(Work work) {
-        write(Keys.due(work), work, "application/json", "*");
+        put(Keys.due(work), WorkMessages.encode(work).getBytes(StandardCharsets.UTF_8), "application/json");
     }
 
+    /** Like S3DueIndex: pages of at most 1,000 keys from the start of {@code due/}, up to the first not yet due. */
     @Override
-    public synchronized List<Marker> dueBy(Instant until, int max) {
-        count("LIST", BucketLayout.DUE);
-        String end = Keys.dueMinute(until.plus(Duration.ofMinutes(1)));
-        return objects.subMap(BucketLayout.DUE, end).entrySet().stream()
-                .limit(max)
-                .map(e -> new Marker(e.getKey(), e.getValue().value() instanceof Work w ? w : null))
-                .toList();
+    public List<Marker> dueBy(Instant until, int max) {
+        String notYetDue = Keys.dueMinute(until.plus(Duration.ofMinutes(1)));
+        int page = Math.min(max, 1000);
+        List<String> keys;
+        synchronized (this) {
+            keys = objects.tailMap(BucketLayout.DUE).keySet().stream()
+                    .takeWhile(k -> k.startsWith(BucketLayout.DUE))
+                    .toList();
+        }
+        List<Marker> due = new ArrayList<>();
+        for (int i = 0; due.size() < max; i++) {
+            if (i % page == 0 && (i == 0 || i < keys.size())) { // the first page, and each further one S3 has
+                synchronized (this) {
+                    count("LIST", BucketLayout.DUE);
+                }
+            }
+            if (i == keys.size() || keys.get(i).compareTo(notYetDue) >= 0) {
+                break;
+            }
+            String key = keys.get(i);
+            get(key).ifPresent(bytes -> {
+                try {
+                    due.add(new Marker(key, WorkMessages.decode(new String(bytes, StandardCharsets.UTF_8))));
+                } catch (UnreadableMessage e) {
+                    if (!e.newer()) {
+                        due.add(new Marker(key, null));
+                    }
+                }
+            });
+        }
+        return due;
     }
 
     @Override
