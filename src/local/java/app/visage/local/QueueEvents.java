@@ -155,7 +155,8 @@ public class QueueEvents {
         return failed;
     }
 
-    private SqsEvent event(List<Message> messages) {
+    /** The batch as Lambda's event source mapping hands it to the function. */
+    public SqsEvent event(List<Message> messages) {
         return new SqsEvent(messages.stream()
                 .map(m -> new SqsEvent.Record(
                         m.messageId(),
