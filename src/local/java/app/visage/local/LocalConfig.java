@@ -46,6 +46,13 @@ public interface LocalConfig {
     @WithDefault("5")
     int maxReceives();
 
+    /**
+     * Deliver the work queue's messages to the worker, as the event source mapping does in AWS. Off only in tests
+     * that hand the worker its due work themselves, on a clock they move.
+     */
+    @WithDefault("true")
+    boolean queueEvents();
+
     /** Deliver object-created events under uploads/ to the upload function, as the bucket notification does. */
     @WithDefault("true")
     boolean uploadEvents();

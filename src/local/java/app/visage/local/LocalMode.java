@@ -73,7 +73,9 @@ public class LocalMode {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot serve on " + config.host() + ":" + config.port(), e);
         }
-        queueEvents.start(worker::worker);
+        if (config.queueEvents()) {
+            queueEvents.start(worker::worker);
+        }
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "visage-sweep");
             t.setDaemon(true);

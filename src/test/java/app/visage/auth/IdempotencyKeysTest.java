@@ -1,5 +1,6 @@
 package app.visage.auth;
 
+import static app.visage.support.Await.await;
 import static app.visage.support.KeyedApi.ACME_KEY;
 import static app.visage.support.KeyedApi.GLOBEX_KEY;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -84,6 +85,7 @@ class IdempotencyKeysTest {
         assertThat(first.getHeader("idempotent-replayed")).isNull();
         String id = first.path("id");
         assertThat(bucket.keys("jobs/").stream().filter(k -> k.contains(id))).hasSize(1);
+        await("the worker's start call", () -> !runCallsFor(id).isEmpty());
         assertThat(runCallsFor(id)).hasSize(1);
         assertThat(bucket.keys("idempotency/")).isNotEmpty().allMatch(k -> !k.contains(key));
     }
@@ -215,6 +217,7 @@ class IdempotencyKeysTest {
                 .extract()
                 .path("id");
         assertThat(second).isEqualTo(first);
+        await("the worker's start call", () -> !runCallsFor(first).isEmpty());
         assertThat(runCallsFor(first)).hasSize(1);
     }
 

@@ -34,6 +34,8 @@ public class FaultProfile implements QuarkusTestProfile {
         public Map<String, String> start() {
             Map<String, String> config = super.start();
             config.put("visage.local.sweep-interval", "PT1H");
+            config.put("visage.local.queue-events", "false"); // DueWork delivers, by the test clock
+            config.put("visage-test.real-queue-delays", "false");
             config.put("visage.processing-deadline", "PT30M");
             return config;
         }

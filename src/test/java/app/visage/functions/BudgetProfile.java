@@ -27,6 +27,8 @@ public class BudgetProfile implements QuarkusTestProfile {
         public Map<String, String> start() {
             Map<String, String> config = super.start();
             config.put("visage.local.sweep-interval", "PT1H");
+            config.put("visage.local.queue-events", "false"); // DueWork delivers, by the test clock
+            config.put("visage-test.real-queue-delays", "false");
             config.put("visage.poll-interval", "PT1H"); // a status call never polls the provider on its own
             return config;
         }

@@ -21,11 +21,14 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
-/** The work queue port as the application wires it: SQS through the AWS SDK, against local mode's ElasticMQ. */
+/**
+ * The work queue adapter as the application builds it: SQS through the AWS SDK, against local mode's ElasticMQ. (The
+ * other tests reach it through {@code ClockedWorkQueue}, which leaves its delays to the test clock.)
+ */
 @QuarkusTest
 class SqsWorkQueueTest {
     @Inject
-    WorkQueue queue;
+    SqsWorkQueue queue;
 
     @Inject
     LocalSqs local;

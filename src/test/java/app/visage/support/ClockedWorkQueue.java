@@ -12,7 +12,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * The real SQS work queue, with its delays left to the {@link TestClock}: tests move that clock, not the wall, so
  * work is sent at once and {@link DueWork} holds back what the clock says is not due yet. Tests on the wall clock
- * ({@code visage.test.real-queue-delays=true}) keep SQS's delays.
+ * ({@code visage-test.real-queue-delays=true}) keep SQS's delays.
  */
 @Alternative
 @Priority(1)
@@ -23,7 +23,7 @@ public class ClockedWorkQueue implements WorkQueue {
 
     public ClockedWorkQueue(
             SqsWorkQueue sqs,
-            @ConfigProperty(name = "visage.test.real-queue-delays", defaultValue = "false") boolean realDelays) {
+            @ConfigProperty(name = "visage-test.real-queue-delays", defaultValue = "false") boolean realDelays) {
         this.sqs = sqs;
         this.realDelays = realDelays;
     }

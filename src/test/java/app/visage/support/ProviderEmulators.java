@@ -71,6 +71,7 @@ public class ProviderEmulators implements QuarkusTestResourceLifecycleManager {
         config.put("visage.local.serve", "true");
         config.put("visage.local.port", String.valueOf(port));
         config.put("visage.local.sweep-interval", "PT0.5S");
+        config.put("visage-test.real-queue-delays", "true"); // the queue is delivered on the wall clock, as in AWS
         config.put("visage.public-base-url", "http://127.0.0.1:" + port);
         config.put("visage.poll-interval", "PT0.5S");
         config.put("visage.provider-retry-delay", "PT0.2S");
