@@ -48,6 +48,7 @@ abstract class FaultTestBase {
         faults = new FaultTestSupport(server, s3, dueWork, records, clock, bucket);
         proxy = s3.proxy();
         proxy.reset();
+        dueWork.purge();
         modelslab.reset();
         modelslab.processingTime(Duration.ofMillis(300));
         fashn.reset();

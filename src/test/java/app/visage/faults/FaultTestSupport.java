@@ -71,6 +71,39 @@ final class FaultTestSupport {
         return answer.path("id");
     }
 
+    /** Submits, then runs the due work: the worker's start call at the provider. */
+    public String submitAndStart(String provider, String operation, Map<String, Object> params) {
+        String id = submitAccepted(provider, operation, params);
+        dueWork.run();
+        return id;
+    }
+
+    /**
+     * Runs the due work, without moving the clock, until the job has ended: what the event source mapping does
+     * while the providers' webhooks come in on their own threads. At most 15 s.
+     */
+    public JsonPath awaitEnd(String id) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (!record(id).status().isFinal()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(
+                        "job " + id + " has not ended: " + record(id).status());
+            }
+            dueWork.run();
+            pause();
+        }
+        return view(id);
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted");
+        }
+    }
+
     /** The record as stored (read through the proxy, but not through GET /v1/jobs, which may poll). */
     public Job record(String id) {
         return records.find(JobId.of(id)).orElseThrow();

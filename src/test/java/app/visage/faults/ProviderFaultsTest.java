@@ -1,7 +1,6 @@
 package app.visage.faults;
 
 import static app.visage.support.Await.await;
-import static app.visage.support.LocalApi.awaitEnd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import app.visage.emulators.fashn.FashnEmulator;
@@ -32,7 +31,7 @@ class ProviderFaultsTest extends FaultTestBase {
     void fashnStatusAnswersCutOffAreAskedAgainNotTakenForTheEnd() {
         fashn.nextRun(FashnEmulator.Script.dropWebhook());
         fashn.garbleNextStatusCalls(2);
-        String id = faults.submitAccepted("fashn", "face_to_model", faceToModel());
+        String id = faults.submitAndStart("fashn", "face_to_model", faceToModel());
         await("the prediction's end", () -> !fashn.outputsFor(id).isEmpty());
 
         JsonPath job = faults.sweepUntilEnded(id);
@@ -49,7 +48,7 @@ class ProviderFaultsTest extends FaultTestBase {
         fashn.nextRun(FashnEmulator.Script.garbledAnswer());
         String id = faults.submitAccepted("fashn", "face_to_model", faceToModel());
 
-        JsonPath job = awaitEnd(server, id);
+        JsonPath job = faults.awaitEnd(id);
 
         assertThat(job.getString("status")).as("job %s", job.prettify()).isEqualTo("succeeded");
         JobLedger.assertEndedOnceAs(proxy, id, "succeeded");
@@ -63,7 +62,7 @@ class ProviderFaultsTest extends FaultTestBase {
         // which FASHN won't send again once answered: only the id the webhook named is left to ask by.
         fashn.nextRun(FashnEmulator.Script.garbledAnswer());
         fashn.garbleNextStatusCalls(1);
-        String id = faults.submitAccepted("fashn", "face_to_model", faceToModel());
+        String id = faults.submitAndStart("fashn", "face_to_model", faceToModel());
         await(
                 "the webhook",
                 () -> fashn.deliveries().stream().anyMatch(d -> d.url().contains(id)));
@@ -82,7 +81,7 @@ class ProviderFaultsTest extends FaultTestBase {
         fashn.nextRun(FashnEmulator.Script.slow(Duration.ofSeconds(3)));
         String id = faults.submitAccepted("fashn", "face_to_model", faceToModel());
 
-        JsonPath job = awaitEnd(server, id);
+        JsonPath job = faults.awaitEnd(id);
 
         assertThat(job.getString("status")).as("job %s", job.prettify()).isEqualTo("succeeded");
         JobLedger.assertEndedOnceAs(proxy, id, "succeeded");
@@ -94,11 +93,15 @@ class ProviderFaultsTest extends FaultTestBase {
     @Test
     void aWebhookBeforeTheRunAnswerThatMeetsAFailingS3IsRetriedByFashnAndEndsTheJobOnce() {
         fashn.nextRun(FashnEmulator.Script.webhookBeforeResponse());
-        // The webhook's read of the new job's record fails past the SDK's own retries (4 attempts), once.
-        Rule failing = proxy.arm(Rule.getOfNextCreated("jobs/").times(4).answer(500));
         String id = faults.submitAccepted("fashn", "face_to_model", faceToModel());
+        // The webhook's read of the record, while the worker waits for the run answer, fails past the SDK's own
+        // retries (4 attempts), once.
+        Rule failing = proxy.arm(Rule.getUnder("jobs/" + id)
+                .onlyWhile(() -> !fashn.runCalls().isEmpty())
+                .times(4)
+                .answer(500));
 
-        JsonPath job = awaitEnd(server, id);
+        JsonPath job = faults.awaitEnd(id);
 
         assertThat(failing.hits()).isEqualTo(4);
         assertThat(job.getString("status")).as("job %s", job.prettify()).isEqualTo("succeeded");
@@ -116,7 +119,7 @@ class ProviderFaultsTest extends FaultTestBase {
         modelslab.nextSubmit(ModelsLabEmulator.Script.garbledAnswer());
         String id = faults.submitAccepted("modelslab", "head_shot", Map.of("prompt", "portrait"));
 
-        JsonPath job = awaitEnd(server, id);
+        JsonPath job = faults.awaitEnd(id);
 
         assertThat(job.getString("status")).as("job %s", job.prettify()).isEqualTo("succeeded");
         JobLedger.assertEndedOnceAs(proxy, id, "succeeded");
@@ -128,7 +131,7 @@ class ProviderFaultsTest extends FaultTestBase {
     void modelsLabFetchAnswersCutOffAreAskedAgain() {
         modelslab.nextSubmit(ModelsLabEmulator.Script.dropWebhook());
         modelslab.garbleNextFetches(2);
-        String id = faults.submitAccepted("modelslab", "head_shot", Map.of("prompt", "portrait"));
+        String id = faults.submitAndStart("modelslab", "head_shot", Map.of("prompt", "portrait"));
         await("the provider's outputs", () -> !modelslab.outputsFor(id).isEmpty());
 
         JsonPath job = faults.sweepUntilEnded(id);

@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -136,6 +137,7 @@ public final class S3FaultProxy implements AutoCloseable {
         private int hits;
         private Random random;
         private double chance = 1;
+        private BooleanSupplier condition = () -> true;
 
         private Rule(String method, Predicate<String> key, String description) {
             this.method = method;
@@ -184,6 +186,12 @@ public final class S3FaultProxy implements AutoCloseable {
             return this;
         }
 
+        /** Only while {@code condition} holds (a provider call under way, say). */
+        public Rule onlyWhile(BooleanSupplier condition) {
+            this.condition = condition;
+            return this;
+        }
+
         /** Only once a write under {@code prefix} has reached S3. */
         public Rule onceWritten(String prefix) {
             afterWriteOf = prefix;
@@ -225,7 +233,7 @@ public final class S3FaultProxy implements AutoCloseable {
             if (createdUnder != null && !requestKey.equals(created)) {
                 return false;
             }
-            if (afterWriteOf != null && !afterSeen) {
+            if (afterWriteOf != null && !afterSeen || !condition.getAsBoolean()) {
                 return false;
             }
             if (skip > 0) {

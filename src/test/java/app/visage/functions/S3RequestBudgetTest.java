@@ -7,6 +7,7 @@ import app.visage.jobs.port.FileStore;
 import app.visage.jobs.usecase.SendDueWork;
 import app.visage.local.LocalS3;
 import app.visage.support.Bucket;
+import app.visage.support.DueWork;
 import app.visage.support.ProviderEmulators;
 import app.visage.support.S3Budget;
 import app.visage.support.S3Requests;
@@ -46,27 +47,39 @@ import org.junit.jupiter.api.Test;
 class S3RequestBudgetTest {
     // Every budget below is the count this test made on 2026-12-03 (the types: see S3Requests), request by request.
 
-    /** The input, the record (created already claimed), the output, the record to processing and to succeeded. */
-    static final S3Budget SUBMIT_LOCAL_HEAD_SHOT = new S3Budget("submit of a local head shot", Map.of("PUT", 5));
     /**
-     * The input and the record; a ModelsLab slot read and taken; the photo read by ModelsLab through its
-     * presigned URL; the record to processing with ModelsLab's job id.
+     * The input, the record (created already claimed), the output, the record to processing and to succeeded, and
+     * the job's expiry a day off, a marker in the due-work index.
      */
-    static final S3Budget SUBMIT_PAID = new S3Budget("submit to ModelsLab", Map.of("PUT", 4, "GET", 2));
+    static final S3Budget SUBMIT_LOCAL_HEAD_SHOT = new S3Budget("submit of a local head shot", Map.of("PUT", 6));
+    /** The input and the record: the job waits, queued, for the worker to start it. */
+    static final S3Budget SUBMIT_PAID = new S3Budget("submit to ModelsLab", Map.of("PUT", 2));
+    /**
+     * The worker's start: the record read and claimed; a ModelsLab slot read and taken; the photo read by ModelsLab
+     * through its presigned URL; the record to processing with ModelsLab's job id.
+     */
+    static final S3Budget WORKER_START = new S3Budget("the worker's start at ModelsLab", Map.of("PUT", 3, "GET", 3));
     /** The record, whatever the job's state (with polls not due). */
     static final S3Budget STATUS = new S3Budget("status", Map.of("GET", 1));
-    /** The record; the output copied in; the record to succeeded; the slot read and freed. */
-    static final S3Budget PROVIDER_WEBHOOK = new S3Budget("ModelsLab's webhook", Map.of("PUT", 3, "GET", 2));
+    /** The record, for the token's hash: the outputs are the worker's to fetch. */
+    static final S3Budget PROVIDER_WEBHOOK = new S3Budget("ModelsLab's webhook", Map.of("GET", 1));
+    /**
+     * The worker's confirmation: the record; the output copied in; the record to succeeded; its expiry in the
+     * due-work index; the slot read and freed, and the provider's line listed for a job waiting for it.
+     */
+    static final S3Budget WORKER_CONFIRM =
+            new S3Budget("the worker's confirmation of ModelsLab's webhook", Map.of("PUT", 4, "GET", 2, "LIST", 1));
     /** The record, waiting for its photo. */
     static final S3Budget UPLOAD_TICKET = new S3Budget("upload ticket", Map.of("PUT", 1));
     /** The photo, to the presigned URL: the client's request, not Visage's, but billed with the job. */
     static final S3Budget CLIENT_UPLOAD = new S3Budget("the client's upload to its presigned URL", Map.of("PUT", 1));
     /**
      * The record and the uploaded photo; the photo as the input; the record with its input; the upload
-     * deleted (DeleteObjects); the record claimed; the output; the record to processing and to succeeded.
+     * deleted (DeleteObjects); the record claimed; the output; the record to processing and to succeeded; the
+     * job's expiry in the due-work index.
      */
     static final S3Budget UPLOADED =
-            new S3Budget("object-created event (upload)", Map.of("GET", 2, "PUT", 6, "POST", 1));
+            new S3Budget("object-created event (upload)", Map.of("GET", 2, "PUT", 7, "POST", 1));
     /** One list of due/ that finds nothing due yet, however many jobs are stored and timers are set. */
     static final S3Budget CLEANUP = new S3Budget("cleanup with nothing due", Map.of("LIST", 1));
 
@@ -99,12 +112,16 @@ class S3RequestBudgetTest {
     @Inject
     TestClock clock;
 
+    @Inject
+    DueWork dueWork;
+
     private final ModelsLabEmulator modelslab = ProviderEmulators.modelslab();
     private final HttpClient http = HttpClient.newHttpClient();
     private S3Requests requests;
 
     @BeforeEach
     void record() {
+        dueWork.purge();
         requests = new S3Requests(s3);
         modelslab.reset();
         modelslab.processingTime(Duration.ofMillis(50));
@@ -132,8 +149,10 @@ class S3RequestBudgetTest {
         AtomicReference<JsonPath> job = new AtomicReference<>();
         List<S3Requests.Request> submitted = requests.during(() -> job.set(submitted(paidJob())));
         String id = job.get().getString("id");
-        assertThat(job.get().getString("status")).isEqualTo("processing");
+        assertThat(job.get().getString("status")).isEqualTo("queued");
         SUBMIT_PAID.check(submitted);
+        WORKER_START.check(
+                requests.during(() -> assertThat(dueWork.deliver().failures()).isZero()));
 
         STATUS.check(requests.during(() -> assertThat(statusOf(id)).isEqualTo("processing")));
 
@@ -146,6 +165,8 @@ class S3RequestBudgetTest {
             assertThat(answer.getStatusCode()).as(answer.getBody()).isEqualTo(200);
         });
         PROVIDER_WEBHOOK.check(webhooked);
+        WORKER_CONFIRM.check(
+                requests.during(() -> assertThat(dueWork.deliver().failures()).isZero()));
 
         STATUS.check(requests.during(() -> assertThat(statusOf(id)).isEqualTo("succeeded")));
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import app.visage.emulators.modelslab.ModelsLabEmulator;
 import app.visage.jobs.model.JobStatus;
 import app.visage.jobs.usecase.FindJob;
+import app.visage.support.DueWork;
 import app.visage.support.MetadataPhotos;
 import app.visage.support.ProviderEmulators;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -66,6 +67,9 @@ class SubmitAllocationTest {
 
     @Inject
     FindJob findJob;
+
+    @Inject
+    DueWork dueWork;
 
     private final ModelsLabEmulator modelslab = ProviderEmulators.modelslab();
 
@@ -173,13 +177,15 @@ class SubmitAllocationTest {
     }
 
     /**
-     * Until the emulator's webhook has been answered: by then the job has ended and freed its provider slot,
-     * so nothing of it is still running when the next submit (or the next test's count of S3 requests) starts.
+     * Until the job has ended (the worker's start, the emulator's webhook, the worker's confirmation): by then it
+     * has freed its provider slot, so nothing of it is still running when the next submit (or the next test's
+     * count of S3 requests) starts.
      */
     private void awaitEnded(String id) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (modelslab.deliveries().stream().noneMatch(d -> d.url().contains(id))) {
+        while (!findJob.find(id).status().isFinal()) {
             assertThat(System.nanoTime()).as("job %s ended in time", id).isLessThan(deadline);
+            dueWork.run();
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {

@@ -1,5 +1,6 @@
 package app.visage.providers;
 
+import static app.visage.support.Await.await;
 import static app.visage.support.LocalApi.awaitEnd;
 import static app.visage.support.LocalApi.outputBytes;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -154,9 +155,15 @@ class ModelsLabJobsTest {
         modelslab.nextSubmit(Script.slow(Duration.ofSeconds(3)));
         String id = submit("modelslab", "head_shot", headShot());
 
-        JsonPath waiting =
-                LocalApi.given(server).get("/v1/jobs/" + id).then().extract().jsonPath();
-        assertThat(waiting.getString("status")).isEqualTo("processing");
+        // The worker's start call times out; the job is taken as started, never sent again.
+        await(
+                "the job taken as started",
+                () -> "processing"
+                        .equals(LocalApi.given(server)
+                                .get("/v1/jobs/" + id)
+                                .then()
+                                .extract()
+                                .path("status")));
         JsonPath job = awaitEnd(server, id);
 
         assertThat(job.getString("status")).isEqualTo("succeeded");

@@ -35,6 +35,7 @@ public class DueWork {
     private static final int HOLD_SECONDS = 600;
 
     /** What one run did. */
+    /** What one run did; {@code cleanup} is null when it ran none. */
     public record Run(SendDueWork.Summary cleanup, int delivered, int failures) {}
 
     private final CleanupFunction cleanup;
@@ -59,12 +60,27 @@ public class DueWork {
         this.clock = clock;
     }
 
+    /** Empties the work queue and its dead-letter queue: what an earlier test left must not run in the next. */
+    public void purge() {
+        WorkQueues.of(queue, sqs).purge();
+    }
+
+    /** The cleanup, then {@link #deliver()}. */
     public Run run() {
         SendDueWork.Summary sent = cleanup.cleanup(new ScheduledEvent(
                 UUID.randomUUID().toString(),
                 "Scheduled Event",
                 "aws.events",
                 clock.instant().toString()));
+        return deliver(sent);
+    }
+
+    /** The worker on every message due by the clock, without a cleanup first. */
+    public Run deliver() {
+        return deliver(null);
+    }
+
+    private Run deliver(SendDueWork.Summary sent) {
         List<Message> notDue = new ArrayList<>();
         List<Message> failed = new ArrayList<>();
         int delivered = 0;

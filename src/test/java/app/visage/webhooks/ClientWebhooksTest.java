@@ -100,6 +100,7 @@ class ClientWebhooksTest {
 
     @BeforeEach
     void receive() throws IOException {
+        dueWork.purge(); // no delivery an earlier test left may reach this test's receiver
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         receiver.createContext("/hooks", exchange -> {
             Map<String, List<String>> headers = new TreeMap<>();
@@ -146,6 +147,11 @@ class ClientWebhooksTest {
     @Test
     void aFinishedJobIsDeliveredSignedAndTheReferenceLibraryVerifiesIt() throws Exception {
         Job job = headShot();
+        assertThat(received)
+                .as("delivered by the worker, not by the request that ran the job")
+                .isEmpty();
+
+        dueWork.run();
 
         assertThat(received).hasSize(1);
         Delivery delivery = received.get(0);
@@ -173,9 +179,10 @@ class ClientWebhooksTest {
     }
 
     @Test
-    void aFailedDeliveryIsRetriedByTheSweepWithTheSameIdUntilItArrives() throws Exception {
+    void aFailedDeliveryIsRetriedOnItsScheduleWithTheSameIdUntilItArrives() throws Exception {
         answers.add(503);
         Job job = headShot();
+        dueWork.run();
         assertThat(received).hasSize(1);
         assertThat(delivery(job).state()).isEqualTo("waiting");
 
@@ -242,6 +249,7 @@ class ClientWebhooksTest {
         assertThat(received).isEmpty();
 
         cancelJob.cancel(waiting.id().value(), Tenant.ANONYMOUS);
+        dueWork.run();
 
         assertThat(received).hasSize(1);
         assertThat(Json.MAPPER.readTree(received.get(0).body()).get("type").asText())

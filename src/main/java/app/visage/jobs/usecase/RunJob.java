@@ -122,13 +122,14 @@ public class RunJob {
             Optional<Integer> acquired;
             try {
                 acquired = slots.acquire(provider, id);
+                if (acquired.isEmpty()) {
+                    acquired = slots.acquireOrJoinLine(provider, job);
+                }
             } catch (RuntimeException e) {
-                // Nothing was sent yet: the job waits as if every slot were taken, and the sweep starts it.
-                LOG.errorf(e, "job %s: no %s slot could be taken", id, job.provider());
+                // Nothing was sent yet: the job waits as if every slot were taken, and its back-stop wake-up
+                // starts it; the claim goes with that write, so the start is not taken for an interrupted one.
+                LOG.errorf(LoggableException.of(e), "job %s: no %s slot could be taken", id, job.provider());
                 acquired = Optional.empty();
-            }
-            if (acquired.isEmpty()) {
-                acquired = slots.acquireOrJoinLine(provider, job);
             }
             if (acquired.isEmpty()) {
                 return outcomes.noSlot(job);

@@ -12,7 +12,6 @@ import app.visage.jobs.model.Keys;
 import app.visage.jobs.port.FileStore;
 import app.visage.jobs.port.Provider;
 import app.visage.logs.LogContext;
-import app.visage.logs.LoggableException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
@@ -119,12 +118,13 @@ public class TendJob {
             runner.run(job.id());
         } else if (job.status() == JobStatus.PROCESSING) {
             Job polled = job;
+            RuntimeException pollFailure = null;
             try {
                 polled = poller.pollIfDue(job);
             } catch (RuntimeException e) {
                 // What the provider answered could not be kept (S3 failing under its outputs, say): the
                 // deadline below must still hold, or such a job would be polled forever.
-                LOG.errorf(LoggableException.of(e), "polling job %s failed", job.id());
+                pollFailure = e;
             }
             Instant since =
                     polled.dispatch().acceptedAt() != null ? polled.dispatch().acceptedAt() : polled.updatedAt();
@@ -134,6 +134,8 @@ public class TendJob {
                         JobStatus.PROCESSING,
                         ErrorCode.PROVIDER_TIMEOUT,
                         "the " + polled.provider() + " provider did not finish in time");
+            } else if (pollFailure != null) {
+                throw pollFailure; // nothing was written, so no other wake-up comes: the queue delivers this again
             }
         }
     }
