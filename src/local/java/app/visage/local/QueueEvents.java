@@ -30,7 +30,8 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 @ApplicationScoped
 public class QueueEvents {
     private static final Logger LOG = Logger.getLogger(QueueEvents.class);
-    private static final int POLLERS = 2;
+    /** As many steps at once as local mode's small machine takes; each poller hands the worker one message at a time. */
+    private static final int POLLERS = 4;
 
     private final SqsClient sqs;
     private final LocalSqs queue;
@@ -94,7 +95,7 @@ public class QueueEvents {
 
     private void deliver(Function<SqsEvent, SqsBatchResponse> worker) {
         List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queue.queueUrl())
-                        .maxNumberOfMessages(10)
+                        .maxNumberOfMessages(1) // the deployment's batch size (infra: WORK_BATCH_SIZE)
                         .waitTimeSeconds(1)
                         .messageSystemAttributeNames(
                                 MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,

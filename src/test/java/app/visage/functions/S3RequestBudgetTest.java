@@ -209,8 +209,8 @@ class S3RequestBudgetTest {
         List<S3Requests.Request> cleaned =
                 requests.during(() -> summary.set(cleanup.cleanup(SampleEvents.scheduledEvent())));
 
-        assertThat(summary.get().sent).isZero();
-        assertThat(summary.get().errors).isZero();
+        assertThat(summary.get().sent()).isZero();
+        assertThat(summary.get().errors()).isZero();
         CLEANUP.check(cleaned);
     }
 

@@ -6,13 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import app.visage.jobs.model.Job;
 import app.visage.jobs.model.JobId;
 import app.visage.jobs.model.JobStatus;
+import app.visage.jobs.model.Keys;
 import app.visage.jobs.model.Operation;
 import app.visage.jobs.model.StoredObject;
 import app.visage.jobs.model.UploadSlot;
 import app.visage.jobs.model.WebhookToken;
+import app.visage.jobs.model.Work;
 import app.visage.json.Json;
 import app.visage.local.s3.EmbeddedS3;
+import app.visage.messages.WorkMessages;
 import app.visage.storage.StoredJob;
+import app.visage.support.WorkQueues;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -77,6 +81,9 @@ class RuntimeInterfaceClientIT {
     private Path work;
     private EmbeddedS3 s3;
     private S3Client bucket;
+    private WorkQueues queue;
+    /** What the deployment gives every function: the work queue's URL (and here, where SQS is). */
+    private Map<String, String> queueEnv;
 
     /** A failing test says what the runtimes printed. */
     @RegisterExtension
@@ -103,11 +110,18 @@ class RuntimeInterfaceClientIT {
                 .forcePathStyle(true)
                 .build();
 
+        queue = WorkQueues.start(Duration.ofSeconds(30), 5);
+        queueEnv = Map.of(
+                "VISAGE_QUEUE_URL",
+                queue.workUrl(),
+                "VISAGE_QUEUE_ENDPOINT",
+                queue.endpoint().toString());
+
         // All six start at once; each is waited for with its own ceiling.
         for (String export : LambdaRuntimes.EXPORTS) {
             children.put(
                     export,
-                    LambdaRuntimes.Child.start(export, root, s3, work.resolve(export + ".log"), MEMORY_MB, Map.of()));
+                    LambdaRuntimes.Child.start(export, root, s3, work.resolve(export + ".log"), MEMORY_MB, queueEnv));
         }
         for (LambdaRuntimes.Child child : children.values()) {
             child.awaitReady(START);
@@ -124,6 +138,9 @@ class RuntimeInterfaceClientIT {
         }
         if (s3 != null) {
             s3.close();
+        }
+        if (queue != null) {
+            queue.close();
         }
         if (work != null) {
             LambdaRuntimes.deleteRecursively(work.resolve("task")); // ~100 MB; the logs stay in target/ric-it
@@ -339,7 +356,7 @@ class RuntimeInterfaceClientIT {
     }
 
     @Test
-    void cleanupExpiresAndFailsWhatIsDue() {
+    void cleanupSendsWhatIsDueAndTheWorkerDoesIt() {
         Instant now = Instant.now();
         // A finished job past its TTL, with its output still in the bucket.
         JobId old = JobId.random();
@@ -371,20 +388,56 @@ class RuntimeInterfaceClientIT {
                 .expiresAt(created.plus(Duration.ofHours(24)))
                 .build());
 
+        // Their timers, due a minute ago, in the due-work index as the functions leave timers too far off to queue.
+        for (JobId id : List.of(old, abandoned)) {
+            Work wake = Work.wake(id, now.minus(Duration.ofMinutes(1)));
+            bucket.putObject(
+                    b -> b.bucket(BUCKET).key(Keys.due(wake)).contentType("application/json"),
+                    RequestBody.fromString(WorkMessages.encode(wake)));
+        }
+
         JsonNode summary = call("cleanup", sample("cleanup-scheduled.json"));
-        assertThat(summary.isObject()).as("the sweep summary").isTrue();
+        assertThat(summary.isObject()).as("the cleanup's summary").isTrue();
         List<String> fields = new ArrayList<>();
         summary.fieldNames().forEachRemaining(fields::add);
-        assertThat(fields)
-                .containsExactlyInAnyOrder("expired", "failed", "restarted", "polled", "orphans_deleted", "errors");
-        assertThat(summary.path("expired").asInt()).isGreaterThanOrEqualTo(1);
-        assertThat(summary.path("failed").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(fields).containsExactlyInAnyOrder("sent", "unreadable", "errors");
+        assertThat(summary.path("sent").asInt()).isGreaterThanOrEqualTo(2);
         assertThat(summary.path("errors").asInt()).isZero();
+        assertThat(keys("due/")).noneMatch(k -> k.contains(old.value()) || k.contains(abandoned.value()));
+
+        // The queue's messages for the two jobs, delivered to the worker as the event source mapping does.
+        List<WorkQueues.Received> sent = queue.drain().stream()
+                .filter(m -> m.body().contains(old.value()) || m.body().contains(abandoned.value()))
+                .toList();
+        assertThat(sent).hasSize(2);
+        JsonNode answer = call("worker", sqsEvent(sent));
+        assertThat(answer.path("batchItemFailures")).isEmpty();
+
         assertThat(record(old.value()).path("status").asText()).isEqualTo("expired");
         assertThat(keys("outputs/" + old + "/")).isEmpty();
         JsonNode failed = record(abandoned.value());
         assertThat(failed.path("status").asText()).isEqualTo("failed");
         assertThat(failed.path("error").path("code").asText()).isEqualTo("expired");
+    }
+
+    /** The sample SQS batch of events/, its records replaced by {@code messages}. */
+    private static String sqsEvent(List<WorkQueues.Received> messages) {
+        try {
+            ObjectNode batch = (ObjectNode) Json.MAPPER.readTree(sample("worker-sqs-batch.json"));
+            ObjectNode template = (ObjectNode) batch.get("Records").get(0);
+            var records = batch.putArray("Records");
+            for (WorkQueues.Received m : messages) {
+                ObjectNode record = template.deepCopy();
+                record.put("messageId", m.messageId());
+                record.put("body", m.body());
+                ((ObjectNode) record.get("attributes"))
+                        .put("ApproximateReceiveCount", String.valueOf(m.receiveCount()));
+                records.add(record);
+            }
+            return batch.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     // ---- fixtures made through the functions themselves

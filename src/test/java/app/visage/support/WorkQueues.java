@@ -2,6 +2,7 @@ package app.visage.support;
 
 import app.visage.local.LocalSqs;
 import app.visage.local.sqs.EmbeddedSqs;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +60,11 @@ public final class WorkQueues implements AutoCloseable {
 
     public SqsClient client() {
         return sqs;
+    }
+
+    /** Where the queue's server listens. */
+    public URI endpoint() {
+        return sqs.serviceClientConfiguration().endpointOverride().orElseThrow();
     }
 
     public String workUrl() {

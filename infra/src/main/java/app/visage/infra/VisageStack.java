@@ -80,16 +80,14 @@ public class VisageStack extends Stack {
     public static final int DUE_MARKERS_EXPIRE_AFTER_DAYS = 3;
 
     public static final List<String> EXPIRING_PREFIXES = BucketLayout.TRANSIENT;
-    /** Up to this many messages per worker invocation, gathered for at most {@link #WORK_BATCHING_WINDOW_SECONDS}. */
-    public static final int WORK_BATCH_SIZE = 10;
-
-    public static final int WORK_BATCHING_WINDOW_SECONDS = 1;
     /**
-     * AWS's guidance for an SQS event source: six times the function's timeout plus the batching window, so a
-     * message Lambda is still retrying (throttles, a slow batch) does not reappear meanwhile.
+     * One message per worker invocation, with no batching window: a step may take most of the worker's timeout (a
+     * start call waits up to 25 s for its provider, a confirmation downloads and copies every output), so a batch
+     * of them could outlast it and come back whole; and a message never waits behind another's slow step.
      */
-    public static final int WORK_VISIBILITY_SECONDS =
-            6 * VisageFunction.WORKER.timeoutSeconds + WORK_BATCHING_WINDOW_SECONDS;
+    public static final int WORK_BATCH_SIZE = 1;
+    /** AWS's guidance for an SQS event source: six times the function's timeout (there is no batching window). */
+    public static final int WORK_VISIBILITY_SECONDS = 6 * VisageFunction.WORKER.timeoutSeconds;
     /** A step that failed this often (a bug, a provider down for long) goes to the dead-letter queue. */
     public static final int WORK_MAX_RECEIVES = 5;
     /** The functions behind the client routes: they authenticate clients (and refuse to start unable to). */
@@ -257,7 +255,6 @@ public class VisageStack extends Stack {
         aliases.get(VisageFunction.WORKER)
                 .addEventSource(SqsEventSource.Builder.create(work)
                         .batchSize(WORK_BATCH_SIZE)
-                        .maxBatchingWindow(Duration.seconds(WORK_BATCHING_WINDOW_SECONDS))
                         .reportBatchItemFailures(true)
                         .maxConcurrency(settings.workerMaxConcurrency())
                         .build());

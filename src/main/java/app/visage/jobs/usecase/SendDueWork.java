@@ -3,6 +3,7 @@ package app.visage.jobs.usecase;
 import app.visage.jobs.model.Work;
 import app.visage.jobs.port.DueIndex;
 import app.visage.jobs.port.WorkQueue;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,7 +42,9 @@ public class SendDueWork {
 
     public Summary send() {
         long stopAt = System.nanoTime() + TIME_BUDGET.toNanos();
-        Summary summary = new Summary();
+        int sent = 0;
+        int unreadable = 0;
+        boolean queueFailing = false;
         List<DueIndex.Marker> page;
         do {
             Instant now = clock.instant();
@@ -51,46 +54,39 @@ public class SendDueWork {
                 Work work = marker.work();
                 if (work == null) {
                     LOG.errorf("due-work marker %s is unreadable; removing it", marker.key());
-                    summary.unreadable++;
-                } else if (!sent(work, now, summary)) {
-                    break; // the queue is failing: the markers stay for the next run
+                    unreadable++;
+                } else if (sent(work, now)) {
+                    sent++;
+                } else {
+                    queueFailing = true; // the markers stay for the next run
+                    break;
                 }
                 done.add(marker);
             }
             index.remove(done);
-            if (done.size() < page.size()) {
-                break;
-            }
-        } while (page.size() == PAGE && System.nanoTime() < stopAt);
+        } while (!queueFailing && page.size() == PAGE && System.nanoTime() < stopAt);
+        Summary summary = new Summary(sent, unreadable, queueFailing ? 1 : 0);
         LOG.logf(
-                summary.sent + summary.unreadable + summary.errors == 0 ? Logger.Level.DEBUG : Logger.Level.INFO,
+                sent + unreadable == 0 && !queueFailing ? Logger.Level.DEBUG : Logger.Level.INFO,
                 "cleanup: %d due steps queued, %d unreadable markers removed, %d errors",
-                summary.sent,
-                summary.unreadable,
-                summary.errors);
+                summary.sent(),
+                summary.unreadable(),
+                summary.errors());
         return summary;
     }
 
-    private boolean sent(Work work, Instant now, Summary summary) {
+    private boolean sent(Work work, Instant now) {
         Duration delay = Duration.between(now, work.at());
         try {
             queue.send(work, delay.isNegative() ? Duration.ZERO : delay);
-            summary.sent++;
             return true;
         } catch (RuntimeException e) {
             LOG.errorf("the work queue refused a due step: %s", e.getClass().getName());
-            summary.errors++;
             return false;
         }
     }
 
-    /** What one cleanup did: the function's answer, in the API's snake_case like every other answer. */
-    @io.quarkus.runtime.annotations.RegisterForReflection
-    @com.fasterxml.jackson.databind.annotation.JsonNaming(
-            com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public static final class Summary {
-        public int sent;
-        public int unreadable;
-        public int errors;
-    }
+    /** What one cleanup did: the function's answer. */
+    @RegisterForReflection
+    public record Summary(int sent, int unreadable, int errors) {}
 }
