@@ -26,6 +26,12 @@ class SubmitAndUploadTest {
         return Photo.received(png, core.inspector.inspect(png));
     }
 
+    /** An upload ticket for a head shot of the scripted provider, in {@code format}, with {@code webhook} if any. */
+    static CreateUpload.Ticket ticket(Core core, JobId id, ImageFormat format, URI webhook) {
+        return core.uploads.create(new UploadCommand(
+                id, ACME, Operation.HEAD_SHOT, core.provider, Params.none(), format, webhook, Map.of()));
+    }
+
     @Test
     void aSubmittedPhotoIsStoredAndItsJobLeftToTheWorkerWhichCallsTheProviderOnce() {
         Core core = new Core(new Core.ScriptedProvider(0, false).onStart(new ProviderOutcome.Pending("p-1", null)));
@@ -56,8 +62,7 @@ class SubmitAndUploadTest {
     void anUploadedPhotoStartsItsJobOnceHoweverOftenItsEventComes() {
         Core core = new Core(new Core.ScriptedProvider(0, false).onStart(new ProviderOutcome.Pending("p-1", null)));
         JobId id = JobId.random();
-        CreateUpload.Ticket ticket = core.uploads.create(new UploadCommand(
-                id, ACME, Operation.HEAD_SHOT, core.provider, Params.none(), ImageFormat.PNG, null, Map.of()));
+        CreateUpload.Ticket ticket = ticket(core, id, ImageFormat.PNG, null);
         assertThat(ticket.expiresAt()).isEqualTo(Core.T0.plus(core.config.uploadUrlTtl()));
         String key = ticket.job().upload().key();
         core.bucket.put(key, Core.png(), "image/png");
@@ -77,15 +82,8 @@ class SubmitAndUploadTest {
     @Test
     void anUploadThatIsNoPictureFailsItsJobAndIsDeleted() {
         Core core = new Core(new Core.ScriptedProvider(0, false));
-        CreateUpload.Ticket ticket = core.uploads.create(new UploadCommand(
-                JobId.random(),
-                ACME,
-                Operation.HEAD_SHOT,
-                core.provider,
-                Params.none(),
-                ImageFormat.PNG,
-                URI.create("https://app.example/hook"),
-                Map.of()));
+        CreateUpload.Ticket ticket =
+                ticket(core, JobId.random(), ImageFormat.PNG, URI.create("https://app.example/hook"));
         String key = ticket.job().upload().key();
         core.bucket.put(key, "not a picture".getBytes(), "image/png");
 
@@ -102,15 +100,7 @@ class SubmitAndUploadTest {
     @Test
     void anUploadThatNeverCameFailsWhenItsUrlExpires() {
         Core core = new Core(new Core.ScriptedProvider(0, false));
-        CreateUpload.Ticket ticket = core.uploads.create(new UploadCommand(
-                JobId.random(),
-                ACME,
-                Operation.HEAD_SHOT,
-                core.provider,
-                Params.none(),
-                ImageFormat.JPEG,
-                null,
-                Map.of()));
+        CreateUpload.Ticket ticket = ticket(core, JobId.random(), ImageFormat.JPEG, null);
 
         core.clock.advance(core.config.uploadUrlTtl().minusSeconds(1));
         core.runDueWork();
