@@ -53,8 +53,10 @@ public interface VisageConfig {
     Duration providerRetryDelay();
 
     /**
-     * Build time: whether the local engine (ONNX Runtime, AWT) is built in. The native build sets it
-     * false; local jobs are then handed to the upload function. Reading it at run time tells nothing.
+     * Build time: whether the local engine (ONNX Runtime, AWT) is built in; where it is, local jobs start inline
+     * ({@link app.visage.jobs.port.Provider#startsInline}). The native build sets it false: its submit leaves
+     * local jobs queued for the worker, which runs on the JVM with the engine. Reading it at run time tells
+     * nothing.
      */
     @WithDefault("true")
     boolean localEngine();
