@@ -152,7 +152,11 @@ public class PinnedHttp {
 
     /** The same once its answer has begun, whose unread rest is of no interest (nor the reset it ends in). */
     private static void abort(HttpClientResponse response) {
-        response.exceptionHandler(ignored -> {});
+        try {
+            response.exceptionHandler(ignored -> {});
+        } catch (IllegalStateException ended) {
+            return; // a body-less answer can have ended already (Vert.x refuses handlers then): nothing to stop
+        }
         abort(response.request());
     }
 
