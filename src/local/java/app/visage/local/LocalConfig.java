@@ -9,7 +9,7 @@ import java.util.Optional;
 @ConfigMapping(prefix = "visage.local")
 public interface LocalConfig {
 
-    /** Serve the HTTP API and run the sweep timer at start-up (off in tests, which start what they need). */
+    /** Serve the HTTP API and run the cleanup timer at start-up (off in tests, which start what they need). */
     @WithDefault("true")
     boolean serve();
 
@@ -31,6 +31,10 @@ public interface LocalConfig {
     @WithDefault("9000")
     int s3Port();
 
+    /**
+     * How often local mode runs the cleanup (it sends the due-work markers to the queue), then its stand-in for
+     * the bucket's lifecycle rules. (The property's name is older than the cleanup, and kept.)
+     */
     @WithDefault("PT10S")
     Duration sweepInterval();
 

@@ -77,12 +77,12 @@ public class LocalMode {
             queueEvents.start(worker::worker);
         }
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "visage-sweep");
+            Thread t = new Thread(r, "visage-cleanup");
             t.setDaemon(true);
             return t;
         });
         long every = config.sweepInterval().toMillis();
-        timer.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::cleanup, every, every, TimeUnit.MILLISECONDS);
     }
 
     /** Without API keys anyone who reaches the port may spend provider credit: only this machine may reach it. */
@@ -102,7 +102,7 @@ public class LocalMode {
         }
     }
 
-    private void sweep() {
+    private void cleanup() {
         try {
             cleanup.cleanup(new ScheduledEvent(
                     UUID.randomUUID().toString(),
@@ -120,7 +120,7 @@ public class LocalMode {
             queueEvents.stop(); // before the embedded queue it polls goes
         }
         if (timer != null) {
-            // A sweep under way finishes its S3 calls; interrupting them would only log aborted requests.
+            // A cleanup under way finishes its S3 calls; interrupting them would only log aborted requests.
             timer.shutdown();
             try {
                 if (!timer.awaitTermination(5, TimeUnit.SECONDS)) {

@@ -146,7 +146,10 @@ public interface VisageConfig {
         @WithDefault("PT5S")
         Duration connectTimeout();
 
-        /** Longest wait for one answer; keep the submit path under API Gateway's 30 s. */
+        /**
+         * Longest wait for one answer. The worker makes every call to a remote provider (a start, a poll, a
+         * webhook's confirmation), so a start call's wait counts against the worker's 120 s timeout.
+         */
         @WithDefault("PT20S")
         Duration timeout();
 

@@ -35,8 +35,8 @@ public final class ProviderHttp {
     /**
      * The same client, built on first use. Building a REST client starts the reactive client's machinery
      * (Vert.x's HTTP client, providers, serialisers): about 150 ms of a cold start on a small machine,
-     * which a function that never calls this provider — submit with a local job, status, upload,
-     * most webhooks and sweeps — should not pay for every provider at once.
+     * which a function that never calls this provider — submit, status, upload, webhook and cleanup never
+     * call a remote one, and a worker's step calls only its job's — should not pay for every provider at once.
      */
     public static <T> Supplier<T> lazyClient(Class<T> api, VisageConfig.Provider settings) {
         return new Supplier<>() {

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Local mode against the provider emulators, with S3 behind the fault proxy and no sweep timer: the
- * tests run the sweep themselves, on a clock they move, so recovery happens when they say.
+ * Local mode against the provider emulators, with S3 behind the fault proxy, no cleanup timer and no queue
+ * delivery: the tests run the due work themselves, on a clock they move, so recovery happens when they say.
  */
 public class FaultProfile implements QuarkusTestProfile {
 
@@ -28,7 +28,10 @@ public class FaultProfile implements QuarkusTestProfile {
         return List.of(new TestResourceEntry(Emulators.class));
     }
 
-    /** The emulators of {@link ProviderEmulators}, with the sweep left to the tests and a deadline the clock can approach. */
+    /**
+     * The emulators of {@link ProviderEmulators}, with the due work left to the tests and a deadline the clock can
+     * approach.
+     */
     public static class Emulators extends ProviderEmulators {
         @Override
         public Map<String, String> start() {

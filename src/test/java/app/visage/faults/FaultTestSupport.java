@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
- * What the fault tests share: submitting, driving the sweep on the test clock, and checking outputs. Not a
+ * What the fault tests share: submitting, running the due work on the test clock, and checking outputs. Not a
  * bean: it needs {@link FaultyS3}, which only {@link FaultProfile} enables.
  */
 final class FaultTestSupport {
@@ -104,7 +104,7 @@ final class FaultTestSupport {
         }
     }
 
-    /** The record as stored (read through the proxy, but not through GET /v1/jobs, which may poll). */
+    /** The record as stored (read through the proxy, but not through GET /v1/jobs, which may send a wake-up). */
     public Job record(String id) {
         return records.find(JobId.of(id)).orElseThrow();
     }
@@ -119,15 +119,15 @@ final class FaultTestSupport {
     }
 
     /** The work due {@code later} after the last run: the cleanup, then the worker on every step due by then. */
-    public DueWork.Run sweepAfter(Duration later) {
+    public DueWork.Run runDueWorkAfter(Duration later) {
         clock.advance(later);
         return dueWork.run();
     }
 
     /** Runs the due work a minute apart (on the test clock) until the job has ended; at most 20 times. */
-    public JsonPath sweepUntilEnded(String id) {
+    public JsonPath runDueWorkUntilEnded(String id) {
         for (int i = 0; i < 20 && !record(id).status().isFinal(); i++) {
-            sweepAfter(Duration.ofMinutes(1));
+            runDueWorkAfter(Duration.ofMinutes(1));
         }
         return view(id);
     }

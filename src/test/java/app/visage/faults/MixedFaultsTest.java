@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Many faults at once: jobs at all three providers submitted side by side, each provider misbehaving in
  * a different documented way, while S3 randomly fails record, slot and output requests (errors the SDK
- * retries, lost compare-and-swaps, answers lost after the write). Once S3 recovers and the sweep has run,
+ * retries, lost compare-and-swaps, answers lost after the write). Once S3 recovers and the due work has run,
  * every job has ended exactly once, every job that succeeded holds every output its provider produced,
  * and no provider was given any job twice.
  */
@@ -127,7 +127,7 @@ class MixedFaultsTest extends FaultTestBase {
                         && !ids.stream()
                                 .allMatch(id -> faults.record(id).status().isFinal());
                 round++) {
-            faults.sweepAfter(Duration.ofMinutes(2));
+            faults.runDueWorkAfter(Duration.ofMinutes(2));
         }
 
         for (int i = 0; i < ids.size(); i++) {

@@ -34,7 +34,7 @@ class ProviderFaultsTest extends FaultTestBase {
         String id = faults.submitAndStart("fashn", "face_to_model", faceToModel());
         await("the prediction's end", () -> !fashn.outputsFor(id).isEmpty());
 
-        JsonPath job = faults.sweepUntilEnded(id);
+        JsonPath job = faults.runDueWorkUntilEnded(id);
 
         assertThat(job.getString("status")).as("job %s", job.prettify()).isEqualTo("succeeded");
         JobLedger.assertEndedOnceAs(proxy, id, "succeeded");
@@ -67,7 +67,7 @@ class ProviderFaultsTest extends FaultTestBase {
                 "the webhook",
                 () -> fashn.deliveries().stream().anyMatch(d -> d.url().contains(id)));
 
-        JsonPath job = faults.sweepUntilEnded(id);
+        JsonPath job = faults.runDueWorkUntilEnded(id);
 
         assertThat(job.getString("status")).as("job %s", job.prettify()).isEqualTo("succeeded");
         JobLedger.assertEndedOnceAs(proxy, id, "succeeded");
@@ -134,7 +134,7 @@ class ProviderFaultsTest extends FaultTestBase {
         String id = faults.submitAndStart("modelslab", "head_shot", Map.of("prompt", "portrait"));
         await("the provider's outputs", () -> !modelslab.outputsFor(id).isEmpty());
 
-        JsonPath job = faults.sweepUntilEnded(id);
+        JsonPath job = faults.runDueWorkUntilEnded(id);
 
         assertThat(job.getString("status")).as("job %s", job.prettify()).isEqualTo("succeeded");
         JobLedger.assertEndedOnceAs(proxy, id, "succeeded");
@@ -148,7 +148,7 @@ class ProviderFaultsTest extends FaultTestBase {
         metahuman.nextCall(MetaHumanEmulator.Script.garbledAnswer());
         String id = faults.submitAccepted("metahuman", "face_recon", Map.of());
 
-        JsonPath job = faults.sweepUntilEnded(id);
+        JsonPath job = faults.runDueWorkUntilEnded(id);
 
         assertThat(job.getString("status")).as("job %s", job.prettify()).isEqualTo("failed");
         assertThat(job.getString("error.code")).isEqualTo("provider_error");

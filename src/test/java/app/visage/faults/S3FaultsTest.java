@@ -54,10 +54,10 @@ class S3FaultsTest extends FaultTestBase {
         modelslab.nextSubmit(ModelsLabEmulator.Script.rateLimited());
         String id = faults.submitAndStart("modelslab", "head_shot", headShot());
         assertThat(faults.record(id).status()).isEqualTo(JobStatus.QUEUED);
-        // The sweep restarts the job once its retry_after has passed; the answer to its claim is lost.
+        // Its wake-up restarts the job once its retry_after has passed; the answer to its claim is lost.
         Rule lost = proxy.arm(Rule.put("jobs/" + id + ".json").dropAnswer());
 
-        faults.sweepAfter(Duration.ofSeconds(5));
+        faults.runDueWorkAfter(Duration.ofSeconds(5));
         JsonPath job = faults.awaitEnd(id);
 
         assertThat(lost.hits()).isEqualTo(1);
@@ -99,7 +99,7 @@ class S3FaultsTest extends FaultTestBase {
     }
 
     @Test
-    void aCrashBetweenCopyingOutputsAndRecordingTheEndIsFinishedByTheSweep() {
+    void aCrashBetweenCopyingOutputsAndRecordingTheEndIsFinishedByTheWorker() {
         modelslab.nextSubmit(ModelsLabEmulator.Script.dropWebhook());
         String id = faults.submitAndStart("modelslab", "head_shot", headShot());
         await("the provider's outputs", () -> !modelslab.outputsFor(id).isEmpty());
@@ -109,7 +109,7 @@ class S3FaultsTest extends FaultTestBase {
                 .always()
                 .answer(503));
 
-        DueWork.Run crashed = faults.sweepAfter(Duration.ofMinutes(1));
+        DueWork.Run crashed = faults.runDueWorkAfter(Duration.ofMinutes(1));
 
         assertThat(crashed.failures())
                 .as("the steps that met the crash, left on the queue")
@@ -118,7 +118,7 @@ class S3FaultsTest extends FaultTestBase {
         assertThat(faults.keys("outputs/" + id + "/")).isNotEmpty();
         proxy.disarm();
 
-        JsonPath job = faults.sweepUntilEnded(id);
+        JsonPath job = faults.runDueWorkUntilEnded(id);
 
         assertThat(job.getString("status")).as("job %s", job.prettify()).isEqualTo("succeeded");
         JobLedger.assertEndedOnceAs(proxy, id, "succeeded");
@@ -134,10 +134,10 @@ class S3FaultsTest extends FaultTestBase {
         await("the provider's outputs", () -> !modelslab.outputsFor(id).isEmpty());
         proxy.arm(Rule.putUnder("outputs/" + id + "/").always().answer(500));
 
-        DueWork.Run failing = faults.sweepAfter(Duration.ofMinutes(1));
+        DueWork.Run failing = faults.runDueWorkAfter(Duration.ofMinutes(1));
         assertThat(failing.failures()).isEqualTo(1);
         assertThat(faults.record(id).status()).isEqualTo(JobStatus.PROCESSING);
-        faults.sweepAfter(Duration.ofMinutes(30));
+        faults.runDueWorkAfter(Duration.ofMinutes(30));
 
         assertThat(faults.record(id).status()).isEqualTo(JobStatus.FAILED);
         assertThat(faults.record(id).error().code()).isEqualTo("provider_timeout");
@@ -158,7 +158,7 @@ class S3FaultsTest extends FaultTestBase {
                 .as("the answer kept on the record")
                 .isNotNull();
         proxy.disarm();
-        JsonPath job = faults.sweepUntilEnded(id);
+        JsonPath job = faults.runDueWorkUntilEnded(id);
 
         assertThat(job.getString("status")).as("job %s", job.prettify()).isEqualTo("succeeded");
         JobLedger.assertEndedOnceAs(proxy, id, "succeeded");
@@ -196,12 +196,12 @@ class S3FaultsTest extends FaultTestBase {
                 faults.submitAndStart("fashn", "face_to_model", Map.of("aspect_ratio", "1:1", "output_format", "png"));
         // The webhook only queues the confirmation: it is answered at once; the worker's copy is what fails.
         await("the provider's webhook", () -> fashn.deliveries().stream().anyMatch(d -> d.status() == 200));
-        DueWork.Run confirming = faults.sweepAfter(Duration.ZERO);
+        DueWork.Run confirming = faults.runDueWorkAfter(Duration.ZERO);
         assertThat(confirming.failures()).isEqualTo(1);
         assertThat(failing.hits()).isPositive();
         assertThat(faults.record(id).status()).isEqualTo(JobStatus.PROCESSING);
         proxy.disarm();
-        JsonPath job = faults.sweepUntilEnded(id);
+        JsonPath job = faults.runDueWorkUntilEnded(id);
 
         assertThat(job.getString("status")).as("job %s", job.prettify()).isEqualTo("succeeded");
         JobLedger.assertEndedOnceAs(proxy, id, "succeeded");
@@ -211,7 +211,7 @@ class S3FaultsTest extends FaultTestBase {
     }
 
     @Test
-    void aSlotThatCouldNotBeTakenLeavesTheJobQueuedAndTheSweepStartsIt() {
+    void aSlotThatCouldNotBeTakenLeavesTheJobQueuedAndItsWakeUpStartsIt() {
         Rule failing = proxy.arm(Rule.putUnder("slots/modelslab/").always().answer(500));
 
         String id = faults.submitAndStart("modelslab", "head_shot", headShot());
@@ -220,7 +220,7 @@ class S3FaultsTest extends FaultTestBase {
         assertThat(faults.record(id).status()).isEqualTo(JobStatus.QUEUED);
         assertThat(modelslab.generationCalls()).isEmpty();
         proxy.disarm();
-        faults.sweepAfter(Duration.ofSeconds(30)); // the back-stop of a job waiting for a slot
+        faults.runDueWorkAfter(Duration.ofSeconds(30)); // the back-stop of a job waiting for a slot
         JsonPath job = faults.awaitEnd(id);
 
         assertThat(job.getString("status")).as("job %s", job.prettify()).isEqualTo("succeeded");

@@ -60,7 +60,7 @@ import org.junit.jupiter.api.Test;
  * secret the run handled: provider keys, the client API key, the webhook secret, provider webhook tokens,
  * presigned URLs, data URIs, the photos' bytes and base64. The run covers the local engine (data URI,
  * multipart, presigned upload), each paid provider against its emulator, signed client webhooks,
- * provider failures, a bad photo, cancel, a refused provider webhook, status polls and an expiry sweep.
+ * provider failures, a bad photo, cancel, a refused provider webhook, status polls and every job's expiry.
  */
 @QuarkusTest
 @TestProfile(LogHygieneTest.Profile.class)

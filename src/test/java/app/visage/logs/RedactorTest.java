@@ -97,7 +97,7 @@ class RedactorTest {
                 "job job_01HZX5M2 created: head_shot at local",
                 "job job_01HZX5M2: client webhook msg_job_01HZX5M2 not delivered (HTTP 503), now waiting",
                 "\tat app.visage.jobs.usecase.RunJob.startAtProvider(RunJob.java:102)",
-                "sweep: 1 expired, 0 failed, 0 restarted, 2 polled, 3 old objects deleted, 0 errors",
+                "cleanup: 2 due steps queued, 0 unreadable markers removed, 0 errors",
                 "refused a webhook for provider fashn: unknown job, other provider or wrong token",
                 "metadata: {user=42}, what? nothing",
                 "Visage local mode: API on http://127.0.0.1:8080, S3 at http://127.0.0.1:9000/visage, data in ./.visage-data");

@@ -26,8 +26,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The stores reading what is really in the bucket: a job record written before versions existed, and records
- * of a version newer than this build. (Records are removed afterwards: the other tests of this profile sweep
- * {@code jobs/}.)
+ * of a version newer than this build. (Records are removed afterwards, so no later test of this profile meets
+ * them.)
  */
 @QuarkusTest
 @TestProfile(FaultProfile.class)

@@ -15,7 +15,8 @@ import java.util.Map;
 
 /**
  * Every provider's base URL pointed at its emulator, in local mode serving real HTTP on a known
- * loopback port (the provider webhooks' public base URL), with the sweep running every half second.
+ * loopback port (the provider webhooks' public base URL), with the work queue delivered to the worker on the wall
+ * clock and the cleanup running every half second.
  */
 public class ProviderEmulators implements QuarkusTestResourceLifecycleManager {
     public static final String MODELSLAB_KEY = "ml-key";

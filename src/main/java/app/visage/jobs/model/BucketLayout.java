@@ -27,7 +27,11 @@ public final class BucketLayout {
     /** Every prefix Visage writes under. */
     public static final List<String> ALL = List.of(JOBS, SLOTS, INPUTS, UPLOADS, OUTPUTS, IDEMPOTENCY, DUE);
 
-    /** The prefixes of objects that last no longer than their job's TTL (the sweep deletes them). */
+    /**
+     * The prefixes of objects that last no longer than their job's TTL: the worker deletes a job's inputs,
+     * uploads and outputs when the job expires, and the bucket's lifecycle rules delete what it missed (and
+     * Idempotency-Key records).
+     */
     public static final List<String> TRANSIENT = List.of(INPUTS, UPLOADS, OUTPUTS, IDEMPOTENCY);
 
     private BucketLayout() {}

@@ -11,8 +11,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Where a job stands with its provider, kept on the job record so that any function (submit,
- * webhook, status, the sweep) can pick it up after another left off.
+ * Where a job stands with its provider, kept on the job record so that any step (an inline start in submit
+ * or upload, a worker's wake-up, confirmation or start of the next in line) can pick it up after another left
+ * off.
  *
  * @param startFailures start calls that failed without the provider taking the job (5xx, refused connections)
  * @param claimedUntil  a start call is in flight until then; nobody else starts the job meanwhile
@@ -46,8 +47,9 @@ public record Dispatch(
 
     /**
      * A synchronous provider's answer (output URLs and result), recorded before its outputs are copied: the
-     * provider can't be asked again, so if the process dies before the job ends, the sweep finishes it from
-     * this. Outputs given as bytes are not recorded: only the local engine gives them, and it is restartable.
+     * provider can't be asked again, so if the process dies before the job ends, the worker's next wake-up
+     * finishes it from this. Outputs given as bytes are not recorded: only the local engine gives them, and it
+     * is restartable.
      */
     @RegisterForReflection
     public record Answer(List<URI> outputs, Map<String, Object> result) {

@@ -41,7 +41,7 @@ public final class JobLifecycle {
      * When something next falls due for this job, or empty when nothing ever will: its start (now, or when a
      * wait ends), the recovery of a start whose claimer died, its next poll, its processing deadline, an upload
      * that never came, its client webhook's next attempt, its expiry. Every write that moves this time wakes the
-     * worker then (see {@link JobRecords}), so no job waits for a sweep.
+     * worker then (see {@link JobRecords}): nothing lists the records to find a job that is due.
      */
     public static Optional<Instant> nextWake(Job job, Duration processingDeadline) {
         Dispatch d = job.dispatch();
@@ -239,7 +239,7 @@ public final class JobLifecycle {
         return to(job.failed(error, now).withDispatch(job.dispatch().answered(null), now));
     }
 
-    /** Fail only if the job is still in {@code status}: a sweep's verdict on what it saw, which a move since voids. */
+    /** Fail only if the job is still in {@code status}: the worker's verdict on what it read, void once it moved. */
     public static Transition failIfStill(Job job, JobStatus status, JobError error, Instant now) {
         if (job.status() != status) {
             return declined(job, "no longer " + status.wire());

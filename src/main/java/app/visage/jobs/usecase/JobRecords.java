@@ -15,8 +15,8 @@ import org.jboss.logging.Logger;
 /**
  * Applies {@link JobLifecycle} transitions to job records by compare-and-swap. A transition is a function
  * of the current record: the next record, or declined when there is nothing to do (already terminal, already
- * moved on). On a lost race it is applied again to the fresh record, so a webhook, a poll and the sweep
- * racing on one job finish it exactly once.
+ * moved on). On a lost race it is applied again to the fresh record, so a webhook's confirmation, a poll and a
+ * deadline racing on one job end it exactly once.
  *
  * <p>Each record this process last read or wrote is remembered with its version, so a change right
  * after (submit's start, a provider's answer, the steps of finishing a job) is tried first as a

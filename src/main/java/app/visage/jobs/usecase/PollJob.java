@@ -17,8 +17,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Asks the provider about a processing job whose webhook has not come (yet): when its next poll
- * is due, with back-off between polls. The poll is claimed on the record first, so many status
- * calls and the sweep together ask the provider once per due time. A job whose provider already
+ * is due, with back-off between polls. The poll is claimed on the record first, so duplicate wake-ups
+ * (the queue delivers at least once) ask the provider once per due time. A job whose provider already
  * answered for good (a synchronous one, whose copier died) is finished from the answer on its record.
  */
 @ApplicationScoped

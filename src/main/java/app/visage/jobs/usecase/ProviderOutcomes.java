@@ -136,7 +136,7 @@ public class ProviderOutcomes {
         Dispatch had = current.dispatch();
         if (providerJobId == null && had.providerJobId() == null && had.answer() == null) {
             // Nothing to ask the provider again by: its answer is recorded before the copy, so a crash before the
-            // job's end loses no output (the sweep finishes the job from the record; see PollJob).
+            // job's end loses no output (the worker's next wake-up finishes the job from the record; see PollJob).
             Optional<Dispatch.Answer> answer = Dispatch.Answer.of(finished);
             if (answer.isPresent()) {
                 current = accept(id, null, null, slot, answer.get());
@@ -201,7 +201,7 @@ public class ProviderOutcomes {
         // about (and the asking retried) before it times out, however long the provider expects to take.
         Instant latest = now.plus(config.processingDeadline().dividedBy(2));
         Instant wanted = expected != null ? expected : now.plus(config.pollInterval());
-        // A recorded answer is only taken up by the sweep once its copier had ample time to finish.
+        // A recorded answer is only taken up by a wake-up (its first poll) once its copier had ample time to finish.
         Instant firstPoll = answer != null
                 ? now.plus(RunJob.CLAIM_LEASE)
                 : providerJobId == null ? null : wanted.isAfter(latest) ? latest : wanted;

@@ -27,8 +27,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Starts a queued job at its provider. Starting is claimed with a compare-and-swap on the queued
- * record, so two triggers for one job (a duplicate S3 event, the sweep) call the provider once;
- * then a provider slot is taken (or the job waits), then the provider is called.
+ * record, so two triggers for one job (a duplicate S3 event or wake-up, a start of the next in line) call the
+ * provider once; then a provider slot is taken (or the job waits), then the provider is called.
  */
 @ApplicationScoped
 public class RunJob {

@@ -15,8 +15,9 @@ import java.util.Set;
 /**
  * The offline engine as a provider: head shots framed on the face, and face measurements, in
  * process and synchronous. What it takes is known in every build; the engine itself only where
- * {@link InProcessEngine} is built in (not in the native executables, which hand its jobs to the
- * JVM {@code upload} function).
+ * {@link InProcessEngine} is built in. There its jobs start inline, in {@code submit} or {@code upload}; the
+ * native executables, which leave it out, leave them queued for the {@code worker}, which runs on the JVM
+ * with the engine.
  */
 @ApplicationScoped
 public class LocalProvider implements Provider {

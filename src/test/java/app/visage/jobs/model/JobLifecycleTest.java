@@ -203,7 +203,7 @@ class JobLifecycleTest {
         }
 
         @Test
-        void theSweepsVerdictHoldsOnlyIfTheJobIsStillWhereItSawIt() {
+        void theWorkersVerdictHoldsOnlyIfTheJobIsStillWhereItSawIt() {
             Job processing = processing("p-1");
             declined(JobLifecycle.failIfStill(processing, JobStatus.QUEUED, ERROR, T0));
             assertThat(next(JobLifecycle.failIfStill(processing, JobStatus.PROCESSING, ERROR, T0))

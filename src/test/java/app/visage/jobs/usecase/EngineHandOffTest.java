@@ -21,8 +21,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * A build without the local engine (as the native executables are built) still takes local jobs,
- * and hands each to the upload function by putting its photo under uploads/.
+ * A build without the local engine (as the native executables are built) still takes local jobs: it stores
+ * each photo and leaves the job queued for the worker, which runs on the JVM with the engine. Nothing goes
+ * under uploads/.
  */
 @QuarkusTest
 @TestProfile(EngineHandOffTest.WithoutEngine.class)
@@ -45,7 +46,8 @@ class EngineHandOffTest {
     public static class WithoutEngine implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            // The upload function would run on the JVM build; here nothing consumes the event.
+            // No upload function takes what lands under uploads/, so the test would see it; and tests start no
+            // worker (visage.local.serve is off), so the job stays as submit left it.
             return Map.of("visage.local-engine", "false", "visage.local.upload-events", "false");
         }
     }

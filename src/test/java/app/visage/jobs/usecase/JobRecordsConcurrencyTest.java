@@ -94,8 +94,8 @@ class JobRecordsConcurrencyTest {
     }
 
     /**
-     * The sweep's read of an older version can be remembered after a newer write by another thread; a change
-     * that relies on the newer record (a client webhook's claim) must then see the stored record, not fail.
+     * A worker step's read of an older version can be remembered after a newer write elsewhere; a change that
+     * relies on the newer record (a client webhook's claim) must then see the stored record, not fail.
      */
     @Test
     void aChangeThatFailsOnAStaleRememberedRecordIsAppliedToTheStoredOne() {

@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * The use cases of the job core (RunJob, ProviderOutcomes through RunJob and PollJob, the sweep, NotifyClient,
- * CancelJob) on the in-memory bucket, with a scripted provider and a clock that moves only when told: each
- * outcome a provider may give, and the races the S3 tiers meet by chance, here at an exact point.
+ * The use cases of the job core (RunJob, ProviderOutcomes through RunJob and PollJob, the worker's wake-ups
+ * in TendJob, NotifyClient, CancelJob) on the in-memory bucket, with a scripted provider and a clock that moves
+ * only when told: each outcome a provider may give, and the races the S3 tiers meet by chance, here at an exact
+ * point.
  */
 class JobUseCasesTest {
     static final String HOOK = "https://app.example/hooks/visage";
@@ -237,12 +238,12 @@ class JobUseCasesTest {
         void aDeadlinePassedDuringAPollIsNotUndoneByTheAnswer() {
             Core core = new Core();
             core.provider.onStart(new ProviderOutcome.Pending("p-1", null)).onFetch(providerJobId -> {
-                // While the provider is being asked, the sweep finds the job past its processing deadline.
+                // While the provider is being asked, a wake-up finds the job past its processing deadline.
                 core.clock.advance(core.config.processingDeadline());
                 core.runDueWork();
                 return finishedWith(core, Core.png());
             });
-            // The sweep's own poll, made before it judges the deadline.
+            // That wake-up's own poll, made before it judges the deadline.
             core.provider.onFetch(new ProviderOutcome.Pending("p-1", null));
             Job job = core.queuedJob(null);
             core.runner.run(job.id());
@@ -256,7 +257,7 @@ class JobUseCasesTest {
         }
 
         @Test
-        void manyStatusCallsAtOneDueTimeAskTheProviderOnce() {
+        void manyWakeUpsAtOneDueTimeAskTheProviderOnce() {
             Core core = new Core();
             core.provider
                     .onStart(new ProviderOutcome.Pending("p-1", null))
@@ -276,7 +277,7 @@ class JobUseCasesTest {
     }
 
     @Nested
-    class Sweeping {
+    class WakingUp {
         @Test
         void anEndedJobPastItsTtlLosesItsObjectsAndIsMarkedExpired() {
             Core core = new Core();

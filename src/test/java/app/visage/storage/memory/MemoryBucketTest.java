@@ -72,7 +72,7 @@ class MemoryBucketTest {
                 .containsExactly("outputs/a/1.png=2", "outputs/b/1.png=1");
     }
 
-    /** The sweep reads job records page by page: the next page starts after the last key of the one before. */
+    /** Job records list page by page (only tests list them now): a page starts after the last key of the one before. */
     @Test
     void jobRecordsListInPagesThatNeitherOverlapNorSkip() {
         for (int i = 0; i < 3; i++) {
