@@ -54,6 +54,7 @@ public abstract class EmulatorServer implements AutoCloseable {
     private final List<Recorded> requests = new CopyOnWriteArrayList<>();
     private final List<WebhookDelivery> deliveries = new CopyOnWriteArrayList<>();
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
+    private volatile Duration downloadTime = Duration.ZERO;
 
     protected EmulatorServer() {
         try {
@@ -99,7 +100,16 @@ public abstract class EmulatorServer implements AutoCloseable {
     public void reset() {
         requests.clear();
         deliveries.clear();
+        downloadTime = Duration.ZERO;
         resetScripts();
+    }
+
+    /**
+     * Each download of a published file (an output) answers only after {@code time}, as a slow CDN would; zero
+     * until set, and again after {@link #reset()}. A test knob, not part of any provider's contract.
+     */
+    public void downloadTime(Duration time) {
+        downloadTime = time;
     }
 
     protected abstract void resetScripts();
@@ -252,12 +262,15 @@ public abstract class EmulatorServer implements AutoCloseable {
             requests.add(request);
             byte[] file = files.get(request.path());
             if (file != null && request.method().equals("GET")) {
+                Thread.sleep(downloadTime);
                 respond(exchange, 200, request.path().endsWith(".png") ? "image/png" : "image/jpeg", file);
                 return;
             }
             handle(request, exchange);
         } catch (RuntimeException e) {
             respond(exchange, 500, Map.of("emulator_bug", String.valueOf(e)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // closing: the exchange closes unanswered
         }
     }
 
