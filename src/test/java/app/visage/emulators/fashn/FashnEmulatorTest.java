@@ -105,7 +105,7 @@ class FashnEmulatorTest {
 
     @Test
     void aPredictionStepsThroughItsPhasesAndServesItsOutput() throws Exception {
-        fashn.processingTime(Duration.ofMillis(900));
+        fashn.processingTime(Duration.ofSeconds(3)); // a second a phase: a loaded machine still sees each one
         Map<String, Object> inputs = inputs();
         inputs.put("aspect_ratio", "4:5");
         inputs.put("output_format", "png");
