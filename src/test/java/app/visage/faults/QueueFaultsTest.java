@@ -3,17 +3,24 @@ package app.visage.faults;
 import static app.visage.support.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import app.visage.config.VisageConfig;
+import app.visage.egress.EgressPolicy;
+import app.visage.egress.PinnedHttp;
 import app.visage.emulators.EmulatorServer;
 import app.visage.emulators.fashn.FashnEmulator;
 import app.visage.emulators.modelslab.ModelsLabEmulator;
+import app.visage.faults.queue.HeldDownloads;
 import app.visage.faults.queue.QueueHand;
 import app.visage.functions.WorkerFunction;
+import app.visage.jobs.model.JobId;
 import app.visage.jobs.model.JobStatus;
 import app.visage.jobs.model.Work;
+import app.visage.jobs.port.OutputDownloads;
 import app.visage.local.LocalSqs;
 import app.visage.local.QueueEvents;
 import app.visage.messages.WorkMessages;
 import app.visage.support.WorkQueues;
+import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
@@ -22,6 +29,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -49,14 +61,29 @@ class QueueFaultsTest extends FaultTestBase {
     @Inject
     LocalSqs localSqs;
 
+    @Inject
+    EgressPolicy egressPolicy;
+
+    @Inject
+    PinnedHttp pinnedHttp;
+
+    @Inject
+    VisageConfig config;
+
     private WorkQueues queues;
     private QueueHand hand;
+    private final ExecutorService deliveries = Executors.newFixedThreadPool(2);
 
     @BeforeEach
     void emptyQueues() {
         queues = WorkQueues.of(localSqs, sqs);
         queues.purge();
         hand = new QueueHand(worker, events, sqs, localSqs, clock);
+    }
+
+    @AfterEach
+    void stopDeliveries() {
+        deliveries.shutdownNow();
     }
 
     private static Map<String, Object> headShot() {
@@ -124,6 +151,76 @@ class QueueFaultsTest extends FaultTestBase {
         faults.assertOutputsAre(job, id, fashn.outputsFor(id), "png");
     }
 
+    // --- a message redelivered while its first delivery still runs ---
+
+    @Test
+    void aStartRedeliveredWhileTheFirstDeliveryWaitsOnTheProviderCallsItOnce() throws Exception {
+        // Answers in 1.5 s, within Visage's 2 s provider timeout: long enough to deliver the wake-up again meanwhile.
+        modelslab.nextSubmit(ModelsLabEmulator.Script.slow(Duration.ofMillis(1500)));
+        String id = faults.submitAccepted("modelslab", "head_shot", headShot());
+        Message wake = only(hand.takeDue());
+
+        Future<Boolean> first = deliveries.submit(() -> hand.deliver(wake));
+        await("the start call at ModelsLab", () -> modelslabStarts(id) == 1);
+        Message again = hand.redeliver(wake);
+        assertThat(QueueHand.receiveCount(again)).isEqualTo(2);
+        assertThat(hand.deliver(again)).as("the redelivery, done").isTrue();
+        assertThat(first.isDone())
+                .as("the first delivery, still waiting on ModelsLab")
+                .isFalse();
+        assertThat(first.get(10, TimeUnit.SECONDS))
+                .as("the first delivery, done")
+                .isTrue();
+        hand.delete(again);
+
+        assertThat(modelslabStarts(id)).isEqualTo(1);
+        assertThat(faults.record(id).status()).isEqualTo(JobStatus.PROCESSING);
+        await("ModelsLab's webhook answered", () -> webhooksAnswered(modelslab, id) == 1);
+        JsonPath job = faults.sweepUntilEnded(id);
+        faults.sweepAfter(Duration.ofMinutes(3)); // the wake-ups at the claim's end, the redelivery's one too
+
+        assertThat(job.getString("status")).as("job %s", job.prettify()).isEqualTo("succeeded");
+        JobLedger.assertEndedOnceAs(proxy, id, "succeeded");
+        assertThat(modelslabStarts(id)).isEqualTo(1);
+        assertThat(modelslab.jobsCreatedFor(id)).isEqualTo(1);
+        faults.assertOutputsAre(faults.view(id), id, modelslab.outputsFor(id), "png");
+    }
+
+    @Test
+    void aConfirmationRedeliveredWhileTheFirstDeliveryCopiesTheOutputsEndsTheJobOnce() throws Exception {
+        HeldDownloads downloads = new HeldDownloads(egressPolicy, pinnedHttp, config);
+        QuarkusMock.installMockForType(downloads, OutputDownloads.class);
+        String id = faults.submitAccepted("modelslab", "head_shot", headShot());
+        start(id);
+        await("ModelsLab's webhook answered", () -> webhooksAnswered(modelslab, id) == 1);
+        Message confirm = takeDueConfirmation(id);
+
+        // The first delivery is held mid-step: ModelsLab said the job is done, its output is not copied yet.
+        Future<Boolean> first = deliveries.submit(() -> hand.deliver(confirm));
+        downloads.awaitHeld();
+        Message again = hand.redeliver(confirm);
+        assertThat(QueueHand.receiveCount(again)).isEqualTo(2);
+        assertThat(hand.deliver(again)).as("the redelivery, done").isTrue();
+        assertThat(faults.record(id).status()).isEqualTo(JobStatus.SUCCEEDED);
+        downloads.release();
+        assertThat(first.get(10, TimeUnit.SECONDS))
+                .as("the first delivery, done")
+                .isTrue();
+        hand.delete(again);
+        faults.sweepAfter(Duration.ofMinutes(3)); // every wake-up left
+
+        JsonPath job = faults.view(id);
+        assertThat(job.getString("status")).as("job %s", job.prettify()).isEqualTo("succeeded");
+        JobLedger.assertEndedOnceAs(proxy, id, "succeeded");
+        assertThat(proxy.log("PUT", "outputs/" + id + "/1.png"))
+                .as("the output copied by both deliveries, to the same key")
+                .filteredOn(S3FaultProxy.Exchange::landed)
+                .hasSize(2);
+        assertThat(modelslabStarts(id)).isEqualTo(1);
+        assertThat(modelslab.jobsCreatedFor(id)).isEqualTo(1);
+        faults.assertOutputsAre(job, id, modelslab.outputsFor(id), "png");
+    }
+
     // --- helpers ---
 
     /**
@@ -148,6 +245,36 @@ class QueueFaultsTest extends FaultTestBase {
             }
         }
         throw new AssertionError("work kept coming due: " + delivered.size() + " messages delivered");
+    }
+
+    /** Takes the job's start off the queue and hands it to the worker, which starts it at its provider. */
+    private void start(String id) {
+        Message wake = only(hand.takeDue());
+        assertThat(hand.deliver(wake)).as("the start").isTrue();
+        hand.delete(wake);
+        assertThat(faults.record(id).status()).isEqualTo(JobStatus.PROCESSING);
+    }
+
+    /** The confirmation of {@code id} off the queue; anything else due is left on it. */
+    private Message takeDueConfirmation(String id) {
+        Message confirm = null;
+        for (Message m : hand.takeDue()) {
+            Work work = WorkMessages.decode(m.body());
+            if (confirm == null
+                    && work.kind() == Work.Kind.CONFIRM
+                    && work.job().equals(JobId.of(id))) {
+                confirm = m;
+            } else {
+                hand.putBack(m);
+            }
+        }
+        assertThat(confirm).as("the confirmation of %s on the queue", id).isNotNull();
+        return confirm;
+    }
+
+    private static Message only(List<Message> messages) {
+        assertThat(messages).as("messages due").hasSize(1);
+        return messages.getFirst();
     }
 
     /** Start calls ModelsLab got for {@code id} (its webhook URL names the job). */
