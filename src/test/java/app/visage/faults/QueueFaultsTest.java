@@ -9,6 +9,7 @@ import app.visage.egress.PinnedHttp;
 import app.visage.emulators.EmulatorServer;
 import app.visage.emulators.fashn.FashnEmulator;
 import app.visage.emulators.modelslab.ModelsLabEmulator;
+import app.visage.faults.S3FaultProxy.Rule;
 import app.visage.faults.queue.HeldDownloads;
 import app.visage.faults.queue.QueueHand;
 import app.visage.functions.WorkerFunction;
@@ -19,6 +20,7 @@ import app.visage.jobs.port.OutputDownloads;
 import app.visage.local.LocalSqs;
 import app.visage.local.QueueEvents;
 import app.visage.messages.WorkMessages;
+import app.visage.support.DueWork;
 import app.visage.support.WorkQueues;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
@@ -49,6 +51,9 @@ import software.amazon.awssdk.services.sqs.model.Message;
 @QuarkusTest
 @TestProfile(FaultProfile.class)
 class QueueFaultsTest extends FaultTestBase {
+    /** The redrive policy's maxReceiveCount in local mode (LocalConfig's default). */
+    private static final int MAX_RECEIVES = 5;
+
     @Inject
     WorkerFunction worker;
 
@@ -219,6 +224,84 @@ class QueueFaultsTest extends FaultTestBase {
         assertThat(modelslabStarts(id)).isEqualTo(1);
         assertThat(modelslab.jobsCreatedFor(id)).isEqualTo(1);
         faults.assertOutputsAre(job, id, modelslab.outputsFor(id), "png");
+    }
+
+    // --- a worker failing mid-step ---
+
+    @Test
+    void aWorkerFailingBetweenCopyingTheOutputsAndRecordingTheEndIsDeliveredAgainAndEndsTheJobOnce() {
+        String id = faults.submitAccepted("modelslab", "head_shot", headShot());
+        start(id);
+        // From the first output copied on, the record can't be written: the worker fails there.
+        Rule crash = proxy.arm(Rule.put("jobs/" + id + ".json")
+                .onceWritten("outputs/" + id + "/")
+                .always()
+                .answer(500));
+        await("ModelsLab's webhook answered", () -> webhooksAnswered(modelslab, id) == 1);
+
+        DueWork.Run crashed = dueWork.run();
+
+        assertThat(crashed.failures()).as("the confirmation, failed").isEqualTo(1);
+        assertThat(crash.hits()).isPositive();
+        assertThat(faults.record(id).status()).isEqualTo(JobStatus.PROCESSING);
+        assertThat(faults.keys("outputs/" + id + "/"))
+                .as("outputs copied before the failure")
+                .isNotEmpty();
+        proxy.disarm();
+
+        DueWork.Run again = dueWork.run();
+
+        assertThat(again.failures()).isZero();
+        assertThat(faults.record(id).status()).isEqualTo(JobStatus.SUCCEEDED);
+        faults.sweepAfter(Duration.ofMinutes(3));
+        JsonPath job = faults.view(id);
+        assertThat(job.getString("status")).as("job %s", job.prettify()).isEqualTo("succeeded");
+        JobLedger.assertEndedOnceAs(proxy, id, "succeeded");
+        assertThat(modelslabStarts(id)).isEqualTo(1);
+        assertThat(modelslab.jobsCreatedFor(id)).isEqualTo(1);
+        faults.assertOutputsAre(job, id, modelslab.outputsFor(id), "png");
+    }
+
+    @Test
+    void aMessageThatKeepsFailingEndsInTheDeadLetterQueueAfterFiveDeliveriesAndTheJobStillEndsOnce() {
+        fashn.processingTime(Duration.ofSeconds(1));
+        String id = faults.submitAccepted("fashn", "face_to_model", faceToModel());
+        start(id); // its first poll is 12 s off
+        proxy.arm(Rule.put("jobs/" + id + ".json").always().answer(500));
+        await("FASHN's webhook answered", () -> webhooksAnswered(fashn, id) == 1);
+
+        int failures = 0;
+        for (int run = 0; run < 2 * MAX_RECEIVES && queues.deadLetterCounts().visible() == 0; run++) {
+            failures += dueWork.run().failures();
+        }
+
+        assertThat(failures).as("failed deliveries").isEqualTo(MAX_RECEIVES);
+        assertThat(queues.deadLetterCounts().visible()).as("dead letters").isEqualTo(1);
+        List<WorkQueues.Received> dead = queues.drainDeadLetters();
+        assertThat(dead).singleElement().satisfies(m -> {
+            Work work = WorkMessages.decode(m.body());
+            assertThat(work.kind()).isEqualTo(Work.Kind.CONFIRM);
+            assertThat(work.job()).isEqualTo(JobId.of(id));
+        });
+        assertThat(faults.record(id).status()).isEqualTo(JobStatus.PROCESSING);
+        proxy.disarm();
+
+        JsonPath job = faults.sweepUntilEnded(id); // its poll ends it
+
+        assertThat(job.getString("status")).as("job %s", job.prettify()).isEqualTo("succeeded");
+        JobLedger.assertEndedOnceAs(proxy, id, "succeeded");
+        assertThat(fashnStarts(id)).isEqualTo(1);
+        assertThat(fashn.predictionsFor(id)).isEqualTo(1);
+        faults.assertOutputsAre(job, id, fashn.outputsFor(id), "png");
+
+        // Sent back from the dead-letter queue once the job has ended, the message changes nothing.
+        int writes = JobLedger.statuses(proxy, id).size();
+        queues.sendRaw(dead.getFirst().body());
+        DueWork.Run redriven = dueWork.run();
+        assertThat(redriven.delivered()).isPositive();
+        assertThat(redriven.failures()).isZero();
+        assertThat(JobLedger.statuses(proxy, id)).as("record writes").hasSize(writes);
+        faults.assertOutputsAre(faults.view(id), id, fashn.outputsFor(id), "png");
     }
 
     // --- helpers ---
