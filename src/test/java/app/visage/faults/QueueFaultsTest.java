@@ -163,7 +163,7 @@ class QueueFaultsTest extends FaultTestBase {
         // Answers in 1.5 s, within Visage's 2 s provider timeout: long enough to deliver the wake-up again meanwhile.
         modelslab.nextSubmit(ModelsLabEmulator.Script.slow(Duration.ofMillis(1500)));
         String id = faults.submitAccepted("modelslab", "head_shot", headShot());
-        Message wake = only(hand.takeDue());
+        Message wake = takeDue(id, Work.Kind.WAKE);
 
         Future<Boolean> first = deliveries.submit(() -> hand.deliver(wake));
         await("the start call at ModelsLab", () -> modelslabStarts(id) == 1);
@@ -198,7 +198,7 @@ class QueueFaultsTest extends FaultTestBase {
         String id = faults.submitAccepted("modelslab", "head_shot", headShot());
         start(id);
         await("ModelsLab's webhook answered", () -> webhooksAnswered(modelslab, id) == 1);
-        Message confirm = takeDueConfirmation(id);
+        Message confirm = takeDue(id, Work.Kind.CONFIRM);
 
         // The first delivery is held mid-step: ModelsLab said the job is done, its output is not copied yet.
         Future<Boolean> first = deliveries.submit(() -> hand.deliver(confirm));
@@ -332,32 +332,25 @@ class QueueFaultsTest extends FaultTestBase {
 
     /** Takes the job's start off the queue and hands it to the worker, which starts it at its provider. */
     private void start(String id) {
-        Message wake = only(hand.takeDue());
+        Message wake = takeDue(id, Work.Kind.WAKE);
         assertThat(hand.deliver(wake)).as("the start").isTrue();
         hand.delete(wake);
         assertThat(faults.record(id).status()).isEqualTo(JobStatus.PROCESSING);
     }
 
-    /** The confirmation of {@code id} off the queue; anything else due is left on it. */
-    private Message takeDueConfirmation(String id) {
-        Message confirm = null;
+    /** The {@code kind} of work for job {@code id} off the queue (exactly one due); anything else due is left on it. */
+    private Message takeDue(String id, Work.Kind kind) {
+        List<Message> mine = new ArrayList<>();
         for (Message m : hand.takeDue()) {
             Work work = WorkMessages.decode(m.body());
-            if (confirm == null
-                    && work.kind() == Work.Kind.CONFIRM
-                    && work.job().equals(JobId.of(id))) {
-                confirm = m;
+            if (work.kind() == kind && JobId.of(id).equals(work.job())) {
+                mine.add(m);
             } else {
                 hand.putBack(m);
             }
         }
-        assertThat(confirm).as("the confirmation of %s on the queue", id).isNotNull();
-        return confirm;
-    }
-
-    private static Message only(List<Message> messages) {
-        assertThat(messages).as("messages due").hasSize(1);
-        return messages.getFirst();
+        assertThat(mine).as("%s work for %s due", kind.wire(), id).hasSize(1);
+        return mine.getFirst();
     }
 
     /** Start calls ModelsLab got for {@code id} (its webhook URL names the job). */
