@@ -12,14 +12,17 @@ import app.visage.emulators.modelslab.ModelsLabEmulator;
 import app.visage.faults.S3FaultProxy.Rule;
 import app.visage.faults.queue.HeldDownloads;
 import app.visage.faults.queue.QueueHand;
+import app.visage.faults.queue.RefusingWorkQueue;
 import app.visage.functions.WorkerFunction;
 import app.visage.jobs.model.JobId;
 import app.visage.jobs.model.JobStatus;
 import app.visage.jobs.model.Work;
 import app.visage.jobs.port.OutputDownloads;
+import app.visage.jobs.port.WorkQueue;
 import app.visage.local.LocalSqs;
 import app.visage.local.QueueEvents;
 import app.visage.messages.WorkMessages;
+import app.visage.queue.SqsWorkQueue;
 import app.visage.support.DueWork;
 import app.visage.support.WorkQueues;
 import io.quarkus.test.junit.QuarkusMock;
@@ -65,6 +68,9 @@ class QueueFaultsTest extends FaultTestBase {
 
     @Inject
     LocalSqs localSqs;
+
+    @Inject
+    SqsWorkQueue sqsWorkQueue;
 
     @Inject
     EgressPolicy egressPolicy;
@@ -304,6 +310,94 @@ class QueueFaultsTest extends FaultTestBase {
         faults.assertOutputsAre(faults.view(id), id, fashn.outputsFor(id), "png");
     }
 
+    // --- sends the queue refuses after the record was written ---
+
+    @Test
+    void wakeUpsAndConfirmationsTheQueueRefusedAreKeptInTheDueWorkIndexAndTheCleanupSendsThem() {
+        RefusingWorkQueue queue = new RefusingWorkQueue(sqsWorkQueue);
+        QuarkusMock.installMockForType(queue, WorkQueue.class);
+        fashn.processingTime(Duration.ofSeconds(1));
+        queue.refuse(true);
+
+        String id = faults.submitAccepted("fashn", "face_to_model", faceToModel());
+
+        assertThat(queue.refused()).extracting(Work::kind).containsExactly(Work.Kind.WAKE);
+        assertThat(faults.record(id).status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(queues.counts().empty()).as("the work queue, empty").isTrue();
+        assertThat(dueMarkersOf(id)).singleElement().asString().endsWith(id + "-wake.json");
+        queue.refuse(false);
+
+        DueWork.Run started = dueWork.run(); // the cleanup queues the start, the worker does it
+
+        assertThat(started.cleanup().sent).isPositive();
+        assertThat(fashnStarts(id)).isEqualTo(1);
+        assertThat(faults.record(id).status()).isEqualTo(JobStatus.PROCESSING);
+        assertThat(dueMarkersOf(id)).isEmpty();
+
+        // The webhook's confirmation is refused too, and so is the next cleanup's send of it: it waits in the index.
+        queue.refuse(true);
+        await("FASHN's webhook answered", () -> webhooksAnswered(fashn, id) == 1);
+        assertThat(queue.refused()).extracting(Work::kind).containsExactly(Work.Kind.WAKE, Work.Kind.CONFIRM);
+        assertThat(dueMarkersOf(id)).singleElement().asString().endsWith(id + "-confirm.json");
+        DueWork.Run refused = dueWork.run();
+        assertThat(refused.cleanup().errors).as("the cleanup's sends refused").isPositive();
+        assertThat(dueMarkersOf(id)).as("kept for the next cleanup").hasSize(1);
+        assertThat(faults.record(id).status()).isEqualTo(JobStatus.PROCESSING);
+        queue.refuse(false);
+
+        dueWork.run();
+
+        assertThat(faults.record(id).status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(dueMarkersOf(id))
+                .as("only its expiry, far off")
+                .singleElement()
+                .asString()
+                .endsWith("-wake.json");
+        faults.sweepAfter(Duration.ofMinutes(3));
+        JsonPath job = faults.view(id);
+        assertThat(job.getString("status")).as("job %s", job.prettify()).isEqualTo("succeeded");
+        JobLedger.assertEndedOnceAs(proxy, id, "succeeded");
+        assertThat(fashnStarts(id)).isEqualTo(1);
+        assertThat(fashn.predictionsFor(id)).isEqualTo(1);
+        faults.assertOutputsAre(job, id, fashn.outputsFor(id), "png");
+    }
+
+    @Test
+    void wakeUpsTheQueueRefusedAfterTheWorkersOwnWritesAreKeptInTheDueWorkIndex() {
+        RefusingWorkQueue queue = new RefusingWorkQueue(sqsWorkQueue);
+        QuarkusMock.installMockForType(queue, WorkQueue.class);
+        fashn.nextRun(FashnEmulator.Script.dropWebhook()); // only its wake-ups can end it
+        String id = faults.submitAccepted("fashn", "face_to_model", faceToModel());
+        Message start = takeDue(id, Work.Kind.WAKE);
+        queue.refuse(true);
+
+        // The worker claims the start, FASHN takes the job, the worker records that: each write's wake-up is refused.
+        assertThat(hand.deliver(start)).isTrue();
+        hand.delete(start);
+
+        assertThat(fashnStarts(id)).isEqualTo(1);
+        assertThat(faults.record(id).status()).isEqualTo(JobStatus.PROCESSING);
+        assertThat(queue.refused()).extracting(Work::kind).containsExactly(Work.Kind.WAKE, Work.Kind.WAKE);
+        assertThat(queues.counts().empty()).as("the work queue, empty").isTrue();
+        assertThat(dueMarkersOf(id)).as("the claim's end and the first poll").hasSize(2);
+        queue.refuse(false);
+        await("the prediction's end", () -> !fashn.outputsFor(id).isEmpty());
+
+        JsonPath job = faults.sweepUntilEnded(id);
+        faults.sweepAfter(Duration.ofMinutes(3));
+
+        assertThat(job.getString("status")).as("job %s", job.prettify()).isEqualTo("succeeded");
+        JobLedger.assertEndedOnceAs(proxy, id, "succeeded");
+        assertThat(fashnStarts(id)).isEqualTo(1);
+        assertThat(fashn.predictionsFor(id)).isEqualTo(1);
+        faults.assertOutputsAre(job, id, fashn.outputsFor(id), "png");
+        assertThat(dueMarkersOf(id))
+                .as("only its expiry, far off")
+                .singleElement()
+                .asString()
+                .endsWith(id + "-wake.json");
+    }
+
     // --- helpers ---
 
     /**
@@ -373,5 +467,9 @@ class QueueFaultsTest extends FaultTestBase {
         return provider.deliveries().stream()
                 .filter(d -> d.url().contains(id) && d.status() == 200)
                 .count();
+    }
+
+    private List<String> dueMarkersOf(String id) {
+        return faults.keys("due/").stream().filter(k -> k.contains(id)).toList();
     }
 }
