@@ -110,6 +110,7 @@ class QueueFaultsTest extends FaultTestBase {
 
     @Test
     void everyMessageDeliveredTwiceStartsConfirmsAndEndsTheJobOnce() {
+        modelslab.processingTime(Duration.ofSeconds(1)); // its webhooks come after the start's deliveries
         modelslab.nextSubmit(ModelsLabEmulator.Script.duplicateWebhook());
         String id = faults.submitAccepted("modelslab", "head_shot", headShot());
         assertThat(faults.record(id).status()).isEqualTo(JobStatus.QUEUED);
