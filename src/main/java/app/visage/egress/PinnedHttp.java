@@ -130,7 +130,15 @@ public class PinnedHttp {
             }
         });
         response.exceptionHandler(done::tryFail);
-        response.endHandler(v -> done.tryComplete(new Answer(200, contentType, bytes.getBytes())));
+        long declared = declaredLength(response);
+        response.endHandler(v -> {
+            if (declared >= 0 && bytes.length() != declared) {
+                // A body cut short is a failed exchange, to try again, not an answer to judge.
+                done.tryFail(new IOException("answer ended after " + bytes.length() + " of " + declared + " bytes"));
+            } else {
+                done.tryComplete(new Answer(200, contentType, bytes.getBytes()));
+            }
+        });
         return done.future();
     }
 
