@@ -211,6 +211,30 @@ class PinnedHttpTest {
         }
     }
 
+    @Test
+    void anAnswerCutShortOfItsContentLengthIsAFailedExchangeNotAShorterBody() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            Thread cutter = Thread.ofVirtual().start(() -> {
+                try (Socket socket = server.accept();
+                        InputStream in = socket.getInputStream();
+                        OutputStream out = socket.getOutputStream()) {
+                    in.read(new byte[4096]);
+                    out.write("HTTP/1.1 200 OK\r\ncontent-length: 1000\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.write(new byte[400]);
+                    out.flush();
+                } catch (IOException e) {
+                    // the client hung up first: the answer is cut short either way
+                }
+            });
+            EgressPolicy policy = new EgressPolicy(host -> new InetAddress[0], true);
+            Destination to = policy.check(URI.create("http://127.0.0.1:" + server.getLocalPort() + "/"), "outputs");
+
+            assertThatThrownBy(() -> new PinnedHttp(vertx).get(to, Map.of(), 10_000, TIMEOUT))
+                    .isInstanceOf(IOException.class);
+            cutter.join(TimeUnit.SECONDS.toMillis(5));
+        }
+    }
+
     private static void keytool(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
