@@ -1,5 +1,9 @@
 """Merges bench/results/sections/*.json into bench/results/latest.json, with the machine they ran on,
-and prints every section with its ratios and whether its target is met. Used by bench/run."""
+and prints every section with its ratios and whether its target is met. Used by bench/run.
+
+A run of some benches only (bench/run -Dtest=...) keeps the other sections of the previous latest.json,
+each marked with the run it came from ("carried_from": its date and commit), so that latest.json always
+holds every section there is."""
 import datetime
 import glob
 import json
@@ -9,7 +13,7 @@ import subprocess
 import sys
 
 SECTIONS = {1: "Submit overhead", 2: "Status", 3: "Start-up", 4: "Memory", 5: "Local engine", 6: "Throughput",
-            7: "AWS cost model"}
+            7: "AWS cost model", 8: "Pipeline"}
 
 
 def run(*cmd):
@@ -62,12 +66,31 @@ def num(v):
     return str(v)
 
 
+def previous(path):
+    """The sections of an earlier latest.json, each marked with the run it came from."""
+    try:
+        with open(path) as f:
+            old = json.load(f)
+    except (OSError, ValueError):
+        return []
+    carried = []
+    for s in old.get("sections", []):
+        s = dict(s)
+        s.setdefault("carried_from", {"date": old.get("date"), "commit": old.get("machine", {}).get("commit")})
+        carried.append(s)
+    return carried
+
+
 def main():
     directory, out, seconds = sys.argv[1], sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else None
     sections = []
     for path in glob.glob(os.path.join(directory, "*.json")):
         with open(path) as f:
             sections.append(json.load(f))
+    ran = {s.get("section") for s in sections}
+    for old in previous(out):
+        if old.get("section") not in ran:
+            sections.append(old)
     sections.sort(key=lambda s: (s.get("section", 99), s.get("title", "")))
     result = {
         "date": datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat(),
@@ -93,7 +116,10 @@ def main():
         for s in group:
             met = s.get("met")
             verdict = "reported only" if met is None else "MET" if met else "NOT MET"
-            print("\n%d. %s: %s" % (n, s.get("title"), verdict))
+            origin = s.get("carried_from")
+            carried = " (carried over from the run of %s, commit %s)" % (origin.get("date"), origin.get("commit")) \
+                if origin else ""
+            print("\n%d. %s: %s%s" % (n, s.get("title"), verdict, carried))
             for k, v in (s.get("ratios") or {}).items():
                 print("   ratio %-40s %s" % (k, fmt(v)))
             if s.get("target"):
