@@ -9,9 +9,8 @@ import java.time.Duration;
 
 /**
  * The SQS work queue with its real delays, for a bench on the wall clock: the test sources' {@code ClockedWorkQueue}
- * sends everything at once (tests move a clock instead), and its switch back to real delays
- * ({@code visage.test.real-queue-delays}) cannot be set: an unknown {@code visage.*} key fails the start. Selected
- * only by a bench's test profile ({@code getEnabledAlternatives}), so it outranks that one there and nowhere else.
+ * sends everything at once unless {@code visage-test.real-queue-delays} is set; this bench selects the adapter's
+ * own behaviour explicitly instead, by its test profile ({@code getEnabledAlternatives}), and nowhere else.
  */
 @Alternative
 @ApplicationScoped
