@@ -11,16 +11,13 @@ import app.visage.emulators.fashn.FashnEmulator;
 import app.visage.emulators.modelslab.ModelsLabEmulator;
 import app.visage.faults.S3FaultProxy.Rule;
 import app.visage.faults.queue.HeldDownloads;
-import app.visage.faults.queue.QueueHand;
 import app.visage.faults.queue.RefusingWorkQueue;
-import app.visage.functions.WorkerFunction;
 import app.visage.jobs.model.JobId;
 import app.visage.jobs.model.JobStatus;
 import app.visage.jobs.model.Work;
 import app.visage.jobs.port.OutputDownloads;
 import app.visage.jobs.port.WorkQueue;
 import app.visage.local.LocalSqs;
-import app.visage.local.QueueEvents;
 import app.visage.messages.WorkMessages;
 import app.visage.queue.SqsWorkQueue;
 import app.visage.support.DueWork;
@@ -58,12 +55,6 @@ class QueueFaultsTest extends FaultTestBase {
     private static final int MAX_RECEIVES = 5;
 
     @Inject
-    WorkerFunction worker;
-
-    @Inject
-    QueueEvents events;
-
-    @Inject
     SqsClient sqs;
 
     @Inject
@@ -82,14 +73,12 @@ class QueueFaultsTest extends FaultTestBase {
     VisageConfig config;
 
     private WorkQueues queues;
-    private QueueHand hand;
     private final ExecutorService deliveries = Executors.newFixedThreadPool(2);
 
     @BeforeEach
     void emptyQueues() {
         queues = WorkQueues.of(localSqs, sqs);
         queues.purge();
-        hand = new QueueHand(worker, events, sqs, localSqs, clock);
     }
 
     @AfterEach
@@ -129,11 +118,7 @@ class QueueFaultsTest extends FaultTestBase {
         deliverEachTwice();
 
         JsonPath job = faults.view(id);
-        assertThat(job.getString("status")).as("job %s", job.prettify()).isEqualTo("succeeded");
-        JobLedger.assertEndedOnceAs(proxy, id, "succeeded");
-        assertThat(modelslabStarts(id)).isEqualTo(1);
-        assertThat(modelslab.jobsCreatedFor(id)).isEqualTo(1);
-        faults.assertOutputsAre(job, id, modelslab.outputsFor(id), "png");
+        assertModelsLabJobSucceededOnce(job, id);
     }
 
     @Test
@@ -153,14 +138,10 @@ class QueueFaultsTest extends FaultTestBase {
         deliverEachTwice();
 
         JsonPath job = faults.view(id);
-        assertThat(job.getString("status")).as("job %s", job.prettify()).isEqualTo("succeeded");
-        JobLedger.assertEndedOnceAs(proxy, id, "succeeded");
-        assertThat(fashnStarts(id)).isEqualTo(1);
-        assertThat(fashn.predictionsFor(id)).isEqualTo(1);
+        assertFashnJobSucceededOnce(job, id);
         assertThat(fashn.statusCalls())
                 .as("one ask per due poll, however often it is delivered")
                 .hasSize(1);
-        faults.assertOutputsAre(job, id, fashn.outputsFor(id), "png");
     }
 
     // --- a message redelivered while its first delivery still runs ---
@@ -172,18 +153,18 @@ class QueueFaultsTest extends FaultTestBase {
         String id = faults.submitAccepted("modelslab", "head_shot", headShot());
         Message wake = takeDue(id, Work.Kind.WAKE);
 
-        Future<Boolean> first = deliveries.submit(() -> hand.deliver(wake));
+        Future<Boolean> first = deliveries.submit(() -> dueWork.deliverOne(wake));
         await("the start call at ModelsLab", () -> modelslabStarts(id) == 1);
-        Message again = hand.redeliver(wake);
-        assertThat(QueueHand.receiveCount(again)).isEqualTo(2);
-        assertThat(hand.deliver(again)).as("the redelivery, done").isTrue();
+        Message again = dueWork.redeliver(wake);
+        assertThat(DueWork.receiveCount(again)).isEqualTo(2);
+        assertThat(dueWork.deliverOne(again)).as("the redelivery, done").isTrue();
         assertThat(first.isDone())
                 .as("the first delivery, still waiting on ModelsLab")
                 .isFalse();
         assertThat(first.get(10, TimeUnit.SECONDS))
                 .as("the first delivery, done")
                 .isTrue();
-        hand.delete(again);
+        dueWork.delete(again);
 
         assertThat(modelslabStarts(id)).isEqualTo(1);
         assertThat(faults.record(id).status()).isEqualTo(JobStatus.PROCESSING);
@@ -208,17 +189,17 @@ class QueueFaultsTest extends FaultTestBase {
         Message confirm = takeDue(id, Work.Kind.CONFIRM);
 
         // The first delivery is held mid-step: ModelsLab said the job is done, its output is not copied yet.
-        Future<Boolean> first = deliveries.submit(() -> hand.deliver(confirm));
+        Future<Boolean> first = deliveries.submit(() -> dueWork.deliverOne(confirm));
         downloads.awaitHeld();
-        Message again = hand.redeliver(confirm);
-        assertThat(QueueHand.receiveCount(again)).isEqualTo(2);
-        assertThat(hand.deliver(again)).as("the redelivery, done").isTrue();
+        Message again = dueWork.redeliver(confirm);
+        assertThat(DueWork.receiveCount(again)).isEqualTo(2);
+        assertThat(dueWork.deliverOne(again)).as("the redelivery, done").isTrue();
         assertThat(faults.record(id).status()).isEqualTo(JobStatus.SUCCEEDED);
         downloads.release();
         assertThat(first.get(10, TimeUnit.SECONDS))
                 .as("the first delivery, done")
                 .isTrue();
-        hand.delete(again);
+        dueWork.delete(again);
         faults.runDueWorkAfter(Duration.ofMinutes(3)); // every wake-up left
 
         JsonPath job = faults.view(id);
@@ -262,11 +243,7 @@ class QueueFaultsTest extends FaultTestBase {
         assertThat(faults.record(id).status()).isEqualTo(JobStatus.SUCCEEDED);
         faults.runDueWorkAfter(Duration.ofMinutes(3));
         JsonPath job = faults.view(id);
-        assertThat(job.getString("status")).as("job %s", job.prettify()).isEqualTo("succeeded");
-        JobLedger.assertEndedOnceAs(proxy, id, "succeeded");
-        assertThat(modelslabStarts(id)).isEqualTo(1);
-        assertThat(modelslab.jobsCreatedFor(id)).isEqualTo(1);
-        faults.assertOutputsAre(job, id, modelslab.outputsFor(id), "png");
+        assertModelsLabJobSucceededOnce(job, id);
     }
 
     @Test
@@ -295,11 +272,7 @@ class QueueFaultsTest extends FaultTestBase {
 
         JsonPath job = faults.runDueWorkUntilEnded(id); // its poll ends it
 
-        assertThat(job.getString("status")).as("job %s", job.prettify()).isEqualTo("succeeded");
-        JobLedger.assertEndedOnceAs(proxy, id, "succeeded");
-        assertThat(fashnStarts(id)).isEqualTo(1);
-        assertThat(fashn.predictionsFor(id)).isEqualTo(1);
-        faults.assertOutputsAre(job, id, fashn.outputsFor(id), "png");
+        assertFashnJobSucceededOnce(job, id);
 
         // Sent back from the dead-letter queue once the job has ended, the message changes nothing.
         int writes = JobLedger.statuses(proxy, id).size();
@@ -335,11 +308,7 @@ class QueueFaultsTest extends FaultTestBase {
 
         JsonPath job = faults.runDueWorkUntilEnded(id); // up to 20 minutes on: a poll is due again long before
 
-        assertThat(job.getString("status")).as("job %s", job.prettify()).isEqualTo("succeeded");
-        JobLedger.assertEndedOnceAs(proxy, id, "succeeded");
-        assertThat(fashnStarts(id)).isEqualTo(1);
-        assertThat(fashn.predictionsFor(id)).isEqualTo(1);
-        faults.assertOutputsAre(job, id, fashn.outputsFor(id), "png");
+        assertFashnJobSucceededOnce(job, id);
     }
 
     // --- sends the queue refuses after the record was written ---
@@ -387,11 +356,7 @@ class QueueFaultsTest extends FaultTestBase {
                 .endsWith("-wake.json");
         faults.runDueWorkAfter(Duration.ofMinutes(3));
         JsonPath job = faults.view(id);
-        assertThat(job.getString("status")).as("job %s", job.prettify()).isEqualTo("succeeded");
-        JobLedger.assertEndedOnceAs(proxy, id, "succeeded");
-        assertThat(fashnStarts(id)).isEqualTo(1);
-        assertThat(fashn.predictionsFor(id)).isEqualTo(1);
-        faults.assertOutputsAre(job, id, fashn.outputsFor(id), "png");
+        assertFashnJobSucceededOnce(job, id);
     }
 
     @Test
@@ -404,8 +369,8 @@ class QueueFaultsTest extends FaultTestBase {
         queue.refuse(true);
 
         // The worker claims the start, FASHN takes the job, the worker records that: each write's wake-up is refused.
-        assertThat(hand.deliver(start)).isTrue();
-        hand.delete(start);
+        assertThat(dueWork.deliverOne(start)).isTrue();
+        dueWork.delete(start);
 
         assertThat(fashnStarts(id)).isEqualTo(1);
         assertThat(faults.record(id).status()).isEqualTo(JobStatus.PROCESSING);
@@ -418,11 +383,7 @@ class QueueFaultsTest extends FaultTestBase {
         JsonPath job = faults.runDueWorkUntilEnded(id);
         faults.runDueWorkAfter(Duration.ofMinutes(3));
 
-        assertThat(job.getString("status")).as("job %s", job.prettify()).isEqualTo("succeeded");
-        JobLedger.assertEndedOnceAs(proxy, id, "succeeded");
-        assertThat(fashnStarts(id)).isEqualTo(1);
-        assertThat(fashn.predictionsFor(id)).isEqualTo(1);
-        faults.assertOutputsAre(job, id, fashn.outputsFor(id), "png");
+        assertFashnJobSucceededOnce(job, id);
         assertThat(dueMarkersOf(id))
                 .as("only its expiry, far off")
                 .singleElement()
@@ -439,17 +400,19 @@ class QueueFaultsTest extends FaultTestBase {
     private List<Work> deliverEachTwice() {
         List<Work> delivered = new ArrayList<>();
         for (int round = 0; round < 20; round++) {
-            List<Message> due = hand.takeDue();
+            List<Message> due = dueWork.takeDue();
             if (due.isEmpty()) {
                 return delivered;
             }
             for (Message m : due) {
                 Work work = WorkMessages.decode(m.body());
-                assertThat(hand.deliver(m)).as("%s, delivered", work.kind()).isTrue();
-                assertThat(hand.deliver(m))
+                assertThat(dueWork.deliverOne(m))
+                        .as("%s, delivered", work.kind())
+                        .isTrue();
+                assertThat(dueWork.deliverOne(m))
                         .as("%s, delivered again", work.kind())
                         .isTrue();
-                hand.delete(m);
+                dueWork.delete(m);
                 delivered.add(work);
             }
         }
@@ -459,20 +422,20 @@ class QueueFaultsTest extends FaultTestBase {
     /** Takes the job's start off the queue and hands it to the worker, which starts it at its provider. */
     private void start(String id) {
         Message wake = takeDue(id, Work.Kind.WAKE);
-        assertThat(hand.deliver(wake)).as("the start").isTrue();
-        hand.delete(wake);
+        assertThat(dueWork.deliverOne(wake)).as("the start").isTrue();
+        dueWork.delete(wake);
         assertThat(faults.record(id).status()).isEqualTo(JobStatus.PROCESSING);
     }
 
     /** The {@code kind} of work for job {@code id} off the queue (exactly one due); anything else due is left on it. */
     private Message takeDue(String id, Work.Kind kind) {
         List<Message> mine = new ArrayList<>();
-        for (Message m : hand.takeDue()) {
+        for (Message m : dueWork.takeDue()) {
             Work work = WorkMessages.decode(m.body());
             if (work.kind() == kind && JobId.of(id).equals(work.job())) {
                 mine.add(m);
             } else {
-                hand.putBack(m);
+                dueWork.putBack(m);
             }
         }
         assertThat(mine).as("%s work for %s due", kind.wire(), id).hasSize(1);
@@ -503,5 +466,23 @@ class QueueFaultsTest extends FaultTestBase {
 
     private List<String> dueMarkersOf(String id) {
         return faults.keys("due/").stream().filter(k -> k.contains(id)).toList();
+    }
+
+    /** Ended once as succeeded, started at ModelsLab once, with every output ModelsLab made. */
+    private void assertModelsLabJobSucceededOnce(JsonPath job, String id) {
+        assertThat(job.getString("status")).as("job %s", job.prettify()).isEqualTo("succeeded");
+        JobLedger.assertEndedOnceAs(proxy, id, "succeeded");
+        assertThat(modelslabStarts(id)).isEqualTo(1);
+        assertThat(modelslab.jobsCreatedFor(id)).isEqualTo(1);
+        faults.assertOutputsAre(job, id, modelslab.outputsFor(id), "png");
+    }
+
+    /** Ended once as succeeded, run at FASHN once, with every output FASHN made. */
+    private void assertFashnJobSucceededOnce(JsonPath job, String id) {
+        assertThat(job.getString("status")).as("job %s", job.prettify()).isEqualTo("succeeded");
+        JobLedger.assertEndedOnceAs(proxy, id, "succeeded");
+        assertThat(fashnStarts(id)).isEqualTo(1);
+        assertThat(fashn.predictionsFor(id)).isEqualTo(1);
+        faults.assertOutputsAre(job, id, fashn.outputsFor(id), "png");
     }
 }

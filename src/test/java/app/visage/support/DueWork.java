@@ -3,7 +3,6 @@ package app.visage.support;
 import app.visage.functions.CleanupFunction;
 import app.visage.functions.WorkerFunction;
 import app.visage.functions.events.ScheduledEvent;
-import app.visage.functions.events.SqsBatchResponse;
 import app.visage.jobs.usecase.SendDueWork;
 import app.visage.local.LocalSqs;
 import app.visage.local.QueueEvents;
@@ -12,9 +11,7 @@ import app.visage.messages.WorkMessages;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -22,19 +19,20 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
  * What AWS does between a test's steps, on the {@link TestClock}: the scheduled cleanup, then the worker on every
- * message of the real (embedded) work queue that is due by the clock, batch by batch as the event source mapping
- * delivers them, until none is left. Work sent meanwhile that is due runs in the same run.
+ * message of the real (embedded) work queue that is due by the clock, one message an event as the deployment's
+ * event source mapping delivers them, until none is left. Work sent meanwhile that is due runs in the same run.
  *
  * <p>A message not yet due is sent again untouched (it was never delivered, so its receive count starts over); a
  * message the worker reports failed is made visible again at the end, to be delivered anew by a later run, with
- * its receive count one higher, up to the dead-letter queue.
+ * its receive count one higher, up to the dead-letter queue. Fault tests use the same steps one by one ({@link
+ * #takeDue}, {@link #deliverOne}, {@link #delete}, {@link #putBack}, {@link #redeliver}) to deliver a message
+ * twice, late or concurrently.
  */
 @ApplicationScoped
 public class DueWork {
-    /** Long enough that nothing received in a run is seen twice in it. */
+    /** Long enough that nothing taken is seen again unless it is put back. */
     private static final int HOLD_SECONDS = 600;
 
-    /** What one run did. */
     /** What one run did; {@code cleanup} is null when it ran none. */
     public record Run(SendDueWork.Summary cleanup, int delivered, int failures) {}
 
@@ -81,38 +79,96 @@ public class DueWork {
     }
 
     private Run deliver(SendDueWork.Summary sent) {
-        List<Message> notDue = new ArrayList<>();
+        List<Message> notDue = new ArrayList<>(); // held to the end: looked at once a run, as the clock stood then
         List<Message> failed = new ArrayList<>();
         int delivered = 0;
-        for (List<Message> batch = receive(); !batch.isEmpty(); batch = receive()) {
-            Instant now = clock.instant();
-            List<Message> due = new ArrayList<>();
-            for (Message m : batch) {
-                (isDue(m, now) ? due : notDue).add(m);
-            }
-            if (due.isEmpty()) {
-                continue;
-            }
-            delivered += due.size();
-            Set<String> failures = failed(worker.worker(events.event(due)));
+        for (List<Message> due = take(notDue); !due.isEmpty(); due = take(notDue)) {
             for (Message m : due) {
-                if (failures.contains(m.messageId())) {
-                    failed.add(m);
-                } else {
+                delivered++;
+                if (deliverOne(m)) {
                     delete(m);
+                } else {
+                    failed.add(m);
                 }
             }
         }
+        sendBack(notDue);
+        failed.forEach(this::putBack);
+        return new Run(sent, delivered, failed.size());
+    }
+
+    /** Takes every message due by the clock off the queue (hidden, not deleted); those not yet due go back. */
+    public List<Message> takeDue() {
+        List<Message> notDue = new ArrayList<>();
+        List<Message> due = take(notDue);
+        sendBack(notDue);
+        return due;
+    }
+
+    /** Receives every visible message: answers those due, adds those not yet due (hidden) to {@code notDue}. */
+    private List<Message> take(List<Message> notDue) {
+        List<Message> due = new ArrayList<>();
+        for (List<Message> batch = receive(); !batch.isEmpty(); batch = receive()) {
+            Instant now = clock.instant();
+            for (Message m : batch) {
+                (isDue(m, now) ? due : notDue).add(m);
+            }
+        }
+        return due;
+    }
+
+    /** Messages never delivered go back as they were sent, their receive count starting over. */
+    private void sendBack(List<Message> notDue) {
         for (Message m : notDue) {
             sqs.sendMessage(b -> b.queueUrl(queue.queueUrl()).messageBody(m.body()));
             delete(m);
         }
-        for (Message m : failed) {
-            sqs.changeMessageVisibility(b -> b.queueUrl(queue.queueUrl())
-                    .receiptHandle(m.receiptHandle())
-                    .visibilityTimeout(0));
+    }
+
+    /** Hands {@code message} to the worker as an event of one; answers whether the worker did it (reported no failure). */
+    public boolean deliverOne(Message message) {
+        return worker.worker(events.event(List.of(message))).batchItemFailures().stream()
+                .noneMatch(f -> message.messageId().equals(f.itemIdentifier()));
+    }
+
+    /** What the event source mapping does with a message the worker did: it is deleted. */
+    public void delete(Message message) {
+        sqs.deleteMessage(b -> b.queueUrl(queue.queueUrl()).receiptHandle(message.receiptHandle()));
+    }
+
+    /** Leaves a message taken but not done to the queue again, visible at once. */
+    public void putBack(Message message) {
+        sqs.changeMessageVisibility(b -> b.queueUrl(queue.queueUrl())
+                .receiptHandle(message.receiptHandle())
+                .visibilityTimeout(0));
+    }
+
+    /**
+     * The queue's redelivery of a message taken earlier (and perhaps still being worked on): its visibility timeout
+     * runs out now, and it is received again, with its receive count one higher and a new receipt handle. Other
+     * messages received meanwhile are left visible, as they were.
+     */
+    public Message redeliver(Message taken) {
+        putBack(taken);
+        List<Message> others = new ArrayList<>();
+        try {
+            for (int attempt = 0; attempt < 50; attempt++) {
+                for (Message m : receive()) {
+                    if (m.messageId().equals(taken.messageId())) {
+                        return m;
+                    }
+                    others.add(m);
+                }
+            }
+            throw new AssertionError("the queue did not deliver message " + taken.messageId() + " again");
+        } finally {
+            others.forEach(this::putBack);
         }
-        return new Run(sent, delivered, failed.size());
+    }
+
+    /** How many times the queue has delivered {@code message}, 1 the first time. */
+    public static int receiveCount(Message message) {
+        return Integer.parseInt(message.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT));
     }
 
     private List<Message> receive() {
@@ -130,15 +186,5 @@ public class DueWork {
         } catch (UnreadableMessage e) {
             return true;
         }
-    }
-
-    private static Set<String> failed(SqsBatchResponse answer) {
-        Set<String> ids = new HashSet<>();
-        answer.batchItemFailures().forEach(f -> ids.add(f.itemIdentifier()));
-        return ids;
-    }
-
-    private void delete(Message m) {
-        sqs.deleteMessage(b -> b.queueUrl(queue.queueUrl()).receiptHandle(m.receiptHandle()));
     }
 }
