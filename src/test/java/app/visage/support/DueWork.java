@@ -19,7 +19,7 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
  * What AWS does between a test's steps, on the {@link TestClock}: the scheduled cleanup, then the worker on every
- * message of the real (embedded) work queue that is due by the clock, one message an event as the deployment's
+ * message of the real (embedded) work queue that is due by the clock as the run began, one message an event as the deployment's
  * event source mapping delivers them, until none is left. Work sent meanwhile that is due runs in the same run.
  *
  * <p>A message not yet due is sent again untouched (it was never delivered, so its receive count starts over); a
@@ -79,10 +79,13 @@ public class DueWork {
     }
 
     private Run deliver(SendDueWork.Summary sent) {
-        List<Message> notDue = new ArrayList<>(); // held to the end: looked at once a run, as the clock stood then
+        // Due by the clock as the run began: the wall clock under the test clock moves on meanwhile, and work a step
+        // sends for a moment later (a poll's back-off) must not run in this run on how long the step took.
+        Instant now = clock.instant();
+        List<Message> notDue = new ArrayList<>(); // held to the end of the run
         List<Message> failed = new ArrayList<>();
         int delivered = 0;
-        for (List<Message> due = take(notDue); !due.isEmpty(); due = take(notDue)) {
+        for (List<Message> due = take(notDue, now); !due.isEmpty(); due = take(notDue, now)) {
             for (Message m : due) {
                 delivered++;
                 if (deliverOne(m)) {
@@ -100,16 +103,15 @@ public class DueWork {
     /** Takes every message due by the clock off the queue (hidden, not deleted); those not yet due go back. */
     public List<Message> takeDue() {
         List<Message> notDue = new ArrayList<>();
-        List<Message> due = take(notDue);
+        List<Message> due = take(notDue, clock.instant());
         sendBack(notDue);
         return due;
     }
 
-    /** Receives every visible message: answers those due, adds those not yet due (hidden) to {@code notDue}. */
-    private List<Message> take(List<Message> notDue) {
+    /** Receives every visible message: answers those due by {@code now}, adds the others (hidden) to {@code notDue}. */
+    private List<Message> take(List<Message> notDue, Instant now) {
         List<Message> due = new ArrayList<>();
         for (List<Message> batch = receive(); !batch.isEmpty(); batch = receive()) {
-            Instant now = clock.instant();
             for (Message m : batch) {
                 (isDue(m, now) ? due : notDue).add(m);
             }
