@@ -156,6 +156,12 @@ public interface VisageConfig {
         /** Jobs at this provider at once; more wait queued. 0: no limit. */
         @WithDefault("0")
         int maxInFlight();
+
+        /**
+         * Other origins its output URLs are trusted from as its base URL is, private addresses included: a
+         * dedicated server's own storage on a private network (or a test's stand-in for a provider's CDN).
+         */
+        Optional<List<URI>> outputOrigins();
     }
 
     /** The SQS work queue the worker consumes; its client's region is the S3 client's ({@link AwsRegion}). */

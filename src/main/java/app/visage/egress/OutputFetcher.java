@@ -7,8 +7,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Downloads a provider's output: from the provider's own configured origin, or else only from a
@@ -29,9 +29,9 @@ public class OutputFetcher implements OutputDownloads {
     }
 
     @Override
-    public byte[] download(URI url, Optional<URI> origin) {
+    public byte[] download(URI url, List<URI> origins) {
         Destination to;
-        if (origin.map(o -> sameOrigin(o, url)).orElse(false)) {
+        if (origins.stream().anyMatch(o -> sameOrigin(o, url))) {
             try {
                 to = policy.trusted(url);
             } catch (UnknownHostException e) {

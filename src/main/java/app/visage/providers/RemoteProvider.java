@@ -3,6 +3,8 @@ package app.visage.providers;
 import app.visage.config.VisageConfig;
 import app.visage.jobs.port.Provider;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -33,11 +35,17 @@ public abstract class RemoteProvider implements Provider {
         return settings.maxInFlight();
     }
 
-    /** The configured base URL's scheme, host and port. */
+    /** The configured base URL's scheme, host and port, and the configured output origins. */
     @Override
-    public Optional<URI> origin() {
-        URI base = settings.baseUrl();
-        return Optional.of(URI.create(base.getScheme() + "://" + base.getRawAuthority()));
+    public List<URI> origins() {
+        List<URI> origins = new ArrayList<>();
+        origins.add(originOf(settings.baseUrl()));
+        settings.outputOrigins().orElse(List.of()).forEach(o -> origins.add(originOf(o)));
+        return List.copyOf(origins);
+    }
+
+    private static URI originOf(URI url) {
+        return URI.create(url.getScheme() + "://" + url.getRawAuthority());
     }
 
     protected String apiKey() {

@@ -12,7 +12,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,37 +68,37 @@ class OutputFetcherTest {
 
     @Test
     void theProvidersOwnOriginIsAllowedEvenOnLoopback() {
-        assertThat(fetcher.download(origin().resolve("/out.jpg"), Optional.of(origin())))
+        assertThat(fetcher.download(origin().resolve("/out.jpg"), List.of(origin())))
                 .isEqualTo(image);
     }
 
     @Test
     void aPrivateAddressThatIsNotTheProvidersIsRefusedWithoutAConnection() {
         int before = HITS.get();
-        assertThatThrownBy(() -> fetcher.download(origin().resolve("/out.jpg"), Optional.empty()))
+        assertThatThrownBy(() -> fetcher.download(origin().resolve("/out.jpg"), List.of()))
                 .isInstanceOf(OutputDownloads.Rejected.class);
         URI otherPort = URI.create("http://127.0.0.1:" + (provider.getAddress().getPort() + 1) + "/out.jpg");
-        assertThatThrownBy(() -> fetcher.download(otherPort, Optional.of(origin())))
+        assertThatThrownBy(() -> fetcher.download(otherPort, List.of(origin())))
                 .isInstanceOf(OutputDownloads.Rejected.class);
         assertThatThrownBy(() ->
-                        fetcher.download(URI.create("http://169.254.169.254/latest/meta-data"), Optional.of(origin())))
+                        fetcher.download(URI.create("http://169.254.169.254/latest/meta-data"), List.of(origin())))
                 .isInstanceOf(OutputDownloads.Rejected.class);
         assertThat(HITS.get()).isEqualTo(before);
     }
 
     @Test
     void somethingThatSaysItIsNotAnImageIsRefused() {
-        assertThatThrownBy(() -> fetcher.download(origin().resolve("/page.html"), Optional.of(origin())))
+        assertThatThrownBy(() -> fetcher.download(origin().resolve("/page.html"), List.of(origin())))
                 .isInstanceOf(OutputDownloads.Rejected.class)
                 .hasMessageContaining("text/html");
     }
 
     @Test
     void missingOutputsAndRedirectsMayWorkLaterAndAreNotFollowed() {
-        assertThatThrownBy(() -> fetcher.download(origin().resolve("/nothing.jpg"), Optional.of(origin())))
+        assertThatThrownBy(() -> fetcher.download(origin().resolve("/nothing.jpg"), List.of(origin())))
                 .isInstanceOf(OutputDownloads.Unavailable.class)
                 .hasMessageContaining("404");
-        assertThatThrownBy(() -> fetcher.download(origin().resolve("/moved.jpg"), Optional.of(origin())))
+        assertThatThrownBy(() -> fetcher.download(origin().resolve("/moved.jpg"), List.of(origin())))
                 .isInstanceOf(OutputDownloads.Unavailable.class)
                 .hasMessageContaining("302");
     }

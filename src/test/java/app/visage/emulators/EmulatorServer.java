@@ -40,13 +40,18 @@ import javax.imageio.stream.ImageInputStream;
 
 /**
  * A provider emulator: a real HTTP server on loopback that follows one provider's documented
- * contract. It records every request it receives, serves the output files it produced (as the
- * provider's CDN would), and sends webhooks over real HTTP, recording how each was answered.
+ * contract. It records every request it receives, serves the output files it produced (on its own
+ * host, or as the provider's CDN would, on another host: {@code 127.0.0.2}), and sends webhooks over
+ * real HTTP, recording how each was answered. Like a plain HTTP/1.1 server, it takes no chunked request
+ * body: a request without a {@code Content-Length} is answered 411 before the emulator reads it.
  */
 public abstract class EmulatorServer implements AutoCloseable {
     protected static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpServer server;
+    /** The provider's CDN: another host than the API's, serving only published files. */
+    private final HttpServer cdn;
+
     private final ExecutorService executor = Executors.newCachedThreadPool(daemon("emulator-http"));
     protected final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, daemon("emulator-timer"));
     private final HttpClient client =
@@ -54,6 +59,7 @@ public abstract class EmulatorServer implements AutoCloseable {
     private final List<Recorded> requests = new CopyOnWriteArrayList<>();
     private final List<WebhookDelivery> deliveries = new CopyOnWriteArrayList<>();
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
+    private final Map<String, byte[]> cdnFiles = new ConcurrentHashMap<>();
     private volatile Duration downloadTime = Duration.ZERO;
 
     protected EmulatorServer() {
@@ -65,6 +71,19 @@ public abstract class EmulatorServer implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/", this::dispatch);
         server.start();
+        try {
+            cdn = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0), 64);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        cdn.setExecutor(executor);
+        cdn.createContext("/", this::serveFromCdn);
+        cdn.start();
+    }
+
+    /** {@code http://127.0.0.2:port}: where {@link #publishOnCdn} serves files (Visage's {@code output-origins}). */
+    public URI cdnUrl() {
+        return URI.create("http://127.0.0.2:" + cdn.getAddress().getPort());
     }
 
     /** {@code http://127.0.0.1:port}: what Visage's {@code base-url} for this provider is set to. */
@@ -89,7 +108,8 @@ public abstract class EmulatorServer implements AutoCloseable {
 
     /** The bytes this emulator serves at {@code url} (an output URL it handed out). */
     public byte[] file(String url) {
-        byte[] bytes = files.get(URI.create(url).getPath());
+        URI uri = URI.create(url);
+        byte[] bytes = (uri.getHost().equals("127.0.0.2") ? cdnFiles : files).get(uri.getPath());
         if (bytes == null) {
             throw new IllegalArgumentException("this emulator never published " + url);
         }
@@ -117,10 +137,16 @@ public abstract class EmulatorServer implements AutoCloseable {
     /** Answers one request that is not a download of a published file. */
     protected abstract void handle(Recorded request, HttpExchange exchange) throws IOException;
 
-    /** Serves {@code bytes} at {@code path} on this server from now on; answers the full URL. */
+    /** Serves {@code bytes} at {@code path} on the API's own host from now on; answers the full URL. */
     protected String publish(String path, byte[] bytes) {
         files.put(path, bytes);
         return baseUrl() + path;
+    }
+
+    /** Serves {@code bytes} at {@code path} on the CDN's host (not the API's) from now on; answers the full URL. */
+    protected String publishOnCdn(String path, byte[] bytes) {
+        cdnFiles.put(path, bytes);
+        return cdnUrl() + path;
     }
 
     protected static String randomName() {
@@ -253,6 +279,17 @@ public abstract class EmulatorServer implements AutoCloseable {
 
     private void dispatch(HttpExchange exchange) throws IOException {
         try (exchange) {
+            if (exchange.getRequestHeaders().containsKey("transfer-encoding")) {
+                // What a server that reads bodies by Content-Length only answers; its body goes unread.
+                requests.add(new Recorded(
+                        exchange.getRequestMethod(),
+                        exchange.getRequestURI().getPath(),
+                        exchange.getRequestURI().getRawQuery(),
+                        Map.copyOf(exchange.getRequestHeaders()),
+                        new byte[0]));
+                respond(exchange, 411, "text/plain", "Length Required".getBytes(StandardCharsets.US_ASCII));
+                return;
+            }
             Recorded request = new Recorded(
                     exchange.getRequestMethod(),
                     exchange.getRequestURI().getPath(),
@@ -274,9 +311,31 @@ public abstract class EmulatorServer implements AutoCloseable {
         }
     }
 
+    private void serveFromCdn(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            requests.add(new Recorded(
+                    exchange.getRequestMethod(),
+                    path,
+                    exchange.getRequestURI().getRawQuery(),
+                    Map.copyOf(exchange.getRequestHeaders()),
+                    exchange.getRequestBody().readAllBytes()));
+            byte[] file = cdnFiles.get(path);
+            if (file == null || !exchange.getRequestMethod().equals("GET")) {
+                respond(exchange, 404, "text/plain", "Not Found".getBytes(StandardCharsets.US_ASCII));
+                return;
+            }
+            Thread.sleep(downloadTime);
+            respond(exchange, 200, path.endsWith(".png") ? "image/png" : "image/jpeg", file);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // closing: the exchange closes unanswered
+        }
+    }
+
     @Override
     public void close() {
         server.stop(0);
+        cdn.stop(0);
         executor.shutdownNow();
         scheduler.shutdownNow();
     }

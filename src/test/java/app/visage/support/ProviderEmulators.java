@@ -1,5 +1,6 @@
 package app.visage.support;
 
+import app.visage.emulators.EmulatorServer;
 import app.visage.emulators.fashn.FashnEmulator;
 import app.visage.emulators.metahuman.MetaHumanEmulator;
 import app.visage.emulators.modelslab.ModelsLabEmulator;
@@ -77,17 +78,20 @@ public class ProviderEmulators implements QuarkusTestResourceLifecycleManager {
         config.put("visage.poll-interval", "PT0.5S");
         config.put("visage.provider-retry-delay", "PT0.2S");
         config.put("visage.processing-deadline", "PT8S");
-        provider(config, "modelslab", modelslab.baseUrl().toString());
-        provider(config, "modelslab-enterprise", modelslab.baseUrl().toString());
-        provider(config, "modelslab-face-gen", modelslab.baseUrl().toString());
-        provider(config, "fashn", fashn.baseUrl().toString());
-        provider(config, "metahuman", metahuman.baseUrl().toString());
+        provider(config, "modelslab", modelslab);
+        provider(config, "modelslab-enterprise", modelslab);
+        provider(config, "modelslab-face-gen", modelslab);
+        provider(config, "fashn", fashn);
+        provider(config, "metahuman", metahuman);
         config.put("visage.providers.modelslab.max-in-flight", String.valueOf(MODELSLAB_MAX_IN_FLIGHT));
         return config;
     }
 
-    private void provider(Map<String, String> config, String id, String baseUrl) {
-        config.put("visage.providers." + id + ".base-url", baseUrl);
+    /** The provider's base URL on its emulator, and the emulator's CDN host trusted for outputs. */
+    private void provider(Map<String, String> config, String id, EmulatorServer emulator) {
+        config.put("visage.providers." + id + ".base-url", emulator.baseUrl().toString());
+        config.put(
+                "visage.providers." + id + ".output-origins", emulator.cdnUrl().toString());
         config.put("visage.providers." + id + ".api-key", keys.get(id));
         config.put("visage.providers." + id + ".timeout", "PT2S");
     }

@@ -51,6 +51,7 @@ public final class ProviderReplies {
             case ProviderOutcome.Busy busy -> assertThat(busy.retryAfter()).isNotNull();
             case ProviderOutcome.Transient t -> assertThat(t.message()).isNotBlank();
             case ProviderOutcome.Unconfirmed u -> assertThat(u.message()).isNotBlank();
+            case ProviderOutcome.Rerun rerun -> assertThat(rerun.message()).isNotBlank();
             case ProviderOutcome.Pending pending -> {}
         }
     }

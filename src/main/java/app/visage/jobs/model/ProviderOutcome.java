@@ -9,15 +9,38 @@ import java.util.Map;
 /** What a provider answered when a job was started or asked about. */
 public sealed interface ProviderOutcome {
 
-    /** Done: outputs to copy into the bucket, and structured results (face reconstruction), if any. */
-    record Finished(List<Output> outputs, Map<String, Object> result) implements ProviderOutcome {
+    /**
+     * Done: outputs to copy into the bucket, and structured results (face reconstruction), if any; the
+     * provider's id for the job when it gave one (so a download that fails can ask it again), and the seed
+     * the generation used when the provider said (null: unknown).
+     */
+    record Finished(List<Output> outputs, Map<String, Object> result, String providerJobId, Long seed)
+            implements ProviderOutcome {
         public Finished {
             outputs = List.copyOf(outputs);
         }
+
+        /** A synchronous provider's answer: no id to ask again by, no seed. */
+        public Finished(List<Output> outputs, Map<String, Object> result) {
+            this(outputs, result, null, null);
+        }
     }
 
-    /** The provider has the job under {@code providerJobId} and expects to be done after {@code eta} (null: unknown). */
-    record Pending(String providerJobId, Duration eta) implements ProviderOutcome {}
+    /**
+     * The provider has the job under {@code providerJobId} and expects to be done after {@code eta} (null:
+     * unknown); {@code seed} is the seed it was sent or said it uses (null: unknown).
+     */
+    record Pending(String providerJobId, Duration eta, Long seed) implements ProviderOutcome {
+        public Pending(String providerJobId, Duration eta) {
+            this(providerJobId, eta, null);
+        }
+    }
+
+    /**
+     * The provider ended this run with a failure its documents say to run again (and do not charge for):
+     * the job may be started once more, as a new run with a new provider job id.
+     */
+    record Rerun(String message, String providerCode) implements ProviderOutcome {}
 
     /** The provider refused or failed the job for good: {@code providerCode} is its own name for why. */
     record Failed(ErrorCode code, String message, String providerCode) implements ProviderOutcome {}

@@ -1,7 +1,7 @@
 package app.visage.jobs.port;
 
 import java.net.URI;
-import java.util.Optional;
+import java.util.List;
 
 /** Port: downloads a provider's output; the egress adapter behind it applies the address rules. */
 public interface OutputDownloads {
@@ -12,7 +12,7 @@ public interface OutputDownloads {
      * @throws Unavailable when it may work later (not there yet, provider fault)
      * @throws Rejected    when it never will (private address, too large, not an image)
      */
-    byte[] download(URI url, Optional<URI> origin);
+    byte[] download(URI url, List<URI> origins);
 
     final class Unavailable extends RuntimeException {
         public Unavailable(String message) {

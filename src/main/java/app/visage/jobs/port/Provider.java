@@ -8,6 +8,7 @@ import app.visage.jobs.model.Photo;
 import app.visage.jobs.model.ProviderOutcome;
 import app.visage.jobs.usecase.SubmitJob;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -52,9 +53,12 @@ public interface Provider {
         return false;
     }
 
-    /** Where its output URLs may point besides public addresses: its own configured host. */
-    default Optional<URI> origin() {
-        return Optional.empty();
+    /**
+     * Origins (scheme, host, port) its output URLs may point to besides public addresses: its own configured
+     * host, and any other it is configured to serve outputs from.
+     */
+    default List<URI> origins() {
+        return List.of();
     }
 
     /** Starts the job: {@link ProviderOutcome.Finished} when synchronous, {@link ProviderOutcome.Pending} when not. */
@@ -72,8 +76,10 @@ public interface Provider {
 
     /**
      * One start call. {@code photoUrl} is a presigned GET of the stored photo, for providers that fetch
-     * it themselves; {@code webhookUrl} carries the job's one-time token. The photo's bytes are read
-     * from the bucket only if the provider asks for them.
+     * it themselves; {@code photoWidth}×{@code photoHeight} its size as stored. {@code webhookUrl} carries the
+     * job's one-time token, or is null when the provider could not reach it (no public base URL): the adapter
+     * then sends no webhook and Visage polls. The photo's bytes are read from the bucket only if the provider
+     * asks for them.
      */
     record ProviderCall(
             JobId jobId,
@@ -81,6 +87,8 @@ public interface Provider {
             Params params,
             Supplier<Photo> photoSource,
             URI photoUrl,
+            int photoWidth,
+            int photoHeight,
             URI webhookUrl) {
 
         public Photo photo() {

@@ -74,7 +74,7 @@ public class CopyOutputs {
     private byte[] download(ProviderOutcome.Link link, Provider provider) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return downloads.download(link.url(), provider.origin());
+                return downloads.download(link.url(), provider.origins());
             } catch (OutputDownloads.Unavailable e) {
                 if (attempt == DOWNLOAD_ATTEMPTS) {
                     throw e;

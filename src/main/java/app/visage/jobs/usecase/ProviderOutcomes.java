@@ -78,6 +78,8 @@ public class ProviderOutcomes {
                                         claimed.dispatch().startFailures()),
                                 true);
             case ProviderOutcome.Unconfirmed unconfirmed -> accept(id, null, null, slot, null);
+            case ProviderOutcome.Rerun rerun ->
+                fail(id, new JobError(ErrorCode.PROVIDER_ERROR.wire(), rerun.message(), rerun.providerCode()));
         };
         if (result.status() != JobStatus.PROCESSING) {
             slots.release(provider, id, slot);
@@ -111,6 +113,11 @@ public class ProviderOutcomes {
                 afterPoll(job.id(), j -> JobLifecycle.providerBusy(j, now.plus(busy.retryAfter()), now));
             case ProviderOutcome.Transient fault -> fetchFailed(job, provider, fault.message(), fault.providerCode());
             case ProviderOutcome.Unconfirmed unconfirmed -> fetchFailed(job, provider, unconfirmed.message(), null);
+            case ProviderOutcome.Rerun rerun ->
+                fail(
+                        job.id(),
+                        new JobError(ErrorCode.PROVIDER_ERROR.wire(), rerun.message(), rerun.providerCode()),
+                        provider);
         };
     }
 

@@ -145,6 +145,8 @@ public class RunJob {
                     Params.fromStored(job.params()),
                     photoSource(job, inHand),
                     files.presignGet(job.input().key(), config.processingDeadline()),
+                    job.input().width() == null ? 0 : job.input().width(),
+                    job.input().height() == null ? 0 : job.input().height(),
                     webhookUrl(job, token)));
         } catch (VisageException e) {
             outcome = new ProviderOutcome.Failed(e.code(), e.getMessage(), null);

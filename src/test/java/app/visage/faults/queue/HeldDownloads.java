@@ -6,7 +6,7 @@ import app.visage.egress.OutputFetcher;
 import app.visage.egress.PinnedHttp;
 import jakarta.enterprise.inject.Vetoed;
 import java.net.URI;
-import java.util.Optional;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -39,7 +39,7 @@ public final class HeldDownloads extends OutputFetcher {
     }
 
     @Override
-    public byte[] download(URI url, Optional<URI> origin) {
+    public byte[] download(URI url, List<URI> origins) {
         if (holding.getAndSet(false)) {
             held.countDown();
             try {
@@ -51,6 +51,6 @@ public final class HeldDownloads extends OutputFetcher {
                 throw new Unavailable("interrupted while held");
             }
         }
-        return super.download(url, origin);
+        return super.download(url, origins);
     }
 }

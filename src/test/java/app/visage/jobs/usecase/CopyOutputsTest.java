@@ -20,7 +20,6 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -78,8 +77,8 @@ class CopyOutputsTest {
             }
 
             @Override
-            public Optional<URI> origin() {
-                return Optional.of(origin);
+            public List<URI> origins() {
+                return List.of(origin);
             }
 
             @Override

@@ -36,7 +36,6 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -279,7 +278,7 @@ final class Core {
         }
 
         @Override
-        public byte[] download(URI url, Optional<URI> origin) {
+        public byte[] download(URI url, List<URI> origins) {
             beforeDownload.run();
             byte[] bytes = served.get(url);
             if (bytes == null) {
