@@ -109,7 +109,7 @@ public abstract class EmulatorServer implements AutoCloseable {
     /** The bytes this emulator serves at {@code url} (an output URL it handed out). */
     public byte[] file(String url) {
         URI uri = URI.create(url);
-        byte[] bytes = (uri.getHost().equals("127.0.0.2") ? cdnFiles : files).get(uri.getPath());
+        byte[] bytes = ("127.0.0.2".equals(uri.getHost()) ? cdnFiles : files).get(uri.getPath());
         if (bytes == null) {
             throw new IllegalArgumentException("this emulator never published " + url);
         }
