@@ -25,8 +25,11 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -41,14 +44,17 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class JobRequests {
     private static final Set<String> JOB_FIELDS =
-            Set.of("operation", "provider", "face_image", "params", "webhook", "metadata");
+            Set.of("operation", "provider", "providers", "face_image", "params", "webhook", "metadata");
     private static final Set<String> UPLOAD_FIELDS =
-            Set.of("operation", "provider", "content_type", "params", "webhook", "metadata");
+            Set.of("operation", "provider", "providers", "content_type", "params", "webhook", "metadata");
     private static final Pattern DATA_URI =
             Pattern.compile("data:([\\w.+/-]*)((?:;[\\w-]+=[\\w.-]+)*);base64,", Pattern.CASE_INSENSITIVE);
     /** A body is one JSON value: anything after it makes it malformed, not ignored. */
     private static final ObjectReader JSON_BODY =
             Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /** Every provider there is, at most. */
+    private static final int MAX_PROVIDERS = 6;
 
     private static final int MAX_METADATA_KEYS = 20;
     private static final int MAX_METADATA_KEY = 40;
@@ -59,18 +65,21 @@ public class JobRequests {
     private final PhotoFetcher fetcher;
     private final EgressPolicy egress;
     private final VisageConfig config;
+    private final Clock clock;
 
     public JobRequests(
             Providers providers,
             ImageInspector inspector,
             PhotoFetcher fetcher,
             EgressPolicy egress,
-            VisageConfig config) {
+            VisageConfig config,
+            Clock clock) {
         this.providers = providers;
         this.inspector = inspector;
         this.fetcher = fetcher;
         this.egress = egress;
         this.config = config;
+        this.clock = clock;
     }
 
     /** The request as a command for the tenant's job {@code id}. */
@@ -114,32 +123,83 @@ public class JobRequests {
         }
         // Cheap checks first: a bad parameter is refused before any photo is fetched or decoded.
         Operation operation = operation(json);
-        Provider provider = providers.choose(operation, text(json, "provider"));
-        Params params = params(json, provider, operation);
+        Providers.Route route = route(json, operation);
+        Params params = params(json, route, operation);
         URI webhook = webhook(json);
         Map<String, String> metadata = metadata(json);
         byte[] bytes = attached != null
                 ? attached
                 : imageSource != null ? imageSource.get() : faceImage(json.get("face_image"));
         return new SubmitCommand(
-                id, tenant, operation, provider, params, photo(bytes, "face_image"), webhook, metadata);
+                id,
+                tenant,
+                operation,
+                route.first(),
+                params,
+                photo(bytes, "face_image"),
+                webhook,
+                metadata,
+                route.fallbacks(),
+                route.passedOver());
     }
 
     public UploadCommand upload(HttpRequest request, Tenant tenant, JobId id) {
         JsonNode json = jsonBody(request);
         checkFields(json, UPLOAD_FIELDS);
         Operation operation = operation(json);
-        Provider provider = providers.choose(operation, text(json, "provider"));
-        Params params = params(json, provider, operation);
+        Providers.Route route = route(json, operation);
+        Params params = params(json, route, operation);
         String contentType = text(json, "content_type");
         ImageFormat format = contentType == null ? ImageFormat.JPEG : uploadFormat(contentType);
-        return new UploadCommand(id, tenant, operation, provider, params, format, webhook(json), metadata(json));
+        return new UploadCommand(
+                id,
+                tenant,
+                operation,
+                route.first(),
+                params,
+                format,
+                webhook(json),
+                metadata(json),
+                route.fallbacks(),
+                route.passedOver());
     }
 
-    private static Params params(JsonNode json, Provider provider, Operation operation) {
-        Params params =
-                Params.validate(json.get("params"), provider.operations().get(operation), provider.id(), operation);
-        provider.check(operation, params);
+    /** {@code provider} (one), or {@code providers} (an order of preference), or the operation's default. */
+    private Providers.Route route(JsonNode json, Operation operation) {
+        String one = text(json, "provider");
+        JsonNode list = json.get("providers");
+        if (list == null || list.isNull()) {
+            return providers.route(operation, one, List.of(), clock.instant());
+        }
+        if (one != null) {
+            throw new VisageException(ErrorCode.INVALID_PARAM, "give provider or providers, not both", "providers");
+        }
+        if (!list.isArray() || list.isEmpty() || list.size() > MAX_PROVIDERS) {
+            throw new VisageException(
+                    ErrorCode.INVALID_PARAM,
+                    "providers must be a list of 1 to " + MAX_PROVIDERS + " provider ids",
+                    "providers");
+        }
+        List<String> ids = new ArrayList<>();
+        for (JsonNode id : list) {
+            if (!id.isTextual() || ids.contains(id.asText())) {
+                throw new VisageException(
+                        ErrorCode.INVALID_PARAM, "providers must name each provider once, as a string", "providers");
+            }
+            ids.add(id.asText());
+        }
+        return providers.route(operation, null, ids, clock.instant());
+    }
+
+    /** The params, valid for every provider the job may run at: a param one of them does not take is refused. */
+    private Params params(JsonNode json, Providers.Route route, Operation operation) {
+        Params params = null;
+        for (Provider provider : route.candidates(providers)) {
+            Params valid =
+                    Params.validate(json.get("params"), provider.operations().get(operation), provider.id(), operation);
+            provider.check(operation, valid);
+            params = params == null ? valid : params;
+        }
         return params;
     }
 

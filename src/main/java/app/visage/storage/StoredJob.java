@@ -2,6 +2,7 @@ package app.visage.storage;
 
 import static app.visage.storage.StoredFormat.VERSION_FIELD;
 
+import app.visage.jobs.model.Attempt;
 import app.visage.jobs.model.ClientWebhook;
 import app.visage.jobs.model.Dispatch;
 import app.visage.jobs.model.Job;
@@ -44,9 +45,13 @@ public record StoredJob(
         @JsonProperty("expires_at") Instant expiresAt,
         @JsonProperty("dispatch") DispatchDoc dispatch,
         @JsonProperty("client_webhook") WebhookDoc clientWebhook,
-        @JsonProperty("tenant") String tenant) {
+        @JsonProperty("tenant") String tenant,
+        @JsonProperty("seed") Long seed,
+        @JsonProperty("attempts") List<RunDoc> attempts,
+        @JsonProperty("fallbacks") List<String> fallbacks) {
 
-    public static final StoredFormat<StoredJob> FORMAT = new StoredFormat<>(StoredJob.class, 1);
+    /** Version 2 added {@code seed}, {@code attempts} and {@code fallbacks} (absent when null or empty). */
+    public static final StoredFormat<StoredJob> FORMAT = new StoredFormat<>(StoredJob.class, 2);
 
     public static StoredJob of(Job job) {
         return new StoredJob(
@@ -69,7 +74,12 @@ public record StoredJob(
                 job.expiresAt(),
                 DispatchDoc.of(job.dispatch()),
                 WebhookDoc.of(job.clientWebhook()),
-                job.tenant());
+                job.tenant(),
+                job.seed(),
+                job.attempts().isEmpty()
+                        ? null
+                        : job.attempts().stream().map(RunDoc::of).toList(),
+                job.fallbacks().isEmpty() ? null : job.fallbacks());
     }
 
     public Job toDomain() {
@@ -96,7 +106,38 @@ public record StoredJob(
                 .dispatch(dispatch == null ? null : dispatch.toDomain())
                 .clientWebhook(clientWebhook == null ? null : clientWebhook.toDomain())
                 .tenant(tenant)
+                .seed(seed)
+                .attempts(
+                        attempts == null
+                                ? null
+                                : attempts.stream().map(RunDoc::toDomain).toList())
+                .fallbacks(fallbacks)
                 .build();
+    }
+
+    /** An earlier run of the job at a provider, as each of {@code attempts}. */
+    @RegisterForReflection
+    public record RunDoc(
+            @JsonProperty("provider") String provider,
+            @JsonProperty("provider_job_id") String providerJobId,
+            @JsonProperty("outcome") String outcome,
+            @JsonProperty("provider_code") String providerCode,
+            @JsonProperty("message") String message,
+            @JsonProperty("ended_at") Instant endedAt) {
+
+        static RunDoc of(Attempt attempt) {
+            return new RunDoc(
+                    attempt.provider(),
+                    attempt.providerJobId(),
+                    attempt.outcome(),
+                    attempt.providerCode(),
+                    attempt.message(),
+                    attempt.endedAt());
+        }
+
+        Attempt toDomain() {
+            return new Attempt(provider, providerJobId, outcome, providerCode, message, endedAt);
+        }
     }
 
     /** An input photo or an output, as {@code input} and each of {@code outputs}. */

@@ -28,6 +28,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
@@ -77,7 +78,7 @@ class JobRequestsFuzzTest {
                 config);
         EgressPolicy egress = OfflineEgress.policy();
         FETCHER = new NoNetworkFetcher(egress, config);
-        REQUESTS = new JobRequests(providers, new ImageInspector(), FETCHER, egress, config);
+        REQUESTS = new JobRequests(providers, new ImageInspector(), FETCHER, egress, config, Clock.systemUTC());
     }
 
     @FuzzTest(maxDuration = "8s")

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import app.visage.idempotency.IdempotencyRecord;
+import app.visage.jobs.model.Attempt;
 import app.visage.jobs.model.ClientWebhook;
 import app.visage.jobs.model.Dispatch;
 import app.visage.jobs.model.Job;
@@ -231,6 +232,55 @@ class StoredFormatsTest {
                                 0,
                                 null))
                         .build());
+    }
+
+    @Test
+    void aJobRunAgainAfterItsProviderSaidSoKeepsTheFirstRun() {
+        assertThat(JOBS.read(bytes("job-processing-run-again.json"), "k"))
+                .usingRecursiveComparison()
+                .isEqualTo(fashnJob()
+                        .status(JobStatus.PROCESSING)
+                        .params(Map.of("prompt", "standing", "seed", 42))
+                        .updatedAt(at("2026-12-03T16:29:10.120Z"))
+                        .dispatch(new Dispatch(
+                                0,
+                                null,
+                                null,
+                                0,
+                                "0c55b7c3-55f4-4f7e-9d33-5a1c2f0e6b11",
+                                at("2026-12-03T16:29:10.120Z"),
+                                at("2026-12-03T16:29:22.120Z"),
+                                at("2026-12-03T16:29:14.120Z"),
+                                0,
+                                0,
+                                null))
+                        .attempts(List.of(new Attempt(
+                                "fashn",
+                                "8191e436-a8b6-4ffa-9164-51dd9b7e948c",
+                                Attempt.RUN_AGAIN,
+                                "PipelineError",
+                                "FASHN: An unexpected error occurred during the execution of the pipeline"
+                                        + " (prediction 8191e436-a8b6-4ffa-9164-51dd9b7e948c)",
+                                at("2026-12-03T16:29:08.010Z"))))
+                        .build());
+    }
+
+    @Test
+    void aJobThatFellBackKeepsTheRefusalItsSeedAndTheProvidersLeft() {
+        Job job = JOBS.read(bytes("job-succeeded-after-fall-back.json"), "k");
+
+        assertThat(job.provider()).isEqualTo("modelslab-enterprise");
+        assertThat(job.seed()).isEqualTo(4029484891L);
+        assertThat(job.fallbacks()).containsExactly("modelslab-face-gen");
+        assertThat(job.attempts())
+                .containsExactly(new Attempt(
+                        "modelslab",
+                        null,
+                        Attempt.REFUSED,
+                        "402",
+                        "ModelsLab refused the job: Insufficient credits",
+                        at("2026-12-04T01:10:03.100Z")));
+        assertThat(job.dispatch().providerJobId()).isEqualTo("32");
     }
 
     @Test
@@ -506,6 +556,7 @@ class StoredFormatsTest {
                 Dispatch.Answer.class, StoredJob.AnswerDoc.class,
                 ClientWebhook.class, StoredJob.WebhookDoc.class,
                 ClientWebhook.Attempt.class, StoredJob.AttemptDoc.class,
+                Attempt.class, StoredJob.RunDoc.class,
                 IdempotencyRecord.class, StoredIdempotencyRecord.class);
 
         counterparts.forEach((domain, stored) -> assertThat(names(stored))

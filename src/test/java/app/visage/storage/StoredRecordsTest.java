@@ -67,15 +67,15 @@ class StoredRecordsTest {
         assertThat(jobs.replace(found.job(), found.version())).isPresent();
 
         ObjectNode expected = (ObjectNode) Json.MAPPER.readTree(old);
-        expected.put("schema_version", 1);
+        expected.put("schema_version", StoredJob.FORMAT.version());
         assertThat(stored("jobs/" + id + ".json")).isEqualTo(expected);
     }
 
     @Test
     void eachStoreRefusesARecordOfANewerVersionAndLeavesItAsItIs() throws IOException {
-        byte[] job = newer("job-succeeded.json");
-        byte[] key = newer("idempotency-done.json");
-        byte[] slot = newer("slot-held.json");
+        byte[] job = newer("job-succeeded.json", StoredJob.FORMAT);
+        byte[] key = newer("idempotency-done.json", StoredIdempotencyRecord.FORMAT);
+        byte[] slot = newer("slot-held.json", StoredSlot.FORMAT);
         JobId id = JobId.of("job_vhj2zglznvv2fqd3yvjh4piffu");
         String hash = "0".repeat(64);
         put("jobs/" + id + ".json", job);
@@ -84,7 +84,8 @@ class StoredRecordsTest {
 
         assertThatThrownBy(() -> jobs.find(id))
                 .isInstanceOf(UnreadableRecord.class)
-                .hasMessageContaining("jobs/" + id + ".json is StoredJob schema_version 2");
+                .hasMessageContaining(
+                        "jobs/" + id + ".json is StoredJob schema_version " + (StoredJob.FORMAT.version() + 1));
         assertThatThrownBy(() -> idempotency.find(hash))
                 .isInstanceOf(UnreadableRecord.class)
                 .hasMessageContaining("idempotency/" + hash + ".json is StoredIdempotencyRecord schema_version 2");
@@ -107,9 +108,10 @@ class StoredRecordsTest {
     }
 
     /** A golden fixture as a later build might write it: version 2, and a field version 1 does not have. */
-    private static byte[] newer(String name) throws IOException {
+    /** The fixture as the next version of {@code format} might write it, with a field this build does not know. */
+    private static byte[] newer(String name, StoredFormat<?> format) throws IOException {
         ObjectNode document = (ObjectNode) Json.MAPPER.readTree(fixture(name));
-        document.put("schema_version", 2).put("region", "eu-west-1");
+        document.put("schema_version", format.version() + 1).put("region", "eu-west-1");
         return Json.write(document);
     }
 

@@ -48,6 +48,10 @@ public final class ProviderReplies {
                 assertThat(failed.code()).isNotNull();
                 assertThat(failed.message()).isNotBlank();
             }
+            case ProviderOutcome.Refused refused -> {
+                assertThat(refused.code()).isNotNull();
+                assertThat(refused.message()).isNotBlank();
+            }
             case ProviderOutcome.Busy busy -> assertThat(busy.retryAfter()).isNotNull();
             case ProviderOutcome.Transient t -> assertThat(t.message()).isNotBlank();
             case ProviderOutcome.Unconfirmed u -> assertThat(u.message()).isNotBlank();

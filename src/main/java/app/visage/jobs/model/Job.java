@@ -5,6 +5,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -32,13 +33,26 @@ public record Job(
         Instant expiresAt,
         Dispatch dispatch,
         ClientWebhook clientWebhook,
-        String tenant) {
+        String tenant,
+        Long seed,
+        List<Attempt> attempts,
+        List<String> fallbacks) {
 
     public Job {
         params = params == null ? Map.of() : Map.copyOf(params);
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
         outputs = outputs == null ? List.of() : List.copyOf(outputs);
         dispatch = dispatch == null ? Dispatch.NONE : dispatch;
+        attempts = attempts == null ? List.of() : List.copyOf(attempts);
+        fallbacks = fallbacks == null ? List.of() : List.copyOf(fallbacks);
+    }
+
+    /** How many times its current provider was asked to run it again. */
+    public int reruns() {
+        return (int) attempts.stream()
+                .filter(a ->
+                        a.outcome().equals(Attempt.RUN_AGAIN) && a.provider().equals(provider))
+                .count();
     }
 
     /** A new job, waiting for its provider (with {@code input}) or for its upload (with {@code upload}). */
@@ -100,6 +114,28 @@ public record Job(
 
     public Job withClientWebhook(ClientWebhook next, Instant now) {
         return toBuilder().clientWebhook(next).updatedAt(now).build();
+    }
+
+    public Job withSeed(Long newSeed) {
+        return toBuilder().seed(newSeed).build();
+    }
+
+    /**
+     * Queued again, from scratch at {@code nextProvider} (the same one for a rerun), after {@code ended}: not
+     * claimed, nothing at any provider, started once {@code startAt} has come.
+     */
+    public Job startedOver(
+            String nextProvider, List<String> nextFallbacks, Attempt ended, Instant startAt, Instant now) {
+        List<Attempt> all = new ArrayList<>(attempts);
+        all.add(ended);
+        return toBuilder()
+                .status(JobStatus.QUEUED)
+                .provider(nextProvider)
+                .fallbacks(nextFallbacks)
+                .attempts(all)
+                .dispatch(Dispatch.NONE.waitUntil(startAt, false))
+                .updatedAt(now)
+                .build();
     }
 
     public Job withInput(StoredObject newInput) {
@@ -164,7 +200,10 @@ public record Job(
                 .expiresAt(expiresAt)
                 .dispatch(dispatch)
                 .clientWebhook(clientWebhook)
-                .tenant(tenant);
+                .tenant(tenant)
+                .seed(seed)
+                .attempts(attempts)
+                .fallbacks(fallbacks);
     }
 
     /** Builds a {@link Job}; a field left unset is null (empty for the collections, {@link Dispatch#NONE}). */
@@ -188,6 +227,9 @@ public record Job(
         private Dispatch dispatch;
         private ClientWebhook clientWebhook;
         private String tenant;
+        private Long seed;
+        private List<Attempt> attempts;
+        private List<String> fallbacks;
 
         private Builder() {}
 
@@ -286,6 +328,21 @@ public record Job(
             return this;
         }
 
+        public Builder seed(Long value) {
+            seed = value;
+            return this;
+        }
+
+        public Builder attempts(List<Attempt> value) {
+            attempts = value;
+            return this;
+        }
+
+        public Builder fallbacks(List<String> value) {
+            fallbacks = value;
+            return this;
+        }
+
         public Job build() {
             return new Job(
                     id,
@@ -306,7 +363,10 @@ public record Job(
                     expiresAt,
                     dispatch,
                     clientWebhook,
-                    tenant);
+                    tenant,
+                    seed,
+                    attempts,
+                    fallbacks);
         }
     }
 }

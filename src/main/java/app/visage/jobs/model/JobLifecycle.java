@@ -129,6 +129,9 @@ public final class JobLifecycle {
      */
     public static Transition accept(Job job, Acceptance acceptance, Instant now) {
         Dispatch d = job.dispatch();
+        if (acceptance.seed() != null) {
+            job = job.withSeed(acceptance.seed());
+        }
         if (job.status() == JobStatus.QUEUED) {
             return to(job.accepted(
                     d.accepted(
@@ -151,7 +154,18 @@ public final class JobLifecycle {
 
     /** What a provider said when it took a job; any field may be null. */
     public record Acceptance(
-            String providerJobId, Integer slot, Instant expectedAt, Instant firstPoll, Dispatch.Answer answer) {}
+            String providerJobId,
+            Integer slot,
+            Instant expectedAt,
+            Instant firstPoll,
+            Dispatch.Answer answer,
+            Long seed) {
+
+        public Acceptance(
+                String providerJobId, Integer slot, Instant expectedAt, Instant firstPoll, Dispatch.Answer answer) {
+            this(providerJobId, slot, expectedAt, firstPoll, answer, null);
+        }
+    }
 
     /**
      * Recover an interrupted start whose second run costs nothing: the claim is released and the job may be
@@ -224,11 +238,51 @@ public final class JobLifecycle {
 
     /** Succeed with the outputs in the bucket; the provider's recorded answer is no longer needed. */
     public static Transition succeed(Job job, List<StoredObject> outputs, Map<String, Object> result, Instant now) {
+        return succeed(job, outputs, result, null, now);
+    }
+
+    /** Succeed, with the seed the provider said it used (null: the one known before, if any). */
+    public static Transition succeed(
+            Job job, List<StoredObject> outputs, Map<String, Object> result, Long seed, Instant now) {
         if (!job.status().canMoveTo(JobStatus.SUCCEEDED)) {
             return declined(job, "cannot succeed");
         }
-        return to(
-                job.succeeded(outputs, result, now).withDispatch(job.dispatch().answered(null), now));
+        Job done =
+                job.succeeded(outputs, result, now).withDispatch(job.dispatch().answered(null), now);
+        return to(seed == null ? done : done.withSeed(seed));
+    }
+
+    // --- running again, or at the next provider ---
+
+    /**
+     * The provider ended the run {@code ended} names with a failure its documents say to run again: the job is
+     * queued anew at the same provider, to start at {@code startAt}, and the run is kept as an attempt. A
+     * report of an earlier run (a late or repeated confirmation) changes nothing.
+     */
+    public static Transition runAgain(Job job, Attempt ended, Instant startAt, Instant now) {
+        if (job.status() != JobStatus.PROCESSING) {
+            return declined(job, "not processing");
+        }
+        String current = job.dispatch().providerJobId();
+        if (current != null && !current.equals(ended.providerJobId())) {
+            return declined(job, "that run is not the current one");
+        }
+        return to(job.startedOver(job.provider(), job.fallbacks(), ended, startAt, now));
+    }
+
+    /**
+     * The provider refused a start before taking the job (nothing charged): the job is queued at once for the
+     * next provider of its request's list, and the refusal kept as an attempt. Never once a provider took it.
+     */
+    public static Transition fallBack(Job job, Attempt ended, Instant now) {
+        if (job.status() != JobStatus.QUEUED || !job.dispatch().claimed()) {
+            return declined(job, "no start claimed");
+        }
+        if (job.fallbacks().isEmpty()) {
+            return declined(job, "no provider left to try");
+        }
+        List<String> rest = job.fallbacks().subList(1, job.fallbacks().size());
+        return to(job.startedOver(job.fallbacks().getFirst(), rest, ended, now, now));
     }
 
     /** Fail, from queued or processing. */

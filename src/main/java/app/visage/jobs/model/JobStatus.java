@@ -6,7 +6,8 @@ import java.util.Locale;
 
 /**
  * queued → processing → succeeded | failed | canceled, and any terminal state → expired.
- * A queued job may also fail (bad upload, provider refusal) or be canceled before it starts.
+ * A queued job may also fail (bad upload, provider refusal) or be canceled before it starts; a processing
+ * job goes back to queued when its provider says to run it again.
  */
 @RegisterForReflection
 public enum JobStatus {
@@ -28,7 +29,7 @@ public enum JobStatus {
     public boolean canMoveTo(JobStatus next) {
         return switch (this) {
             case QUEUED -> next == PROCESSING || next == FAILED || next == CANCELED;
-            case PROCESSING -> next == SUCCEEDED || next == FAILED || next == CANCELED;
+            case PROCESSING -> next == QUEUED || next == SUCCEEDED || next == FAILED || next == CANCELED;
             case SUCCEEDED, FAILED, CANCELED -> next == EXPIRED;
             case EXPIRED -> false;
         };

@@ -45,6 +45,13 @@ public sealed interface ProviderOutcome {
     /** The provider refused or failed the job for good: {@code providerCode} is its own name for why. */
     record Failed(ErrorCode code, String message, String providerCode) implements ProviderOutcome {}
 
+    /**
+     * The provider refused a start before taking the job (its key, its credits, its checks): nothing was
+     * charged, so the next provider the request listed may be tried; with none left, the job fails as for
+     * {@link Failed}.
+     */
+    record Refused(ErrorCode code, String message, String providerCode) implements ProviderOutcome {}
+
     /** The provider is at its limit (429) and took nothing: try again after {@code retryAfter}. */
     record Busy(Duration retryAfter, String providerCode) implements ProviderOutcome {}
 

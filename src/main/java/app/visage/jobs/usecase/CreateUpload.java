@@ -36,17 +36,21 @@ public class CreateUpload {
         String contentType = command.format().mediaType();
         UploadSlot slot = new UploadSlot(Keys.upload(id, command.format().extension()), contentType, uploadBy);
         Job job = Job.queued(
-                id,
-                command.tenant(),
-                command.operation(),
-                command.provider().id(),
-                command.params(),
-                command.metadata(),
-                command.webhook(),
-                null,
-                slot,
-                now,
-                config.ttl());
+                        id,
+                        command.tenant(),
+                        command.operation(),
+                        command.provider().id(),
+                        command.params(),
+                        command.metadata(),
+                        command.webhook(),
+                        null,
+                        slot,
+                        now,
+                        config.ttl())
+                .toBuilder()
+                .fallbacks(command.fallbacks())
+                .attempts(command.passedOver())
+                .build();
         try {
             records.create(job);
         } catch (JobStore.AlreadyExists e) {

@@ -2,6 +2,7 @@ package app.visage.jobs.usecase;
 
 import app.visage.config.VisageConfig;
 import app.visage.errors.ErrorCode;
+import app.visage.jobs.model.Attempt;
 import app.visage.jobs.model.Dispatch;
 import app.visage.jobs.model.Job;
 import app.visage.jobs.model.JobError;
@@ -33,6 +34,8 @@ public class ProviderOutcomes {
     static final int MAX_START_FAILURES = 4;
     /** Consecutive failed polls or output downloads before the job fails with provider_error. */
     static final int MAX_FETCH_FAILURES = 6;
+    /** Runs a provider may ask for again (FASHN's PipelineError, ThirdPartyError) after the first: three in all. */
+    static final int MAX_RERUNS = 2;
     /**
      * How soon a job waiting in line for a slot tries again by itself: a back-stop only, as a freed slot wakes
      * the worker for the line at once.
@@ -58,33 +61,59 @@ public class ProviderOutcomes {
     public Job afterStart(Job claimed, Provider provider, Integer slot, ProviderOutcome outcome) {
         JobId id = claimed.id();
         Job result = switch (outcome) {
-            case ProviderOutcome.Finished finished -> finish(id, provider, null, slot, finished);
-            case ProviderOutcome.Pending pending -> accept(id, pending.providerJobId(), pending.eta(), slot, null);
+            case ProviderOutcome.Finished finished -> finish(id, provider, finished.providerJobId(), slot, finished);
+            case ProviderOutcome.Pending pending ->
+                accept(id, pending.providerJobId(), pending.eta(), slot, null, pending.seed());
             case ProviderOutcome.Failed failed ->
                 fail(id, new JobError(failed.code().wire(), failed.message(), failed.providerCode()));
+            case ProviderOutcome.Refused refused ->
+                fallBackOrFail(
+                        claimed,
+                        provider,
+                        new JobError(refused.code().wire(), refused.message(), refused.providerCode()));
             case ProviderOutcome.Busy busy -> waitFor(id, busy.retryAfter(), false);
+            // A start answered with a failure to run again took nothing at the provider: it is one more start failure.
             case ProviderOutcome.Transient fault ->
-                claimed.dispatch().startFailures() + 1 >= MAX_START_FAILURES
-                        ? fail(
-                                id,
-                                new JobError(
-                                        ErrorCode.PROVIDER_ERROR.wire(),
-                                        "the " + provider.id() + " provider kept failing: " + fault.message(),
-                                        fault.providerCode()))
-                        : waitFor(
-                                id,
-                                Dispatch.backOff(
-                                        config.providerRetryDelay(),
-                                        claimed.dispatch().startFailures()),
-                                true);
-            case ProviderOutcome.Unconfirmed unconfirmed -> accept(id, null, null, slot, null);
-            case ProviderOutcome.Rerun rerun ->
-                fail(id, new JobError(ErrorCode.PROVIDER_ERROR.wire(), rerun.message(), rerun.providerCode()));
+                startFailed(claimed, provider, fault.message(), fault.providerCode());
+            case ProviderOutcome.Rerun rerun -> startFailed(claimed, provider, rerun.message(), rerun.providerCode());
+            case ProviderOutcome.Unconfirmed unconfirmed -> accept(id, null, null, slot, null, null);
         };
         if (result.status() != JobStatus.PROCESSING) {
             slots.release(provider, id, slot);
         }
         return result;
+    }
+
+    /** A start that took nothing: tried again with back-off, and after too many, passed on or failed. */
+    private Job startFailed(Job claimed, Provider provider, String message, String providerCode) {
+        int failures = claimed.dispatch().startFailures();
+        if (failures + 1 >= MAX_START_FAILURES) {
+            return fallBackOrFail(
+                    claimed,
+                    provider,
+                    new JobError(
+                            ErrorCode.PROVIDER_ERROR.wire(),
+                            "the " + provider.id() + " provider kept failing: " + message,
+                            providerCode));
+        }
+        return waitFor(claimed.id(), Dispatch.backOff(config.providerRetryDelay(), failures), true);
+    }
+
+    /**
+     * The provider took nothing and won't: the job goes to the next provider its request listed, or fails with
+     * {@code error} when none is left.
+     */
+    private Job fallBackOrFail(Job claimed, Provider provider, JobError error) {
+        if (claimed.fallbacks().isEmpty()) {
+            return fail(claimed.id(), error);
+        }
+        Instant now = clock.instant();
+        Attempt refused = new Attempt(provider.id(), null, Attempt.REFUSED, error.providerCode(), error.message(), now);
+        LOG.infof(
+                "job %s: %s refused it; trying %s",
+                claimed.id(), provider.id(), claimed.fallbacks().getFirst());
+        return records.apply(claimed.id(), job -> JobLifecycle.fallBack(job, refused, now))
+                .orElseGet(() -> records.find(claimed.id()).orElseThrow());
     }
 
     /** The job found no free slot: it waits in line, queued. */
@@ -101,9 +130,20 @@ public class ProviderOutcomes {
         Instant now = clock.instant();
         return switch (outcome) {
             case ProviderOutcome.Finished finished ->
-                finish(job.id(), provider, providerJobId, job.dispatch().slot(), finished);
+                finish(
+                        job.id(),
+                        provider,
+                        providerJobId != null ? providerJobId : finished.providerJobId(),
+                        job.dispatch().slot(),
+                        finished);
             case ProviderOutcome.Failed failed ->
                 fail(job.id(), new JobError(failed.code().wire(), failed.message(), failed.providerCode()), provider);
+            case ProviderOutcome.Refused refused ->
+                fail(
+                        job.id(),
+                        new JobError(refused.code().wire(), refused.message(), refused.providerCode()),
+                        provider);
+            case ProviderOutcome.Rerun rerun -> runAgainOrFail(job, provider, providerJobId, rerun);
             // The claimed poll already set the next one; write only what the answer changes.
             case ProviderOutcome.Pending pending
             when pending.eta() == null && job.dispatch().fetchFailures() == 0 -> job;
@@ -113,12 +153,35 @@ public class ProviderOutcomes {
                 afterPoll(job.id(), j -> JobLifecycle.providerBusy(j, now.plus(busy.retryAfter()), now));
             case ProviderOutcome.Transient fault -> fetchFailed(job, provider, fault.message(), fault.providerCode());
             case ProviderOutcome.Unconfirmed unconfirmed -> fetchFailed(job, provider, unconfirmed.message(), null);
-            case ProviderOutcome.Rerun rerun ->
-                fail(
-                        job.id(),
-                        new JobError(ErrorCode.PROVIDER_ERROR.wire(), rerun.message(), rerun.providerCode()),
-                        provider);
         };
+    }
+
+    /**
+     * The provider ended this run with a failure its documents say to run again: the job is queued anew (its
+     * slot freed) after a back-off, at most {@link #MAX_RERUNS} times; then it fails with what the last run said.
+     */
+    private Job runAgainOrFail(Job job, Provider provider, String providerJobId, ProviderOutcome.Rerun rerun) {
+        String runId = providerJobId != null ? providerJobId : job.dispatch().providerJobId();
+        if (job.reruns() >= MAX_RERUNS) {
+            return fail(
+                    job.id(),
+                    new JobError(
+                            ErrorCode.PROVIDER_ERROR.wire(),
+                            rerun.message() + " (" + (MAX_RERUNS + 1) + " runs failed)",
+                            rerun.providerCode()),
+                    provider);
+        }
+        Instant now = clock.instant();
+        Attempt ended =
+                new Attempt(provider.id(), runId, Attempt.RUN_AGAIN, rerun.providerCode(), rerun.message(), now);
+        Instant startAt = now.plus(Dispatch.backOff(config.providerRetryDelay(), job.reruns()));
+        Optional<Job> requeued = records.apply(job.id(), j -> JobLifecycle.runAgain(j, ended, startAt, now));
+        if (requeued.isPresent()) {
+            LOG.infof("job %s: %s said to run it again (%s)", job.id(), provider.id(), rerun.providerCode());
+            slots.release(provider, job.id(), job.dispatch().slot());
+            return requeued.get();
+        }
+        return records.find(job.id()).orElseThrow();
     }
 
     /**
@@ -183,7 +246,8 @@ public class ProviderOutcomes {
             accept(id, providerJobId, null, slot, null);
         }
         Instant now = clock.instant();
-        Optional<Job> succeeded = records.apply(id, job -> JobLifecycle.succeed(job, outputs, finished.result(), now));
+        Optional<Job> succeeded =
+                records.apply(id, job -> JobLifecycle.succeed(job, outputs, finished.result(), finished.seed(), now));
         Job result = succeeded.orElseGet(() -> records.find(id).orElseThrow());
         if (succeeded.isEmpty() && result.status() != JobStatus.SUCCEEDED) {
             // Canceled while we copied: the outputs belong to nobody. (Already succeeded means a
@@ -202,6 +266,10 @@ public class ProviderOutcomes {
      * provider's id if a webhook came first.
      */
     private Job accept(JobId id, String providerJobId, Duration eta, Integer slot, Dispatch.Answer answer) {
+        return accept(id, providerJobId, eta, slot, answer, null);
+    }
+
+    private Job accept(JobId id, String providerJobId, Duration eta, Integer slot, Dispatch.Answer answer, Long seed) {
         Instant now = clock.instant();
         Instant expected = eta == null ? null : now.plus(eta);
         // No later than halfway to the processing deadline: a job whose webhook is lost must be asked
@@ -213,7 +281,7 @@ public class ProviderOutcomes {
                 ? now.plus(RunJob.CLAIM_LEASE)
                 : providerJobId == null ? null : wanted.isAfter(latest) ? latest : wanted;
         JobLifecycle.Acceptance acceptance =
-                new JobLifecycle.Acceptance(providerJobId, slot, expected, firstPoll, answer);
+                new JobLifecycle.Acceptance(providerJobId, slot, expected, firstPoll, answer, seed);
         return records.apply(id, job -> JobLifecycle.accept(job, acceptance, now))
                 .orElseGet(() -> records.find(id).orElseThrow());
     }

@@ -16,7 +16,6 @@ import app.visage.jobs.port.Provider;
 import app.visage.logs.LogContext;
 import app.visage.logs.LoggableException;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,6 +41,7 @@ public class RunJob {
     private final ProviderSlots slots;
     private final ProviderOutcomes outcomes;
     private final ImageInspector inspector;
+    private final ProviderWebhooks webhooks;
     private final VisageConfig config;
     private final Clock clock;
 
@@ -52,6 +52,7 @@ public class RunJob {
             ProviderSlots slots,
             ProviderOutcomes outcomes,
             ImageInspector inspector,
+            ProviderWebhooks webhooks,
             VisageConfig config,
             Clock clock) {
         this.records = records;
@@ -60,6 +61,7 @@ public class RunJob {
         this.slots = slots;
         this.outcomes = outcomes;
         this.inspector = inspector;
+        this.webhooks = webhooks;
         this.config = config;
         this.clock = clock;
     }
@@ -147,7 +149,7 @@ public class RunJob {
                     files.presignGet(job.input().key(), config.processingDeadline()),
                     job.input().width() == null ? 0 : job.input().width(),
                     job.input().height() == null ? 0 : job.input().height(),
-                    webhookUrl(job, token)));
+                    webhooks.url(job, provider, token).orElse(null)));
         } catch (VisageException e) {
             outcome = new ProviderOutcome.Failed(e.code(), e.getMessage(), null);
         } catch (RuntimeException e) {
@@ -179,10 +181,5 @@ public class RunJob {
                 return photo;
             }
         };
-    }
-
-    private URI webhookUrl(Job job, String token) {
-        String base = config.publicBaseUrl().replaceAll("/+$", "");
-        return URI.create(base + "/v1/provider-webhooks/" + job.provider() + "/" + job.id() + "?token=" + token);
     }
 }

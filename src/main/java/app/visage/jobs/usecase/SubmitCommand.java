@@ -1,5 +1,6 @@
 package app.visage.jobs.usecase;
 
+import app.visage.jobs.model.Attempt;
 import app.visage.jobs.model.JobId;
 import app.visage.jobs.model.Operation;
 import app.visage.jobs.model.Params;
@@ -7,6 +8,7 @@ import app.visage.jobs.model.Photo;
 import app.visage.jobs.model.Tenant;
 import app.visage.jobs.port.Provider;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,4 +23,26 @@ public record SubmitCommand(
         Params params,
         Photo photo,
         URI webhook,
-        Map<String, String> metadata) {}
+        Map<String, String> metadata,
+        List<String> fallbacks,
+        List<Attempt> passedOver) {
+
+    /** Providers to try next, in order, if {@code provider} refuses the job; those passed over unconfigured. */
+    public SubmitCommand {
+        fallbacks = fallbacks == null ? List.of() : List.copyOf(fallbacks);
+        passedOver = passedOver == null ? List.of() : List.copyOf(passedOver);
+    }
+
+    /** A request for one provider, with nothing to fall back on. */
+    public SubmitCommand(
+            JobId id,
+            Tenant tenant,
+            Operation operation,
+            Provider provider,
+            Params params,
+            Photo photo,
+            URI webhook,
+            Map<String, String> metadata) {
+        this(id, tenant, operation, provider, params, photo, webhook, metadata, List.of(), List.of());
+    }
+}

@@ -51,17 +51,21 @@ public class SubmitJob {
         StoredObject input = photo.asInputOf(id);
         files.put(input.key(), photo.bytes(), photo.contentType());
         Job queued = Job.queued(
-                id,
-                command.tenant(),
-                command.operation(),
-                command.provider().id(),
-                command.params(),
-                command.metadata(),
-                command.webhook(),
-                input,
-                null,
-                now,
-                config.ttl());
+                        id,
+                        command.tenant(),
+                        command.operation(),
+                        command.provider().id(),
+                        command.params(),
+                        command.metadata(),
+                        command.webhook(),
+                        input,
+                        null,
+                        now,
+                        config.ttl())
+                .toBuilder()
+                .fallbacks(command.fallbacks())
+                .attempts(command.passedOver())
+                .build();
         if (!command.provider().startsInline()) {
             // The worker starts it: creating the record wakes it (see JobRecords).
             return create(queued, input).orElseGet(() -> existing(id));

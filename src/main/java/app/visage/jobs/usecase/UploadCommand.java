@@ -1,12 +1,14 @@
 package app.visage.jobs.usecase;
 
 import app.visage.images.ImageFormat;
+import app.visage.jobs.model.Attempt;
 import app.visage.jobs.model.JobId;
 import app.visage.jobs.model.Operation;
 import app.visage.jobs.model.Params;
 import app.visage.jobs.model.Tenant;
 import app.visage.jobs.port.Provider;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 
 /** A checked request for a job whose photo the client will upload through a presigned URL; the id as in {@link SubmitCommand}. */
@@ -18,4 +20,26 @@ public record UploadCommand(
         Params params,
         ImageFormat format,
         URI webhook,
-        Map<String, String> metadata) {}
+        Map<String, String> metadata,
+        List<String> fallbacks,
+        List<Attempt> passedOver) {
+
+    /** Providers to try next, in order, if {@code provider} refuses the job; those passed over unconfigured. */
+    public UploadCommand {
+        fallbacks = fallbacks == null ? List.of() : List.copyOf(fallbacks);
+        passedOver = passedOver == null ? List.of() : List.copyOf(passedOver);
+    }
+
+    /** A request for one provider, with nothing to fall back on. */
+    public UploadCommand(
+            JobId id,
+            Tenant tenant,
+            Operation operation,
+            Provider provider,
+            Params params,
+            ImageFormat format,
+            URI webhook,
+            Map<String, String> metadata) {
+        this(id, tenant, operation, provider, params, format, webhook, metadata, List.of(), List.of());
+    }
+}

@@ -1,5 +1,6 @@
 package app.visage.jobs.view;
 
+import app.visage.jobs.model.Attempt;
 import app.visage.jobs.model.Job;
 import app.visage.jobs.model.ShownJob;
 import app.visage.jobs.usecase.CreateUpload;
@@ -27,6 +28,14 @@ public class JobViews {
                             0,
                             Duration.between(shown.at(), job.dispatch().eta()).toSeconds()));
         }
+        if (job.dispatch().providerJobId() != null) {
+            view.put("provider_job_id", job.dispatch().providerJobId());
+        }
+        Object seed = job.seed() != null ? job.seed() : job.params().get("seed");
+        if (seed != null) {
+            view.put("seed", seed);
+        }
+        view.put("attempts", job.attempts().stream().map(JobViews::attempt).toList());
         view.put("outputs", shown.outputs().stream().map(JobViews::output).toList());
         if (job.result() != null) {
             view.put("result", job.result());
@@ -69,6 +78,22 @@ public class JobViews {
         view.put("operation", job.operation().wire());
         view.put("provider", job.provider());
         view.put("created_at", job.createdAt());
+        return view;
+    }
+
+    /** An earlier run: which provider, its id there, why it was not the last, and when it ended. */
+    private static Map<String, Object> attempt(Attempt attempt) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("provider", attempt.provider());
+        if (attempt.providerJobId() != null) {
+            view.put("provider_job_id", attempt.providerJobId());
+        }
+        view.put("outcome", attempt.outcome());
+        if (attempt.providerCode() != null) {
+            view.put("provider_code", attempt.providerCode());
+        }
+        view.put("message", attempt.message());
+        view.put("ended_at", attempt.endedAt());
         return view;
     }
 

@@ -287,4 +287,58 @@ class JobLifecycleTest {
                     JobLifecycle.recordDelivery(endedWithWebhook(), new ClientWebhook.Attempt(T0, 200, null), 0.5, T0));
         }
     }
+
+    @Nested
+    class RunningAgainAndFallingBack {
+        static final Attempt RUN_ONE =
+                new Attempt("modelslab", "p-1", Attempt.RUN_AGAIN, "PipelineError", "failed", T0);
+
+        @Test
+        void aRunToRunAgainQueuesTheJobAnewWaitingWithTheRunKept() {
+            Job again = next(JobLifecycle.runAgain(processing("p-1"), RUN_ONE, T0.plusSeconds(2), T0));
+
+            assertThat(again.status()).isEqualTo(JobStatus.QUEUED);
+            assertThat(again.dispatch().providerJobId()).isNull();
+            assertThat(again.dispatch().claimed()).isFalse();
+            assertThat(again.dispatch().retryAt()).isEqualTo(T0.plusSeconds(2));
+            assertThat(again.attempts()).containsExactly(RUN_ONE);
+            assertThat(again.reruns()).isEqualTo(1);
+            assertThat(JobLifecycle.startable(again, T0.plusSeconds(1))).isFalse();
+            assertThat(JobLifecycle.startable(again, T0.plusSeconds(2))).isTrue();
+        }
+
+        @Test
+        void onlyTheCurrentRunOfAProcessingJobMayBeRunAgain() {
+            declined(JobLifecycle.runAgain(processing("p-2"), RUN_ONE, T0, T0));
+            declined(JobLifecycle.runAgain(claimed(), RUN_ONE, T0, T0));
+            declined(JobLifecycle.runAgain(job(JobStatus.SUCCEEDED).build(), RUN_ONE, T0, T0));
+        }
+
+        @Test
+        void aRefusedStartPassesTheJobToItsNextProviderAtOnce() {
+            Job claimed = next(JobLifecycle.claimStart(
+                    job(JobStatus.QUEUED)
+                            .fallbacks(List.of("modelslab-enterprise", "local"))
+                            .build(),
+                    "hash",
+                    T0,
+                    LEASE));
+            Attempt refused = new Attempt("modelslab", null, Attempt.REFUSED, "402", "no credits", T0);
+
+            Job passed = next(JobLifecycle.fallBack(claimed, refused, T0));
+
+            assertThat(passed.provider()).isEqualTo("modelslab-enterprise");
+            assertThat(passed.fallbacks()).containsExactly("local");
+            assertThat(passed.attempts()).containsExactly(refused);
+            assertThat(JobLifecycle.startable(passed, T0)).isTrue();
+        }
+
+        @Test
+        void noFallBackOnceTheProviderTookTheJobOrWithNothingLeft() {
+            Attempt refused = new Attempt("modelslab", null, Attempt.REFUSED, "402", "no credits", T0);
+            declined(JobLifecycle.fallBack(
+                    processing("p-1").toBuilder().fallbacks(List.of("local")).build(), refused, T0));
+            declined(JobLifecycle.fallBack(claimed(), refused, T0));
+        }
+    }
 }

@@ -12,7 +12,8 @@ class JobStatusTest {
         assertThat(allowedFrom(JobStatus.QUEUED))
                 .containsExactlyInAnyOrder(JobStatus.PROCESSING, JobStatus.FAILED, JobStatus.CANCELED);
         assertThat(allowedFrom(JobStatus.PROCESSING))
-                .containsExactlyInAnyOrder(JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELED);
+                .as("back to queued when the provider says to run it again")
+                .containsExactlyInAnyOrder(JobStatus.QUEUED, JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELED);
         for (JobStatus terminal : EnumSet.of(JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELED)) {
             assertThat(allowedFrom(terminal)).containsExactly(JobStatus.EXPIRED);
         }

@@ -80,11 +80,23 @@ final class Core {
         this(new ScriptedProvider(0, false));
     }
 
-    Core(ScriptedProvider provider) {
+    /** With {@code provider} first and {@code others} beside it (to fall back on). */
+    Core(ScriptedProvider provider, ScriptedProvider... others) {
         this.provider = provider;
-        providers = new Providers(List.of(provider), config);
+        List<Provider> all = new ArrayList<>(List.of(provider));
+        all.addAll(List.of(others));
+        providers = new Providers(all, config);
         poller = new PollJob(records, providers, outcomes, config, clock);
-        runner = new RunJob(records, bucket, providers, slots, outcomes, inspector, config, clock);
+        runner = new RunJob(
+                records,
+                bucket,
+                providers,
+                slots,
+                outcomes,
+                inspector,
+                new ProviderWebhooks(config, providers),
+                config,
+                clock);
         finder = new FindJob(records);
         canceler = new CancelJob(records, finder, links, providers, slots, clock);
         tender = new TendJob(records, bucket, runner, poller, providers, slots, notifier, schedule, config, clock);
@@ -126,21 +138,29 @@ final class Core {
 
     /** A queued job of the scripted provider with its photo in place (and a client webhook if {@code webhook}). */
     Job queuedJob(String webhook) {
+        return queuedJob(webhook, List.of());
+    }
+
+    /** The same, to be tried at {@code fallbacks} in turn if the scripted provider refuses it. */
+    Job queuedJob(String webhook, List<String> fallbacks) {
         JobId id = JobId.random();
         StoredObject input = new StoredObject(Keys.input(id, "png"), "image/png", 10, 4, 4);
         bucket.put(input.key(), png(), "image/png");
         Job job = Job.queued(
-                id,
-                new Tenant("acme"),
-                Operation.HEAD_SHOT,
-                provider.id(),
-                Params.fromStored(Map.of()),
-                Map.of(),
-                webhook == null ? null : URI.create(webhook),
-                input,
-                null,
-                clock.instant(),
-                config.ttl());
+                        id,
+                        new Tenant("acme"),
+                        Operation.HEAD_SHOT,
+                        provider.id(),
+                        Params.fromStored(Map.of()),
+                        Map.of(),
+                        webhook == null ? null : URI.create(webhook),
+                        input,
+                        null,
+                        clock.instant(),
+                        config.ttl())
+                .toBuilder()
+                .fallbacks(fallbacks)
+                .build();
         records.create(job);
         return job;
     }
@@ -202,7 +222,14 @@ final class Core {
         private final int maxInFlight;
         private final boolean restartable;
 
+        private final String id;
+
         ScriptedProvider(int maxInFlight, boolean restartable) {
+            this("scripted", maxInFlight, restartable);
+        }
+
+        ScriptedProvider(String id, int maxInFlight, boolean restartable) {
+            this.id = id;
             this.maxInFlight = maxInFlight;
             this.restartable = restartable;
         }
@@ -227,7 +254,7 @@ final class Core {
 
         @Override
         public String id() {
-            return "scripted";
+            return id;
         }
 
         @Override
