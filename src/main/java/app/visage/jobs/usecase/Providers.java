@@ -65,7 +65,9 @@ public class Providers {
                                         .toList())
                                 .filter(list -> !list.isEmpty())
                                 .orElse(List.of("local"));
-        List<Provider> listed = ids.stream().map(id -> known(operation, id)).toList();
+        String field = requested != null || preference.isEmpty() ? "provider" : "providers";
+        List<Provider> listed =
+                ids.stream().map(id -> known(operation, id, field)).toList();
         List<Attempt> passedOver = new ArrayList<>();
         for (int i = 0; i < listed.size(); i++) {
             Provider provider = listed.get(i);
@@ -87,7 +89,7 @@ public class Providers {
                                 ? "provider " + first.id() + " is not configured: "
                                 : "no listed provider is configured; ")
                         + first.unavailable().orElseThrow(),
-                requested != null || preference.isEmpty() ? "provider" : "providers");
+                field);
     }
 
     /** The providers a job may run at: {@code first}, then {@code fallbacks}; {@code passedOver} were unconfigured. */
@@ -103,13 +105,13 @@ public class Providers {
     }
 
     /** {@code id}, which must be present and perform {@code operation}. */
-    private Provider known(Operation operation, String id) {
+    private Provider known(Operation operation, String id, String field) {
         Provider provider = byId.get(id);
         if (provider == null) {
             throw new VisageException(
                     ErrorCode.INVALID_PARAM,
                     "provider " + id + " is not available here; available: " + String.join(", ", byId.keySet()),
-                    "provider");
+                    field);
         }
         if (!provider.operations().containsKey(operation)) {
             throw new VisageException(
