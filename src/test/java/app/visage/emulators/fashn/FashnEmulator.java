@@ -93,6 +93,14 @@ public final class FashnEmulator extends EmulatorServer {
                 .count();
     }
 
+    /** The ids of the predictions created for {@code visageJobId}, in the order they were created. */
+    public List<String> predictionIdsFor(String visageJobId) {
+        return predictions.stream()
+                .filter(p -> p.webhookUrl != null && p.webhookUrl.contains(visageJobId))
+                .map(p -> p.id)
+                .toList();
+    }
+
     /** How long a prediction takes from {@code starting} to its end (applies to predictions created from now on). */
     public void processingTime(Duration time) {
         processingTime = time;
