@@ -97,7 +97,8 @@ public class FashnProvider extends RemoteProvider {
      */
     static ProviderOutcome fetched(String predictionId, ProviderHttp.Reply reply) {
         return switch (reply) {
-            case ProviderHttp.NoAnswer none -> new ProviderOutcome.Transient("FASHN did not answer", null);
+            case ProviderHttp.NoAnswer none ->
+                new ProviderOutcome.Transient("FASHN did not answer about prediction " + predictionId, null);
             case ProviderHttp.Answer answer when answer.ok() -> prediction(predictionId, answer.json());
             case ProviderHttp.Answer answer
             when answer.status() == 404 ->
@@ -108,7 +109,8 @@ public class FashnProvider extends RemoteProvider {
             case ProviderHttp.Answer answer
             when answer.status() == 429 -> new ProviderOutcome.Busy(retryAfter(answer), errorName(answer));
             case ProviderHttp.Answer answer ->
-                new ProviderOutcome.Transient("FASHN answered " + answer.status(), errorName(answer));
+                new ProviderOutcome.Transient(
+                        "FASHN answered " + answer.status() + " about prediction " + predictionId, errorName(answer));
         };
     }
 
@@ -146,7 +148,9 @@ public class FashnProvider extends RemoteProvider {
             case "failed" -> failure(id, body.path("error"));
             // No status to read (a body cut off or mangled on the way): it says nothing of the prediction, so ask
             // again.
-            case "" -> new ProviderOutcome.Transient("FASHN answered a status that could not be read", null);
+            case "" ->
+                new ProviderOutcome.Transient(
+                        "FASHN answered a status that could not be read for prediction " + id, null);
             default ->
                 new ProviderOutcome.Failed(
                         ErrorCode.PROVIDER_ERROR, "FASHN ended prediction " + id + " as " + status, status);
