@@ -276,7 +276,10 @@ class FashnJobsTest {
         assertThat(job.getString("error.message")).startsWith("FASHN completed the prediction without an output");
     }
 
-    /** Needs the job core's rerun of {@code ProviderOutcome.Rerun}: until it lands, a PipelineError ends the job. */
+    /**
+     * Needs the job core: its rerun of {@code ProviderOutcome.Rerun} (until it lands, a PipelineError ends the job)
+     * and the view's {@code provider_job_id} and {@code attempts}.
+     */
     @Test
     void aPipelineErrorRunsTheJobAgainAndTheNextPredictionSucceeds() {
         fashn.failNextRuns(1, "PipelineError");
@@ -288,7 +291,17 @@ class FashnJobsTest {
         List<Recorded> calls = runCallsFor(id);
         assertThat(calls).hasSize(2);
         assertThat(calls.get(1).json()).isEqualTo(calls.get(0).json());
-        assertThat(fashn.predictionIdsFor(id)).hasSize(2).doesNotHaveDuplicates();
+        List<String> predictions = fashn.predictionIdsFor(id);
+        assertThat(predictions).hasSize(2).doesNotHaveDuplicates();
+        // The view keeps every prediction id (FASHN's support asks for the failed one's).
+        assertThat(job.getString("provider_job_id")).isEqualTo(predictions.get(1));
+        assertThat(job.getList("attempts")).hasSize(2);
+        assertThat(job.getString("attempts[0].provider")).isEqualTo("fashn");
+        assertThat(job.getString("attempts[0].provider_job_id")).isEqualTo(predictions.get(0));
+        assertThat(job.getString("attempts[0].outcome")).isEqualTo("run_again");
+        assertThat(job.getString("attempts[0].provider_code")).isEqualTo("PipelineError");
+        assertThat(job.getString("attempts[0].message")).contains(predictions.get(0));
+        assertThat(job.getString("attempts[1].provider_job_id")).isEqualTo(predictions.get(1));
         assertOutputIsTheProvidersBytes(job, id);
     }
 
