@@ -10,7 +10,14 @@ import app.visage.emulators.EmulatorServer.Recorded;
 import app.visage.emulators.fashn.FashnEmulator;
 import app.visage.emulators.fashn.FashnEmulator.Script;
 import app.visage.images.ImageInspector;
+import app.visage.jobs.model.JobId;
+import app.visage.jobs.model.Operation;
+import app.visage.jobs.model.Params;
+import app.visage.jobs.model.Photo;
+import app.visage.jobs.model.ProviderOutcome;
+import app.visage.jobs.port.Provider;
 import app.visage.local.LocalHttpServer;
+import app.visage.providers.fashn.FashnProvider;
 import app.visage.support.Bucket;
 import app.visage.support.LocalApi;
 import app.visage.support.MetadataPhotos;
@@ -18,6 +25,7 @@ import app.visage.support.ProviderEmulators;
 import app.visage.support.TestPhotos;
 import com.drew.metadata.exif.GpsDirectory;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
@@ -46,6 +54,9 @@ class FashnJobsTest {
 
     @Inject
     VisageConfig config;
+
+    @Inject
+    FashnProvider provider;
 
     private final FashnEmulator fashn = ProviderEmulators.fashn();
 
@@ -98,6 +109,10 @@ class FashnJobsTest {
         assertThat(calls).hasSize(1);
         Recorded call = calls.get(0);
         assertThat(call.header("Authorization")).isEqualTo("Bearer " + ProviderEmulators.FASHN_KEY);
+        // The body goes with its length, not chunked: a server that reads bodies by Content-Length gets all of it.
+        assertThat(call.header("Transfer-Encoding")).isNull();
+        assertThat(call.header("Content-Length")).isEqualTo(String.valueOf(call.body().length));
+        assertThat(call.header("Content-Type")).startsWith("application/json");
         JsonNode sent = call.json();
         assertThat(sent.get("model_name").asText()).isEqualTo("face-to-model");
         JsonNode inputs = sent.get("inputs");
@@ -205,13 +220,13 @@ class FashnJobsTest {
     }
 
     @Test
-    void runtimeFailuresAreMappedByTheirFashnName() {
+    void runtimeFailuresFashnDoesNotSayToRetryAreMappedByTheirName() {
         Map<String, String> expected = Map.of(
                 "ContentModerationError",
                 "content_moderation",
                 "ImageLoadError",
                 "image_unreadable",
-                "PipelineError",
+                "SomeErrorFashnNeverDocumented",
                 "provider_error");
         // One at a time: scripts go to run calls in order.
         expected.forEach((name, code) -> {
@@ -224,10 +239,119 @@ class FashnJobsTest {
             assertThat(job.getString("error.code")).as(name).isEqualTo(code);
             assertThat(job.getString("error.provider_code")).as(name).isEqualTo(name);
             assertThat(job.getString("error.message")).as(name).contains("scripted " + name);
+            // FASHN's support asks for the prediction id: the message names it.
+            assertThat(job.getString("error.message")).as(name).contains(predictionIdOf(id));
             assertThat(job.getList("outputs")).as(name).isEmpty();
             assertThat(bucket.keys("outputs/" + id + "/")).as(name).isEmpty();
         });
         assertThat(fashn.runCalls()).hasSize(3);
+    }
+
+    @Test
+    void aCompletedPredictionWithoutAnOutputFailsTheJob() {
+        List<Script> empty =
+                List.of(Script.completeWithEmptyOutput(), Script.completeWithNullOutput(), Script.failWithoutError());
+        for (Script script : empty) {
+            fashn.nextRun(script);
+            String id = submit(portrait());
+
+            JsonPath job = awaitEnd(server, id);
+
+            assertThat(job.getString("status")).isEqualTo("failed");
+            assertThat(job.getString("error.code")).isEqualTo("provider_error");
+            assertThat(job.getString("error.message")).contains(predictionIdOf(id));
+            assertThat(job.getList("outputs")).isEmpty();
+            assertThat(runCallsFor(id)).hasSize(1);
+        }
+        assertThat(fashn.runCalls()).hasSize(3);
+    }
+
+    @Test
+    void anEmptyCompletedSaysSo() {
+        fashn.nextRun(Script.completeWithEmptyOutput());
+        String id = submit(portrait());
+
+        JsonPath job = awaitEnd(server, id);
+
+        assertThat(job.getString("error.message")).startsWith("FASHN completed the prediction without an output");
+    }
+
+    /**
+     * Needs the job core: its rerun of {@code ProviderOutcome.Rerun} (until it lands, a PipelineError ends the job)
+     * and the view's {@code provider_job_id} and {@code attempts}.
+     */
+    @Test
+    void aPipelineErrorRunsTheJobAgainAndTheNextPredictionSucceeds() {
+        fashn.failNextRuns(1, "PipelineError");
+        String id = submit(portrait());
+
+        JsonPath job = awaitEnd(server, id);
+
+        assertThat(job.getString("status")).isEqualTo("succeeded");
+        List<Recorded> calls = runCallsFor(id);
+        assertThat(calls).hasSize(2);
+        assertThat(calls.get(1).json()).isEqualTo(calls.get(0).json());
+        List<String> predictions = fashn.predictionIdsFor(id);
+        assertThat(predictions).hasSize(2).doesNotHaveDuplicates();
+        // The view keeps every prediction id (FASHN's support asks for the failed one's).
+        assertThat(job.getString("provider_job_id")).isEqualTo(predictions.get(1));
+        assertThat(job.getList("attempts")).hasSize(2);
+        assertThat(job.getString("attempts[0].provider")).isEqualTo("fashn");
+        assertThat(job.getString("attempts[0].provider_job_id")).isEqualTo(predictions.get(0));
+        assertThat(job.getString("attempts[0].outcome")).isEqualTo("run_again");
+        assertThat(job.getString("attempts[0].provider_code")).isEqualTo("PipelineError");
+        assertThat(job.getString("attempts[0].message")).contains(predictions.get(0));
+        assertThat(job.getString("attempts[1].provider_job_id")).isEqualTo(predictions.get(1));
+        assertOutputIsTheProvidersBytes(job, id);
+    }
+
+    /** Needs the job core's rerun: the same for the third-party failures FASHN says to retry. */
+    @Test
+    void thirdPartyErrorsRunTheJobAgain() {
+        fashn.failNextRuns(1, "ThirdPartyError");
+        fashn.failNextRuns(1, "3rdPartyProviderError");
+        String id = submit(portrait());
+
+        JsonPath job = awaitEnd(server, id);
+
+        assertThat(job.getString("status")).isEqualTo("succeeded");
+        assertThat(runCallsFor(id)).hasSize(3);
+    }
+
+    @Test
+    void withoutAWebhookUrlNoWebhookParameterIsSent() throws InterruptedException {
+        ProviderOutcome outcome = provider.start(new Provider.ProviderCall(
+                JobId.random(),
+                Operation.FACE_TO_MODEL,
+                Params.validate(
+                        JsonNodeFactory.instance.objectNode().put("seed", 9),
+                        provider.operations().get(Operation.FACE_TO_MODEL),
+                        "fashn",
+                        Operation.FACE_TO_MODEL),
+                () -> new Photo(PHOTO, new ImageInspector().inspect(PHOTO)),
+                null,
+                0,
+                0,
+                null));
+
+        assertThat(outcome).isInstanceOf(ProviderOutcome.Pending.class);
+        assertThat(((ProviderOutcome.Pending) outcome).seed()).isEqualTo(9L);
+        Recorded call = fashn.runCalls().getLast();
+        assertThat(call.query()).isNull();
+        assertThat(call.queryParam("webhook_url")).isNull();
+        assertThat(call.json().get("inputs").properties())
+                .extracting(Map.Entry::getKey)
+                .containsExactlyInAnyOrder("face_image", "seed");
+        String predictionId = ((ProviderOutcome.Pending) outcome).providerJobId();
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        ProviderOutcome fetched = provider.fetch(predictionId);
+        while (fetched instanceof ProviderOutcome.Pending && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            fetched = provider.fetch(predictionId);
+        }
+        assertThat(fetched).isInstanceOf(ProviderOutcome.Finished.class);
+        assertThat(((ProviderOutcome.Finished) fetched).providerJobId()).isEqualTo(predictionId);
+        assertThat(fashn.deliveries()).isEmpty();
     }
 
     @Test
@@ -316,13 +440,20 @@ class FashnJobsTest {
         assertThat(bucket.bytes("inputs/" + id + "/face.jpg")).isEqualTo(sent);
     }
 
+    /** The id FASHN gave the only prediction made for a Visage job. */
+    private String predictionIdOf(String id) {
+        assertThat(fashn.predictionIdsFor(id)).hasSize(1);
+        return fashn.predictionIdsFor(id).get(0);
+    }
+
     private void assertOutputIsTheProvidersBytes(JsonPath job, String id) {
         List<byte[]> produced = fashn.outputsFor(id);
         assertThat(produced).hasSize(1);
         assertThat(job.getList("outputs")).hasSize(1);
         assertThat(outputBytes(job, 0)).isEqualTo(produced.get(0));
         assertThat(job.getString("outputs[0].url"))
-                .doesNotContain(fashn.baseUrl().toString());
+                .doesNotContain(fashn.baseUrl().toString())
+                .doesNotContain(fashn.cdnUrl().toString());
         assertThat(bucket.keys("outputs/" + id + "/")).containsExactly("outputs/" + id + "/1.png");
     }
 }

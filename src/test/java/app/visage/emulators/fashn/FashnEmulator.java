@@ -9,18 +9,23 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * FASHN's face-to-model API (research/providers.md §2): {@code POST /v1/run} starts a prediction,
- * {@code GET /v1/status/{id}} reports it, and when it ends the same status payload is POSTed to the
- * {@code webhook_url} query parameter, retried up to 5 times on a non-2xx answer.
+ * FASHN's face-to-model API (research/providers.md §2, the face-to-model page in shared/seeds, FASHN's API
+ * fundamentals and error pages): {@code POST /v1/run} starts a prediction, {@code GET /v1/status/{id}} reports
+ * it, and when it ends the same status payload is POSTed to the {@code webhook_url} query parameter, retried up
+ * to 5 times on a non-2xx answer. Requests are held to what the documents allow: where the older page and the
+ * newer SDK schema disagree (aspect ratios, newer inputs), only what both allow is taken. Outputs are served
+ * from the CDN's host, not the API's.
  */
 public final class FashnEmulator extends EmulatorServer {
     private static final Duration DEFAULT_PROCESSING_TIME = Duration.ofSeconds(1);
@@ -60,6 +65,16 @@ public final class FashnEmulator extends EmulatorServer {
         scripts.add(script);
     }
 
+    /**
+     * The next {@code n} authorised {@code /v1/run} calls create predictions that end {@code failed} with
+     * {@code error.name} {@code name} (e.g. PipelineError); the run after them completes as usual.
+     */
+    public void failNextRuns(int n, String name) {
+        for (int i = 0; i < n; i++) {
+            nextRun(Script.failWith(name, "scripted " + name));
+        }
+    }
+
     /** The next {@code n} authorised status calls answer {@code status} with an error body instead. */
     public void failNextStatusCalls(int n, int status) {
         failingStatus = status;
@@ -76,6 +91,14 @@ public final class FashnEmulator extends EmulatorServer {
         return predictions.stream()
                 .filter(p -> p.webhookUrl != null && p.webhookUrl.contains(visageJobId))
                 .count();
+    }
+
+    /** The ids of the predictions created for {@code visageJobId}, in the order they were created. */
+    public List<String> predictionIdsFor(String visageJobId) {
+        return predictions.stream()
+                .filter(p -> p.webhookUrl != null && p.webhookUrl.contains(visageJobId))
+                .map(p -> p.id)
+                .toList();
     }
 
     /** How long a prediction takes from {@code starting} to its end (applies to predictions created from now on). */
@@ -132,6 +155,8 @@ public final class FashnEmulator extends EmulatorServer {
             respond(exchange, 404, error("NotFound", "no route " + request.method() + " " + request.path()));
         } else if (!("Bearer " + apiKey).equals(request.header("Authorization"))) {
             respond(exchange, 401, error("UnauthorizedAccess", "Unauthorized: Invalid token"));
+        } else if (run && !isJson(request.header("Content-Type"))) {
+            respond(exchange, 400, error("BadRequest", "Content-Type must be application/json"));
         } else if (run) {
             run(request, exchange);
         } else {
@@ -182,6 +207,10 @@ public final class FashnEmulator extends EmulatorServer {
         }
     }
 
+    private static boolean isJson(String contentType) {
+        return contentType != null && contentType.toLowerCase(Locale.ROOT).matches("application/json\\s*(;.*)?");
+    }
+
     private static String webhookUrl(Recorded request) {
         String url = request.queryParam("webhook_url");
         if (url != null && !url.matches("https?://[^/?#]+.*")) {
@@ -192,7 +221,14 @@ public final class FashnEmulator extends EmulatorServer {
 
     private void status(String id, HttpExchange exchange) throws IOException {
         if (failingStatusCalls.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-            respond(exchange, failingStatus, error(errorName(failingStatus), "scripted status failure"));
+            respond(
+                    exchange,
+                    failingStatus,
+                    error(
+                            errorName(failingStatus),
+                            failingStatus == 404
+                                    ? "prediction status is no longer tracked"
+                                    : "scripted status failure"));
             return;
         }
         Prediction prediction =
@@ -218,7 +254,9 @@ public final class FashnEmulator extends EmulatorServer {
         try {
             end = prediction.script.failure != null
                     ? prediction.failed(prediction.script.failure)
-                    : prediction.complete();
+                    : prediction.script.output != Output.IMAGE
+                            ? prediction.completedWithout(prediction.script.output)
+                            : prediction.complete();
         } catch (RuntimeException e) {
             end = prediction.failed(new Failure("PipelineError", String.valueOf(e)));
         }
@@ -314,20 +352,32 @@ public final class FashnEmulator extends EmulatorServer {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            // With return_base64 the output is never stored, so nothing is published.
+            // With return_base64 the output is never stored, so nothing is published; the face-to-model page gives
+            // the prefix as data:image/png whatever the format (the try-on pages derive it from output_format).
             String output = inputs.base64()
-                    ? "data:image/" + inputs.format() + ";base64,"
-                            + Base64.getEncoder().encodeToString(image)
-                    : publish("/cdn/" + randomName() + (inputs.format().equals("png") ? ".png" : ".jpg"), image);
+                    ? "data:image/png;base64," + Base64.getEncoder().encodeToString(image)
+                    : publishOnCdn("/cdn/" + randomName() + (inputs.format().equals("png") ? ".png" : ".jpg"), image);
             outputs = List.of(image);
             ObjectNode payload = payload("completed");
             payload.putArray("output").add(output);
             return payload;
         }
 
+        /** {@code completed} with {@code output: []} or {@code output: null}: nothing to hand back. */
+        ObjectNode completedWithout(Output output) {
+            ObjectNode payload = payload("completed");
+            if (output == Output.EMPTY) {
+                payload.putArray("output");
+            }
+            return payload;
+        }
+
+        /** {@code failed} with {@code error{name,message}}, or with no error object when {@code failure} is null. */
         ObjectNode failed(Failure failure) {
             ObjectNode payload = payload("failed");
-            payload.putObject("error").put("name", failure.name()).put("message", failure.message());
+            if (failure != NO_ERROR) {
+                payload.putObject("error").put("name", failure.name()).put("message", failure.message());
+            }
             return payload;
         }
 
@@ -342,6 +392,10 @@ public final class FashnEmulator extends EmulatorServer {
     /** The face-to-model inputs, checked as FASHN documents them. */
     private record Inputs(String faceImage, int width, int height, String format, boolean base64) {
 
+        /** The inputs face-to-model takes: the older page's list, which the newer schema also has. */
+        private static final Set<String> KNOWN =
+                Set.of("face_image", "prompt", "aspect_ratio", "seed", "output_format", "return_base64");
+
         static Inputs parse(byte[] body) {
             JsonNode root;
             try {
@@ -349,15 +403,32 @@ public final class FashnEmulator extends EmulatorServer {
             } catch (IOException e) {
                 throw new IllegalArgumentException("request body is not valid JSON");
             }
-            if (root == null || !root.path("model_name").asText().equals("face-to-model")) {
+            if (root == null || !root.isObject()) {
+                throw new IllegalArgumentException("request body must be a JSON object");
+            }
+            if (root.has("webhook_url")) {
+                throw new IllegalArgumentException("webhook_url is a query parameter, not a body property");
+            }
+            root.fieldNames().forEachRemaining(name -> {
+                if (!name.equals("model_name") && !name.equals("inputs")) {
+                    throw new IllegalArgumentException("unknown property " + name);
+                }
+            });
+            if (!root.path("model_name").isTextual()
+                    || !root.path("model_name").asText().equals("face-to-model")) {
                 throw new IllegalArgumentException("model_name must be 'face-to-model'");
             }
             JsonNode inputs = root.path("inputs");
             if (!inputs.isObject()) {
                 throw new IllegalArgumentException("inputs is required");
             }
+            inputs.fieldNames().forEachRemaining(name -> {
+                if (!KNOWN.contains(name)) {
+                    throw new IllegalArgumentException("inputs." + name + " is not a face-to-model input");
+                }
+            });
             String face = text(inputs, "face_image", null);
-            if (face == null || !face.matches("(?s)(https?://|data:image/[\\w.+-]+;base64,).+")) {
+            if (face == null || !face.matches("(?s)(https?://[^/?#\\s]+|data:image/[\\w.+-]+;base64,).+")) {
                 throw new IllegalArgumentException("face_image must be an image URL or a data:image/...;base64, URI");
             }
             text(inputs, "prompt", "");
@@ -365,8 +436,8 @@ public final class FashnEmulator extends EmulatorServer {
             if (size == null) {
                 throw new IllegalArgumentException("aspect_ratio must be one of 1:1, 4:5, 3:4, 2:3, 9:16");
             }
-            JsonNode seed = inputs.path("seed");
-            if (!absent(seed)
+            JsonNode seed = inputs.get("seed");
+            if (seed != null
                     && !(seed.isIntegralNumber()
                             && seed.canConvertToLong()
                             && seed.asLong() >= 0
@@ -377,16 +448,17 @@ public final class FashnEmulator extends EmulatorServer {
             if (!format.equals("png") && !format.equals("jpeg")) {
                 throw new IllegalArgumentException("output_format must be 'png' or 'jpeg'");
             }
-            JsonNode base64 = inputs.path("return_base64");
-            if (!absent(base64) && !base64.isBoolean()) {
+            JsonNode base64 = inputs.get("return_base64");
+            if (base64 != null && !base64.isBoolean()) {
                 throw new IllegalArgumentException("return_base64 must be a boolean");
             }
-            return new Inputs(face, size[0], size[1], format, base64.asBoolean(false));
+            return new Inputs(face, size[0], size[1], format, base64 != null && base64.asBoolean());
         }
 
+        /** A string input, or {@code fallback} when absent; null is not a string, so it is refused. */
         private static String text(JsonNode inputs, String name, String fallback) {
-            JsonNode node = inputs.path(name);
-            if (absent(node)) {
+            JsonNode node = inputs.get(name);
+            if (node == null) {
                 return fallback;
             }
             if (!node.isTextual()) {
@@ -394,15 +466,21 @@ public final class FashnEmulator extends EmulatorServer {
             }
             return node.asText();
         }
-
-        private static boolean absent(JsonNode node) {
-            return node.isMissingNode() || node.isNull();
-        }
     }
 
     private record Rejection(int status, String error, String message) {}
 
     private record Failure(String name, String message) {}
+
+    /** A failure that comes with no error object. */
+    private static final Failure NO_ERROR = new Failure("", "");
+
+    /** What a prediction that does not fail completes with. */
+    private enum Output {
+        IMAGE,
+        EMPTY,
+        NULL
+    }
 
     private enum Webhook {
         SEND,
@@ -418,17 +496,20 @@ public final class FashnEmulator extends EmulatorServer {
         private final Failure failure;
         private final Webhook webhook;
         private final boolean garbled;
+        private final Output output;
 
         private Script(Rejection rejection, Duration delay, Failure failure, Webhook webhook) {
-            this(rejection, delay, failure, webhook, false);
+            this(rejection, delay, failure, webhook, false, Output.IMAGE);
         }
 
-        private Script(Rejection rejection, Duration delay, Failure failure, Webhook webhook, boolean garbled) {
+        private Script(
+                Rejection rejection, Duration delay, Failure failure, Webhook webhook, boolean garbled, Output output) {
             this.rejection = rejection;
             this.delay = delay;
             this.failure = failure;
             this.webhook = webhook;
             this.garbled = garbled;
+            this.output = output;
         }
 
         /** Accepted, completes after the processing time, webhook sent. */
@@ -466,6 +547,21 @@ public final class FashnEmulator extends EmulatorServer {
             return new Script(null, Duration.ZERO, new Failure(name, message), Webhook.SEND);
         }
 
+        /** Accepted, then ends {@code failed} with {@code error: null}: no error object at all. */
+        public static Script failWithoutError() {
+            return new Script(null, Duration.ZERO, NO_ERROR, Webhook.SEND);
+        }
+
+        /** Accepted, then ends {@code completed} with {@code output: []}. */
+        public static Script completeWithEmptyOutput() {
+            return new Script(null, Duration.ZERO, null, Webhook.SEND, false, Output.EMPTY);
+        }
+
+        /** Accepted, then ends {@code completed} with {@code output: null}. */
+        public static Script completeWithNullOutput() {
+            return new Script(null, Duration.ZERO, null, Webhook.SEND, false, Output.NULL);
+        }
+
         /** Completes normally but never sends its webhook. */
         public static Script dropWebhook() {
             return new Script(null, Duration.ZERO, null, Webhook.DROP);
@@ -481,7 +577,7 @@ public final class FashnEmulator extends EmulatorServer {
          * off: the caller can't read the prediction id (see {@link #respondGarbled}).
          */
         public static Script garbledAnswer() {
-            return new Script(null, Duration.ZERO, null, Webhook.SEND, true);
+            return new Script(null, Duration.ZERO, null, Webhook.SEND, true, Output.IMAGE);
         }
 
         /** Completes at once and delivers its webhook before the {@code /v1/run} answer is written. */

@@ -9,6 +9,7 @@ import app.visage.support.TestPhotos;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -136,9 +137,14 @@ class FashnEmulatorTest {
         assertThat(done.get("error").isNull()).isTrue();
         assertThat(done.get("output")).hasSize(1);
         String url = done.get("output").get(0).asText();
-        assertThat(url).startsWith(fashn.baseUrl() + "/cdn/").endsWith(".png");
+        assertThat(url).startsWith(fashn.cdnUrl() + "/cdn/").endsWith(".png");
         HttpResponse<byte[]> image =
                 http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        // The CDN is another host than the API's: the API's host does not serve the file.
+        URI onApiHost = fashn.baseUrl().resolve(URI.create(url).getPath());
+        assertThat(http.send(HttpRequest.newBuilder(onApiHost).build(), HttpResponse.BodyHandlers.discarding())
+                        .statusCode())
+                .isEqualTo(404);
         assertThat(image.headers().firstValue("content-type")).hasValue("image/png");
         assertThat(image.body()).isEqualTo(fashn.outputsFor("job-42").get(0));
         assertThat(TestPhotos.read(image.body())).satisfies(i -> {
@@ -166,16 +172,18 @@ class FashnEmulatorTest {
     }
 
     @Test
-    void base64OutputIsADataUriOfTheAskedFormat() throws Exception {
+    void base64OutputIsPrefixedAsThePageSaysWhateverTheFormat() throws Exception {
         fashn.nextRun(Script.webhookBeforeResponse());
         Map<String, Object> inputs = inputs();
         inputs.put("return_base64", true);
         inputs.put("output_format", "jpeg");
         String output = completedOutput(runId(hookUrl("/hooks/job-b64", ""), inputs));
 
-        assertThat(output).startsWith("data:image/jpeg;base64,");
+        // The face-to-model page: "prefixed data:image/png;base64,..." (the bytes are still the asked JPEG).
+        assertThat(output).startsWith("data:image/png;base64,");
         byte[] image = Base64.getDecoder().decode(output.substring(output.indexOf(',') + 1));
         assertThat(image).isEqualTo(fashn.outputsFor("job-b64").get(0));
+        assertThat(image).startsWith((byte) 0xFF, (byte) 0xD8);
         assertThat(TestPhotos.read(image).getHeight()).isEqualTo(768);
     }
 
@@ -310,6 +318,173 @@ class FashnEmulatorTest {
                 "Bearer " + KEY);
         assertThat(otherModel.statusCode()).isEqualTo(400);
         assertThat(otherModel.body()).contains("model_name");
+    }
+
+    @Test
+    void aChunkedBodyIsRefusedWith411AndCreatesNoPrediction() throws Exception {
+        byte[] json = body(inputs()).getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> chunked = http.send(
+                HttpRequest.newBuilder(fashn.baseUrl().resolve("/v1/run"))
+                        .header("Authorization", "Bearer " + KEY)
+                        .header("content-type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(json)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(chunked.statusCode()).isEqualTo(411);
+        assertThat(fashn.runCalls()).hasSize(1);
+        assertThat(fashn.runCalls().get(0).body()).isEmpty();
+        Thread.sleep(300);
+        assertThat(hooks).isEmpty();
+        assertThat(run(null, inputs()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aBodyThatIsNotDeclaredJsonIsRefused() throws Exception {
+        for (String contentType : List.of("text/plain", "application/x-www-form-urlencoded")) {
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(fashn.baseUrl().resolve("/v1/run"))
+                            .header("Authorization", "Bearer " + KEY)
+                            .header("content-type", contentType)
+                            .POST(HttpRequest.BodyPublishers.ofString(body(inputs())))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(contentType).isEqualTo(400);
+            assertThat(JSON.readTree(response.body()).get("error").asText()).isEqualTo("BadRequest");
+        }
+        HttpResponse<String> withCharset = http.send(
+                HttpRequest.newBuilder(fashn.baseUrl().resolve("/v1/run"))
+                        .header("Authorization", "Bearer " + KEY)
+                        .header("content-type", "application/json; charset=UTF-8")
+                        .POST(HttpRequest.BodyPublishers.ofString(body(inputs())))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(withCharset.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void inputsFaceToModelDoesNotTakeAreRefused() throws Exception {
+        // The newer schema's inputs are left out: the older page does not have them (only what both allow).
+        Map<String, Object> unknown = Map.of(
+                "resolution", "1k", "generation_mode", "fast", "num_images", 1, "width", 512, "webhook_url", "x");
+        for (Map.Entry<String, Object> extra : unknown.entrySet()) {
+            Map<String, Object> inputs = inputs();
+            inputs.put(extra.getKey(), extra.getValue());
+            HttpResponse<String> response = run(null, inputs);
+            assertThat(response.statusCode()).as(extra.getKey()).isEqualTo(400);
+            assertThat(JSON.readTree(response.body()).get("error").asText()).isEqualTo("BadRequest");
+            assertThat(JSON.readTree(response.body()).get("message").asText()).contains(extra.getKey());
+        }
+    }
+
+    @Test
+    void theWebhookUrlIsTakenOnlyAsAQueryParameter() throws Exception {
+        Map<String, Object> inBody = new HashMap<>(Map.of(
+                "model_name", "face-to-model", "inputs", inputs(), "webhook_url", hookUrl("/hooks/job-body", "")));
+        HttpResponse<String> refused = send("POST", "/v1/run", JSON.writeValueAsString(inBody), "Bearer " + KEY);
+        HttpResponse<String> otherTopLevel = send(
+                "POST",
+                "/v1/run",
+                JSON.writeValueAsString(Map.of("model_name", "face-to-model", "inputs", inputs(), "mode", "fast")),
+                "Bearer " + KEY);
+
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(refused.body()).get("message").asText()).contains("webhook_url");
+        assertThat(otherTopLevel.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(otherTopLevel.body()).get("message").asText()).contains("mode");
+        Thread.sleep(300);
+        assertThat(hooks).isEmpty();
+    }
+
+    @Test
+    void theSeedMustBeAnIntegerFrom0To2To32Minus1() throws Exception {
+        for (Object bad : List.of(7.5, "7", -1, 4_294_967_296L, true)) {
+            Map<String, Object> inputs = inputs();
+            inputs.put("seed", bad);
+            HttpResponse<String> response = run(null, inputs);
+            assertThat(response.statusCode()).as(String.valueOf(bad)).isEqualTo(400);
+            assertThat(JSON.readTree(response.body()).get("message").asText()).contains("seed");
+        }
+        for (long good : List.of(0L, 42L, 4_294_967_295L)) {
+            Map<String, Object> inputs = inputs();
+            inputs.put("seed", good);
+            assertThat(run(null, inputs).statusCode()).as(String.valueOf(good)).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void nullIsNoValueOfAnyDocumentedType() throws Exception {
+        for (String name : List.of("prompt", "aspect_ratio", "seed", "output_format", "return_base64", "face_image")) {
+            Map<String, Object> inputs = inputs();
+            inputs.put(name, null);
+            HttpResponse<String> response = run(null, inputs);
+            assertThat(response.statusCode()).as(name).isEqualTo(400);
+            assertThat(JSON.readTree(response.body()).get("message").asText()).contains(name);
+        }
+    }
+
+    @Test
+    void aPromptMustBeAString() throws Exception {
+        Map<String, Object> inputs = inputs();
+        inputs.put("prompt", List.of("athletic build"));
+        HttpResponse<String> response = run(null, inputs);
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(response.body()).get("message").asText()).contains("prompt");
+    }
+
+    @Test
+    void runsCanBeMadeToFailAtRuntimeAndThenSucceed() throws Exception {
+        fashn.failNextRuns(2, "PipelineError");
+        List<JsonNode> ends = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ends.add(JSON.readTree(awaitEnd(runId(null, inputs())).body()));
+        }
+
+        assertThat(ends)
+                .extracting(e ->
+                        e.get("status").asText() + " " + e.at("/error/name").asText())
+                .containsExactly("failed PipelineError", "failed PipelineError", "completed ");
+        assertThat(ends).extracting(e -> e.get("id").asText()).doesNotHaveDuplicates();
+        assertThat(ends.get(2).get("output")).hasSize(1);
+    }
+
+    @Test
+    void aPredictionCanCompleteWithAnEmptyOrNullOutput() throws Exception {
+        fashn.nextRun(Script.completeWithEmptyOutput());
+        fashn.nextRun(Script.completeWithNullOutput());
+        JsonNode empty = JSON.readTree(awaitEnd(runId(null, inputs())).body());
+        JsonNode none = JSON.readTree(awaitEnd(runId(null, inputs())).body());
+
+        assertThat(empty.get("status").asText()).isEqualTo("completed");
+        assertThat(empty.get("output").isArray()).isTrue();
+        assertThat(empty.get("output")).isEmpty();
+        assertThat(empty.get("error").isNull()).isTrue();
+        assertThat(none.get("status").asText()).isEqualTo("completed");
+        assertThat(none.get("output").isNull()).isTrue();
+    }
+
+    @Test
+    void aPredictionCanFailWithoutAnErrorObject() throws Exception {
+        fashn.nextRun(Script.failWithoutError());
+        JsonNode failed = JSON.readTree(awaitEnd(runId(null, inputs())).body());
+
+        assertThat(failed.get("status").asText()).isEqualTo("failed");
+        assertThat(failed.get("error").isNull()).isTrue();
+        assertThat(failed.get("output").isNull()).isTrue();
+    }
+
+    @Test
+    void aKnownPredictionCanBeMadeNoLongerTracked() throws Exception {
+        String id = runId(null, inputs());
+        fashn.failNextStatusCalls(1, 404);
+
+        HttpResponse<String> gone = status(id);
+        assertThat(gone.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(gone.body()))
+                .isEqualTo(JSON.readTree(
+                        "{\"error\":\"NotFound\",\"message\":\"prediction status is no longer tracked\"}"));
+        assertThat(status(id).statusCode()).isEqualTo(200);
     }
 
     @Test

@@ -23,11 +23,11 @@ class FashnAnswersFuzzTest {
     void outcomeOfAnyAnswer(byte[] data) {
         ProviderReplies.Asked asked = ProviderReplies.read(data);
         switch (asked.call()) {
-            case "status" -> ProviderReplies.assertUsable(FashnProvider.fetched(asked.reply()));
+            case "status" -> ProviderReplies.assertUsable(FashnProvider.fetched("fuzzed-prediction", asked.reply()));
             case "webhook" ->
                 FASHN.webhookJobId(asked.body().getBytes(StandardCharsets.UTF_8))
                         .ifPresent(id -> assertThat(id).isNotBlank());
-            default -> ProviderReplies.assertUsable(FashnProvider.started(asked.reply()));
+            default -> ProviderReplies.assertUsable(FashnProvider.started(asked.reply(), null));
         }
     }
 }
