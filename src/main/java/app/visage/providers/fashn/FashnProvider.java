@@ -133,7 +133,8 @@ public class FashnProvider extends RemoteProvider {
         if (answer.status() >= 500) {
             return new ProviderOutcome.Transient("FASHN answered " + answer.status(), name);
         }
-        return new ProviderOutcome.Failed(
+        // No prediction was created: nothing charged, so the next provider a request lists may take the job.
+        return new ProviderOutcome.Refused(
                 ErrorCode.PROVIDER_ERROR,
                 "FASHN refused the job: "
                         + Optional.ofNullable(answer.field("message")).orElse("HTTP " + answer.status()),

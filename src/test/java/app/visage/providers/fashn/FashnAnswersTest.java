@@ -152,9 +152,9 @@ class FashnAnswersTest {
     @CsvSource({
         "429,RateLimitExceeded,Busy",
         "429,ConcurrencyLimitExceeded,Busy",
-        "429,OutOfCredits,Failed",
-        "401,UnauthorizedAccess,Failed",
-        "400,BadRequest,Failed",
+        "429,OutOfCredits,Refused",
+        "401,UnauthorizedAccess,Refused",
+        "400,BadRequest,Refused",
         "500,InternalServerError,Transient"
     })
     void apiLevelErrorsOnTheRunCall(int status, String name, String kind) throws Exception {
