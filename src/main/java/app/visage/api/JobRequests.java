@@ -33,6 +33,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Turns POST /v1/jobs and POST /v1/uploads bodies into checked commands. Everything is validated
@@ -121,8 +122,9 @@ public class JobRequests {
         byte[] bytes = attached != null
                 ? attached
                 : imageSource != null ? imageSource.get() : faceImage(json.get("face_image"));
-        return new SubmitCommand(
-                id, tenant, operation, provider, params, photo(bytes, "face_image"), webhook, metadata);
+        Photo photo = photo(bytes, "face_image");
+        checkFormat(provider, photo.header().format());
+        return new SubmitCommand(id, tenant, operation, provider, params, photo, webhook, metadata);
     }
 
     public UploadCommand upload(HttpRequest request, Tenant tenant, JobId id) {
@@ -133,6 +135,7 @@ public class JobRequests {
         Params params = params(json, provider, operation);
         String contentType = text(json, "content_type");
         ImageFormat format = contentType == null ? ImageFormat.JPEG : uploadFormat(contentType);
+        checkFormat(provider, format);
         return new UploadCommand(id, tenant, operation, provider, params, format, webhook(json), metadata(json));
     }
 
@@ -141,6 +144,21 @@ public class JobRequests {
                 Params.validate(json.get("params"), provider.operations().get(operation), provider.id(), operation);
         provider.check(operation, params);
         return params;
+    }
+
+    /** A photo format the chosen provider's documents do not list is refused here, before anything is stored. */
+    private static void checkFormat(Provider provider, ImageFormat format) {
+        if (!provider.photoFormats().contains(format)) {
+            throw new VisageException(
+                    ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                    provider.id() + " takes "
+                            + provider.photoFormats().stream()
+                                    .sorted()
+                                    .map(ImageFormat::mediaType)
+                                    .collect(Collectors.joining(", "))
+                            + " photos, not " + format.mediaType(),
+                    "face_image");
+        }
     }
 
     private JsonNode jsonBody(HttpRequest request) {
