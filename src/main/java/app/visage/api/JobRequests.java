@@ -33,7 +33,6 @@ import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Turns POST /v1/jobs and POST /v1/uploads bodies into checked commands. Everything is validated
@@ -148,15 +147,11 @@ public class JobRequests {
 
     /** A photo format the chosen provider's documents do not list is refused here, before anything is stored. */
     private static void checkFormat(Provider provider, ImageFormat format) {
-        if (!provider.photoFormats().contains(format)) {
+        Set<String> types = provider.photoTypes();
+        if (!types.isEmpty() && !types.contains(format.mediaType())) {
             throw new VisageException(
                     ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-                    provider.id() + " takes "
-                            + provider.photoFormats().stream()
-                                    .sorted()
-                                    .map(ImageFormat::mediaType)
-                                    .collect(Collectors.joining(", "))
-                            + " photos, not " + format.mediaType(),
+                    provider.id() + " takes " + String.join(", ", types) + " photos, not " + format.mediaType(),
                     "face_image");
         }
     }

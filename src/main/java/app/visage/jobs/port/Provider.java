@@ -1,6 +1,5 @@
 package app.visage.jobs.port;
 
-import app.visage.images.ImageFormat;
 import app.visage.jobs.model.JobId;
 import app.visage.jobs.model.Operation;
 import app.visage.jobs.model.Param;
@@ -9,7 +8,6 @@ import app.visage.jobs.model.Photo;
 import app.visage.jobs.model.ProviderOutcome;
 import app.visage.jobs.usecase.SubmitJob;
 import java.net.URI;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,9 +31,12 @@ public interface Provider {
     /** Checks rules that span parameters or that only this provider has (required, narrower limits). */
     default void check(Operation operation, Params params) {}
 
-    /** The photo formats it takes; a photo in another is refused at submit (415), before anything is stored. */
-    default Set<ImageFormat> photoFormats() {
-        return EnumSet.allOf(ImageFormat.class);
+    /**
+     * The media types of the photos it takes ({@code image/jpeg}…), empty for every one Visage accepts; a photo
+     * of another is refused at submit (415), before anything is stored.
+     */
+    default Set<String> photoTypes() {
+        return Set.of();
     }
 
     /**

@@ -15,6 +15,8 @@ import jakarta.inject.Singleton;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,7 +32,9 @@ import java.util.regex.Pattern;
  */
 @Singleton
 public class MetaHumanProvider extends RemoteProvider {
-    private static final Set<ImageFormat> FORMATS = Set.of(ImageFormat.JPEG, ImageFormat.PNG, ImageFormat.HEIC);
+    /** In this order in messages. */
+    private static final Set<String> PHOTO_TYPES = Collections.unmodifiableSequencedSet(new LinkedHashSet<>(
+            List.of(ImageFormat.JPEG.mediaType(), ImageFormat.PNG.mediaType(), ImageFormat.HEIC.mediaType())));
     /** "Maximum file size: 10 MB" and "less than 10mb": below the smaller megabyte, both pages allow it. */
     private static final int MAX_PHOTO_BYTES = 10_000_000;
     /** "Shape blendshapes. List 80 long with float." */
@@ -58,18 +62,18 @@ public class MetaHumanProvider extends RemoteProvider {
 
     /** The formats its page lists (JPG, PNG, HEIC); its error list also names bmp and webp, so only these three. */
     @Override
-    public Set<ImageFormat> photoFormats() {
-        return FORMATS;
+    public Set<String> photoTypes() {
+        return PHOTO_TYPES;
     }
 
     @Override
     public ProviderOutcome start(ProviderCall call) {
         Photo photo = call.photo();
-        if (!FORMATS.contains(photo.header().format())) {
+        if (!PHOTO_TYPES.contains(photo.contentType())) {
             // Submit refuses these already; a photo uploaded under another content type is caught here, unsent.
             return new ProviderOutcome.Failed(
                     ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-                    "metahuman takes image/jpeg, image/png, image/heic photos, not " + photo.contentType(),
+                    "metahuman takes " + String.join(", ", PHOTO_TYPES) + " photos, not " + photo.contentType(),
                     null);
         }
         if (photo.bytes().length >= MAX_PHOTO_BYTES) {
