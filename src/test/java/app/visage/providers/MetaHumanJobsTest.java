@@ -242,6 +242,14 @@ class MetaHumanJobsTest {
                 .body("error.code", equalTo("unsupported_media_type"))
                 .body("error.message", containsString("image/jpeg, image/png, image/heic"));
 
+        LocalApi.given(server)
+                .contentType("application/json")
+                .body(Map.of("operation", "face_recon", "provider", "metahuman", "content_type", "image/webp"))
+                .post("/v1/uploads")
+                .then()
+                .statusCode(415)
+                .body("error.code", equalTo("unsupported_media_type"));
+
         assertThat(bucket.keys()).isEqualTo(before);
         assertThat(metahuman.pipelineCalls()).isEmpty();
     }

@@ -25,10 +25,12 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
- * {@code metahuman}: 3D face reconstruction, synchronous. The face texture it answers with is a
- * path relative to its own host, copied into the bucket as output 1; the model parameters become
- * the job's {@code result}. There is no job id to ask about later, so a call that got no answer is
- * not repeated (it may have been charged): the job fails with {@code provider_timeout}.
+ * {@code metahuman}: 3D face reconstruction, synchronous (docs/providers/metahuman.md). The photo goes as a
+ * multipart body built in memory (so it has a Content-Length), named after the job (its texture's path is
+ * derived from the name). The face texture it answers with is a path relative to its own host, copied into the
+ * bucket as output 1; the model becomes the job's {@code result} in the one {@link FaceRecon} shape, and only a
+ * result with everything the page promises is a success. There is no job id to ask about later, so a call that
+ * got no answer is not repeated (it may have been charged): the job fails with {@code provider_timeout}.
  */
 @Singleton
 public class MetaHumanProvider extends RemoteProvider {
