@@ -122,7 +122,7 @@ public class JobRequests {
                 ? attached
                 : imageSource != null ? imageSource.get() : faceImage(json.get("face_image"));
         Photo photo = photo(bytes, "face_image");
-        checkFormat(provider, photo.header().format());
+        checkFormat(provider, photo.header().format(), "face_image");
         return new SubmitCommand(id, tenant, operation, provider, params, photo, webhook, metadata);
     }
 
@@ -134,7 +134,7 @@ public class JobRequests {
         Params params = params(json, provider, operation);
         String contentType = text(json, "content_type");
         ImageFormat format = contentType == null ? ImageFormat.JPEG : uploadFormat(contentType);
-        checkFormat(provider, format);
+        checkFormat(provider, format, "content_type");
         return new UploadCommand(id, tenant, operation, provider, params, format, webhook(json), metadata(json));
     }
 
@@ -146,13 +146,13 @@ public class JobRequests {
     }
 
     /** A photo format the chosen provider's documents do not list is refused here, before anything is stored. */
-    private static void checkFormat(Provider provider, ImageFormat format) {
+    private static void checkFormat(Provider provider, ImageFormat format, String field) {
         Set<String> types = provider.photoTypes();
         if (!types.isEmpty() && !types.contains(format.mediaType())) {
             throw new VisageException(
                     ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                     provider.id() + " takes " + String.join(", ", types) + " photos, not " + format.mediaType(),
-                    "face_image");
+                    field);
         }
     }
 

@@ -240,7 +240,8 @@ class MetaHumanJobsTest {
                 .then()
                 .statusCode(415)
                 .body("error.code", equalTo("unsupported_media_type"))
-                .body("error.message", containsString("image/jpeg, image/png, image/heic"));
+                .body("error.message", containsString("image/jpeg, image/png, image/heic"))
+                .body("error.field", equalTo("face_image"));
 
         LocalApi.given(server)
                 .contentType("application/json")
@@ -248,7 +249,8 @@ class MetaHumanJobsTest {
                 .post("/v1/uploads")
                 .then()
                 .statusCode(415)
-                .body("error.code", equalTo("unsupported_media_type"));
+                .body("error.code", equalTo("unsupported_media_type"))
+                .body("error.field", equalTo("content_type"));
 
         assertThat(bucket.keys()).isEqualTo(before);
         assertThat(metahuman.pipelineCalls()).isEmpty();
