@@ -130,13 +130,15 @@ public class JobRequests {
         byte[] bytes = attached != null
                 ? attached
                 : imageSource != null ? imageSource.get() : faceImage(json.get("face_image"));
+        Photo photo = photo(bytes, "face_image");
+        checkFormat(route, photo.header().format(), "face_image");
         return new SubmitCommand(
                 id,
                 tenant,
                 operation,
                 route.first(),
                 params,
-                photo(bytes, "face_image"),
+                photo,
                 webhook,
                 metadata,
                 route.fallbacks(),
@@ -151,6 +153,7 @@ public class JobRequests {
         Params params = params(json, route, operation);
         String contentType = text(json, "content_type");
         ImageFormat format = contentType == null ? ImageFormat.JPEG : uploadFormat(contentType);
+        checkFormat(route, format, "content_type");
         return new UploadCommand(
                 id,
                 tenant,
@@ -201,6 +204,20 @@ public class JobRequests {
             params = params == null ? valid : params;
         }
         return params;
+    }
+
+    /** A photo format the chosen provider's documents do not list is refused here, before anything is stored. */
+    /** The photo's format, which every provider the job may run at must take. */
+    private void checkFormat(Providers.Route route, ImageFormat format, String field) {
+        for (Provider provider : route.candidates(providers)) {
+            Set<String> types = provider.photoTypes();
+            if (!types.isEmpty() && !types.contains(format.mediaType())) {
+                throw new VisageException(
+                        ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                        provider.id() + " takes " + String.join(", ", types) + " photos, not " + format.mediaType(),
+                        field);
+            }
+        }
     }
 
     private JsonNode jsonBody(HttpRequest request) {

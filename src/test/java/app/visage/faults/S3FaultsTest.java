@@ -163,7 +163,8 @@ class S3FaultsTest extends FaultTestBase {
         assertThat(job.getString("status")).as("job %s", job.prettify()).isEqualTo("succeeded");
         JobLedger.assertEndedOnceAs(proxy, id, "succeeded");
         assertThat(metahuman.pipelineCalls()).hasSize(1);
-        assertThat(job.getMap("result")).containsKeys("blend_shapes", "skin");
+        assertThat(job.getMap("result")).containsKeys("face", "skin", "hair", "gender", "accessories");
+        assertThat(job.getList("result.face.blend_shapes")).hasSize(80);
         assertThat(faults.record(id).dispatch().answer())
                 .as("the answer, once the outputs are in")
                 .isNull();

@@ -267,10 +267,15 @@ class LocalApiTest {
                 Map.of("operation", "face_recon", "face_image", TestPhotos.dataUri("astronaut.jpg", "image/jpeg")));
         JsonPath job = awaitEnd(server, id);
         assertThat(job.getString("status")).isEqualTo("succeeded");
-        assertThat(job.getMap("result")).containsKeys("box", "keypoints", "score");
-        assertThat(job.getMap("result.keypoints")).hasSize(6);
-        assertThat(job.getString("result.skin.hex")).matches("#[0-9a-f]{6}");
-        assertThat(job.getFloat("result.box.width")).isGreaterThan(50f);
+        assertThat(job.getMap("result.face")).containsKeys("box", "keypoints", "score");
+        assertThat(job.getMap("result.face.keypoints")).hasSize(6);
+        assertThat(job.getString("result.skin.color")).matches("#[0-9a-f]{6}");
+        assertThat(job.getDouble("result.skin.confidence")).isBetween(0.0, 1.0);
+        assertThat(job.getFloat("result.face.box.width")).isGreaterThan(50f);
+        // What a detector cannot tell is there, as null.
+        assertThat(job.getMap("result")).containsEntry("gender", null).containsEntry("accessories", null);
+        assertThat(job.getMap("result.hair")).containsEntry("type", null);
+        assertThat(job.getMap("result.face")).containsEntry("blend_shapes", null);
         assertThat(bucket.keys("outputs/" + id + "/")).containsExactly("outputs/" + id + "/result.json");
     }
 

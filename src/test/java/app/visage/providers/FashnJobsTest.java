@@ -292,7 +292,9 @@ class FashnJobsTest {
         assertThat(predictions).hasSize(2).doesNotHaveDuplicates();
         // The view keeps every prediction id (FASHN's support asks for the failed one's).
         assertThat(job.getString("provider_job_id")).isEqualTo(predictions.get(1));
-        assertThat(job.getList("attempts")).as("the runs that ended without being the last").hasSize(1);
+        assertThat(job.getList("attempts"))
+                .as("the runs that ended without being the last")
+                .hasSize(1);
         assertThat(job.getString("attempts[0].provider")).isEqualTo("fashn");
         assertThat(job.getString("attempts[0].provider_job_id")).isEqualTo(predictions.get(0));
         assertThat(job.getString("attempts[0].outcome")).isEqualTo("run_again");

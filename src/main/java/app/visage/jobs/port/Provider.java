@@ -32,6 +32,14 @@ public interface Provider {
     default void check(Operation operation, Params params) {}
 
     /**
+     * The media types of the photos it takes ({@code image/jpeg}…), empty for every one Visage accepts; a photo
+     * of another is refused at submit (415), before anything is stored.
+     */
+    default Set<String> photoTypes() {
+        return Set.of();
+    }
+
+    /**
      * Whether a job may start inside the request that accepted it, on the worker's own code path: only the
      * built-in engine where this build has it (it answers in well under a second and costs nothing). Every
      * other start is a step of the worker, so no request waits on a provider (see {@link SubmitJob}).

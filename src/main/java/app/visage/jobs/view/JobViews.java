@@ -1,7 +1,9 @@
 package app.visage.jobs.view;
 
 import app.visage.jobs.model.Attempt;
+import app.visage.jobs.model.FaceRecon;
 import app.visage.jobs.model.Job;
+import app.visage.jobs.model.Operation;
 import app.visage.jobs.model.ShownJob;
 import app.visage.jobs.usecase.CreateUpload;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,7 +40,9 @@ public class JobViews {
         view.put("attempts", job.attempts().stream().map(JobViews::attempt).toList());
         view.put("outputs", shown.outputs().stream().map(JobViews::output).toList());
         if (job.result() != null) {
-            view.put("result", job.result());
+            view.put(
+                    "result",
+                    job.operation() == Operation.FACE_RECON ? FaceRecon.withEveryKey(job.result()) : job.result());
         }
         if (job.error() != null) {
             Map<String, Object> error = new LinkedHashMap<>();

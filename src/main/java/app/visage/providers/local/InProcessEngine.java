@@ -1,17 +1,19 @@
 package app.visage.providers.local;
 
 import app.visage.images.OutputFormat;
+import app.visage.jobs.model.FaceRecon;
 import app.visage.jobs.model.Param;
 import app.visage.jobs.model.Params;
 import app.visage.jobs.model.ProviderOutcome;
 import app.visage.jobs.port.Provider.ProviderCall;
-import app.visage.json.Json;
+import app.visage.providers.local.engine.Box;
 import app.visage.providers.local.engine.FaceReport;
 import app.visage.providers.local.engine.LocalEngine;
-import com.fasterxml.jackson.core.type.TypeReference;
+import app.visage.providers.local.engine.Point;
 import io.quarkus.arc.properties.IfBuildProperty;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -55,8 +57,42 @@ public class InProcessEngine {
 
     ProviderOutcome faceRecon(ProviderCall call) {
         FaceReport report = engine.faceRecon(call.photo().bytes(), call.photo().header());
-        Map<String, Object> result = Json.MAPPER.convertValue(report, new TypeReference<Map<String, Object>>() {});
-        return new ProviderOutcome.Finished(List.of(), result);
+        return new ProviderOutcome.Finished(List.of(), faceRecon(report).toResult());
+    }
+
+    /**
+     * The engine's measurements in the one face_recon shape: colours with their confidences, the face's box,
+     * keypoints and detection score; {@code null} for what a detector cannot tell (hair type, gender,
+     * accessories, a 3D head model's coefficients) and for a colour the photo does not show.
+     */
+    static FaceRecon faceRecon(FaceReport report) {
+        FaceReport.ColorEstimate skin = report.skin();
+        FaceReport.ColorEstimate hair = report.hair();
+        FaceReport.Keypoints k = report.keypoints();
+        Map<String, FaceRecon.Point> keypoints = new LinkedHashMap<>();
+        keypoints.put("right_eye", point(k.rightEye()));
+        keypoints.put("left_eye", point(k.leftEye()));
+        keypoints.put("nose_tip", point(k.noseTip()));
+        keypoints.put("mouth", point(k.mouth()));
+        keypoints.put("right_ear_tragion", point(k.rightEarTragion()));
+        keypoints.put("left_ear_tragion", point(k.leftEarTragion()));
+        Box box = report.box();
+        return new FaceRecon(
+                new FaceRecon.Skin(skin == null ? null : skin.hex(), skin == null ? null : skin.confidence()),
+                new FaceRecon.Hair(hair == null ? null : hair.hex(), null, hair == null ? null : hair.confidence()),
+                null,
+                null,
+                new FaceRecon.Face(
+                        null,
+                        null,
+                        new FaceRecon.Box(box.x(), box.y(), box.width(), box.height()),
+                        keypoints,
+                        // The detector's float as written, not its widened double (0.9 rather than 0.8999999761…).
+                        Double.parseDouble(Float.toString(report.score()))));
+    }
+
+    private static FaceRecon.Point point(Point p) {
+        return new FaceRecon.Point(p.x(), p.y());
     }
 
     @PreDestroy

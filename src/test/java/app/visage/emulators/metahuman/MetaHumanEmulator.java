@@ -24,19 +24,26 @@ import java.util.Queue;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 
 /**
  * MetaHuman SDK's 3D face reconstruction (research/providers.md §3): one synchronous
- * {@code POST /face_recon/run_pipeline}, multipart fields {@code token} and {@code image_bytes}; errors are
- * 422 {@code {"error":{"code","message"}}}; the UV texture is served at the relative {@code /static/...} path
- * the result names.
+ * {@code POST /face_recon/run_pipeline}, multipart fields {@code token} and {@code image_bytes} (a file part);
+ * errors are 422 {@code {"error":{"code","message"}}}; the UV texture is served on the API's own host at the
+ * relative {@code /static/<upload's name>_texture.png} path the result names (the page's example,
+ * {@code /static/input_image_texture.png}, reads as derived from an upload named {@code input_image.*}), so two
+ * uploads of the same name share one texture, the later overwriting it. Where its pages disagree it takes only
+ * what both allow: JPEG, PNG or HEIC (the errors page also names bmp and webp) under 10,000,000 bytes ("Maximum
+ * file size: 10 MB" and "file must be less than 10mb").
  */
 public final class MetaHumanEmulator extends EmulatorServer {
     private static final String PIPELINE = "/face_recon/run_pipeline";
-    private static final int MAX_IMAGE_BYTES = 10 * 1024 * 1024;
+    /** "less than 10mb", read as the smaller megabyte: both pages allow every size below it. */
+    private static final int MAX_IMAGE_BYTES = 10_000_000;
+
     private static final int TEXTURE_SIZE = 512;
     private static final Map<Integer, String> MESSAGES = Map.of(
             0,
@@ -52,12 +59,16 @@ public final class MetaHumanEmulator extends EmulatorServer {
             6,
             "empty input image");
     /** The ISO-BMFF {@code ftyp} box and major brand HEIC files start with (after the 4-byte box size). */
+    private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+
     private static final Set<String> HEIC_BRANDS = Set.of("ftypheic", "ftypheix", "ftypmif1");
 
     private static final Pattern BOUNDARY =
             Pattern.compile("(?i)^\\s*multipart/form-data\\s*;.*?boundary=(?:\"([^\"]+)\"|([^;\\s]+))");
     private static final Pattern NAME = Pattern.compile("(?i)(?:^|;)\\s*name=\"([^\"]*)\"");
     private static final Pattern FILENAME = Pattern.compile("(?i)(?:^|;)\\s*filename=\"([^\"]*)\"");
+    /** An upload's name as a texture's: its last path segment without the extension, in URL-safe characters. */
+    private static final Pattern STEM = Pattern.compile("(?:.*[/\\\\])?([A-Za-z0-9_-]+)(?:\\.[A-Za-z0-9]+)?");
 
     private final String token;
     private final Queue<Script> scripts = new ConcurrentLinkedQueue<>();
@@ -152,11 +163,11 @@ public final class MetaHumanEmulator extends EmulatorServer {
         } else if (script.code >= 0) {
             fail(exchange, script.code);
         } else {
-            run(request, exchange, script.garbled);
+            run(request, exchange, script);
         }
     }
 
-    private void run(Recorded request, HttpExchange exchange, boolean garbled) throws IOException {
+    private void run(Recorded request, HttpExchange exchange, Script script) throws IOException {
         Map<String, Part> parts;
         try {
             parts = formParts(request);
@@ -165,42 +176,40 @@ public final class MetaHumanEmulator extends EmulatorServer {
         }
         Part image = parts.get("image_bytes");
         Part sentToken = parts.get("token");
-        if (image == null) {
-            // Undocumented: a body without the file field gets the FastAPI-style validation answer.
-            ObjectNode detail = JSON.createObjectNode();
-            detail.putArray("detail")
-                    .addObject()
-                    .put("msg", "field required")
-                    .put("type", "value_error.missing")
-                    .putArray("loc")
-                    .add("body")
-                    .add("image_bytes");
-            respond(exchange, 422, detail);
-        } else if (sentToken == null || !new String(sentToken.content(), StandardCharsets.UTF_8).equals(token)) {
+        if (image == null || image.filename() == null) {
+            // Undocumented: a body without the file (a part with a file name) gets the FastAPI-style answer.
+            missing(exchange, "image_bytes");
+        } else if (sentToken == null || sentToken.content().length == 0) {
+            fail(exchange, 1);
+        } else if (!new String(sentToken.content(), StandardCharsets.UTF_8).equals(token)) {
             fail(exchange, 0);
-        } else if (image.content().length > MAX_IMAGE_BYTES) {
+        } else if (image.content().length >= MAX_IMAGE_BYTES) {
             fail(exchange, 3);
         } else if (image.content().length == 0) {
             fail(exchange, 6);
-        } else if (!heic(image.content()) && !decodes(image.content())) {
+        } else if (!heic(image.content()) && !(jpegOrPng(image.content()) && decodes(image.content()))) {
             fail(exchange, 5);
         } else {
-            lastResult = reconstruct(image.content());
-            if (garbled) {
-                respondGarbled(exchange, 200, lastResult);
+            Matcher stem = STEM.matcher(image.filename());
+            String name = stem.matches() ? stem.group(1) : randomName();
+            ObjectNode answer = reconstruct(image.content(), name);
+            script.answer.accept(answer);
+            lastResult = answer;
+            if (script.garbled) {
+                respondGarbled(exchange, 200, answer);
             } else {
-                respond(exchange, 200, lastResult);
+                respond(exchange, 200, answer);
             }
         }
     }
 
     /** A result made from the photo: the same bytes always give the same coefficients and colours. */
-    private ObjectNode reconstruct(byte[] image) throws IOException {
+    private ObjectNode reconstruct(byte[] image, String name) throws IOException {
         Random random = new Random(ByteBuffer.wrap(sha256(image)).getLong());
         Color skin = new Color(150 + random.nextInt(80), 90 + random.nextInt(60), 70 + random.nextInt(50));
         // HEIC is documented as accepted but ImageIO can't decode it, so its texture is plain skin colour.
         byte[] texture = heic(image) ? plain(skin) : render(image, TEXTURE_SIZE, TEXTURE_SIZE, "png");
-        String textureUrl = "/static/" + randomName() + "_texture.png";
+        String textureUrl = "/static/" + name + "_texture.png";
         publish(textureUrl, texture);
 
         ObjectNode body = JSON.createObjectNode();
@@ -217,6 +226,18 @@ public final class MetaHumanEmulator extends EmulatorServer {
         result.putArray("accessories");
         result.put("gender", "Female");
         return body;
+    }
+
+    private static void missing(HttpExchange exchange, String field) throws IOException {
+        ObjectNode detail = JSON.createObjectNode();
+        detail.putArray("detail")
+                .addObject()
+                .put("msg", "field required")
+                .put("type", "value_error.missing")
+                .putArray("loc")
+                .add("body")
+                .add(field);
+        respond(exchange, 422, detail);
     }
 
     private static void fail(HttpExchange exchange, int code) throws IOException {
@@ -243,6 +264,12 @@ public final class MetaHumanEmulator extends EmulatorServer {
         }
         Matcher filename = FILENAME.matcher(disposition);
         return new Part(name.group(1), filename.find() ? filename.group(1) : null, contentType, content);
+    }
+
+    /** JPEG (FF D8 FF) or PNG by its signature: a BMP or WebP that ImageIO would decode is not listed. */
+    private static boolean jpegOrPng(byte[] image) {
+        return (image.length > 3 && (image[0] & 0xff) == 0xff && (image[1] & 0xff) == 0xd8 && (image[2] & 0xff) == 0xff)
+                || (image.length > 8 && Arrays.equals(image, 0, 8, PNG_SIGNATURE, 0, 8));
     }
 
     private static boolean heic(byte[] image) {
@@ -302,20 +329,23 @@ public final class MetaHumanEmulator extends EmulatorServer {
         private final int code;
         private final int status;
         private final boolean garbled;
+        /** Changes a success's body before it is answered (a fault the page does not allow). */
+        private final Consumer<ObjectNode> answer;
 
-        private Script(Duration delay, int code, int status) {
-            this(delay, code, status, false);
-        }
-
-        private Script(Duration delay, int code, int status, boolean garbled) {
+        private Script(Duration delay, int code, int status, boolean garbled, Consumer<ObjectNode> answer) {
             this.delay = delay;
             this.code = code;
             this.status = status;
             this.garbled = garbled;
+            this.answer = answer;
+        }
+
+        private static Script answering(Consumer<ObjectNode> answer) {
+            return new Script(Duration.ZERO, -1, 0, false, answer);
         }
 
         public static Script normal() {
-            return new Script(Duration.ZERO, -1, 0);
+            return answering(a -> {});
         }
 
         /** 422 with the documented message for {@code code}: 0, 1, 3, 4, 5 or 6. */
@@ -323,12 +353,12 @@ public final class MetaHumanEmulator extends EmulatorServer {
             if (!MESSAGES.containsKey(code)) {
                 throw new IllegalArgumentException("no documented error code " + code);
             }
-            return new Script(Duration.ZERO, code, 0);
+            return new Script(Duration.ZERO, code, 0, false, a -> {});
         }
 
         /** {@code status} with a plain-text body, as a failing proxy or server would answer. */
         public static Script serverError(int status) {
-            return new Script(Duration.ZERO, -1, status);
+            return new Script(Duration.ZERO, -1, status, false, a -> {});
         }
 
         /**
@@ -336,12 +366,27 @@ public final class MetaHumanEmulator extends EmulatorServer {
          * cut off (see {@link #respondGarbled}).
          */
         public static Script garbledAnswer() {
-            return new Script(Duration.ZERO, -1, 0, true);
+            return new Script(Duration.ZERO, -1, 0, true, a -> {});
         }
 
         /** Answers normally, {@code delay} late. */
         public static Script slow(Duration delay) {
-            return new Script(delay, -1, 0);
+            return new Script(delay, -1, 0, false, a -> {});
+        }
+
+        /** A 200 whose {@code blendShapes} holds 79 numbers, not the page's 80. */
+        public static Script shortBlendShapes() {
+            return answering(a -> ((ArrayNode) a.at("/result/face/blendShapes")).remove(79));
+        }
+
+        /** A 200 whose {@code face} names no {@code textureUrl}. */
+        public static Script noTexture() {
+            return answering(a -> ((ObjectNode) a.at("/result/face")).remove("textureUrl"));
+        }
+
+        /** A 200 of {@code {"result":{}}}. */
+        public static Script emptyResult() {
+            return answering(a -> a.putObject("result"));
         }
     }
 }

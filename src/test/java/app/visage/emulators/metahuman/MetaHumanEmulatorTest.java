@@ -10,6 +10,7 @@ import app.visage.support.TestPhotos;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -19,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,7 +61,7 @@ class MetaHumanEmulatorTest {
         assertThat(result.get("gender").asText()).isNotBlank();
 
         String textureUrl = result.at("/face/textureUrl").asText();
-        assertThat(textureUrl).matches("/static/[0-9a-f-]{36}_texture\\.png");
+        assertThat(textureUrl).isEqualTo("/static/face_texture.png");
         HttpResponse<byte[]> texture = http.send(
                 HttpRequest.newBuilder(metahuman.baseUrl().resolve(textureUrl)).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
@@ -106,13 +108,110 @@ class MetaHumanEmulatorTest {
 
     @Test
     void documentedErrorsAre422WithCodeAndMessage() throws Exception {
-        byte[] tooBig = Arrays.copyOf(PHOTO, 10 * 1024 * 1024 + 1);
+        // "Maximum file size: 10 MB" and "less than 10mb": only what both allow, below 10,000,000 bytes.
+        byte[] tooBig = Arrays.copyOf(PHOTO, 10_000_000);
         assertError(pipeline("not-registered", PHOTO), 0, "unregistered token");
-        assertError(pipeline(null, PHOTO), 0, "unregistered token");
+        assertError(pipeline(null, PHOTO), 1, "fail authorization");
+        assertError(pipeline("", PHOTO), 1, "fail authorization");
         assertError(pipeline(TOKEN, TestPhotos.bytes("truncated.jpg")), 5, "file corrupted");
         assertError(pipeline(TOKEN, new byte[0]), 6, "empty input image");
         assertError(pipeline(TOKEN, tooBig), 3, "file must be less than 10mb");
         assertThat(metahuman.lastResult()).isNull();
+    }
+
+    @Test
+    void onlyThePagesFormatsAreTakenOthersAreCorrupted() throws Exception {
+        BufferedImage photo = TestPhotos.read(PHOTO);
+        ByteArrayOutputStream bmp = new ByteArrayOutputStream();
+        ImageIO.write(photo, "bmp", bmp);
+        // A WebP header (ImageIO has no WebP reader, but the refusal must not hinge on that).
+        byte[] webp = "RIFF\u0016\0\0\0WEBPVP8L\u0005\0\0\0/\0\0\0\0".getBytes(StandardCharsets.ISO_8859_1);
+
+        assertError(pipeline(TOKEN, bmp.toByteArray(), "face.bmp", "image/bmp"), 5, "file corrupted");
+        assertError(pipeline(TOKEN, webp, "face.webp", "image/webp"), 5, "file corrupted");
+        assertThat(pipeline(TOKEN, TestPhotos.png(photo), "face.png", "image/png")
+                        .statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void theTextureIsNamedAfterTheUploadSoTheSameNameSharesOne() throws Exception {
+        byte[] other = TestPhotos.bytes("grace_hopper.jpg");
+        JsonNode a =
+                JSON.readTree(pipeline(TOKEN, PHOTO, "job_a.jpg", "image/jpeg").body());
+        JsonNode b =
+                JSON.readTree(pipeline(TOKEN, other, "job_b.jpg", "image/jpeg").body());
+
+        assertThat(a.at("/result/face/textureUrl").asText()).isEqualTo("/static/job_a_texture.png");
+        assertThat(b.at("/result/face/textureUrl").asText()).isEqualTo("/static/job_b_texture.png");
+        byte[] textureA = metahuman.textureOf(a);
+        assertThat(textureA).isNotEqualTo(metahuman.textureOf(b));
+
+        // The same name again: the later upload's texture replaces the earlier one at the same path.
+        JsonNode again =
+                JSON.readTree(pipeline(TOKEN, other, "job_a.jpg", "image/jpeg").body());
+        assertThat(again.at("/result/face/textureUrl")).isEqualTo(a.at("/result/face/textureUrl"));
+        assertThat(metahuman.textureOf(a)).isNotEqualTo(textureA).isEqualTo(metahuman.textureOf(b));
+    }
+
+    @Test
+    void aFileFieldWithoutAFileNameIsNoFile() throws Exception {
+        String body = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"token\"\r\n\r\n" + TOKEN
+                + "\r\n--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"image_bytes\"\r\n\r\n"
+                + "not a file\r\n--" + BOUNDARY + "--\r\n";
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(pipelineUrl())
+                        .header("content-type", "multipart/form-data; boundary=" + BOUNDARY)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(422);
+        assertThat(JSON.readTree(response.body()).at("/detail/0/loc/1").asText())
+                .isEqualTo("image_bytes");
+    }
+
+    @Test
+    void aChunkedBodyIsRefusedUnread() throws Exception {
+        byte[] body = multipart(TOKEN, PHOTO, "face.jpg", "image/jpeg");
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(pipelineUrl())
+                        .header("content-type", "multipart/form-data; boundary=" + BOUNDARY)
+                        // A stream of unknown length goes out chunked.
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(411);
+        assertThat(metahuman.pipelineCalls().get(0).header("Transfer-Encoding")).isEqualTo("chunked");
+        assertThat(metahuman.lastResult()).isNull();
+    }
+
+    @Test
+    void aCallRecordsItsContentLength() throws Exception {
+        pipeline(TOKEN, PHOTO);
+
+        Recorded call = metahuman.pipelineCalls().get(0);
+        assertThat(call.header("Content-Length")).isEqualTo(String.valueOf(call.body().length));
+    }
+
+    @Test
+    void scriptedIncompleteResults() throws Exception {
+        metahuman.nextCall(Script.shortBlendShapes());
+        metahuman.nextCall(Script.noTexture());
+        metahuman.nextCall(Script.emptyResult());
+
+        JsonNode shortShapes = JSON.readTree(pipeline(TOKEN, PHOTO).body());
+        assertThat(shortShapes.at("/result/face/blendShapes")).hasSize(79);
+        assertThat(shortShapes.at("/result/face/textureUrl").isTextual()).isTrue();
+        JsonNode noTexture = JSON.readTree(pipeline(TOKEN, PHOTO).body());
+        assertThat(noTexture.at("/result/face").has("textureUrl")).isFalse();
+        assertThat(noTexture.at("/result/face/blendShapes")).hasSize(80);
+        HttpResponse<String> empty = pipeline(TOKEN, PHOTO);
+        assertThat(empty.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(empty.body())).isEqualTo(JSON.readTree("{\"result\":{}}"));
+        assertThat(JSON.readTree(pipeline(TOKEN, PHOTO).body()).at("/result/face/blendShapes"))
+                .hasSize(80);
     }
 
     @Test
@@ -174,20 +273,30 @@ class MetaHumanEmulatorTest {
 
     /** A multipart call as curl -F would send it; a null token leaves the field out. */
     private HttpResponse<String> pipeline(String token, byte[] image) throws Exception {
+        return pipeline(token, image, "face.jpg", "image/jpeg");
+    }
+
+    private HttpResponse<String> pipeline(String token, byte[] image, String filename, String contentType)
+            throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(pipelineUrl())
+                        .header("content-type", "multipart/form-data; boundary=" + BOUNDARY)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(multipart(token, image, filename, contentType)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static byte[] multipart(String token, byte[] image, String filename, String contentType) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         String start = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; ";
         if (token != null) {
             body.writeBytes((start + "name=\"token\"\r\n\r\n" + token + "\r\n").getBytes(StandardCharsets.UTF_8));
         }
-        body.writeBytes((start + "name=\"image_bytes\"; filename=\"face.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n")
+        body.writeBytes((start + "name=\"image_bytes\"; filename=\"" + filename + "\"\r\nContent-Type: " + contentType
+                        + "\r\n\r\n")
                 .getBytes(StandardCharsets.UTF_8));
         body.writeBytes(image);
         body.writeBytes(("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return http.send(
-                HttpRequest.newBuilder(pipelineUrl())
-                        .header("content-type", "multipart/form-data; boundary=" + BOUNDARY)
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        return body.toByteArray();
     }
 }
