@@ -58,7 +58,7 @@ public class ProviderOutcomes {
     public Job afterStart(Job claimed, Provider provider, Integer slot, ProviderOutcome outcome) {
         JobId id = claimed.id();
         Job result = switch (outcome) {
-            case ProviderOutcome.Finished finished -> finish(id, provider, null, slot, finished);
+            case ProviderOutcome.Finished finished -> finish(id, provider, finished.providerJobId(), slot, finished);
             case ProviderOutcome.Pending pending -> accept(id, pending.providerJobId(), pending.eta(), slot, null);
             case ProviderOutcome.Failed failed ->
                 fail(id, new JobError(failed.code().wire(), failed.message(), failed.providerCode()));
