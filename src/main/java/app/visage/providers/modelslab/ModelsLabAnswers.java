@@ -93,7 +93,10 @@ final class ModelsLabAnswers {
                                 + (checker.get("type") == null ? "" : " (" + checker.get("type") + ")"),
                         "nsfw_content_detected");
             }
-            return new ProviderOutcome.Finished(outputs, Map.of("safety_checker", checker), id, seed);
+            // An answer silent on the checker (every fetch answer) adds no result.
+            Map<String, Object> result =
+                    checker.values().stream().allMatch(v -> v == null) ? null : Map.of("safety_checker", checker);
+            return new ProviderOutcome.Finished(outputs, result, id, seed);
         }
         if ("processing".equals(status)) {
             return pendingOrUnknown(id, body, starting, seed);
@@ -126,7 +129,7 @@ final class ModelsLabAnswers {
      * What the checker did, from a success answer: {@code meta.safety_checker} (the docs' example answers
      * "yes"/"no"; a boolean is read too), {@code meta.safety_checker_type}, and the top-level
      * {@code nsfw_content_detected} other ModelsLab success schemas carry. Null where the answer is silent,
-     * as fetch answers (only {@code status, id, output}) always are.
+     * as fetch answers (only {@code status, id, output}) always are on all three.
      */
     static Map<String, Object> safetyChecker(JsonNode body) {
         JsonNode meta = body.path("meta");
