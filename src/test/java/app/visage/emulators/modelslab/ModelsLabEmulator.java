@@ -34,7 +34,9 @@ import javax.imageio.ImageIO;
  * The three ModelsLab servers Visage may use (v6 shared image_editing, enterprise image_editing,
  * enterprise face_gen), each with its own key, following the documented contract including its
  * inconsistencies: errors as HTTP 200 bodies, {@code output} a string while a fetch is processing,
- * string ids in webhooks, the legacy {@code messege} field, best-effort webhooks.
+ * string ids in webhooks, the legacy {@code messege} field, best-effort webhooks. Requests are held to each
+ * endpoint's schema and page, never more leniently (docs/providers/modelslab.md); outputs are served from
+ * its CDN host, not its API host.
  */
 public final class ModelsLabEmulator extends EmulatorServer {
     private static final String TIP = "Your image is processing in background, you can get this image using fetch API";
@@ -312,11 +314,11 @@ public final class ModelsLabEmulator extends EmulatorServer {
         byte[] face =
                 loadFace(body.path("face_image").asText(""), body.path("base64").asBoolean(false));
         BufferedImage faceSize = decode(face);
-        // Without a size the face photo's own is used (v6 OpenAPI), but the limits still hold: a server
-        // held to its documents has no size past 512 x 768 to make.
+        // The enterprise head_shot page takes no size: rendered at the pages' example size. Elsewhere, without a
+        // size the face photo's own is used (v6 OpenAPI), but the limits still hold: a server held to its
+        // documents has no size past 512 x 768 to make.
         boolean sized = !(route.api() == Api.ENTERPRISE_IMAGE_EDITING
                 && route.operation().equals("head_shot"));
-        // The enterprise head_shot page takes no size at all: it is rendered at the pages' example size.
         int w = !sized ? 512 : width != null ? width : faceSize.getWidth();
         int h = !sized ? 512 : height != null ? height : faceSize.getHeight();
         if (w > MAX_WIDTH || h > MAX_HEIGHT) {
