@@ -1,6 +1,5 @@
 package app.visage.providers.modelslab;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -12,7 +11,8 @@ import jakarta.ws.rs.core.Response;
 
 /**
  * The ModelsLab endpoints Visage calls, on its three servers (research/providers.md §1.1). The key
- * travels in every JSON body; every answer is read raw, since errors come as HTTP 200 too.
+ * travels in every JSON body, written beforehand so it goes out whole with its Content-Length; every
+ * answer is read raw, since errors come as HTTP 200 too.
  */
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
@@ -20,25 +20,25 @@ public interface ModelsLabApi {
 
     @POST
     @Path("/api/v6/image_editing/{endpoint}")
-    Uni<Response> shared(@PathParam("endpoint") String endpoint, ObjectNode body);
+    Uni<Response> shared(@PathParam("endpoint") String endpoint, byte[] body);
 
     @POST
     @Path("/api/v6/image_editing/fetch/{id}")
-    Uni<Response> sharedFetch(@PathParam("id") String id, ObjectNode body);
+    Uni<Response> sharedFetch(@PathParam("id") String id, byte[] body);
 
     @POST
     @Path("/api/v1/enterprise/image_editing/{endpoint}")
-    Uni<Response> enterprise(@PathParam("endpoint") String endpoint, ObjectNode body);
+    Uni<Response> enterprise(@PathParam("endpoint") String endpoint, byte[] body);
 
     @POST
     @Path("/api/v1/enterprise/image_editing/fetch/{id}")
-    Uni<Response> enterpriseFetch(@PathParam("id") String id, ObjectNode body);
+    Uni<Response> enterpriseFetch(@PathParam("id") String id, byte[] body);
 
     @POST
     @Path("/api/v1/enterprise/face_gen/make_gen")
-    Uni<Response> makeGen(ObjectNode body);
+    Uni<Response> makeGen(byte[] body);
 
     @POST
     @Path("/api/v1/enterprise/face_gen/fetch/{id}")
-    Uni<Response> faceGenFetch(@PathParam("id") String id, ObjectNode body);
+    Uni<Response> faceGenFetch(@PathParam("id") String id, byte[] body);
 }

@@ -3,7 +3,6 @@ package app.visage.providers.modelslab;
 import app.visage.config.VisageConfig;
 import app.visage.jobs.model.Operation;
 import app.visage.jobs.model.Param;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.core.Response;
@@ -11,9 +10,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code modelslab-enterprise}: a dedicated {@code image_editing} server. Its face_gen page marks
- * every field required, so the documented defaults are sent for those the user left out; its
- * head_shot takes no size, sample or style params.
+ * {@code modelslab-enterprise}: a dedicated {@code image_editing} server. Its pages mark every field they list
+ * required, so those the caller left out get the page's documented default, else its example's value (each
+ * listed with its source in docs/providers/modelslab.md); its head_shot takes no size, sample or style params.
  */
 @Singleton
 public class ModelsLabEnterprise extends ModelsLabProvider {
@@ -27,6 +26,33 @@ public class ModelsLabEnterprise extends ModelsLabProvider {
                     Param.SAFETY_CHECKER,
                     Param.SAFETY_CHECKER_TYPE,
                     Param.STYLE));
+
+    /** enterprise-api/image-editing/face-gen.mdx; width and height are Visage's size rule (see {@link #size}). */
+    private static final Map<Param, Object> FACE_GEN_REQUIRED = Map.of(
+            Param.NUM_INFERENCE_STEPS,
+            21L, // the example's "21"
+            Param.GUIDANCE_SCALE,
+            7.5, // the example's
+            Param.STYLE,
+            "realistic", // documented default
+            Param.S_SCALE,
+            1.0, // documented default
+            Param.SAMPLES,
+            1L, // the example's "1"
+            Param.SAFETY_CHECKER,
+            false, // the example's
+            // no default or example on this page: the face_gen server's make_gen page documents this default
+            Param.SAFETY_CHECKER_TYPE,
+            "sensitive_content_text");
+
+    /** enterprise-api/image-editing/head-shot.mdx; seed is picked at random (see {@link #seedRequired}). */
+    private static final Map<Param, Object> HEAD_SHOT_REQUIRED = Map.of(
+            Param.NEGATIVE_PROMPT,
+            "blurry, low quality, distorted", // the example's
+            Param.NUM_INFERENCE_STEPS,
+            21L, // the example's "21"
+            Param.GUIDANCE_SCALE,
+            7.5); // the example's
 
     public ModelsLabEnterprise(VisageConfig config) {
         super(config.providers().modelslabEnterprise());
@@ -44,36 +70,32 @@ public class ModelsLabEnterprise extends ModelsLabProvider {
 
     @Override
     Map<Param, Object> requiredDefaults(Operation operation) {
-        return operation == Operation.FACE_GEN
-                ? Map.of(
-                        Param.WIDTH,
-                        512,
-                        Param.HEIGHT,
-                        512,
-                        Param.SAMPLES,
-                        1,
-                        Param.NUM_INFERENCE_STEPS,
-                        21,
-                        Param.GUIDANCE_SCALE,
-                        7.5,
-                        Param.STYLE,
-                        "realistic",
-                        Param.S_SCALE,
-                        1.0,
-                        Param.SAFETY_CHECKER,
-                        true,
-                        Param.SAFETY_CHECKER_TYPE,
-                        "sensitive_content_text")
-                : Map.of();
+        return operation == Operation.FACE_GEN ? FACE_GEN_REQUIRED : HEAD_SHOT_REQUIRED;
+    }
+
+    /** head_shot types its required seed as an integer but its example sends null: an integer is what both allow. */
+    @Override
+    boolean seedRequired(Operation operation) {
+        return operation == Operation.HEAD_SHOT;
     }
 
     @Override
-    Uni<Response> generate(ModelsLabApi api, Operation operation, ObjectNode body) {
+    boolean webhookRequired(Operation operation) {
+        return true;
+    }
+
+    @Override
+    boolean base64Required(Operation operation) {
+        return operation == Operation.FACE_GEN;
+    }
+
+    @Override
+    Uni<Response> generate(ModelsLabApi api, Operation operation, byte[] body) {
         return api.enterprise(operation.wire(), body);
     }
 
     @Override
-    Uni<Response> fetch(ModelsLabApi api, String id, ObjectNode body) {
+    Uni<Response> fetch(ModelsLabApi api, String id, byte[] body) {
         return api.enterpriseFetch(id, body);
     }
 }

@@ -3,22 +3,19 @@ package app.visage.providers.modelslab;
 import app.visage.config.VisageConfig;
 import app.visage.jobs.model.Operation;
 import app.visage.jobs.model.Param;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.core.Response;
-import java.security.SecureRandom;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code modelslab-face-gen}: the dedicated {@code face_gen} server, {@code make_gen} and
- * {@code fetch/{id}}. It requires the safety checker settings, {@code s_scale} and a {@code seed}:
- * a random seed is sent when the user gave none, as the shared API would pick one.
+ * {@code modelslab-face-gen}: the dedicated {@code face_gen} server, {@code make_gen} and {@code fetch/{id}}. Its
+ * page marks the safety checker settings, {@code s_scale} and {@code seed} required: the first three get the page's
+ * documented default (or its example's value), the seed is picked at random and recorded on the job.
  */
 @Singleton
 public class ModelsLabFaceGen extends ModelsLabProvider {
-    private static final SecureRandom SEEDS = new SecureRandom();
     private static final Set<Param> FACE_GEN = ModelsLabShared.union(
             COMMON,
             Set.of(
@@ -28,6 +25,15 @@ public class ModelsLabFaceGen extends ModelsLabProvider {
                     Param.S_SCALE,
                     Param.SAFETY_CHECKER,
                     Param.SAFETY_CHECKER_TYPE));
+
+    /** enterprise-api/face-gen/make-gen.mdx. */
+    private static final Map<Param, Object> REQUIRED = Map.of(
+            Param.SAFETY_CHECKER,
+            false, // no default: the example's
+            Param.SAFETY_CHECKER_TYPE,
+            "sensitive_content_text", // documented default
+            Param.S_SCALE,
+            1.0); // documented default
 
     public ModelsLabFaceGen(VisageConfig config) {
         super(config.providers().modelslabFaceGen());
@@ -45,24 +51,21 @@ public class ModelsLabFaceGen extends ModelsLabProvider {
 
     @Override
     Map<Param, Object> requiredDefaults(Operation operation) {
-        return Map.of(
-                Param.SAFETY_CHECKER,
-                true,
-                Param.SAFETY_CHECKER_TYPE,
-                "sensitive_content_text",
-                Param.S_SCALE,
-                1.0,
-                Param.SEED,
-                SEEDS.nextLong(1L << 32));
+        return REQUIRED;
     }
 
     @Override
-    Uni<Response> generate(ModelsLabApi api, Operation operation, ObjectNode body) {
+    boolean seedRequired(Operation operation) {
+        return true;
+    }
+
+    @Override
+    Uni<Response> generate(ModelsLabApi api, Operation operation, byte[] body) {
         return api.makeGen(body);
     }
 
     @Override
-    Uni<Response> fetch(ModelsLabApi api, String id, ObjectNode body) {
+    Uni<Response> fetch(ModelsLabApi api, String id, byte[] body) {
         return api.faceGenFetch(id, body);
     }
 }

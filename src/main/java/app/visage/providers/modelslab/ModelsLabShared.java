@@ -3,7 +3,6 @@ package app.visage.providers.modelslab;
 import app.visage.config.VisageConfig;
 import app.visage.jobs.model.Operation;
 import app.visage.jobs.model.Param;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.core.Response;
@@ -11,7 +10,11 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
-/** {@code modelslab}: the shared v6 API, {@code image_editing/head_shot}, {@code face_gen} and {@code fetch/{id}}. */
+/**
+ * {@code modelslab}: the shared v6 API, {@code image_editing/head_shot}, {@code face_gen} and {@code fetch/{id}}.
+ * Its OpenAPI requires only key, prompt and face_image, and types {@code track_id} as an integer and head_shot's
+ * {@code guidance_scale} as an integer 1–5 (face_gen's: a number 1–20).
+ */
 @Singleton
 public class ModelsLabShared extends ModelsLabProvider {
     private static final Set<Param> HEAD_SHOT = union(
@@ -23,6 +26,8 @@ public class ModelsLabShared extends ModelsLabProvider {
                     Param.S_SCALE,
                     Param.SAFETY_CHECKER,
                     Param.SAFETY_CHECKER_TYPE));
+    private static final Guidance HEAD_SHOT_GUIDANCE = new Guidance(true, 1, 5);
+    private static final Guidance FACE_GEN_GUIDANCE = new Guidance(false, 1, 20);
 
     public ModelsLabShared(VisageConfig config) {
         super(config.providers().modelslab());
@@ -44,12 +49,17 @@ public class ModelsLabShared extends ModelsLabProvider {
     }
 
     @Override
-    Uni<Response> generate(ModelsLabApi api, Operation operation, ObjectNode body) {
+    Guidance guidance(Operation operation) {
+        return operation == Operation.HEAD_SHOT ? HEAD_SHOT_GUIDANCE : FACE_GEN_GUIDANCE;
+    }
+
+    @Override
+    Uni<Response> generate(ModelsLabApi api, Operation operation, byte[] body) {
         return api.shared(operation.wire(), body);
     }
 
     @Override
-    Uni<Response> fetch(ModelsLabApi api, String id, ObjectNode body) {
+    Uni<Response> fetch(ModelsLabApi api, String id, byte[] body) {
         return api.sharedFetch(id, body);
     }
 

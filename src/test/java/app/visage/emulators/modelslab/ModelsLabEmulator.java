@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -19,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -30,13 +34,20 @@ import javax.imageio.ImageIO;
  * The three ModelsLab servers Visage may use (v6 shared image_editing, enterprise image_editing,
  * enterprise face_gen), each with its own key, following the documented contract including its
  * inconsistencies: errors as HTTP 200 bodies, {@code output} a string while a fetch is processing,
- * string ids in webhooks, the legacy {@code messege} field, best-effort webhooks.
+ * string ids in webhooks, the legacy {@code messege} field, best-effort webhooks. Requests are held to each
+ * endpoint's schema and page, never more leniently (docs/providers/modelslab.md); outputs are served from
+ * its CDN host, not its API host.
  */
 public final class ModelsLabEmulator extends EmulatorServer {
     private static final String TIP = "Your image is processing in background, you can get this image using fetch API";
     private static final Set<String> STYLES = Set.of("comic", "chibi", "3d", "anime", "realistic");
     private static final Set<String> SAFETY_TYPES = Set.of("black", "blur", "sensitive_content_text", "pixelate");
     private static final Set<Integer> STEPS = Set.of(21, 31, 41);
+    private static final Set<String> STRING_NUMBERS = Set.of("width", "height", "samples", "num_inference_steps");
+    private static final int MAX_WIDTH = 512;
+    private static final int MAX_HEIGHT = 768;
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String NO_CREDITS = "Insufficient credits. Please add more credits to continue.";
 
     private enum Api {
         V6("/api/v6/image_editing/", Set.of("head_shot", "face_gen")),
@@ -230,6 +241,10 @@ public final class ModelsLabEmulator extends EmulatorServer {
                 respond(exchange, 200, Map.of("status", "error", "messege", script.message));
                 return;
             }
+            case NO_CREDITS -> {
+                respond(exchange, 402, error(NO_CREDITS));
+                return;
+            }
             case SLOW -> sleep(script.delay);
             default -> {}
         }
@@ -250,6 +265,24 @@ public final class ModelsLabEmulator extends EmulatorServer {
                 respond(exchange, 200, successResponse(job));
                 notify(job, script);
             }
+            case OUTPUTS_LATE -> {
+                succeed(job, script.delay, false);
+                respond(exchange, 200, successResponse(job));
+                notify(job, script);
+            }
+            case NSFW -> {
+                succeed(job, Duration.ZERO, true);
+                Map<String, Object> answer = successResponse(job);
+                answer.put("nsfw_content_detected", true);
+                respond(exchange, 200, answer);
+                notify(job, script);
+            }
+            case EMPTY_SUCCESS -> {
+                scheduler.schedule(() -> finish(job, script), processingTime.toMillis(), TimeUnit.MILLISECONDS);
+                Map<String, Object> answer = successResponse(job);
+                answer.put("output", List.of());
+                respond(exchange, 200, answer);
+            }
             case WEBHOOK_BEFORE_RESPONSE -> {
                 succeed(job);
                 notify(job, script);
@@ -269,72 +302,171 @@ public final class ModelsLabEmulator extends EmulatorServer {
         }
     }
 
-    /** Validates the request and creates its job; null when the key's queue is full. */
+    /**
+     * Validates the request against its endpoint's schema and page (see {@link #checkFields}) and creates its job;
+     * null when the key's queue is full.
+     */
     private Job accept(Route.Generate route, JsonNode body) throws Invalid {
-        String prompt = body.path("prompt").asText("");
-        String faceImage = body.path("face_image").asText("");
-        if (prompt.isBlank()) {
-            throw new Invalid("The prompt field is required.");
-        }
-        if (faceImage.isBlank()) {
-            throw new Invalid("The face_image field is required.");
-        }
+        checkFields(route, body);
         Integer width = integer(body, "width");
         Integer height = integer(body, "height");
-        Integer steps = integer(body, "num_inference_steps");
         Integer samples = integer(body, "samples");
-        BigDecimal sScale = number(body, "s_scale");
-        if (width != null && (width < 1 || width > 512)) {
-            throw new Invalid("The width must be between 1 and 512.");
-        }
-        if (height != null && (height < 1 || height > 768)) {
-            throw new Invalid("The height must be between 1 and 768.");
-        }
-        if (steps != null && !STEPS.contains(steps)) {
-            throw new Invalid("The num_inference_steps must be one of 21, 31, 41.");
-        }
-        if (samples != null && (samples < 1 || samples > 2)) {
-            throw new Invalid("The samples must be between 1 and 2.");
-        }
-        if (sScale != null && (sScale.signum() < 0 || sScale.compareTo(BigDecimal.TWO) > 0)) {
-            throw new Invalid("The s_scale must be between 0 and 2.");
-        }
-        if (route.operation().equals("face_gen")
-                && body.hasNonNull("style")
-                && !STYLES.contains(body.get("style").asText())) {
-            throw new Invalid("The style must be one of comic, chibi, 3d, anime, realistic.");
-        }
-        if (body.hasNonNull("safety_checker_type")
-                && !SAFETY_TYPES.contains(body.get("safety_checker_type").asText())) {
-            throw new Invalid("The safety_checker_type must be one of black, blur, sensitive_content_text, pixelate.");
-        }
-        if (route.api() == Api.ENTERPRISE_FACE_GEN) {
-            for (String field : List.of("safety_checker", "safety_checker_type", "s_scale", "seed")) {
-                if (!body.hasNonNull(field)) {
-                    throw new Invalid("The " + field + " field is required.");
-                }
-            }
-            number(body, "seed"); // fails unless a number
-        }
-        byte[] face = loadFace(faceImage, body.path("base64").asBoolean(false));
+        byte[] face =
+                loadFace(body.path("face_image").asText(""), body.path("base64").asBoolean(false));
         BufferedImage faceSize = decode(face);
+        // The enterprise head_shot page takes no size: rendered at the pages' example size. Elsewhere, without a
+        // size the face photo's own is used (v6 OpenAPI), but the limits still hold: a server held to its
+        // documents has no size past 512 x 768 to make.
+        boolean sized = !(route.api() == Api.ENTERPRISE_IMAGE_EDITING
+                && route.operation().equals("head_shot"));
+        int w = !sized ? 512 : width != null ? width : faceSize.getWidth();
+        int h = !sized ? 512 : height != null ? height : faceSize.getHeight();
+        if (w > MAX_WIDTH || h > MAX_HEIGHT) {
+            throw new Invalid(
+                    "The face_image's size " + w + "x" + h + " is past the maximum 512 x 768: set width and height.");
+        }
+        int n = samples != null ? samples : 1;
+        if (route.api() == Api.ENTERPRISE_IMAGE_EDITING && w * h >= MAX_WIDTH * MAX_HEIGHT) {
+            n = 1; // "For resolutions such as 512x768, one sample will be generated."
+        }
         String key = keys.get(route.api());
         synchronized (this) {
             if (inFlight(key) >= queueLimit) {
                 return null;
             }
-            Job job = new Job(
-                    nextId.getAndIncrement(),
-                    route.api(),
-                    key,
-                    body,
-                    face,
-                    width != null ? width : faceSize.getWidth(),
-                    height != null ? height : faceSize.getHeight(),
-                    samples != null ? samples : 1,
-                    processingTime);
+            Job job = new Job(nextId.getAndIncrement(), route, key, body, face, w, h, n, processingTime);
             jobs.put(job.id, job);
             return job;
+        }
+    }
+
+    /**
+     * Types, ranges and required fields per endpoint: the v6 OpenAPI ({@code image-editing/openapi.json}) for
+     * {@code head_shot} and {@code face_gen}; the enterprise pages, which mark every field they list required
+     * ({@code enterprise-api/image-editing/face-gen.mdx}, {@code head-shot.mdx}); the face_gen server's page for
+     * {@code make_gen}. Where they disagree only what both allow passes: numbers as strings only in the fields the
+     * examples send them so; {@code webhook} and {@code track_id} may be null as every example sends them.
+     */
+    private static void checkFields(Route.Generate route, JsonNode body) throws Invalid {
+        Api api = route.api();
+        String op = route.operation();
+        boolean enterpriseFaceGen = api == Api.ENTERPRISE_IMAGE_EDITING && op.equals("face_gen");
+        boolean enterpriseHeadShot = api == Api.ENTERPRISE_IMAGE_EDITING && op.equals("head_shot");
+        boolean makeGen = api == Api.ENTERPRISE_FACE_GEN;
+        string(body, "prompt", true);
+        string(body, "face_image", true);
+        string(body, "negative_prompt", enterpriseHeadShot);
+        if (!enterpriseHeadShot) {
+            range(integer(body, "width", enterpriseFaceGen), "width", 1, MAX_WIDTH);
+            range(integer(body, "height", enterpriseFaceGen), "height", 1, MAX_HEIGHT);
+            range(integer(body, "samples", enterpriseFaceGen), "samples", 1, 2);
+            range(number(body, "s_scale", enterpriseFaceGen || makeGen), "s_scale", 0, 2);
+            bool(body, "safety_checker", enterpriseFaceGen || makeGen);
+            choice(body, "safety_checker_type", SAFETY_TYPES, enterpriseFaceGen || makeGen);
+            bool(body, "base64", enterpriseFaceGen);
+        }
+        Integer steps = integer(body, "num_inference_steps", enterpriseFaceGen || enterpriseHeadShot);
+        if (steps != null && !STEPS.contains(steps)) {
+            throw new Invalid("The num_inference_steps must be one of 21, 31, 41.");
+        }
+        boolean guidanceRequired = enterpriseFaceGen || enterpriseHeadShot;
+        if (api == Api.V6 && op.equals("head_shot")) {
+            // HeadShotRequest: integer 1-5 (the page's example sends 7.5, which the schema refuses)
+            JsonNode g = body.get("guidance_scale");
+            if (g != null && !g.isNull() && !g.isIntegralNumber()) {
+                throw new Invalid("The guidance_scale must be an integer.");
+            }
+            range(number(body, "guidance_scale", false), "guidance_scale", 1, 5);
+        } else if (api == Api.V6) {
+            range(number(body, "guidance_scale", false), "guidance_scale", 1, 20);
+        } else {
+            number(body, "guidance_scale", guidanceRequired);
+        }
+        if (op.equals("face_gen") && api != Api.ENTERPRISE_FACE_GEN) {
+            choice(body, "style", STYLES, enterpriseFaceGen);
+        }
+        JsonNode seed = body.get("seed");
+        if ((enterpriseHeadShot || makeGen) && (seed == null || seed.isNull())) {
+            throw new Invalid("The seed field is required.");
+        }
+        if (seed != null && !seed.isNull() && !(seed.isIntegralNumber() && seed.asLong() >= 0)) {
+            throw new Invalid("The seed must be an integer.");
+        }
+        boolean hookRequired = enterpriseFaceGen || enterpriseHeadShot;
+        JsonNode webhook = body.get("webhook");
+        if (webhook == null && hookRequired) {
+            throw new Invalid("The webhook field is required.");
+        }
+        if (webhook != null && !webhook.isNull() && !isHttpUri(webhook)) {
+            throw new Invalid("The webhook must be a valid URL.");
+        }
+        JsonNode trackId = body.get("track_id");
+        if (trackId == null && hookRequired) {
+            throw new Invalid("The track_id field is required.");
+        }
+        if (trackId != null && !trackId.isNull()) {
+            if (api == Api.V6 && !trackId.isIntegralNumber()) {
+                throw new Invalid("The track_id must be an integer.");
+            }
+            if (api != Api.V6 && !trackId.isTextual()) {
+                throw new Invalid("The track_id must be a string.");
+            }
+        }
+    }
+
+    private static boolean isHttpUri(JsonNode value) {
+        if (!value.isTextual()) {
+            return false;
+        }
+        try {
+            URI uri = new URI(value.asText());
+            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+
+    private static void string(JsonNode body, String field, boolean required) throws Invalid {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull() || node.isTextual() && node.asText().isBlank()) {
+            if (required) {
+                throw new Invalid("The " + field + " field is required.");
+            }
+            return;
+        }
+        if (!node.isTextual()) {
+            throw new Invalid("The " + field + " must be a string.");
+        }
+    }
+
+    private static void bool(JsonNode body, String field, boolean required) throws Invalid {
+        JsonNode node = present(body, field, required);
+        if (node != null && !node.isBoolean()) {
+            throw new Invalid("The " + field + " field must be true or false.");
+        }
+    }
+
+    private static void choice(JsonNode body, String field, Set<String> choices, boolean required) throws Invalid {
+        JsonNode node = present(body, field, required);
+        if (node != null && !(node.isTextual() && choices.contains(node.asText()))) {
+            throw new Invalid("The " + field + " must be one of " + String.join(", ", new TreeSet<>(choices)) + ".");
+        }
+    }
+
+    private static JsonNode present(JsonNode body, String field, boolean required) throws Invalid {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            if (required) {
+                throw new Invalid("The " + field + " field is required.");
+            }
+            return null;
+        }
+        return node;
+    }
+
+    private static void range(Number value, String field, int min, int max) throws Invalid {
+        if (value != null && (value.doubleValue() < min || value.doubleValue() > max)) {
+            throw new Invalid("The " + field + " must be between " + min + " and " + max + ".");
         }
     }
 
@@ -383,14 +515,27 @@ public final class ModelsLabEmulator extends EmulatorServer {
     }
 
     private void succeed(Job job) {
+        succeed(job, Duration.ZERO, false);
+    }
+
+    /**
+     * Renders the job's outputs and puts them on the CDN after {@code publishDelay}; with {@code nsfw} the
+     * content is flagged, and a checker the request turned on replaces each image (here: all black).
+     */
+    private void succeed(Job job, Duration publishDelay, boolean nsfw) {
         List<byte[]> images = new ArrayList<>();
         List<byte[]> served = servedOutputs.getAndSet(null);
+        boolean replaced = nsfw && Boolean.TRUE.equals(job.safetyChecker);
         try {
             for (String path : job.paths) {
                 byte[] image = served != null
                         ? served.get(images.size() % served.size())
-                        : render(job.face, job.width, job.height, "png");
-                publish(path, image);
+                        : render(replaced ? blank(job.width, job.height) : job.face, job.width, job.height, "png");
+                if (publishDelay.isZero()) {
+                    publishOnCdn(path, image);
+                } else {
+                    scheduler.schedule(() -> publishOnCdn(path, image), publishDelay.toMillis(), TimeUnit.MILLISECONDS);
+                }
                 images.add(image);
             }
         } catch (IOException e) {
@@ -400,6 +545,12 @@ public final class ModelsLabEmulator extends EmulatorServer {
         }
         job.images = List.copyOf(images);
         job.state = State.SUCCESS;
+    }
+
+    private static byte[] blank(int width, int height) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ImageIO.write(new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB), "png", bytes);
+        return bytes.toByteArray();
     }
 
     private void notify(Job job, Script script) {
@@ -514,32 +665,39 @@ public final class ModelsLabEmulator extends EmulatorServer {
         }
     }
 
-    /** A JSON number or, as the docs' examples send them, a numeric string; null when absent. */
-    private static BigDecimal number(JsonNode body, String field) throws Invalid {
-        JsonNode node = body.get(field);
-        if (node == null || node.isNull()) {
+    /**
+     * A JSON number; a numeric string only in the fields every example sends as one (width, height, samples,
+     * num_inference_steps), which the schemas type integer; null when absent.
+     */
+    private static BigDecimal number(JsonNode body, String field, boolean required) throws Invalid {
+        JsonNode node = present(body, field, required);
+        if (node == null) {
             return null;
         }
         if (node.isNumber()) {
             return node.decimalValue();
         }
-        try {
-            if (node.isTextual()) {
+        if (node.isTextual() && STRING_NUMBERS.contains(field)) {
+            try {
                 return new BigDecimal(node.asText().trim());
+            } catch (NumberFormatException e) {
+                // reported below
             }
-        } catch (NumberFormatException e) {
-            // reported below
         }
         throw new Invalid("The " + field + " must be a number.");
     }
 
-    private static Integer integer(JsonNode body, String field) throws Invalid {
-        BigDecimal value = number(body, field);
+    private static Integer integer(JsonNode body, String field, boolean required) throws Invalid {
+        BigDecimal value = number(body, field, required);
         try {
             return value == null ? null : value.intValueExact();
         } catch (ArithmeticException e) {
             throw new Invalid("The " + field + " must be an integer.");
         }
+    }
+
+    private static Integer integer(JsonNode body, String field) throws Invalid {
+        return integer(body, field, false);
     }
 
     private static void sleep(Duration delay) {
@@ -566,7 +724,9 @@ public final class ModelsLabEmulator extends EmulatorServer {
         final int width;
         final int height;
         final Duration processingTime;
-        /** Where the outputs will be served: known (and handed out as future_links) before they exist. */
+        /** Whether the request turned the safety checker on; null when it did not say. */
+        final Boolean safetyChecker;
+        /** Where the outputs will be served, on the CDN: known (and handed out as future_links) before they exist. */
         final List<String> paths = new ArrayList<>();
 
         final ObjectNode meta;
@@ -576,7 +736,7 @@ public final class ModelsLabEmulator extends EmulatorServer {
 
         Job(
                 int id,
-                Api api,
+                Route.Generate route,
                 String key,
                 JsonNode body,
                 byte[] face,
@@ -585,7 +745,7 @@ public final class ModelsLabEmulator extends EmulatorServer {
                 int samples,
                 Duration processingTime) {
             this.id = id;
-            this.api = api;
+            this.api = route.api();
             this.key = key;
             this.webhook = body.path("webhook").isTextual()
                             && !body.get("webhook").asText().isBlank()
@@ -596,21 +756,35 @@ public final class ModelsLabEmulator extends EmulatorServer {
             this.width = width;
             this.height = height;
             this.processingTime = processingTime;
+            this.safetyChecker = body.path("safety_checker").isBoolean()
+                    ? body.get("safety_checker").asBoolean()
+                    : null;
             String prefix = randomName();
             for (int n = 0; n < samples; n++) {
                 paths.add("/generations/" + prefix + "-" + n + ".png");
             }
-            // the docs' meta echoes the request's parameters, numbers as numbers
+            // The docs' meta echoes the request's parameters, numbers as numbers, the checker as "yes"/"no",
+            // and the seed the generation used (picked by the server when the request had none).
             meta = ((ObjectNode) body.deepCopy())
                     .put("width", width)
                     .put("height", height)
                     .put("samples", samples)
-                    .put("file_prefix", prefix);
+                    .put("file_prefix", prefix)
+                    .put("temp", "yes");
             meta.remove("key");
+            if (body.path("num_inference_steps").isValueNode()
+                    && !body.get("num_inference_steps").isNull()) {
+                meta.put("num_inference_steps", body.get("num_inference_steps").asInt());
+            }
+            if (safetyChecker != null) {
+                meta.put("safety_checker", safetyChecker ? "yes" : "no");
+            }
+            JsonNode seed = body.get("seed");
+            meta.put("seed", seed != null && seed.isIntegralNumber() ? seed.asLong() : RANDOM.nextLong(1L << 32));
         }
 
         List<String> urls() {
-            return paths.stream().map(p -> baseUrl() + p).toList();
+            return paths.stream().map(p -> cdnUrl() + p).toList();
         }
 
         double generationTime() {
@@ -625,7 +799,11 @@ public final class ModelsLabEmulator extends EmulatorServer {
         SLOW,
         ERROR_BODY,
         LEGACY_ERROR_BODY,
+        NO_CREDITS,
         SUCCEED_AT_ONCE,
+        OUTPUTS_LATE,
+        NSFW,
+        EMPTY_SUCCESS,
         FAIL_LATER,
         DROP_WEBHOOK,
         DUPLICATE_WEBHOOK,
@@ -679,6 +857,32 @@ public final class ModelsLabEmulator extends EmulatorServer {
         /** HTTP 200 {@code {"status":"error","messege":...}}, the legacy spelling; no job. */
         public static Script legacyErrorBody(String message) {
             return new Script(Kind.LEGACY_ERROR_BODY, 0, Duration.ZERO, message);
+        }
+
+        /** HTTP 402 with the documented insufficient-credits body; no job. */
+        public static Script insufficientCredits() {
+            return of(Kind.NO_CREDITS);
+        }
+
+        /**
+         * Done at once, answered in the success shape with its output URLs, but the files appear on the CDN only
+         * {@code delay} later; fetch answers success (with those URLs) meanwhile.
+         */
+        public static Script outputsLate(Duration delay) {
+            return new Script(Kind.OUTPUTS_LATE, 0, delay, null);
+        }
+
+        /**
+         * Done at once, answered in the success shape with {@code nsfw_content_detected: true}; if the request
+         * turned the safety checker on, each output is replaced (a black image), as its type says it would be.
+         */
+        public static Script nsfwDetected() {
+            return of(Kind.NSFW);
+        }
+
+        /** Answered "success" with an empty output; the job runs on as usual and fetch gives its outputs later. */
+        public static Script successWithoutOutputs() {
+            return of(Kind.EMPTY_SUCCESS);
         }
 
         /** The job is done before the answer, which is the success shape; a webhook follows if asked. */

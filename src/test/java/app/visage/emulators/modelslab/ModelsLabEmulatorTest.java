@@ -34,12 +34,18 @@ class ModelsLabEmulatorTest {
     private static final String FACE_GEN_KEY = "face-gen-key";
     private static final String HEAD_SHOT = "/api/v6/image_editing/head_shot";
     private static final String V6_FETCH = "/api/v6/image_editing/fetch/";
+    private static final String FACE_GEN = "/api/v6/image_editing/face_gen";
+    private static final String ENTERPRISE_FACE_GEN = "/api/v1/enterprise/image_editing/face_gen";
+    private static final String ENTERPRISE_HEAD_SHOT = "/api/v1/enterprise/image_editing/head_shot";
     private static final String MAKE_GEN = "/api/v1/enterprise/face_gen/make_gen";
     private static final String FACE_GEN_FETCH = "/api/v1/enterprise/face_gen/fetch/";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final byte[] photo = TestPhotos.bytes("astronaut.jpg");
+    /** A face photo past 512 x 768, as phones take them. */
+    private final byte[] bigPhoto = TestPhotos.png(scaled(TestPhotos.image("astronaut.jpg"), 600, 900));
+
     private final List<JsonNode> hooks = new CopyOnWriteArrayList<>();
     /** Stands in for Visage: serves the face photo (as a presigned URL would) and receives webhooks. */
     private HttpServer visage;
@@ -54,6 +60,11 @@ class ModelsLabEmulatorTest {
         visage.createContext("/face.jpg", exchange -> {
             exchange.sendResponseHeaders(200, photo.length);
             exchange.getResponseBody().write(photo);
+            exchange.close();
+        });
+        visage.createContext("/big.png", exchange -> {
+            exchange.sendResponseHeaders(200, bigPhoto.length);
+            exchange.getResponseBody().write(bigPhoto);
             exchange.close();
         });
         visage.createContext("/hooks/", exchange -> {
@@ -309,7 +320,7 @@ class ModelsLabEmulatorTest {
     @Test
     void failLaterSendsAFailedWebhookAndFetchAnswersTheError() throws Exception {
         modelsLab.nextSubmit(Script.failLater("NSFW content"));
-        int id = post(HEAD_SHOT, request(KEY, "webhook", hookUrl("job-7"), "track_id", "t-7"))
+        int id = post(HEAD_SHOT, request(KEY, "webhook", hookUrl("job-7"), "track_id", 7))
                 .json()
                 .get("id")
                 .asInt();
@@ -318,7 +329,7 @@ class ModelsLabEmulatorTest {
         assertThat(hooks.get(0).get("status").asText()).isEqualTo("failed");
         assertThat(hooks.get(0).get("id").asText()).isEqualTo(String.valueOf(id));
         assertThat(hooks.get(0).get("message").asText()).isEqualTo("NSFW content");
-        assertThat(hooks.get(0).get("track_id").asText()).isEqualTo("t-7");
+        assertThat(hooks.get(0).get("track_id").asInt()).isEqualTo(7);
         JsonNode fetched = fetch(V6_FETCH + id, KEY);
         assertThat(fetched.get("status").asText()).isEqualTo("error");
         assertThat(fetched.get("message").asText()).isEqualTo("NSFW content");
@@ -367,6 +378,247 @@ class ModelsLabEmulatorTest {
         modelsLab.garbleNextFetches(1);
         assertThatThrownBy(() -> post(V6_FETCH + id, Map.of("key", KEY))).isInstanceOf(IOException.class);
         assertThat(fetch(V6_FETCH + id, KEY).get("status").asText()).isEqualTo("success");
+    }
+
+    @Test
+    void eachEndpointChecksTypesAndRangesAsItsSchemaSays() throws Exception {
+        modelsLab.processingTime(Duration.ofSeconds(5));
+        // v6 head_shot: guidance_scale is an integer 1-5 (the OpenAPI; its page's example sends 7.5)
+        assertError(post(HEAD_SHOT, request(KEY, "guidance_scale", 7.5)), "guidance_scale");
+        assertError(post(HEAD_SHOT, request(KEY, "guidance_scale", 3.5)), "guidance_scale");
+        assertError(post(HEAD_SHOT, request(KEY, "guidance_scale", 6)), "guidance_scale");
+        assertError(post(HEAD_SHOT, request(KEY, "guidance_scale", "3")), "guidance_scale");
+        // v6 face_gen: a number 1-20
+        assertError(post(FACE_GEN, request(KEY, "guidance_scale", 21)), "guidance_scale");
+        // numbers as strings only where every example sends them so
+        assertError(post(HEAD_SHOT, request(KEY, "s_scale", "1.0")), "s_scale");
+        assertError(post(HEAD_SHOT, request(KEY, "s_scale", 2.5)), "s_scale");
+        assertError(post(HEAD_SHOT, request(KEY, "samples", 3)), "samples");
+        assertError(post(HEAD_SHOT, request(KEY, "height", 800)), "height");
+        assertError(post(HEAD_SHOT, request(KEY, "safety_checker", "true")), "safety_checker");
+        assertError(post(HEAD_SHOT, request(KEY, "safety_checker_type", "gaussian")), "safety_checker_type");
+        assertError(post(HEAD_SHOT, request(KEY, "base64", "false")), "base64");
+        assertError(post(HEAD_SHOT, request(KEY, "webhook", "not a url")), "webhook");
+        assertError(post(FACE_GEN, request(KEY, "style", "oil")), "style");
+        assertError(post(HEAD_SHOT, request(KEY, "prompt", "")), "prompt");
+        // track_id: an integer on v6 (OpenAPI), a string on the enterprise pages
+        assertError(post(HEAD_SHOT, request(KEY, "track_id", "7")), "track_id");
+        Map<String, Object> intTrackId = makeGen();
+        intTrackId.put("track_id", 7);
+        assertError(post(MAKE_GEN, intTrackId), "track_id");
+        assertThat(modelsLab.inFlight(KEY) + modelsLab.inFlight(FACE_GEN_KEY)).isZero();
+
+        Answer typed = post(
+                HEAD_SHOT,
+                request(
+                        KEY,
+                        "guidance_scale",
+                        3,
+                        "s_scale",
+                        1.5,
+                        "safety_checker",
+                        true,
+                        "safety_checker_type",
+                        "blur",
+                        "track_id",
+                        7,
+                        "webhook",
+                        hookUrl("typed")));
+        assertThat(typed.json().get("status").asText()).isEqualTo("processing");
+        assertThat(post(FACE_GEN, request(KEY, "guidance_scale", 7.5, "style", "anime"))
+                        .json()
+                        .get("status")
+                        .asText())
+                .isEqualTo("processing");
+    }
+
+    @Test
+    void theEnterprisePagesRequireEveryFieldTheyList() throws Exception {
+        modelsLab.processingTime(Duration.ofSeconds(5));
+        Map<String, Object> faceGen = enterpriseFaceGen();
+        for (String field : List.of(
+                "width",
+                "height",
+                "num_inference_steps",
+                "guidance_scale",
+                "style",
+                "s_scale",
+                "samples",
+                "safety_checker",
+                "safety_checker_type",
+                "base64",
+                "webhook",
+                "track_id")) {
+            Map<String, Object> without = new HashMap<>(faceGen);
+            without.remove(field);
+            assertError(post(ENTERPRISE_FACE_GEN, without), field);
+        }
+        Map<String, Object> headShot = enterpriseHeadShot();
+        for (String field : List.of("negative_prompt", "num_inference_steps", "guidance_scale", "seed", "webhook")) {
+            Map<String, Object> without = new HashMap<>(headShot);
+            without.remove(field);
+            assertError(post(ENTERPRISE_HEAD_SHOT, without), field);
+        }
+        Map<String, Object> nullSeed = new HashMap<>(headShot);
+        nullSeed.put("seed", null);
+        assertError(post(ENTERPRISE_HEAD_SHOT, nullSeed), "seed");
+        for (String field : List.of("safety_checker", "safety_checker_type", "s_scale", "seed")) {
+            Map<String, Object> without = makeGen();
+            without.remove(field);
+            assertError(post(MAKE_GEN, without), field);
+        }
+        assertThat(modelsLab.inFlight(ENTERPRISE_KEY) + modelsLab.inFlight(FACE_GEN_KEY))
+                .isZero();
+
+        // every field present, webhook and track_id null as the examples send them
+        assertThat(post(ENTERPRISE_FACE_GEN, faceGen).json().get("status").asText())
+                .isEqualTo("processing");
+        assertThat(post(ENTERPRISE_HEAD_SHOT, headShot).json().get("status").asText())
+                .isEqualTo("processing");
+        assertThat(modelsLab.inFlight(ENTERPRISE_KEY)).isEqualTo(2);
+    }
+
+    @Test
+    void withoutWidthAndHeightAPhotoPastTheLimitsIsRefused() throws Exception {
+        Answer refused = post(HEAD_SHOT, request(KEY, "face_image", visageUrl("/big.png")));
+        Answer sized = post(HEAD_SHOT, request(KEY, "face_image", visageUrl("/big.png"), "width", 512, "height", 768));
+
+        assertError(refused, "512 x 768");
+        assertThat(sized.json().get("status").asText()).isEqualTo("processing");
+        assertThat(sized.json().get("meta").get("width").asInt()).isEqualTo(512);
+        assertThat(sized.json().get("meta").get("height").asInt()).isEqualTo(768);
+    }
+
+    @Test
+    void outputsLateAnswersSuccessBeforeItsFilesAreOnTheCdn() throws Exception {
+        modelsLab.nextSubmit(Script.outputsLate(Duration.ofMillis(1500)));
+
+        JsonNode body = post(HEAD_SHOT, request(KEY, "seed", 99)).json();
+
+        assertThat(body.get("status").asText()).isEqualTo("success");
+        String output = body.get("output").get(0).asText();
+        assertThat(URI.create(output).getHost()).isEqualTo("127.0.0.2");
+        assertThat(output).startsWith(modelsLab.cdnUrl().toString());
+        assertThat(body.get("meta").get("seed").asLong()).isEqualTo(99);
+        assertThat(get(output).statusCode()).isEqualTo(404);
+        JsonNode fetched = fetch(V6_FETCH + body.get("id").asInt(), KEY);
+        assertThat(fetched.get("status").asText()).isEqualTo("success");
+        assertThat(fetched.get("output").get(0).asText()).isEqualTo(output);
+        await(() -> {
+            try {
+                return get(output).statusCode() == 200;
+            } catch (IOException | InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        });
+        // never on the API's own host
+        assertThat(get(modelsLab.baseUrl() + URI.create(output).getPath()).statusCode())
+                .isNotEqualTo(200);
+    }
+
+    @Test
+    void nsfwDetectedReplacesTheImageOnlyWhenTheCheckerIsOn() throws Exception {
+        modelsLab.nextSubmit(Script.nsfwDetected());
+        modelsLab.nextSubmit(Script.nsfwDetected());
+
+        JsonNode on = post(HEAD_SHOT, request(KEY, "safety_checker", true, "safety_checker_type", "black"))
+                .json();
+        JsonNode off = post(HEAD_SHOT, request(KEY, "safety_checker", false)).json();
+
+        assertThat(on.get("status").asText()).isEqualTo("success");
+        assertThat(on.get("nsfw_content_detected").asBoolean()).isTrue();
+        assertThat(on.get("meta").get("safety_checker").asText()).isEqualTo("yes");
+        assertThat(on.get("meta").get("safety_checker_type").asText()).isEqualTo("black");
+        BufferedImage replaced =
+                TestPhotos.read(get(on.get("output").get(0).asText()).body());
+        assertThat(replaced.getRGB(256, 256) & 0xFFFFFF).isZero();
+        assertThat(off.get("nsfw_content_detected").asBoolean()).isTrue();
+        assertThat(off.get("meta").get("safety_checker").asText()).isEqualTo("no");
+        BufferedImage kept =
+                TestPhotos.read(get(off.get("output").get(0).asText()).body());
+        assertThat(TestPhotos.meanDifference(kept, TestPhotos.image("astronaut.jpg")))
+                .isLessThan(10);
+    }
+
+    @Test
+    void successWithoutOutputsIsFollowedByTheOutputsOnFetch() throws Exception {
+        modelsLab.nextSubmit(Script.successWithoutOutputs());
+
+        JsonNode body = post(HEAD_SHOT, request(KEY)).json();
+
+        assertThat(body.get("status").asText()).isEqualTo("success");
+        assertThat(body.get("output")).isEmpty();
+        int id = body.get("id").asInt();
+        await(() -> fetch(V6_FETCH + id, KEY).path("output").size() == 1);
+        assertThat(fetch(V6_FETCH + id, KEY).get("status").asText()).isEqualTo("success");
+    }
+
+    @Test
+    void insufficientCreditsIs402AndServersPickASeedWhenNoneIsSent() throws Exception {
+        modelsLab.nextSubmit(Script.insufficientCredits());
+
+        Answer broke = post(HEAD_SHOT, request(KEY));
+        JsonNode picked = post(HEAD_SHOT, request(KEY)).json();
+
+        assertThat(broke.status()).isEqualTo(402);
+        assertThat(broke.json().get("status").asText()).isEqualTo("error");
+        assertThat(broke.json().get("message").asText()).contains("Insufficient credits");
+        assertThat(picked.get("meta").get("seed").isIntegralNumber()).isTrue();
+        assertThat(modelsLab.inFlight(KEY)).isEqualTo(1);
+    }
+
+    private Map<String, Object> enterpriseFaceGen() {
+        return request(
+                ENTERPRISE_KEY,
+                "width",
+                "512",
+                "height",
+                "512",
+                "samples",
+                "1",
+                "num_inference_steps",
+                "21",
+                "guidance_scale",
+                7.5,
+                "style",
+                "realistic",
+                "s_scale",
+                1.0,
+                "safety_checker",
+                false,
+                "safety_checker_type",
+                "blur",
+                "base64",
+                false,
+                "webhook",
+                null,
+                "track_id",
+                null);
+    }
+
+    private Map<String, Object> enterpriseHeadShot() {
+        return request(
+                ENTERPRISE_KEY,
+                "negative_prompt",
+                "blurry",
+                "num_inference_steps",
+                "21",
+                "guidance_scale",
+                7.5,
+                "seed",
+                12,
+                "webhook",
+                null,
+                "track_id",
+                "t-1");
+    }
+
+    private static BufferedImage scaled(BufferedImage source, int width, int height) {
+        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = out.createGraphics();
+        g.drawImage(source, 0, 0, width, height, null);
+        g.dispose();
+        return out;
     }
 
     private void assertError(Answer answer, String mentioning) {

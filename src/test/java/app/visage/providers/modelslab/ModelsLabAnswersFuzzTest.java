@@ -18,6 +18,8 @@ class ModelsLabAnswersFuzzTest {
         ProviderReplies.Asked asked = ProviderReplies.read(data);
         ProviderHttp.Reply reply = asked.reply();
         ProviderReplies.assertUsable(
-                asked.call().equals("fetch") ? ModelsLabAnswers.fetch(reply) : ModelsLabAnswers.generation(reply));
+                asked.call().equals("fetch")
+                        ? ModelsLabAnswers.fetch(reply, "81000")
+                        : ModelsLabAnswers.generation(reply, null));
     }
 }
