@@ -47,7 +47,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** The three ModelsLab servers driven through local mode's public API, against the ModelsLab emulator. */
@@ -528,7 +527,6 @@ class ModelsLabJobsTest {
 
     /** Needs the job core: the view's {@code seed} (from Pending.seed / Finished.seed) is the core's to show. */
     @Test
-    @Disabled("needs the core: the job view's seed field")
     void theSeedUsedIsShownOnTheJob() {
         String picked = submit("modelslab-face-gen", "face_gen", Map.of("prompt", "portrait"));
         String given = submit("modelslab", "head_shot", Map.of("prompt", "portrait", "seed", 4242));

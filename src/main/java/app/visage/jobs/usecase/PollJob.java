@@ -60,10 +60,16 @@ public class PollJob {
         return outcomes.afterFetch(claimed.get(), provider, dispatch.providerJobId(), outcome);
     }
 
-    /** Confirms with the provider what a webhook said of {@code providerJobId}. */
+    /**
+     * Confirms with the provider what a webhook said of {@code providerJobId}; a job whose provider's final answer
+     * is recorded (its outputs being copied) is finished from that answer instead.
+     */
     public Job confirm(Job job, String providerJobId) {
         Provider provider = providers.get(job.provider());
-        return outcomes.afterFetch(job, provider, providerJobId, fetch(provider, job.id(), providerJobId));
+        ProviderOutcome outcome = job.dispatch().answer() != null
+                ? job.dispatch().answer().outcome()
+                : fetch(provider, job.id(), providerJobId);
+        return outcomes.afterFetch(job, provider, providerJobId, outcome);
     }
 
     private static ProviderOutcome fetch(Provider provider, JobId id, String providerJobId) {

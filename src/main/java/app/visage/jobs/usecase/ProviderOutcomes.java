@@ -215,6 +215,15 @@ public class ProviderOutcomes {
                 }
             }
         }
+        if (providerJobId != null && (current.status() == JobStatus.QUEUED || had.providerJobId() == null)) {
+            // The id it can be asked again by, and the answer, are recorded before the copy: a crash mid-copy leaves
+            // the job to a poll, and a webhook's confirmation meanwhile copies this answer, not a fetch's (which may
+            // say less: ModelsLab's carries no safety checker report).
+            current = acceptWhileCopying(id, providerJobId, slot, finished);
+            if (current.status() != JobStatus.PROCESSING) {
+                return current;
+            }
+        }
         List<StoredObject> outputs;
         try {
             outputs = copier.copy(id, provider, finished);
@@ -282,6 +291,24 @@ public class ProviderOutcomes {
                 : providerJobId == null ? null : wanted.isAfter(latest) ? latest : wanted;
         JobLifecycle.Acceptance acceptance =
                 new JobLifecycle.Acceptance(providerJobId, slot, expected, firstPoll, answer, seed);
+        return records.apply(id, job -> JobLifecycle.accept(job, acceptance, now))
+                .orElseGet(() -> records.find(id).orElseThrow());
+    }
+
+    /**
+     * Processing under {@code providerJobId} with its {@code finished} answer recorded, whose outputs this process
+     * is copying now: its first poll comes only once the copier had ample time to finish, as for a synchronous
+     * provider's recorded answer.
+     */
+    private Job acceptWhileCopying(JobId id, String providerJobId, Integer slot, ProviderOutcome.Finished finished) {
+        Instant now = clock.instant();
+        JobLifecycle.Acceptance acceptance = new JobLifecycle.Acceptance(
+                providerJobId,
+                slot,
+                null,
+                now.plus(RunJob.CLAIM_LEASE),
+                Dispatch.Answer.of(finished).orElse(null),
+                finished.seed());
         return records.apply(id, job -> JobLifecycle.accept(job, acceptance, now))
                 .orElseGet(() -> records.find(id).orElseThrow());
     }

@@ -228,6 +228,9 @@ public class MetaHumanProvider extends RemoteProvider {
             case "5", "6" -> ErrorCode.IMAGE_UNREADABLE;
             default -> ErrorCode.PROVIDER_ERROR;
         };
-        return new ProviderOutcome.Failed(mapped, message, code);
+        // The token was refused (0 unregistered, 1 authorization): nothing was reconstructed, another provider may.
+        return code.equals("0") || code.equals("1")
+                ? new ProviderOutcome.Refused(mapped, message, code)
+                : new ProviderOutcome.Failed(mapped, message, code);
     }
 }

@@ -63,10 +63,11 @@ final class ModelsLabAnswers {
                     "ModelsLab answered " + answer.status(), String.valueOf(answer.status()));
         }
         if (!answer.ok()) {
-            return new ProviderOutcome.Failed(
-                    ErrorCode.PROVIDER_ERROR,
-                    "ModelsLab refused the job: " + (message == null ? "HTTP " + answer.status() : message),
-                    String.valueOf(answer.status()));
+            String why = "ModelsLab refused the job: " + (message == null ? "HTTP " + answer.status() : message);
+            // A refused generation call created nothing (401 key, 402 credits, 403 feature): another provider may.
+            return starting
+                    ? new ProviderOutcome.Refused(ErrorCode.PROVIDER_ERROR, why, String.valueOf(answer.status()))
+                    : new ProviderOutcome.Failed(ErrorCode.PROVIDER_ERROR, why, String.valueOf(answer.status()));
         }
         String id = answer.field("id") != null ? answer.field("id") : askedId;
         Long seed = seed(body.path("meta"), sentSeed);
@@ -102,8 +103,11 @@ final class ModelsLabAnswers {
             return pendingOrUnknown(id, body, starting, seed);
         }
         if ("error".equals(status) || "failed".equals(status)) {
-            return new ProviderOutcome.Failed(
-                    ErrorCode.PROVIDER_ERROR, "ModelsLab: " + (message == null ? "the job failed" : message), status);
+            String why = "ModelsLab: " + (message == null ? "the job failed" : message);
+            // An error answering the generation call itself: no job was queued, nothing charged.
+            return starting
+                    ? new ProviderOutcome.Refused(ErrorCode.PROVIDER_ERROR, why, status)
+                    : new ProviderOutcome.Failed(ErrorCode.PROVIDER_ERROR, why, status);
         }
         return starting
                 ? new ProviderOutcome.Unconfirmed("ModelsLab answered something unrecognised")

@@ -214,7 +214,7 @@ final class Core {
      * A provider that answers from a script: each start and fetch takes the next scripted answer (a function
      * of the call, so an answer can act first — a webhook arriving mid-call, a cancel), and counts the calls.
      */
-    static final class ScriptedProvider implements Provider {
+    static class ScriptedProvider implements Provider {
         final Deque<Function<ProviderCall, ProviderOutcome>> starts = new ArrayDeque<>();
         final Deque<Function<String, ProviderOutcome>> fetches = new ArrayDeque<>();
         final AtomicInteger startCalls = new AtomicInteger();

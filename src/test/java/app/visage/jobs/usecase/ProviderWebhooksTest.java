@@ -2,7 +2,13 @@ package app.visage.jobs.usecase;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import app.visage.config.VisageConfig;
+import app.visage.jobs.model.Job;
+import app.visage.jobs.model.JobId;
+import app.visage.jobs.port.Provider;
 import java.net.URI;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Which webhook URLs a provider is handed: only ones it can reach, judged without any lookup. */
@@ -49,5 +55,28 @@ class ProviderWebhooksTest {
                 .isTrue();
         assertThat(ProviderWebhooks.reachable(URI.create("http://10.0.0.5"), URI.create("http://10.0.0.7:8000")))
                 .isTrue();
+    }
+
+    @Test
+    void aJobAtAProviderOnTheInternetGetsNoWebhookUrlWhileTheBaseUrlIsLoopback() {
+        Provider fashn = new Core.ScriptedProvider("fashn", 0, false) {
+            @Override
+            public List<URI> origins() {
+                return List.of(URI.create("https://api.fashn.ai"));
+            }
+        };
+        Job job = Job.builder().id(JobId.random()).provider("fashn").build();
+        ProviderWebhooks local = webhooks("http://127.0.0.1:8080", fashn);
+        ProviderWebhooks deployed = webhooks("https://abc.execute-api.eu-west-1.amazonaws.com/", fashn);
+
+        assertThat(local.url(job, fashn, "t0ken")).isEmpty();
+        assertThat(deployed.url(job, fashn, "t0ken"))
+                .contains(URI.create("https://abc.execute-api.eu-west-1.amazonaws.com/v1/provider-webhooks/fashn/"
+                        + job.id() + "?token=t0ken"));
+    }
+
+    private static ProviderWebhooks webhooks(String publicBaseUrl, Provider provider) {
+        VisageConfig config = Core.config(Map.of("visage.public-base-url", publicBaseUrl));
+        return new ProviderWebhooks(config, new Providers(List.of(provider), config));
     }
 }

@@ -228,7 +228,7 @@ class RerunsAndFallbacksTest {
     @Nested
     class AskingAgain {
         @Test
-        void anImmediateSuccessWhoseOutputIsNotServedYetIsAskedAgainByItsIdAndSucceeds() {
+        void anImmediateSuccessWhoseOutputIsNotServedYetIsKeptWithItsIdAndDownloadedAgainLater() {
             Core core = new Core(new Core.ScriptedProvider(0, false));
             URI late = URI.create("https://cdn.provider.example/late.png");
             core.provider.onStart(
@@ -248,8 +248,6 @@ class RerunsAndFallbacksTest {
 
             byte[] output = Core.png();
             core.downloads.served.put(late, output);
-            core.provider.onFetch(
-                    id -> new ProviderOutcome.Finished(List.of(new ProviderOutcome.Link(late)), null, id, 4029484891L));
             core.clock.advance(Duration.ofSeconds(10));
             core.runDueWork();
 
@@ -257,7 +255,12 @@ class RerunsAndFallbacksTest {
             assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
             assertThat(core.bucket.get(done.outputs().getFirst().key())).hasValue(output);
             assertThat(done.seed()).isEqualTo(4029484891L);
-            assertThat(core.provider.fetchCalls).hasValue(1);
+            assertThat(waiting.dispatch().answer())
+                    .as("the answer, kept while its outputs are not in")
+                    .isNotNull();
+            assertThat(core.provider.fetchCalls)
+                    .as("its recorded answer is the provider's last word")
+                    .hasValue(0);
         }
 
         @Test

@@ -110,11 +110,13 @@ class MetaHumanAnswersTest {
 
     @Test
     void theDocumentedErrorCodesMap() {
-        assertThat(error(3).code()).isEqualTo(ErrorCode.IMAGE_TOO_LARGE);
-        assertThat(error(4).code()).isEqualTo(ErrorCode.FACE_NOT_FOUND);
-        assertThat(error(5).code()).isEqualTo(ErrorCode.IMAGE_UNREADABLE);
-        assertThat(error(0).code()).isEqualTo(ErrorCode.PROVIDER_ERROR);
-        assertThat(error(0).providerCode()).isEqualTo("0");
+        assertThat(((ProviderOutcome.Failed) error(3)).code()).isEqualTo(ErrorCode.IMAGE_TOO_LARGE);
+        assertThat(((ProviderOutcome.Failed) error(4)).code()).isEqualTo(ErrorCode.FACE_NOT_FOUND);
+        assertThat(((ProviderOutcome.Failed) error(5)).code()).isEqualTo(ErrorCode.IMAGE_UNREADABLE);
+        assertThat(error(3)).isInstanceOf(ProviderOutcome.Failed.class);
+        // A refused token reconstructed nothing: refused, so the next provider a request lists may take the job.
+        assertThat(error(0)).isEqualTo(new ProviderOutcome.Refused(ErrorCode.PROVIDER_ERROR, "MetaHuman: m", "0"));
+        assertThat(error(1)).isInstanceOf(ProviderOutcome.Refused.class);
     }
 
     @Test
@@ -139,8 +141,8 @@ class MetaHumanAnswersTest {
         assertThat(parts.get("image_bytes").content()).isEqualTo(file);
     }
 
-    private static ProviderOutcome.Failed error(int code) {
-        return (ProviderOutcome.Failed) MetaHumanProvider.answered(
+    private static ProviderOutcome error(int code) {
+        return MetaHumanProvider.answered(
                 ProviderHttp.answer(422, "{\"error\":{\"code\":" + code + ",\"message\":\"m\"}}", null), BASE_URL);
     }
 

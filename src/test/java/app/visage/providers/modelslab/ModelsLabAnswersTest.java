@@ -122,8 +122,9 @@ class ModelsLabAnswersTest {
 
     @Test
     void errorsComeInHttp200BodiesWithMessageOrMessegeAndErrorOrFailed() throws Exception {
+        // An error answering the generation call queued nothing: refused, so another provider may take the job.
         assertThat(generation("{\"status\":\"error\",\"messege\":\"Invalid id\"}"))
-                .isEqualTo(new ProviderOutcome.Failed(ErrorCode.PROVIDER_ERROR, "ModelsLab: Invalid id", "error"));
+                .isEqualTo(new ProviderOutcome.Refused(ErrorCode.PROVIDER_ERROR, "ModelsLab: Invalid id", "error"));
         assertThat(fetch("{\"status\":\"failed\",\"id\":\"9\",\"message\":\"NSFW\"}"))
                 .isEqualTo(new ProviderOutcome.Failed(ErrorCode.PROVIDER_ERROR, "ModelsLab: NSFW", "failed"));
     }
@@ -139,10 +140,10 @@ class ModelsLabAnswersTest {
     }
 
     @Test
-    void creditAndKeyRefusalsFailServerErrorsRetry() throws Exception {
+    void creditAndKeyRefusalsAreRefusedServerErrorsRetry() throws Exception {
         assertThat(ModelsLabAnswers.generation(
                         answer(402, "{\"status\":\"error\",\"message\":\"Insufficient credits\"}"), null))
-                .isEqualTo(new ProviderOutcome.Failed(
+                .isEqualTo(new ProviderOutcome.Refused(
                         ErrorCode.PROVIDER_ERROR, "ModelsLab refused the job: Insufficient credits", "402"));
         assertThat(ModelsLabAnswers.generation(
                         new ProviderHttp.Answer(
