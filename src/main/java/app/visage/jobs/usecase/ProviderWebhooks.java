@@ -9,6 +9,7 @@ import jakarta.enterprise.event.Observes;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -33,16 +34,21 @@ public class ProviderWebhooks {
     }
 
     void sayWhichArePolled(@Observes StartupEvent started) {
-        for (Provider provider : providers.all()) {
-            if (provider.unavailable().isEmpty()
-                    && !provider.origins().isEmpty()
-                    && !reachable(publicBase(), provider.origins().getFirst())) {
-                LOG.warnf(
-                        "%s cannot reach visage.public-base-url (%s): its jobs get no webhook and are polled;"
-                                + " set a public base URL for webhooks",
-                        provider.id(), config.publicBaseUrl());
-            }
+        for (String provider : polledOnly()) {
+            LOG.warnf(
+                    "%s cannot reach visage.public-base-url (%s): its jobs get no webhook and are polled;"
+                            + " set a public base URL for webhooks",
+                    provider, config.publicBaseUrl());
         }
+    }
+
+    /** The configured providers that would call back but cannot reach the public base URL. */
+    List<String> polledOnly() {
+        return providers.all().stream()
+                .filter(p -> p.unavailable().isEmpty() && !p.origins().isEmpty())
+                .filter(p -> !reachable(publicBase(), p.origins().getFirst()))
+                .map(Provider::id)
+                .toList();
     }
 
     /** The job's webhook URL carrying {@code token}, or empty when its provider could not reach it. */

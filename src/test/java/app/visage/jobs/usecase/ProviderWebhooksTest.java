@@ -70,6 +70,8 @@ class ProviderWebhooksTest {
         ProviderWebhooks deployed = webhooks("https://abc.execute-api.eu-west-1.amazonaws.com/", fashn);
 
         assertThat(local.url(job, fashn, "t0ken")).isEmpty();
+        assertThat(local.polledOnly()).as("named at start-up").containsExactly("fashn");
+        assertThat(deployed.polledOnly()).isEmpty();
         assertThat(deployed.url(job, fashn, "t0ken"))
                 .contains(URI.create("https://abc.execute-api.eu-west-1.amazonaws.com/v1/provider-webhooks/fashn/"
                         + job.id() + "?token=t0ken"));
