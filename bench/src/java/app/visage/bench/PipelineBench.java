@@ -379,7 +379,7 @@ class PipelineBench {
                                 .distinct()
                                 .toList()));
         figures.put("messages_sent_per_job", sentPerJob(paid, local));
-        figures.put("expiry", Map.of("cleanup_sent", expired.sent, "all_expired", expiredAll));
+        figures.put("expiry", Map.of("cleanup_sent", expired.sent(), "all_expired", expiredAll));
         figures.put("jobs", Map.of("local", local.size(), "paid", paid.size(), "drained", drained));
         Map<String, Object> durations = durations(paid, local);
         figures.put("durations_ms", durations);

@@ -244,7 +244,7 @@ final class SweepProbe implements AutoCloseable {
         out.put(
                 "requests_total",
                 first.values().stream().mapToInt(Integer::intValue).sum());
-        out.put("sent_to_queue", summary.sent);
+        out.put("sent_to_queue", summary.sent());
         out.put("ms", Stats.of(ms).toMap());
         return out;
     }
