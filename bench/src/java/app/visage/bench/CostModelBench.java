@@ -150,9 +150,14 @@ class CostModelBench {
             gateway.start();
             String publicUrl = "http://127.0.0.1:" + gateway.getAddress().getPort();
             Map<String, String> env = Map.of(
-                    "VISAGE_PUBLIC_BASE_URL", publicUrl,
-                    "VISAGE_PROVIDERS_MODELSLAB_BASE_URL", modelslab.baseUrl().toString(),
-                    "VISAGE_PROVIDERS_MODELSLAB_API_KEY", KEY);
+                    "VISAGE_PUBLIC_BASE_URL",
+                    publicUrl,
+                    "VISAGE_PROVIDERS_MODELSLAB_BASE_URL",
+                    modelslab.baseUrl().toString(),
+                    "VISAGE_PROVIDERS_MODELSLAB_OUTPUT_ORIGINS",
+                    modelslab.cdnUrl().toString(),
+                    "VISAGE_PROVIDERS_MODELSLAB_API_KEY",
+                    KEY);
             for (String export : List.of("submit", "status", "webhook", "upload")) {
                 children.put(
                         export, LambdaRuntimes.Child.start(export, root, s3, work.resolve(export + ".log"), 1024, env));

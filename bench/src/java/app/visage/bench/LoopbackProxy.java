@@ -14,7 +14,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,9 +25,9 @@ import java.util.function.Predicate;
 /**
  * A forwarding HTTP server on loopback, in front of one upstream (a provider emulator, or local mode's HTTP
  * server): it records when each request arrived and when its answer was back from the upstream, can hold back
- * chosen requests (a slow output download), and rewrites the upstream's own address in answer bodies to its own,
- * so that URLs the upstream hands out (provider outputs) are fetched through it too. Plain HTTP/1.1, bodies read
- * whole; nothing is logged.
+ * chosen requests (a slow output download), and rewrites the upstream's own address in answer bodies to its own
+ * (and any other address it is told of to that address's proxy: a provider's CDN), so that URLs the upstream hands
+ * out are fetched through proxies too. Plain HTTP/1.1, bodies read whole; nothing is logged.
  */
 final class LoopbackProxy implements AutoCloseable {
     /** One request as the proxy saw it: when it came in and when the upstream's answer had been sent back. */
@@ -52,6 +54,7 @@ final class LoopbackProxy implements AutoCloseable {
     private volatile URI upstream;
     private volatile Predicate<String> held = path -> false;
     private volatile Duration hold = Duration.ZERO;
+    private final Map<String, String> alsoRewritten = new ConcurrentHashMap<>();
 
     /** Listens on a free loopback port; forwards to {@code upstream} (null: set later with {@link #upstream(URI)}). */
     LoopbackProxy(URI upstream) {
@@ -78,6 +81,11 @@ final class LoopbackProxy implements AutoCloseable {
     void hold(Predicate<String> paths, Duration delay) {
         this.held = paths;
         this.hold = delay;
+    }
+
+    /** Answer bodies that name {@code from} name {@code to} instead (another proxy, in front of {@code from}). */
+    void rewriteAlso(URI from, URI to) {
+        alsoRewritten.put(from.toString(), to.toString());
     }
 
     List<Exchange> exchanges() {
@@ -155,11 +163,12 @@ final class LoopbackProxy implements AutoCloseable {
         if (!type.contains("json")) {
             return answer.body();
         }
-        String text = new String(answer.body(), StandardCharsets.UTF_8);
-        String from = base.toString();
-        return text.contains(from)
-                ? text.replace(from, baseUrl().toString()).getBytes(StandardCharsets.UTF_8)
-                : answer.body();
+        String original = new String(answer.body(), StandardCharsets.UTF_8);
+        String text = original.replace(base.toString(), baseUrl().toString());
+        for (Map.Entry<String, String> other : alsoRewritten.entrySet()) {
+            text = text.replace(other.getKey(), other.getValue());
+        }
+        return text.equals(original) ? answer.body() : text.getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
