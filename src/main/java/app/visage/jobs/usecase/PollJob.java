@@ -1,7 +1,6 @@
 package app.visage.jobs.usecase;
 
 import app.visage.config.VisageConfig;
-import app.visage.jobs.model.Dispatch;
 import app.visage.jobs.model.Job;
 import app.visage.jobs.model.JobId;
 import app.visage.jobs.model.JobLifecycle;
@@ -52,12 +51,8 @@ public class PollJob {
             return records.find(job.id()).orElse(job);
         }
         Provider provider = providers.get(job.provider());
-        Dispatch dispatch = claimed.get().dispatch();
-        // A recorded answer is the provider's last word: the job only lacks its outputs, copied from there.
-        ProviderOutcome outcome = dispatch.answer() != null
-                ? dispatch.answer().outcome()
-                : fetch(provider, job.id(), dispatch.providerJobId());
-        return outcomes.afterFetch(claimed.get(), provider, dispatch.providerJobId(), outcome);
+        String providerJobId = claimed.get().dispatch().providerJobId();
+        return outcomes.afterFetch(claimed.get(), provider, providerJobId, ask(provider, claimed.get(), providerJobId));
     }
 
     /**
@@ -66,10 +61,14 @@ public class PollJob {
      */
     public Job confirm(Job job, String providerJobId) {
         Provider provider = providers.get(job.provider());
-        ProviderOutcome outcome = job.dispatch().answer() != null
+        return outcomes.afterFetch(job, provider, providerJobId, ask(provider, job, providerJobId));
+    }
+
+    /** A recorded answer is the provider's last word (the job only lacks its outputs); else the provider is asked. */
+    private static ProviderOutcome ask(Provider provider, Job job, String providerJobId) {
+        return job.dispatch().answer() != null
                 ? job.dispatch().answer().outcome()
                 : fetch(provider, job.id(), providerJobId);
-        return outcomes.afterFetch(job, provider, providerJobId, outcome);
     }
 
     private static ProviderOutcome fetch(Provider provider, JobId id, String providerJobId) {

@@ -63,7 +63,7 @@ public class ProviderOutcomes {
         Job result = switch (outcome) {
             case ProviderOutcome.Finished finished -> finish(id, provider, finished.providerJobId(), slot, finished);
             case ProviderOutcome.Pending pending ->
-                accept(id, pending.providerJobId(), pending.eta(), slot, null, pending.seed());
+                accept(id, pending.providerJobId(), pending.eta(), slot, pending.seed());
             case ProviderOutcome.Failed failed ->
                 fail(id, new JobError(failed.code().wire(), failed.message(), failed.providerCode()));
             case ProviderOutcome.Refused refused ->
@@ -76,7 +76,7 @@ public class ProviderOutcomes {
             case ProviderOutcome.Transient fault ->
                 startFailed(claimed, provider, fault.message(), fault.providerCode());
             case ProviderOutcome.Rerun rerun -> startFailed(claimed, provider, rerun.message(), rerun.providerCode());
-            case ProviderOutcome.Unconfirmed unconfirmed -> accept(id, null, null, slot, null, null);
+            case ProviderOutcome.Unconfirmed unconfirmed -> accept(id, null, null, slot, null);
         };
         if (result.status() != JobStatus.PROCESSING) {
             slots.release(provider, id, slot);
@@ -204,21 +204,16 @@ public class ProviderOutcomes {
             return current;
         }
         Dispatch had = current.dispatch();
-        if (providerJobId == null && had.providerJobId() == null && had.answer() == null) {
-            // Nothing to ask the provider again by: its answer is recorded before the copy, so a crash before the
-            // job's end loses no output (the worker's next wake-up finishes the job from the record; see PollJob).
-            Optional<Dispatch.Answer> answer = Dispatch.Answer.of(finished);
-            if (answer.isPresent()) {
-                current = accept(id, null, null, slot, answer.get());
-                if (current.status() != JobStatus.PROCESSING) {
-                    return current;
-                }
-            }
-        }
-        if (providerJobId != null && (current.status() == JobStatus.QUEUED || had.providerJobId() == null)) {
-            // The id it can be asked again by, and the answer, are recorded before the copy: a crash mid-copy leaves
-            // the job to a poll, and a webhook's confirmation meanwhile copies this answer, not a fetch's (which may
-            // say less: ModelsLab's carries no safety checker report).
+        boolean keepFirst = providerJobId != null
+                ? current.status() == JobStatus.QUEUED || had.providerJobId() == null
+                : had.providerJobId() == null
+                        && had.answer() == null
+                        && Dispatch.Answer.of(finished).isPresent();
+        if (keepFirst) {
+            // The answer (and the id it can be asked again by, if any) is recorded before the copy: a crash mid-copy
+            // loses no output (the worker's next wake-up finishes the job from the record; see PollJob), and a
+            // webhook's confirmation meanwhile copies this answer, not a fetch's (which may say less: ModelsLab's
+            // carries no safety checker report).
             current = acceptWhileCopying(id, providerJobId, slot, finished);
             if (current.status() != JobStatus.PROCESSING) {
                 return current;
@@ -271,34 +266,27 @@ public class ProviderOutcomes {
     }
 
     /**
-     * Queued → processing with what the provider said (its id, or its whole {@code answer}); fills in the
+     * Queued → processing with what the provider said (its id, its estimate, the seed it was sent); fills in the
      * provider's id if a webhook came first.
      */
-    private Job accept(JobId id, String providerJobId, Duration eta, Integer slot, Dispatch.Answer answer) {
-        return accept(id, providerJobId, eta, slot, answer, null);
-    }
-
-    private Job accept(JobId id, String providerJobId, Duration eta, Integer slot, Dispatch.Answer answer, Long seed) {
+    private Job accept(JobId id, String providerJobId, Duration eta, Integer slot, Long seed) {
         Instant now = clock.instant();
         Instant expected = eta == null ? null : now.plus(eta);
         // No later than halfway to the processing deadline: a job whose webhook is lost must be asked
         // about (and the asking retried) before it times out, however long the provider expects to take.
         Instant latest = now.plus(config.processingDeadline().dividedBy(2));
         Instant wanted = expected != null ? expected : now.plus(config.pollInterval());
-        // A recorded answer is only taken up by a wake-up (its first poll) once its copier had ample time to finish.
-        Instant firstPoll = answer != null
-                ? now.plus(RunJob.CLAIM_LEASE)
-                : providerJobId == null ? null : wanted.isAfter(latest) ? latest : wanted;
+        Instant firstPoll = providerJobId == null ? null : wanted.isAfter(latest) ? latest : wanted;
         JobLifecycle.Acceptance acceptance =
-                new JobLifecycle.Acceptance(providerJobId, slot, expected, firstPoll, answer, seed);
+                new JobLifecycle.Acceptance(providerJobId, slot, expected, firstPoll, null, seed);
         return records.apply(id, job -> JobLifecycle.accept(job, acceptance, now))
                 .orElseGet(() -> records.find(id).orElseThrow());
     }
 
     /**
-     * Processing under {@code providerJobId} with its {@code finished} answer recorded, whose outputs this process
-     * is copying now: its first poll comes only once the copier had ample time to finish, as for a synchronous
-     * provider's recorded answer.
+     * Processing with its {@code finished} answer recorded (and under {@code providerJobId}, when the provider gave
+     * one), whose outputs this process is copying now: its first poll, which takes up the recorded answer, comes
+     * only once the copier had ample time to finish.
      */
     private Job acceptWhileCopying(JobId id, String providerJobId, Integer slot, ProviderOutcome.Finished finished) {
         Instant now = clock.instant();

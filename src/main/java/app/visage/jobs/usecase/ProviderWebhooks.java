@@ -45,16 +45,14 @@ public class ProviderWebhooks {
     /** The configured providers that would call back but cannot reach the public base URL. */
     List<String> polledOnly() {
         return providers.all().stream()
-                .filter(p -> p.unavailable().isEmpty() && !p.origins().isEmpty())
-                .filter(p -> !reachable(publicBase(), p.origins().getFirst()))
+                .filter(p -> p.unavailable().isEmpty() && !p.origins().isEmpty() && !canReachUs(p))
                 .map(Provider::id)
                 .toList();
     }
 
     /** The job's webhook URL carrying {@code token}, or empty when its provider could not reach it. */
     public Optional<URI> url(Job job, Provider provider, String token) {
-        if (provider.origins().isEmpty()
-                || !reachable(publicBase(), provider.origins().getFirst())) {
+        if (provider.origins().isEmpty() || !canReachUs(provider)) {
             return Optional.empty();
         }
         String base = config.publicBaseUrl().replaceAll("/+$", "");
@@ -62,8 +60,9 @@ public class ProviderWebhooks {
                 URI.create(base + "/v1/provider-webhooks/" + job.provider() + "/" + job.id() + "?token=" + token));
     }
 
-    private URI publicBase() {
-        return URI.create(config.publicBaseUrl());
+    /** Whether {@code provider}, on its configured origin, can call the public base URL. */
+    private boolean canReachUs(Provider provider) {
+        return reachable(URI.create(config.publicBaseUrl()), provider.origins().getFirst());
     }
 
     /**
