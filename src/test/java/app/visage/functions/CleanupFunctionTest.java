@@ -22,6 +22,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -63,11 +64,13 @@ class CleanupFunctionTest {
                         JobId.random(),
                         Tenant.ANONYMOUS,
                         Operation.HEAD_SHOT,
-                        providers.choose(Operation.HEAD_SHOT, null),
+                        providers.get("local"),
                         Params.none(),
                         ImageFormat.JPEG,
                         null,
-                        Map.of()))
+                        Map.of(),
+                        List.of(),
+                        List.of()))
                 .job()
                 .id();
         // A timer further off than the queue's longest delay: it waits in the due-work index.

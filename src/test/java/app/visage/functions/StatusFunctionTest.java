@@ -14,6 +14,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -32,11 +33,13 @@ class StatusFunctionTest {
                         JobId.random(),
                         tenant,
                         Operation.HEAD_SHOT,
-                        providers.choose(Operation.HEAD_SHOT, null),
+                        providers.get("local"),
                         Params.none(),
                         ImageFormat.JPEG,
                         null,
-                        Map.of("user", "7")))
+                        Map.of("user", "7"),
+                        List.of(),
+                        List.of()))
                 .job()
                 .id()
                 .value();

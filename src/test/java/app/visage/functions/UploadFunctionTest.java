@@ -19,6 +19,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -46,11 +47,13 @@ class UploadFunctionTest {
                 JobId.random(),
                 Tenant.ANONYMOUS,
                 Operation.HEAD_SHOT,
-                providers.choose(Operation.HEAD_SHOT, null),
+                providers.get("local"),
                 Params.none(),
                 ImageFormat.JPEG,
                 null,
-                Map.of()));
+                Map.of(),
+                List.of(),
+                List.of()));
         String id = ticket.job().id().value();
         files.put(ticket.job().upload().key(), TestPhotos.bytes("astronaut.jpg"), "image/jpeg");
         String event = SampleEvents.read("upload-object-created.json").replace(SampleEvents.SAMPLE_JOB_ID, id);

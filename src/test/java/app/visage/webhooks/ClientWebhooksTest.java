@@ -133,11 +133,13 @@ class ClientWebhooksTest {
                 JobId.random(),
                 Tenant.ANONYMOUS,
                 Operation.HEAD_SHOT,
-                providers.choose(Operation.HEAD_SHOT, "local"),
+                providers.get("local"),
                 Params.none(),
                 new Photo(bytes, inspector.inspect(bytes)),
                 hook(),
-                Map.of("user", "42")));
+                Map.of("user", "42"),
+                List.of(),
+                List.of()));
     }
 
     private ClientWebhook delivery(Job job) {
@@ -241,11 +243,13 @@ class ClientWebhooksTest {
                         JobId.random(),
                         Tenant.ANONYMOUS,
                         Operation.HEAD_SHOT,
-                        providers.choose(Operation.HEAD_SHOT, "local"),
+                        providers.get("local"),
                         Params.none(),
                         ImageFormat.JPEG,
                         hook(),
-                        Map.of()))
+                        Map.of(),
+                        List.of(),
+                        List.of()))
                 .job();
         assertThat(received).isEmpty();
 

@@ -41,11 +41,6 @@ public class Providers {
         this.config = config;
     }
 
-    /** The provider for this operation: the one asked for, or the operation's configured default. */
-    public Provider choose(Operation operation, String requested) {
-        return route(operation, requested, List.of(), Instant.EPOCH).first();
-    }
-
     /**
      * Where a job may run, in order: the first listed provider that is configured runs it, the configured ones
      * after it are tried in turn if it refuses the job before taking it, and the unconfigured ones before it are

@@ -32,17 +32,4 @@ public record SubmitCommand(
         fallbacks = fallbacks == null ? List.of() : List.copyOf(fallbacks);
         passedOver = passedOver == null ? List.of() : List.copyOf(passedOver);
     }
-
-    /** A request for one provider, with nothing to fall back on. */
-    public SubmitCommand(
-            JobId id,
-            Tenant tenant,
-            Operation operation,
-            Provider provider,
-            Params params,
-            Photo photo,
-            URI webhook,
-            Map<String, String> metadata) {
-        this(id, tenant, operation, provider, params, photo, webhook, metadata, List.of(), List.of());
-    }
 }

@@ -29,17 +29,4 @@ public record UploadCommand(
         fallbacks = fallbacks == null ? List.of() : List.copyOf(fallbacks);
         passedOver = passedOver == null ? List.of() : List.copyOf(passedOver);
     }
-
-    /** A request for one provider, with nothing to fall back on. */
-    public UploadCommand(
-            JobId id,
-            Tenant tenant,
-            Operation operation,
-            Provider provider,
-            Params params,
-            ImageFormat format,
-            URI webhook,
-            Map<String, String> metadata) {
-        this(id, tenant, operation, provider, params, format, webhook, metadata, List.of(), List.of());
-    }
 }

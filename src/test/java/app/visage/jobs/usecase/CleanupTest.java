@@ -71,11 +71,13 @@ class CleanupTest {
                 JobId.random(),
                 Tenant.ANONYMOUS,
                 Operation.HEAD_SHOT,
-                providers.choose(Operation.HEAD_SHOT, null),
+                providers.get("local"),
                 Params.none(),
                 new Photo(bytes, inspector.inspect(bytes)),
                 null,
-                Map.of()));
+                Map.of(),
+                List.of(),
+                List.of()));
     }
 
     @Test
@@ -105,11 +107,13 @@ class CleanupTest {
                 JobId.random(),
                 Tenant.ANONYMOUS,
                 Operation.HEAD_SHOT,
-                providers.choose(Operation.HEAD_SHOT, null),
+                providers.get("local"),
                 Params.none(),
                 app.visage.images.ImageFormat.JPEG,
                 null,
-                Map.of()));
+                Map.of(),
+                List.of(),
+                List.of()));
         dueWork.run();
         assertThat(records.find(ticket.job().id()).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
         clock.advance(Duration.ofMinutes(16));

@@ -17,6 +17,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -55,8 +56,7 @@ class EngineHandOffTest {
     @Test
     void theEngineIsNotInTheBuild() {
         assertThat(engine.isResolvable()).isFalse();
-        assertThat(providers.choose(Operation.HEAD_SHOT, "local").startsInline())
-                .isFalse();
+        assertThat(providers.get("local").startsInline()).isFalse();
     }
 
     @Test
@@ -66,11 +66,13 @@ class EngineHandOffTest {
                 JobId.random(),
                 Tenant.ANONYMOUS,
                 Operation.HEAD_SHOT,
-                providers.choose(Operation.HEAD_SHOT, "local"),
+                providers.get("local"),
                 Params.none(),
                 new Photo(bytes, inspector.inspect(bytes)),
                 null,
-                Map.of("user", "7")));
+                Map.of("user", "7"),
+                List.of(),
+                List.of()));
 
         assertThat(job.status()).isEqualTo(JobStatus.QUEUED);
         assertThat(job.dispatch().claimed()).as("not started here").isFalse();

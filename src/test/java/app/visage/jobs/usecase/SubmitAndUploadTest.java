@@ -14,6 +14,7 @@ import app.visage.jobs.model.ProviderOutcome;
 import app.visage.jobs.model.Tenant;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +30,16 @@ class SubmitAndUploadTest {
     /** An upload ticket for a head shot of the scripted provider, in {@code format}, with {@code webhook} if any. */
     static CreateUpload.Ticket ticket(Core core, JobId id, ImageFormat format, URI webhook) {
         return core.uploads.create(new UploadCommand(
-                id, ACME, Operation.HEAD_SHOT, core.provider, Params.none(), format, webhook, Map.of()));
+                id,
+                ACME,
+                Operation.HEAD_SHOT,
+                core.provider,
+                Params.none(),
+                format,
+                webhook,
+                Map.of(),
+                List.of(),
+                List.of()));
     }
 
     @Test
@@ -38,7 +48,16 @@ class SubmitAndUploadTest {
         JobId id = JobId.random();
 
         Job job = core.submitter.submit(new SubmitCommand(
-                id, ACME, Operation.HEAD_SHOT, core.provider, Params.none(), photo(core), null, Map.of("user", "42")));
+                id,
+                ACME,
+                Operation.HEAD_SHOT,
+                core.provider,
+                Params.none(),
+                photo(core),
+                null,
+                Map.of("user", "42"),
+                List.of(),
+                List.of()));
 
         assertThat(job.status()).isEqualTo(JobStatus.QUEUED);
         assertThat(job.tenant()).isEqualTo("acme");
