@@ -4,14 +4,12 @@ import app.visage.errors.ErrorCode;
 import app.visage.errors.VisageException;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.security.SecureRandom;
 import java.util.regex.Pattern;
 
 /** 128 random bits in lower-case base32: unguessable, and safe inside S3 keys and URLs. */
 public record JobId(String value) {
     private static final Pattern FORMAT = Pattern.compile("job_[a-z2-7]{26}");
     private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     public JobId {
         if (value == null || !FORMAT.matcher(value).matches()) {
@@ -25,8 +23,7 @@ public record JobId(String value) {
     }
 
     public static JobId random() {
-        byte[] bytes = new byte[17];
-        RANDOM.nextBytes(bytes);
+        byte[] bytes = Entropy.bytes(17);
         StringBuilder id = new StringBuilder("job_");
         int buffer = 0;
         int bits = 0;

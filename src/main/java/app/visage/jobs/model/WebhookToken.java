@@ -2,7 +2,6 @@ package app.visage.jobs.model;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
 
@@ -11,14 +10,10 @@ import java.util.HexFormat;
  * job record does not let anyone finish a job.
  */
 public final class WebhookToken {
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private WebhookToken() {}
 
     public static String generate() {
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Entropy.bytes(32));
     }
 
     public static String hash(String token) {

@@ -1,8 +1,8 @@
 package app.visage.providers.metahuman;
 
+import app.visage.jobs.model.Entropy;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
 
@@ -12,8 +12,6 @@ import java.util.HexFormat;
  * Field names and file names are ASCII chosen by Visage, so they need no escaping.
  */
 final class MultipartBody {
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private final String boundary;
     private final byte[] bytes;
 
@@ -50,9 +48,7 @@ final class MultipartBody {
     /** A random boundary, drawn again in the (vanishingly rare) case the file's bytes hold it. */
     private static String boundaryNotIn(byte[] file) {
         while (true) {
-            byte[] random = new byte[16];
-            RANDOM.nextBytes(random);
-            String boundary = "visage-" + HexFormat.of().formatHex(random);
+            String boundary = "visage-" + HexFormat.of().formatHex(Entropy.bytes(16));
             if (!contains(file, boundary.getBytes(StandardCharsets.US_ASCII))) {
                 return boundary;
             }

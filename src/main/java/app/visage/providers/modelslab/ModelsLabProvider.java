@@ -3,6 +3,7 @@ package app.visage.providers.modelslab;
 import app.visage.config.VisageConfig;
 import app.visage.errors.ErrorCode;
 import app.visage.errors.VisageException;
+import app.visage.jobs.model.Entropy;
 import app.visage.jobs.model.JobId;
 import app.visage.jobs.model.Operation;
 import app.visage.jobs.model.Param;
@@ -17,7 +18,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
-import java.security.SecureRandom;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -44,8 +44,6 @@ abstract class ModelsLabProvider extends RemoteProvider {
     static final int MAX_HEIGHT = 768;
     /** Visage's own floor for a size it works out (the same as the width/height params'). */
     private static final int MIN_SIDE = 64;
-
-    private static final SecureRandom SEEDS = new SecureRandom();
 
     /** Built on first use (see {@link ProviderHttp#lazyClient}). */
     private final Supplier<ModelsLabApi> api;
@@ -136,7 +134,7 @@ abstract class ModelsLabProvider extends RemoteProvider {
         }
         Long seed = params.integer(Param.SEED).orElse(null);
         if (seed == null && seedRequired(operation)) {
-            seed = SEEDS.nextLong(1L << 32);
+            seed = Entropy.nextLong(1L << 32);
             body.put("seed", seed);
         }
         if (base64Required(operation)) {
