@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -80,6 +81,23 @@ public final class LambdaRuntimes {
     }
 
     /**
+     * Unpacks a native {@code function.zip} under {@code work} (emptied first) as a task root, its {@code bootstrap}
+     * executable again (the zip reader here drops file modes); answers the task root.
+     */
+    public static Path prepareNative(Path zip, Path work) throws IOException {
+        if (!Files.isRegularFile(zip)) {
+            throw new IllegalStateException(zip + " is missing: build it with ./mvnw -Pnative package");
+        }
+        deleteRecursively(work);
+        Path task = work.resolve("task");
+        unzip(zip, task);
+        if (!task.resolve("bootstrap").toFile().setExecutable(true)) {
+            throw new IOException("no bootstrap to run in " + zip);
+        }
+        return task;
+    }
+
+    /**
      * JVM options in the manner of AWS's java21 runtime for a function of {@code memoryMb}: heap from
      * the memory size, C1 only, serial GC, the default CDS archive.
      */
@@ -139,8 +157,6 @@ public final class LambdaRuntimes {
                 Map<String, String> extraEnv,
                 String handler)
                 throws IOException {
-            String function = "visage-" + export;
-            RuntimeApi api = RuntimeApi.start("arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:" + function);
             List<String> command = new ArrayList<>();
             command.add(java());
             // Then the runtime class path: one wildcard entry, so the command line stays short
@@ -151,8 +167,55 @@ public final class LambdaRuntimes {
                 command.add("-D" + JNI_PROPERTY + "=" + root.jni());
             }
             command.addAll(List.of("-cp", root.runtimeLib() + "/*", RIC_MAIN, handler));
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put("_HANDLER", handler);
+            env.put("LAMBDA_RUNTIME_DIR", root.runtimeLib().getParent().toString());
+            env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java21");
+            env.putAll(extraEnv);
+            return launch(export, command, root.task(), s3, log, memoryMb, env);
+        }
 
-            Path task = root.task();
+        /**
+         * Starts {@code export} as the {@code bootstrap} of a native {@code function.zip} unpacked at {@code task},
+         * as the {@code provided.al2023} runtime runs it: the executable itself, from the task root, with the same
+         * Lambda environment as {@link #start}. {@code libraryPath}, when not blank, becomes its
+         * {@code LD_LIBRARY_PATH} (a stand-in GraalVM links the JDK's libraries dynamically).
+         */
+        public static Child startNative(
+                String export,
+                Path task,
+                EmbeddedS3 s3,
+                Path log,
+                int memoryMb,
+                Map<String, String> extraEnv,
+                String libraryPath)
+                throws IOException {
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put("_HANDLER", "bootstrap");
+            env.put("LAMBDA_RUNTIME_DIR", "/var/runtime");
+            if (libraryPath != null && !libraryPath.isBlank()) {
+                env.put("LD_LIBRARY_PATH", libraryPath);
+            }
+            env.putAll(extraEnv);
+            return launch(export, List.of(task.resolve("bootstrap").toString()), task, s3, log, memoryMb, env);
+        }
+
+        /**
+         * Starts {@code command} in {@code task} with a Lambda's environment for a function of {@code memoryMb}, S3
+         * on {@code s3}, paid providers on a refused loopback port unless {@code runtimeEnv} points them elsewhere;
+         * {@code runtimeEnv} is applied last.
+         */
+        private static Child launch(
+                String export,
+                List<String> command,
+                Path task,
+                EmbeddedS3 s3,
+                Path log,
+                int memoryMb,
+                Map<String, String> runtimeEnv)
+                throws IOException {
+            String function = "visage-" + export;
+            RuntimeApi api = RuntimeApi.start("arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:" + function);
             ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(task.toFile())
                     .redirectErrorStream(true)
@@ -162,11 +225,8 @@ public final class LambdaRuntimes {
             env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
             env.put("LANG", "en_US.UTF-8");
             env.put("TZ", ":UTC");
-            env.put("_HANDLER", handler);
             env.put("LAMBDA_TASK_ROOT", task.toString());
-            env.put("LAMBDA_RUNTIME_DIR", root.runtimeLib().getParent().toString());
             env.put("AWS_LAMBDA_RUNTIME_API", api.address());
-            env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java21");
             env.put("AWS_LAMBDA_FUNCTION_NAME", function);
             env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
             env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(memoryMb));
@@ -196,7 +256,7 @@ public final class LambdaRuntimes {
             for (String provider : PROVIDERS) {
                 env.put("VISAGE_PROVIDERS_" + provider + "_BASE_URL", "http://127.0.0.1:9");
             }
-            env.putAll(extraEnv);
+            env.putAll(runtimeEnv);
             long started = System.nanoTime();
             Process process = builder.start();
             process.onExit().thenAccept(p -> api.abort(export + "'s runtime exited with code " + p.exitValue()));
@@ -223,6 +283,26 @@ public final class LambdaRuntimes {
         /** CPU time (user + system, all threads) the runtime's JVM has used so far, in ms; -1 if unknown. */
         public long cpuMillis() {
             return process.info().totalCpuDuration().map(Duration::toMillis).orElse(-1L);
+        }
+
+        /**
+         * The runtime's resident set (VmRSS of /proc/PID/status) in KB, and its peak (VmHWM), for the process this
+         * harness started; -1 where /proc does not tell.
+         */
+        public long[] residentKb() {
+            long[] kb = {-1, -1};
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                    if (line.startsWith("VmRSS:")) {
+                        kb[0] = Long.parseLong(line.replaceAll("\\D", ""));
+                    } else if (line.startsWith("VmHWM:")) {
+                        kb[1] = Long.parseLong(line.replaceAll("\\D", ""));
+                    }
+                }
+            } catch (IOException | NumberFormatException e) {
+                // not Linux, or the process is gone: unknown
+            }
+            return kb;
         }
 
         /** Waits until the runtime has initialised and asks for its first event. */
