@@ -305,6 +305,11 @@ public final class LambdaRuntimes {
             return kb;
         }
 
+        /** Waits up to {@code timeout} for the runtime's process to end; answers whether it did. */
+        public boolean awaitExit(Duration timeout) throws InterruptedException {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
         /** Waits until the runtime has initialised and asks for its first event. */
         public void awaitReady(Duration timeout) throws InterruptedException {
             try {

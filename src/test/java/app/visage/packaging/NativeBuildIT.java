@@ -100,6 +100,15 @@ class NativeBuildIT {
                 .isEmpty();
     }
 
+    /**
+     * What the native Lambda runtime itself serialises: its error body, for an invocation or init error. Without it
+     * the native executable cannot report an error and stops answering (NativeExecutableIT found it).
+     */
+    @Test
+    void theLambdaRuntimesErrorBodyIsRegisteredForReflection() {
+        assertThat(registered).contains("io.quarkus.amazon.lambda.runtime.FunctionError");
+    }
+
     @Test
     void theLocalEngineIsNotBuiltInAndLocalModeIsNotOnBoard() throws IOException {
         List<String> entries = entries(runner);
