@@ -76,6 +76,13 @@ final class ClassPath implements Closeable {
         return jars;
     }
 
+    List<String> classesIn(JarFile jar) {
+        return classes.entrySet().stream()
+                .filter(e -> e.getValue() == jar)
+                .map(Map.Entry::getKey)
+                .toList();
+    }
+
     Set<String> jarClasses() {
         return classes.keySet();
     }

@@ -49,18 +49,30 @@ public final class Reachability {
         }
     }
 
-    private record Method(String key, MethodNode node) {}
+    /** A method body to walk, as compiled into the image or only run by the builder ({@code hosted}). */
+    private record Method(String key, MethodNode node, boolean hosted) {}
 
     private final ClassPath classPath;
     private final Substitutions substitutions;
     /** Each reachable method (owner.name+desc, after substitution) with the method that first reached it. */
     private final Map<String, String> reachedFrom = new HashMap<>();
+    /**
+     * Methods only the builder runs: Quarkus initialises classes at build time unless told otherwise, and
+     * native-image runs those initialisers on the JVM instead of compiling them, so what they alone reach is not
+     * parsed. What they instantiate can be in the image heap, so it counts as instantiated.
+     */
+    private final Map<String, String> hostedFrom = new HashMap<>();
+
+    private final RunTimeInitialization runTime;
+    private final Folding folding;
+    private boolean hosted;
 
     private final Deque<Method> work = new ArrayDeque<>();
     private final Set<String> instantiated = new HashSet<>();
     private final Set<String> initialized = new HashSet<>();
     private final Set<String> used = new HashSet<>();
     private final Map<String, Set<String>> virtualCalls = new HashMap<>();
+    private final Map<String, Set<String>> hostedVirtualCalls = new HashMap<>();
     private final Map<String, List<String>> instantiatedSubtypes = new HashMap<>();
     private final Map<String, Set<String>> supertypes = new HashMap<>();
     private final Map<String, String> missing = new HashMap<>();
@@ -70,6 +82,8 @@ public final class Reachability {
     private Reachability(ClassPath classPath) {
         this.classPath = classPath;
         this.substitutions = new Substitutions(classPath);
+        this.runTime = new RunTimeInitialization(classPath);
+        this.folding = new Folding(classPath, runTime, substitutions);
     }
 
     /** The analysis of a runner jar and the lib jars its manifest names, less those {@code keep} refuses. */
@@ -177,7 +191,7 @@ public final class Reachability {
             if (all || listed.contains(signature(m))) {
                 initialize(name);
                 if (constructor) instantiate(name);
-                enqueue(c, m.name + m.desc);
+                enqueue(c, m.name + m.desc, false);
             }
         }
     }
@@ -193,16 +207,18 @@ public final class Reachability {
         while (!work.isEmpty()) {
             Method m = work.poll();
             current = m.key();
+            hosted = m.hosted();
             walk(m.node());
-            m.node().instructions = null; // each body is parsed once and walked once
         }
     }
 
     private void walk(MethodNode m) {
+        Set<AbstractInsnNode> live = folding.live(m);
         for (TryCatchBlockNode block : m.tryCatchBlocks) {
-            if (block.type != null) use(block.type);
+            if (block.type != null && live.contains(block.handler)) use(block.type);
         }
         for (AbstractInsnNode insn : m.instructions) {
+            if (!live.contains(insn)) continue;
             switch (insn) {
                 case MethodInsnNode call -> {
                     String owner = target(call.owner);
@@ -277,19 +293,21 @@ public final class Reachability {
     /** A static, constructor, private or super call: the method declared in the owner or its supertypes. */
     private void invokeDirect(String owner, String nameAndDesc) {
         ClassNode declaring = declaring(owner, nameAndDesc, false);
-        if (declaring != null) enqueue(declaring, nameAndDesc);
+        if (declaring != null) enqueue(declaring, nameAndDesc, hosted);
     }
 
     private void invokeVirtual(String owner, String nameAndDesc) {
         ClassNode declaring = declaring(owner, nameAndDesc, false);
         MethodNode declared = declaring == null ? null : method(declaring, nameAndDesc);
         if (declared != null && (declared.access & Opcodes.ACC_PRIVATE) != 0) {
-            enqueue(declaring, nameAndDesc); // a nestmate's private method, called directly
+            enqueue(declaring, nameAndDesc, hosted); // a nestmate's private method, called directly
             return;
         }
-        if (virtualCalls.computeIfAbsent(owner, o -> new HashSet<>()).add(nameAndDesc)) {
+        if ((hosted ? hostedVirtualCalls : virtualCalls)
+                .computeIfAbsent(owner, o -> new HashSet<>())
+                .add(nameAndDesc)) {
             for (String type : List.copyOf(instantiatedSubtypes.getOrDefault(owner, List.of()))) {
-                dispatch(type, nameAndDesc);
+                dispatch(type, nameAndDesc, hosted);
             }
         }
     }
@@ -305,13 +323,16 @@ public final class Reachability {
                     .computeIfAbsent(supertype, s -> new ArrayList<>())
                     .add(type);
             for (String nameAndDesc : List.copyOf(virtualCalls.getOrDefault(supertype, Set.of()))) {
-                dispatch(type, nameAndDesc);
+                dispatch(type, nameAndDesc, false);
+            }
+            for (String nameAndDesc : List.copyOf(hostedVirtualCalls.getOrDefault(supertype, Set.of()))) {
+                dispatch(type, nameAndDesc, true);
             }
             if (classPath.isJdk(supertype) && !classPath.isJdk(type)) {
                 for (MethodNode m : classPath.get(supertype).methods) {
                     boolean virtual = (m.access & (Opcodes.ACC_STATIC | Opcodes.ACC_PRIVATE)) == 0;
                     if (virtual && !m.name.equals("<init>") && !m.name.equals("finalize")) {
-                        dispatch(type, m.name + m.desc);
+                        dispatch(type, m.name + m.desc, false);
                     }
                 }
             }
@@ -319,23 +340,30 @@ public final class Reachability {
     }
 
     /** The implementation an object of this type runs: its class chain first, then a default method. */
-    private void dispatch(String type, String nameAndDesc) {
+    private void dispatch(String type, String nameAndDesc, boolean hosted) {
         ClassNode declaring = declaring(type, nameAndDesc, true);
-        if (declaring != null) enqueue(declaring, nameAndDesc);
+        if (declaring != null) enqueue(declaring, nameAndDesc, hosted);
     }
 
+    /** The class and its superclasses are initialised: by the builder, or in the image if run-time initialised. */
     private void initialize(String type) {
-        for (ClassNode c = classPath.get(type); c != null && initialized.add(c.name); c = superclass(c)) {
-            if (method(c, "<clinit>()V") != null) enqueue(c, "<clinit>()V");
+        for (ClassNode c = classPath.get(type);
+                c != null && initialized.add((hosted ? "hosted " : "") + c.name);
+                c = superclass(c)) {
+            if (method(c, "<clinit>()V") != null) enqueue(c, "<clinit>()V", hosted || !runTime.at(c));
         }
     }
 
-    private void enqueue(ClassNode owner, String nameAndDesc) {
+    private void enqueue(ClassNode owner, String nameAndDesc, boolean hosted) {
         String key = owner.name + "." + nameAndDesc;
-        if (substitutions.isDeleted(owner.name, nameAndDesc) || reachedFrom.putIfAbsent(key, current) != null) return;
+        if (substitutions.isDeleted(owner.name, nameAndDesc)
+                || reachedFrom.containsKey(key)
+                || (hosted ? hostedFrom : reachedFrom).putIfAbsent(key, current) != null) {
+            return;
+        }
         MethodNode m = substitutions.replacement(owner.name, nameAndDesc);
         if (m == null && !classPath.isJdk(owner.name)) m = method(owner, nameAndDesc);
-        if (m != null && m.instructions != null && m.instructions.size() > 0) work.add(new Method(key, m));
+        if (m != null && m.instructions != null && m.instructions.size() > 0) work.add(new Method(key, m, hosted));
     }
 
     /** The class declaring the method in type's hierarchy: superclasses, then interfaces (concrete only if asked). */
@@ -397,7 +425,8 @@ public final class Reachability {
     private boolean resolves(String element) {
         used.add(element);
         String absent = missing(element);
-        if (absent != null) unresolved.add(new Unresolved(display(current), absent.replace('/', '.'), via(current)));
+        if (absent != null && !hosted)
+            unresolved.add(new Unresolved(display(current), absent.replace('/', '.'), via(current)));
         return absent == null;
     }
 
@@ -419,7 +448,7 @@ public final class Reachability {
         List<String> chain = new ArrayList<>();
         for (String caller = reachedFrom.get(key);
                 caller != null && chain.size() < 30;
-                caller = reachedFrom.get(caller)) {
+                caller = reachedFrom.getOrDefault(caller, hostedFrom.get(caller))) {
             chain.add(display(caller));
         }
         return chain;

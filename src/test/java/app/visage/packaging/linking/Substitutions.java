@@ -11,6 +11,7 @@ import java.util.function.Predicate;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AnnotationNode;
 import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.FieldNode;
 import org.objectweb.asm.tree.MethodNode;
 
 /**
@@ -28,6 +29,10 @@ final class Substitutions {
     private final Map<String, MethodNode> replacements = new HashMap<>();
 
     private final Set<String> deleted = new HashSet<>();
+    /** Targets substituted as a whole: only the substitution's methods exist. */
+    private final Set<String> whole = new HashSet<>();
+    /** Target fields whose value the builder sets itself (recomputed, injected or deleted): never folded. */
+    private final Set<String> recomputed = new HashSet<>();
 
     Substitutions(ClassPath classPath) {
         Map<ClassNode, String> applying = new HashMap<>();
@@ -45,12 +50,20 @@ final class Substitutions {
         }
         applying.forEach((c, target) -> {
             if (annotation(c.visibleAnnotations, "Delete") != null) deleted.add(target);
+            boolean wholeClass = annotation(c.visibleAnnotations, "Substitute") != null;
+            if (wholeClass) whole.add(target);
+            for (FieldNode f : c.fields) {
+                if (f.visibleAnnotations != null
+                        && f.visibleAnnotations.stream().anyMatch(a -> !a.desc.endsWith("/Alias;"))) {
+                    recomputed.add(target + "." + f.name);
+                }
+            }
             for (MethodNode m : c.methods) {
                 AnnotationNode element = annotation(m.visibleAnnotations, "TargetElement");
                 if (element != null && !holds(classPath, element, target)) continue;
                 String name = element == null ? null : (String) value(element, "name");
                 String key = target + "." + (name == null || name.isEmpty() ? m.name : name) + mapDescriptor(m.desc);
-                if (annotation(m.visibleAnnotations, "Substitute") != null) {
+                if (wholeClass || annotation(m.visibleAnnotations, "Substitute") != null) {
                     replacements.put(key, m);
                 } else if (annotation(m.visibleAnnotations, "Delete") != null) {
                     deleted.add(key);
@@ -65,7 +78,14 @@ final class Substitutions {
     }
 
     boolean isDeleted(String owner, String nameAndDesc) {
-        return deleted.contains(owner) || deleted.contains(owner + "." + nameAndDesc);
+        String key = owner + "." + nameAndDesc;
+        return deleted.contains(owner)
+                || deleted.contains(key)
+                || (whole.contains(owner) && !replacements.containsKey(key));
+    }
+
+    boolean recomputes(String owner, String field) {
+        return whole.contains(owner) || recomputed.contains(owner + "." + field);
     }
 
     /** The method whose body replaces owner.nameAndDesc, or null. */
