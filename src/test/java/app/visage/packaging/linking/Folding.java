@@ -81,6 +81,7 @@ final class Folding {
         if (insn instanceof TableSwitchInsnNode s) return concat(s.labels, s.dflt);
         if (insn instanceof LookupSwitchInsnNode s) return concat(s.labels, s.dflt);
         if ((op >= Opcodes.IRETURN && op <= Opcodes.RETURN) || op == Opcodes.ATHROW) return List.of();
+        if (insn instanceof MethodInsnNode call && throwsClassNotFound(call)) return List.of();
         return Arrays.asList(insn.getNext());
     }
 
@@ -88,6 +89,28 @@ final class Folding {
         List<AbstractInsnNode> all = new java.util.ArrayList<>(labels);
         all.add(dflt);
         return all;
+    }
+
+    /**
+     * Class.forName of a constant name that is not on the class path: native-image folds it to a throw, and the
+     * builder running an initialiser throws there too (how libraries probe for optional ones).
+     */
+    private boolean throwsClassNotFound(MethodInsnNode call) {
+        if (!call.owner.equals("java/lang/Class") || !call.name.equals("forName")) return false;
+        AbstractInsnNode arg = previous(call);
+        if (call.desc.startsWith("(Ljava/lang/String;ZLjava/lang/ClassLoader;)")) {
+            // forName(name, initialise, loader), the loader from a local variable: the usual probe.
+            AbstractInsnNode flag = arg == null || arg.getOpcode() != Opcodes.ALOAD ? null : previous(arg);
+            boolean constant =
+                    flag != null && (flag.getOpcode() == Opcodes.ICONST_0 || flag.getOpcode() == Opcodes.ICONST_1);
+            arg = constant ? previous(flag) : null;
+        } else if (!call.desc.equals("(Ljava/lang/String;)Ljava/lang/Class;")) {
+            return false;
+        }
+        return arg instanceof LdcInsnNode ldc
+                && ldc.cst instanceof String name
+                && classPath.get(name.replace('.', '/')) == null
+                && !classPath.isBuilder(name.replace('.', '/'));
     }
 
     /** The instruction before, if control can only come from it (a label may be a jump's target). */
