@@ -36,9 +36,12 @@ import org.objectweb.asm.tree.TypeInsnNode;
 
 /**
  * Rapid Type Analysis of what native-image would compile, to find what it refuses with --link-at-build-time: a type
- * referenced by a reachable method's bytecode that is not on the class path. A virtual call reaches the
- * implementation in every instantiated subtype of its owner, now or later. JDK bodies are not walked; instead the
- * JDK may call any of its own virtual methods on any instantiated class path type (callbacks, toString, run...).
+ * referenced by a reachable method's bytecode that is not on the class path (or whose supertypes are not). A
+ * virtual call reaches the implementation in every instantiated subtype of its owner, now or later. JDK bodies are
+ * not walked; instead the JDK may call any of its own virtual methods on any instantiated class path type
+ * (callbacks, toString, run...). What native-image does not parse is left out as it leaves it out: replaced or
+ * deleted methods ({@link Substitutions}), initialisers the builder runs instead, and dead branches ({@link
+ * Folding}).
  */
 public final class Reachability {
     /** A reachable method's reference to a type that is missing (or whose supertype is). */
@@ -98,13 +101,13 @@ public final class Reachability {
      * registrations, the first jar's service providers.
      */
     public static Result analyse(List<Path> jars) throws IOException {
+        long start = System.nanoTime();
         try (ClassPath classPath = new ClassPath(jars)) {
-            return analyse(classPath);
+            return analyse(classPath, start);
         }
     }
 
-    private static Result analyse(ClassPath classPath) throws IOException {
-        long start = System.nanoTime();
+    private static Result analyse(ClassPath classPath, long start) throws IOException {
         Reachability analysis = new Reachability(classPath);
         analysis.roots();
         return new Result(
