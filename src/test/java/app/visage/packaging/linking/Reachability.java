@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.jar.JarFile;
+import java.util.stream.Collectors;
 import org.objectweb.asm.ConstantDynamic;
 import org.objectweb.asm.Handle;
 import org.objectweb.asm.Opcodes;
@@ -112,7 +113,9 @@ public final class Reachability {
         analysis.roots();
         return new Result(
                 List.copyOf(analysis.unresolved),
-                analysis.reachedFrom.size(),
+                analysis.reachedFrom.keySet().stream()
+                        .map(Reachability::display)
+                        .collect(Collectors.toSet()),
                 analysis.instantiated.size(),
                 classPath.classesRead(),
                 analysis.substitutions.count(),
@@ -121,7 +124,8 @@ public final class Reachability {
 
     public record Result(
             List<Unresolved> unresolved,
-            int reachableMethods,
+            /** owner.name(desc), the owner's name with dots: what the image compiles. */
+            Set<String> reachable,
             int instantiatedTypes,
             int classesRead,
             int substitutionClasses,
@@ -176,7 +180,8 @@ public final class Reachability {
         String name = entry.path("name").asText(entry.path("type").asText()).replace('.', '/');
         ClassNode c = classPath.get(name);
         if (c == null) return; // native-image warns about a registration it cannot find, and goes on
-        current = "<reflect-config.json: " + name + ">";
+        current = "<reflect-config.json " + name.replace('/', '.') + ">";
+        hosted = false; // registered methods are compiled into the image
         used.add(name);
         boolean allMethods = entry.path("allDeclaredMethods").asBoolean()
                 || entry.path("allPublicMethods").asBoolean();

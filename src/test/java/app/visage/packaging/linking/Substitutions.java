@@ -3,6 +3,7 @@ package app.visage.packaging.linking;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,7 +36,7 @@ final class Substitutions {
     private final Set<String> recomputed = new HashSet<>();
 
     Substitutions(ClassPath classPath) {
-        Map<ClassNode, String> applying = new HashMap<>();
+        Map<ClassNode, String> applying = new LinkedHashMap<>(); // class path order, for a repeatable outcome
         for (String name : classPath.jarClasses()) {
             byte[] bytes = classPath.bytes(name);
             if (!contains(bytes, MARKER)) continue; // cheap: only parse classes that mention @TargetClass
