@@ -2,6 +2,7 @@ package app.visage.packaging.linking;
 
 import java.lang.reflect.Field;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
@@ -86,7 +87,7 @@ final class Folding {
     }
 
     private static List<AbstractInsnNode> concat(List<? extends AbstractInsnNode> labels, AbstractInsnNode dflt) {
-        List<AbstractInsnNode> all = new java.util.ArrayList<>(labels);
+        List<AbstractInsnNode> all = new ArrayList<>(labels);
         all.add(dflt);
         return all;
     }
