@@ -76,6 +76,7 @@ class StartupBench {
             "status", "status-get-job.json",
             "webhook", "webhook-provider-callback.json",
             "upload", "upload-object-created.json",
+            "worker", "worker-sqs-batch.json",
             "cleanup", "cleanup-scheduled.json");
 
     private static final Pattern STARTED = Pattern.compile("started in (\\d+\\.\\d+)s");
