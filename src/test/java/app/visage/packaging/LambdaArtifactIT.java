@@ -24,8 +24,8 @@ class LambdaArtifactIT {
     @Test
     void carriesTheFunctionsAndTheModels() throws IOException {
         List<String> entries = entries();
-        for (String function : List.of("Submit", "Status", "Webhook", "Upload", "Worker", "Cleanup")) {
-            assertThat(entries).contains("app/visage/functions/" + function + "Function.class");
+        for (String export : LambdaRuntimes.EXPORTS) {
+            assertThat(entries).contains(LambdaRuntimes.functionClass(export).replace('.', '/') + ".class");
         }
         assertThat(entries)
                 .contains(

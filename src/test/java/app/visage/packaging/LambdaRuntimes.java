@@ -40,6 +40,11 @@ public final class LambdaRuntimes {
     public static final String HANDLER = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest";
     public static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
     public static final List<String> EXPORTS = List.of("submit", "status", "webhook", "upload", "worker", "cleanup");
+
+    /** The class of {@code export}'s {@code @Funq} entry point, e.g. {@code app.visage.functions.SubmitFunction}. */
+    public static String functionClass(String export) {
+        return "app.visage.functions." + Character.toUpperCase(export.charAt(0)) + export.substring(1) + "Function";
+    }
     /** The RIC and what it loads from the system class path, each found by one of its classes. */
     private static final List<String> RUNTIME_CLASSES = List.of(
             RIC_MAIN,
@@ -65,12 +70,7 @@ public final class LambdaRuntimes {
 
     /** Unpacks {@code zip} under {@code work} (emptied first) as a task root beside a runtime library directory. */
     public static TaskRoot prepare(Path zip, Path work) throws Exception {
-        if (!Files.isRegularFile(zip)) {
-            throw new IllegalStateException(zip + " is missing: build it with the package phase");
-        }
-        deleteRecursively(work);
-        Path task = work.resolve("task");
-        unzip(zip, task);
+        Path task = unpack(zip, work, "the package phase");
         Path runtimeLib = work.resolve("runtime").resolve("lib");
         Files.createDirectories(runtimeLib);
         for (String name : RUNTIME_CLASSES) {
@@ -85,15 +85,21 @@ public final class LambdaRuntimes {
      * executable again (the zip reader here drops file modes); answers the task root.
      */
     public static Path prepareNative(Path zip, Path work) throws IOException {
+        Path task = unpack(zip, work, "./mvnw -Pnative package");
+        if (!task.resolve("bootstrap").toFile().setExecutable(true)) {
+            throw new IOException("no bootstrap to run in " + zip);
+        }
+        return task;
+    }
+
+    /** Empties {@code work} and unpacks {@code zip} into its {@code task} folder; answers that folder. */
+    private static Path unpack(Path zip, Path work, String builtBy) throws IOException {
         if (!Files.isRegularFile(zip)) {
-            throw new IllegalStateException(zip + " is missing: build it with ./mvnw -Pnative package");
+            throw new IllegalStateException(zip + " is missing: build it with " + builtBy);
         }
         deleteRecursively(work);
         Path task = work.resolve("task");
         unzip(zip, task);
-        if (!task.resolve("bootstrap").toFile().setExecutable(true)) {
-            throw new IOException("no bootstrap to run in " + zip);
-        }
         return task;
     }
 

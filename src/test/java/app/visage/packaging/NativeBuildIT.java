@@ -37,23 +37,13 @@ import org.junit.jupiter.api.Test;
  * slot documents), so a new field of a new type is checked without anyone listing it.
  */
 class NativeBuildIT {
-    private static final List<String> FUNCTIONS = List.of("Submit", "Status", "Webhook", "Upload", "Worker", "Cleanup");
     private static Path runner;
     private static Set<String> registered;
 
     @BeforeAll
     static void readTheGeneratedConfiguration() throws IOException {
         assumeFalse(Boolean.getBoolean("skipNativeBuild"), "native build steps skipped (-DskipNativeBuild)");
-        try (Stream<Path> dirs = Files.list(Path.of("target", "native"))) {
-            Path sources = dirs.filter(p -> p.getFileName().toString().endsWith("-native-image-source-jar"))
-                    .findFirst()
-                    .orElseThrow(() -> new AssertionError("no native image sources in target/native"));
-            try (Stream<Path> jars = Files.list(sources)) {
-                runner = jars.filter(p -> p.toString().endsWith("-runner.jar"))
-                        .findFirst()
-                        .orElseThrow();
-            }
-        }
+        runner = NativeImageSources.runnerJar();
         try (ZipFile jar = new ZipFile(runner.toFile())) {
             JsonNode config = new ObjectMapper()
                     .readTree(jar.getInputStream(jar.getEntry("META-INF/native-image/reflect-config.json")));
@@ -68,9 +58,9 @@ class NativeBuildIT {
         for (Class<?> stored : List.of(StoredJob.class, StoredIdempotencyRecord.class, StoredSlot.class)) {
             walk(stored, serialized);
         }
-        for (String function : FUNCTIONS) {
-            for (Method method : Class.forName("app.visage.functions." + function + "Function")
-                    .getMethods()) {
+        for (String export : LambdaRuntimes.EXPORTS) {
+            for (Method method :
+                    Class.forName(LambdaRuntimes.functionClass(export)).getMethods()) {
                 if (method.isAnnotationPresent(Funq.class)) {
                     for (Type parameter : method.getGenericParameterTypes()) {
                         walk(parameter, serialized);

@@ -18,7 +18,6 @@ import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,16 +36,7 @@ class NativeLinkingIT {
     @BeforeAll
     static void findTheNativeImageSources() throws IOException {
         assumeFalse(Boolean.getBoolean("skipNativeBuild"), "native build steps skipped (-DskipNativeBuild)");
-        try (Stream<Path> dirs = Files.list(Path.of("target", "native"))) {
-            Path sources = dirs.filter(p -> p.getFileName().toString().endsWith("-native-image-source-jar"))
-                    .findFirst()
-                    .orElseThrow(() -> new AssertionError("no native image sources in target/native"));
-            try (Stream<Path> jars = Files.list(sources)) {
-                runner = jars.filter(p -> p.toString().endsWith("-runner.jar"))
-                        .findFirst()
-                        .orElseThrow();
-            }
-        }
+        runner = NativeImageSources.runnerJar();
     }
 
     @Test
@@ -56,9 +46,9 @@ class NativeLinkingIT {
         // An analysis that reaches too little proves nothing: every function's entry point must be among what it
         // reaches (Funqy calls them through generated invokers, from the main class).
         List<String> entryPoints = new ArrayList<>();
-        for (String function : List.of("Submit", "Status", "Webhook", "Upload", "Worker", "Cleanup")) {
-            for (Method method : Class.forName("app.visage.functions." + function + "Function")
-                    .getDeclaredMethods()) {
+        for (String export : LambdaRuntimes.EXPORTS) {
+            for (Method method :
+                    Class.forName(LambdaRuntimes.functionClass(export)).getDeclaredMethods()) {
                 if (method.isAnnotationPresent(Funq.class)) {
                     entryPoints.add(method.getDeclaringClass().getName() + "." + method.getName()
                             + org.objectweb.asm.Type.getMethodDescriptor(method));
