@@ -131,7 +131,7 @@ public record DeploySettings(
         return value.toString();
     }
 
-    private static int wholeNumber(String key, String given, int min, int max) {
+    static int wholeNumber(String key, String given, int min, int max) {
         String value = given.trim();
         if (value.matches("\\d{1,9}")) {
             int n = Integer.parseInt(value);

@@ -17,19 +17,24 @@ import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.aws_apigatewayv2_authorizers.HttpJwtAuthorizer;
 import software.amazon.awscdk.aws_apigatewayv2_integrations.HttpLambdaIntegration;
+import software.amazon.awscdk.services.apigateway.AccessLogFormat;
 import software.amazon.awscdk.services.apigatewayv2.AddRoutesOptions;
 import software.amazon.awscdk.services.apigatewayv2.HttpApi;
 import software.amazon.awscdk.services.apigatewayv2.HttpMethod;
+import software.amazon.awscdk.services.apigatewayv2.HttpStage;
+import software.amazon.awscdk.services.apigatewayv2.IAccessLogDestination;
+import software.amazon.awscdk.services.apigatewayv2.IAccessLogSettings;
 import software.amazon.awscdk.services.apigatewayv2.IHttpRouteAuthorizer;
+import software.amazon.awscdk.services.apigatewayv2.LogGroupLogDestination;
 import software.amazon.awscdk.services.apigatewayv2.PayloadFormatVersion;
-import software.amazon.awscdk.services.cloudwatch.Alarm;
-import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
-import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.apigatewayv2.ThrottleSettings;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
+import software.amazon.awscdk.services.events.targets.LambdaFunctionProps;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.lambda.AliasOptions;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
@@ -39,6 +44,8 @@ import software.amazon.awscdk.services.lambda.ParamsAndSecretsOptions;
 import software.amazon.awscdk.services.lambda.ParamsAndSecretsVersions;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.lambda.Tracing;
+import software.amazon.awscdk.services.lambda.destinations.SqsDestination;
 import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
@@ -90,6 +97,15 @@ public class VisageStack extends Stack {
     public static final int WORK_VISIBILITY_SECONDS = 6 * VisageFunction.WORKER.timeoutSeconds;
     /** A step that failed this often (a bug, a provider down for long) goes to the dead-letter queue. */
     public static final int WORK_MAX_RECEIVES = 5;
+    /**
+     * Async invocations (S3 notification, schedule) retried after a failure: an upload's start is idempotent, so
+     * Lambda's two retries ride out a passing S3 or SQS error; a failed cleanup run is not retried, since the
+     * schedule runs it again within minutes and a retry would only overlap that run.
+     */
+    public static final Map<VisageFunction, Integer> ASYNC_RETRY_ATTEMPTS =
+            Map.of(VisageFunction.UPLOAD, 2, VisageFunction.CLEANUP, 0);
+    /** The API stage's access log: who called which route and how it went; never a path or a query string. */
+    public static final Map<String, String> ACCESS_LOG_FIELDS = accessLogFields();
     /** The functions behind the client routes: they authenticate clients (and refuse to start unable to). */
     public static final Set<VisageFunction> CLIENT_FACING = EnumSet.of(VisageFunction.SUBMIT, VisageFunction.STATUS);
 
@@ -98,6 +114,10 @@ public class VisageStack extends Stack {
     private final Map<VisageFunction, HttpLambdaIntegration> integrations = new EnumMap<>(VisageFunction.class);
 
     public VisageStack(Construct scope, String id, DeploySettings settings) {
+        this(scope, id, settings, OperationsSettings.from(scope.getNode()));
+    }
+
+    public VisageStack(Construct scope, String id, DeploySettings settings, OperationsSettings operations) {
         super(
                 scope,
                 id,
@@ -136,8 +156,24 @@ public class VisageStack extends Stack {
                 .removalPolicy(dataRemoval)
                 .build();
 
+        // The stage the HttpApi would make itself, with what that one cannot take: access logs and throttling.
         HttpApi api = HttpApi.Builder.create(this, "Api")
                 .description("Visage HTTP API")
+                .createDefaultStage(false)
+                .build();
+        LogGroup accessLogs = LogGroup.Builder.create(this, "ApiAccessLogs")
+                .retention(RetentionDays.TWO_WEEKS)
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .build();
+        HttpStage stage = HttpStage.Builder.create(api, "DefaultStage")
+                .httpApi(api)
+                .stageName("$default")
+                .autoDeploy(true)
+                .accessLogSettings(accessLogSettings(new LogGroupLogDestination(accessLogs)))
+                .throttle(ThrottleSettings.builder()
+                        .rateLimit(operations.apiThrottleRate())
+                        .burstLimit(operations.apiThrottleBurst())
+                        .build())
                 .build();
 
         // The app reads the secret at start-up through this extension, on localhost (never an SDK call).
@@ -165,6 +201,18 @@ public class VisageStack extends Stack {
                         .maxReceiveCount(WORK_MAX_RECEIVES)
                         .build())
                 .build();
+
+        // Where an async invocation goes once its retries are spent: the event, the error, the request id.
+        Map<VisageFunction, Queue> asyncFailures = new EnumMap<>(VisageFunction.class);
+        for (VisageFunction vf : ASYNC_RETRY_ATTEMPTS.keySet()) {
+            asyncFailures.put(
+                    vf,
+                    Queue.Builder.create(this, vf.id + "Failures")
+                            .encryption(QueueEncryption.SQS_MANAGED)
+                            .enforceSsl(true)
+                            .retentionPeriod(Duration.days(14))
+                            .build());
+        }
 
         Code jvmCode = Code.fromAsset(settings.jvmArtifact().toString());
         Code nativeCode = settings.runtime() == DeploySettings.Runtime.NATIVE
@@ -201,6 +249,7 @@ public class VisageStack extends Stack {
                     .timeout(Duration.seconds(vf.timeoutSeconds))
                     .environment(env)
                     .paramsAndSecrets(secretsExtension)
+                    .tracing(Tracing.ACTIVE)
                     .logGroup(logs);
             if (asNative) {
                 fn.runtime(Runtime.PROVIDED_AL2023).handler(NATIVE_HANDLER).code(nativeCode);
@@ -219,7 +268,11 @@ public class VisageStack extends Stack {
                     .build());
             secret.grantRead(function);
             functions.put(vf, function);
-            aliases.put(vf, function.addAlias(ALIAS));
+            AliasOptions.Builder alias = AliasOptions.builder();
+            if (asyncFailures.containsKey(vf)) {
+                alias.onFailure(new SqsDestination(asyncFailures.get(vf))).retryAttempts(ASYNC_RETRY_ATTEMPTS.get(vf));
+            }
+            aliases.put(vf, function.addAlias(ALIAS, alias.build()));
             if (!asNative) {
                 Annotations.of(function)
                         .acknowledgeWarning(
@@ -262,29 +315,17 @@ public class VisageStack extends Stack {
         Rule.Builder.create(this, "CleanupSchedule")
                 .description("Visage cleanup: send the work whose time has come (due/) to the work queue")
                 .schedule(Schedule.expression(settings.cleanupSchedule()))
-                .targets(List.of(new LambdaFunction(aliases.get(VisageFunction.CLEANUP))))
+                // An event EventBridge could not hand to cleanup (throttled, cleanup's alias gone) lands beside the
+                // runs that failed.
+                .targets(List.of(new LambdaFunction(
+                        aliases.get(VisageFunction.CLEANUP),
+                        LambdaFunctionProps.builder()
+                                .deadLetterQueue(asyncFailures.get(VisageFunction.CLEANUP))
+                                .build())))
                 .build();
 
-        // The stack has no alarm action (no SNS topic): the alarms' names are outputs, to watch or to subscribe.
-        Alarm deadLetterAlarm = Alarm.Builder.create(this, "DeadLettersAlarm")
-                .alarmDescription("Visage: work that failed " + WORK_MAX_RECEIVES
-                        + " times waits in the dead-letter queue; docs/deployment.md says how to redrive it")
-                // The CDK's defaults: the maximum over 5 minutes.
-                .metric(deadLetters.metricApproximateNumberOfMessagesVisible())
-                .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
-                .threshold(0)
-                .evaluationPeriods(1)
-                .treatMissingData(TreatMissingData.NOT_BREACHING)
-                .build();
-        // A failed message alone is a partial batch failure, not an error: this sums crashes and timeouts over 5 min.
-        Alarm workerErrorsAlarm = Alarm.Builder.create(this, "WorkerErrorsAlarm")
-                .alarmDescription("Visage: a worker invocation failed as a whole (a crash or a timeout)")
-                .metric(functions.get(VisageFunction.WORKER).metricErrors())
-                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-                .threshold(1)
-                .evaluationPeriods(1)
-                .treatMissingData(TreatMissingData.NOT_BREACHING)
-                .build();
+        Monitoring monitoring =
+                new Monitoring(this, "Monitoring", operations, functions, stage, deadLetters, work, asyncFailures);
 
         CfnOutput.Builder.create(this, "ApiUrl")
                 .description(
@@ -303,14 +344,66 @@ public class VisageStack extends Stack {
                 .value(deadLetters.getQueueArn())
                 .build();
         CfnOutput.Builder.create(this, "DeadLetterAlarmName")
-                .description("In alarm while work waits in the dead-letter queue (no action: subscribe it yourself)")
-                .value(deadLetterAlarm.getAlarmName())
+                .description("In alarm while work waits in the dead-letter queue")
+                .value(monitoring.deadLetterAlarm().getAlarmName())
                 .build();
         CfnOutput.Builder.create(this, "WorkerErrorsAlarmName")
-                .description(
-                        "In alarm when a worker invocation crashed or timed out (no action: subscribe it yourself)")
-                .value(workerErrorsAlarm.getAlarmName())
+                .description("In alarm when a worker invocation crashed or timed out")
+                .value(monitoring.errorsAlarm(VisageFunction.WORKER).getAlarmName())
                 .build();
+        CfnOutput.Builder.create(this, "AlarmTopicArn")
+                .description("Every alarm notifies this SNS topic: subscribe to it (or deploy with -c alarmEmail=…)")
+                .value(monitoring.topic().getTopicArn())
+                .build();
+        CfnOutput.Builder.create(this, "DashboardName")
+                .value(monitoring.dashboard().getDashboardName())
+                .build();
+    }
+
+    private static Map<String, String> accessLogFields() {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("requestId", "$context.requestId");
+        fields.put("requestTime", "$context.requestTimeEpoch");
+        fields.put("ip", "$context.identity.sourceIp");
+        fields.put("userAgent", "$context.identity.userAgent");
+        fields.put("routeKey", "$context.routeKey");
+        fields.put("status", "$context.status");
+        fields.put("protocol", "$context.protocol");
+        fields.put("responseLength", "$context.responseLength");
+        fields.put("responseLatency", "$context.responseLatency");
+        fields.put("integrationStatus", "$context.integrationStatus");
+        fields.put("integrationLatency", "$context.integrationLatency");
+        fields.put("integrationError", "$context.integrationErrorMessage");
+        fields.put("error", "$context.error.message");
+        fields.put("authorizerError", "$context.authorizer.error");
+        return java.util.Collections.unmodifiableMap(fields);
+    }
+
+    /**
+     * One JSON object per request. Only routeKey names what was called: it is the route's template ({@code POST
+     * /v1/provider-webhooks/{provider}/{jobId}}), never the request's path or query string, where providers' webhook
+     * URLs carry their token.
+     */
+    private static IAccessLogSettings accessLogSettings(IAccessLogDestination destination) {
+        StringBuilder json = new StringBuilder("{");
+        ACCESS_LOG_FIELDS.forEach((name, variable) -> json.append(json.length() > 1 ? "," : "")
+                .append('"')
+                .append(name)
+                .append("\":\"")
+                .append(variable)
+                .append('"'));
+        AccessLogFormat format = AccessLogFormat.custom(json.append('}').toString());
+        return new IAccessLogSettings() {
+            @Override
+            public IAccessLogDestination getDestination() {
+                return destination;
+            }
+
+            @Override
+            public AccessLogFormat getFormat() {
+                return format;
+            }
+        };
     }
 
     private static List<LifecycleRule> lifecycleRules(int recordRetentionDays) {

@@ -36,6 +36,8 @@ final class Synth {
     /** Two tenants' API keys as the stack takes them: the SHA-256 of each key, never the key. */
     static final String API_KEYS = "acme=" + sha256Hex("acme test key") + ",beta.co=" + sha256Hex("beta test key");
 
+    static final String ALARM_EMAIL = "oncall@example.com";
+
     static final String JWT_ISSUER = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example";
     static final List<String> JWT_AUDIENCE = List.of("client-one", "client-two");
 
@@ -70,7 +72,7 @@ final class Synth {
     /** The JVM variant with every optional context value changed from its default. */
     static synchronized Synthesized overridden() {
         if (overridden == null) {
-            overridden = synth(Map.of(
+            overridden = synth(pairs(
                     "cleanupSchedule",
                     "rate(1 minute)",
                     "workerMaxConcurrency",
@@ -83,6 +85,14 @@ final class Synth {
                     "2",
                     "secretsExtensionLayerArn",
                     EXTENSION_LAYER,
+                    "alarmEmail",
+                    ALARM_EMAIL,
+                    "providers",
+                    "fashn, metahuman",
+                    "apiThrottleRate",
+                    "20",
+                    "apiThrottleBurst",
+                    "40",
                     "apiKeys",
                     API_KEYS));
         }
@@ -101,6 +111,15 @@ final class Synth {
                     "custom:tenant"));
         }
         return jwt;
+    }
+
+    /** Context values as key, value, key, value…: more than Map.of takes. */
+    private static Map<String, Object> pairs(String... keysAndValues) {
+        Map<String, Object> context = new HashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            context.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return context;
     }
 
     static String sha256Hex(String key) {
@@ -190,23 +209,46 @@ final class Synth {
 
     /** The work queue: the one SQS queue with a redrive policy. */
     static String workQueueId(Synthesized s) {
-        return queueId(s, true);
-    }
-
-    /** The dead-letter queue: the one SQS queue without a redrive policy. */
-    static String deadLetterQueueId(Synthesized s) {
-        return queueId(s, false);
-    }
-
-    private static String queueId(Synthesized s, boolean redrives) {
         List<String> ids = s.resources().entrySet().stream()
                 .filter(e -> "AWS::SQS::Queue".equals(Json.map(e.getValue()).get("Type")))
-                .filter(e -> redrives == (Json.path(Json.map(e.getValue()), "Properties", "RedrivePolicy") != null))
+                .filter(e -> Json.path(Json.map(e.getValue()), "Properties", "RedrivePolicy") != null)
                 .map(Map.Entry::getKey)
                 .toList();
         if (ids.size() != 1) {
-            throw new AssertionError(
-                    "expected one queue " + (redrives ? "with" : "without") + " a redrive policy, found " + ids);
+            throw new AssertionError("expected one queue with a redrive policy, found " + ids);
+        }
+        return ids.getFirst();
+    }
+
+    /** The work queue's dead-letter queue: the one its redrive policy names. */
+    static String deadLetterQueueId(Synthesized s) {
+        Object target = Json.path(
+                Json.map(s.resources().get(workQueueId(s))), "Properties", "RedrivePolicy", "deadLetterTargetArn");
+        return (String) Json.list(Json.map(target).get("Fn::GetAtt")).getFirst();
+    }
+
+    /** The logical id of the queue a function's {@code live} alias sends its failed async invocations to. */
+    static String failureQueueId(Synthesized s, String export) {
+        Map<String, Object> config = Json.map(s.resources().get(eventInvokeConfigId(s, export)));
+        Object destination = Json.path(config, "Properties", "DestinationConfig", "OnFailure", "Destination");
+        if (destination == null) {
+            throw new AssertionError("no failure destination for " + export + ": " + config);
+        }
+        return (String) Json.list(Json.map(destination).get("Fn::GetAtt")).getFirst();
+    }
+
+    /** The one event invoke configuration of a function (its alias's: the triggers invoke the alias). */
+    static String eventInvokeConfigId(Synthesized s, String export) {
+        String function = functionId(s, export);
+        List<String> ids = s.resources().entrySet().stream()
+                .filter(e -> "AWS::Lambda::EventInvokeConfig"
+                        .equals(Json.map(e.getValue()).get("Type")))
+                .filter(e ->
+                        Map.of("Ref", function).equals(Json.path(Json.map(e.getValue()), "Properties", "FunctionName")))
+                .map(Map.Entry::getKey)
+                .toList();
+        if (ids.size() != 1) {
+            throw new AssertionError("expected one event invoke configuration of " + export + ", found " + ids);
         }
         return ids.getFirst();
     }

@@ -11,14 +11,15 @@ import org.junit.jupiter.api.Test;
 /**
  * The work queue (a standard queue the worker consumes), its dead-letter queue, both encrypted, and the alarms
  * on dead letters and on the worker's failures; TLS and who may use the queues are IamScopingTest's, the
- * event source TriggersTest's.
+ * event source TriggersTest's, the other alarms MonitoringTest's.
  */
 class WorkQueueTest {
 
     @Test
     void aStandardWorkQueueRedrivesToItsDeadLetterQueueAfterFiveReceives() {
         Synth.Synthesized s = Synth.jvm();
-        s.template().resourceCountIs("AWS::SQS::Queue", 2);
+        // With the failure destinations of upload and cleanup (AsyncFailuresTest).
+        s.template().resourceCountIs("AWS::SQS::Queue", 4);
         Map<String, Object> work = properties(s, Synth.workQueueId(s));
         assertNull(work.get("FifoQueue"), "a standard queue");
         assertEquals(
@@ -57,8 +58,11 @@ class WorkQueueTest {
     @Test
     void aDeadLetterRaisesAnAlarmThatIsAnOutput() {
         Synth.Synthesized s = Synth.jvm();
-        s.template().resourceCountIs("AWS::CloudWatch::Alarm", 2);
-        String alarm = alarm(s, "AWS/SQS", "ApproximateNumberOfMessagesVisible");
+        String alarm = MonitoringTest.alarm(
+                s,
+                "AWS/SQS",
+                "ApproximateNumberOfMessagesVisible",
+                Map.of("Fn::GetAtt", List.of(Synth.deadLetterQueueId(s), "QueueName")));
         Map<String, Object> props = properties(s, alarm);
         assertEquals(
                 List.of(Map.of(
@@ -72,7 +76,7 @@ class WorkQueueTest {
         assertEquals("GreaterThanThreshold", props.get("ComparisonOperator"));
         assertEquals(0, ((Number) props.get("Threshold")).intValue());
         assertEquals("notBreaching", props.get("TreatMissingData"));
-        assertNull(props.get("AlarmActions"), "the stack has no alarm action to wire");
+        assertEquals(List.of(Map.of("Ref", MonitoringTest.topicId(s))), props.get("AlarmActions"));
         s.template().hasOutput("DeadLetterAlarmName", Map.of("Value", Map.of("Ref", alarm)));
         s.template()
                 .hasOutput(
@@ -83,7 +87,7 @@ class WorkQueueTest {
     @Test
     void aWorkerInvocationThatFailsAsAWholeRaisesAnAlarmThatIsAnOutput() {
         Synth.Synthesized s = Synth.jvm();
-        String alarm = alarm(s, "AWS/Lambda", "Errors");
+        String alarm = MonitoringTest.alarm(s, "AWS/Lambda", "Errors", Map.of("Ref", Synth.functionId(s, "worker")));
         Map<String, Object> props = properties(s, alarm);
         assertEquals(
                 List.of(Map.of("Name", "FunctionName", "Value", Map.of("Ref", Synth.functionId(s, "worker")))),
@@ -93,21 +97,8 @@ class WorkQueueTest {
         assertEquals("GreaterThanOrEqualToThreshold", props.get("ComparisonOperator"));
         assertEquals(1, ((Number) props.get("Threshold")).intValue());
         assertEquals("notBreaching", props.get("TreatMissingData"));
-        assertNull(props.get("AlarmActions"), "the stack has no alarm action to wire");
+        assertEquals(List.of(Map.of("Ref", MonitoringTest.topicId(s))), props.get("AlarmActions"));
         s.template().hasOutput("WorkerErrorsAlarmName", Map.of("Value", Map.of("Ref", alarm)));
-    }
-
-    /** The one alarm on this metric. */
-    private static String alarm(Synth.Synthesized s, String namespace, String metric) {
-        List<String> ids = s.resources().entrySet().stream()
-                .filter(e ->
-                        "AWS::CloudWatch::Alarm".equals(Json.map(e.getValue()).get("Type")))
-                .filter(e -> namespace.equals(properties(s, e.getKey()).get("Namespace")))
-                .filter(e -> metric.equals(properties(s, e.getKey()).get("MetricName")))
-                .map(Map.Entry::getKey)
-                .toList();
-        assertEquals(1, ids.size(), namespace + " " + metric + ": " + ids);
-        return ids.getFirst();
     }
 
     static Map<String, Object> properties(Synth.Synthesized s, String logicalId) {
