@@ -185,6 +185,21 @@ class MonitoringTest {
         s.template().hasOutput("DashboardName", Map.of("Value", Map.of("Ref", dashboard)));
     }
 
+    /** The providers watched by default are the app's: local and each one application.properties configures. */
+    @Test
+    void theDefaultProvidersAreTheAppsProviders() throws java.io.IOException {
+        Set<String> configured = new TreeSet<>(Set.of("local"));
+        java.util.regex.Pattern key = java.util.regex.Pattern.compile("^visage\\.providers\\.([a-z0-9-]+)\\.");
+        for (String line : java.nio.file.Files.readAllLines(
+                Synth.INFRA_DIR.resolve("../src/main/resources/application.properties"))) {
+            java.util.regex.Matcher m = key.matcher(line);
+            if (m.find()) {
+                configured.add(m.group(1));
+            }
+        }
+        assertEquals(configured, new TreeSet<>(PROVIDERS));
+    }
+
     static String topicId(Synth.Synthesized s) {
         return Synth.logicalIdOfType(s, "AWS::SNS::Topic");
     }

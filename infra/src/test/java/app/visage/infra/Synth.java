@@ -53,62 +53,64 @@ final class Synth {
         }
     }
 
+    static final Map<String, Object> JVM = Map.of("runtime", "jvm", "apiKeys", API_KEYS);
+    static final Map<String, Object> NATIVE = Map.of("runtime", "native", "apiKeys", API_KEYS);
+    /** The JVM variant with every optional context value changed from its default. */
+    static final Map<String, Object> OVERRIDDEN = pairs(
+            "cleanupSchedule",
+            "rate(1 minute)",
+            "workerMaxConcurrency",
+            "5",
+            "recordRetentionDays",
+            "90",
+            "removalPolicy",
+            "destroy",
+            "secretsRevision",
+            "2",
+            "secretsExtensionLayerArn",
+            EXTENSION_LAYER,
+            "alarmEmail",
+            ALARM_EMAIL,
+            "providers",
+            "fashn, metahuman",
+            "apiThrottleRate",
+            "20",
+            "apiThrottleBurst",
+            "40",
+            "apiKeys",
+            API_KEYS);
+    /** The JVM variant with a JWT authorizer instead of API keys, and a tenant claim other than sub. */
+    static final Map<String, Object> JWT = Map.of(
+            "jwtIssuer", JWT_ISSUER, "jwtAudience", String.join(",", JWT_AUDIENCE), "jwtTenantClaim", "custom:tenant");
+    /** The context of every variant the tests synthesize. */
+    static final List<Map<String, Object>> VARIANTS = List.of(JVM, NATIVE, OVERRIDDEN, JWT);
+
     private Synth() {}
 
     static synchronized Synthesized jvm() {
         if (jvm == null) {
-            jvm = synth(Map.of("runtime", "jvm", "apiKeys", API_KEYS));
+            jvm = synth(JVM);
         }
         return jvm;
     }
 
     static synchronized Synthesized nativeVariant() {
         if (nativeVariant == null) {
-            nativeVariant = synth(Map.of("runtime", "native", "apiKeys", API_KEYS));
+            nativeVariant = synth(NATIVE);
         }
         return nativeVariant;
     }
 
-    /** The JVM variant with every optional context value changed from its default. */
     static synchronized Synthesized overridden() {
         if (overridden == null) {
-            overridden = synth(pairs(
-                    "cleanupSchedule",
-                    "rate(1 minute)",
-                    "workerMaxConcurrency",
-                    "5",
-                    "recordRetentionDays",
-                    "90",
-                    "removalPolicy",
-                    "destroy",
-                    "secretsRevision",
-                    "2",
-                    "secretsExtensionLayerArn",
-                    EXTENSION_LAYER,
-                    "alarmEmail",
-                    ALARM_EMAIL,
-                    "providers",
-                    "fashn, metahuman",
-                    "apiThrottleRate",
-                    "20",
-                    "apiThrottleBurst",
-                    "40",
-                    "apiKeys",
-                    API_KEYS));
+            overridden = synth(OVERRIDDEN);
         }
         return overridden;
     }
 
-    /** The JVM variant with a JWT authorizer instead of API keys, and a tenant claim other than sub. */
     static synchronized Synthesized jwt() {
         if (jwt == null) {
-            jwt = synth(Map.of(
-                    "jwtIssuer",
-                    JWT_ISSUER,
-                    "jwtAudience",
-                    String.join(",", JWT_AUDIENCE),
-                    "jwtTenantClaim",
-                    "custom:tenant"));
+            jwt = synth(JWT);
         }
         return jwt;
     }
@@ -119,7 +121,7 @@ final class Synth {
         for (int i = 0; i < keysAndValues.length; i += 2) {
             context.put(keysAndValues[i], keysAndValues[i + 1]);
         }
-        return context;
+        return Map.copyOf(context);
     }
 
     static String sha256Hex(String key) {
