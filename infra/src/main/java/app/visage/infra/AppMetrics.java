@@ -1,7 +1,5 @@
 package app.visage.infra;
 
-import java.util.List;
-
 /**
  * The metrics the app writes as CloudWatch Embedded Metric Format lines, which the alarms and the dashboard read:
  * the contract between the two sides (docs/deployment.md, "Metrics the app writes").
@@ -20,12 +18,10 @@ public final class AppMetrics {
 
     public static final String PROVIDER = "Provider";
     public static final String STATUS = "Status";
-    /** {@link #STATUS} values, the job statuses of the API. */
+    /** {@link #STATUS} values the alarms read (the app writes {@code canceled} too): the API's job statuses. */
     public static final String SUCCEEDED = "succeeded";
 
     public static final String FAILED = "failed";
-    public static final String CANCELED = "canceled";
-    public static final List<String> ENDED_STATUSES = List.of(SUCCEEDED, FAILED, CANCELED);
 
     private AppMetrics() {}
 }

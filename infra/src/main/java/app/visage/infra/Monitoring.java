@@ -75,8 +75,8 @@ public final class Monitoring extends Construct {
         asyncFailures.forEach((vf, queue) -> queueNotEmpty(
                 vf.id + "FailuresAlarm",
                 queue,
-                "Visage: an " + vf.export + " invocation failed after its retries; the event waits in its failure"
-                        + " queue (docs/deployment.md)"));
+                "Visage: a failed " + vf.export + " invocation (after its retries) waits in its failure queue"
+                        + " (docs/deployment.md)"));
         for (VisageFunction vf : VisageFunction.values()) {
             Function fn = functions.get(vf);
             // A worker's failed message alone is a partial batch failure, not an error: Errors counts crashes and
@@ -116,7 +116,7 @@ public final class Monitoring extends Construct {
 
         List<IMetric> failureRates = new ArrayList<>();
         List<IMetric> latencies = new ArrayList<>();
-        List<IMetric> ended = new ArrayList<>();
+        List<IMetric> failedJobs = new ArrayList<>();
         for (int i = 0; i < settings.providers().size(); i++) {
             String provider = settings.providers().get(i);
             Metric succeeded = jobsEnded(provider, AppMetrics.SUCCEEDED);
@@ -139,7 +139,7 @@ public final class Monitoring extends Construct {
                             + "'s jobs failed over 15 minutes (of its succeeded and failed jobs, at least "
                             + MIN_EVENTS_FOR_A_RATE + ")");
             failureRates.add(failureRate);
-            ended.add(failed);
+            failedJobs.add(failed);
             Metric latency = Metric.Builder.create()
                     .namespace(AppMetrics.NAMESPACE)
                     .metricName(AppMetrics.PROVIDER_LATENCY)
@@ -204,9 +204,15 @@ public final class Monitoring extends Construct {
                         List.of(
                                 work.metricApproximateNumberOfMessagesVisible(),
                                 work.metricApproximateAgeOfOldestMessage())),
-                graph("Client webhooks", List.of(deliveries, deliveryFailures, webhookFailureRate)));
+                GraphWidget.Builder.create()
+                        .title("Client webhooks (attempts, failures; failed % right)")
+                        .left(List.of(deliveries, deliveryFailures))
+                        .right(List.of(webhookFailureRate))
+                        .width(8)
+                        .height(6)
+                        .build());
         dashboard.addWidgets(
-                graph("Jobs failed by provider", ended),
+                graph("Jobs failed by provider", failedJobs),
                 graph("Job failure rate by provider (%)", failureRates),
                 graph("Provider latency p90 (ms)", latencies));
     }
@@ -225,11 +231,6 @@ public final class Monitoring extends Construct {
 
     public Alarm errorsAlarm(VisageFunction function) {
         return errors.get(function);
-    }
-
-    /** Every alarm of the stack, in the order the dashboard lists them. */
-    public List<IAlarm> alarms() {
-        return List.copyOf(alarms);
     }
 
     /** The CDK's defaults: the maximum over 5 minutes. */

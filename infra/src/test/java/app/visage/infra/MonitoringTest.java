@@ -200,6 +200,22 @@ class MonitoringTest {
         assertEquals(configured, new TreeSet<>(PROVIDERS));
     }
 
+    @Test
+    void aMalformedAlarmEmailOrProviderIdIsRefusedAtSynth() {
+        for (Map<String, Object> bad : List.<Map<String, Object>>of(
+                Map.of("alarmEmail", "oncall@example.com,boss@example.com"),
+                Map.of("alarmEmail", "oncall"),
+                Map.of("providers", "fashn,Meta Human"),
+                Map.of("providers", " , "))) {
+            Map<String, Object> context = new java.util.HashMap<>(bad);
+            context.put("apiKeys", Synth.API_KEYS);
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class, () -> Synth.synth(context), bad.toString());
+            String key = bad.keySet().iterator().next();
+            assertTrue(e.getMessage().startsWith("context " + key + " must be"), e.getMessage());
+        }
+    }
+
     static String topicId(Synth.Synthesized s) {
         return Synth.logicalIdOfType(s, "AWS::SNS::Topic");
     }
