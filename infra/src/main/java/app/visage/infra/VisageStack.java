@@ -70,7 +70,9 @@ import software.constructs.Construct;
  * Visage on AWS (DESIGN.md, Deployment): the six functions of one artifact behind an HTTP API,
  * the bucket with its upload notification and lifecycle backstop, the work queue the {@code worker}
  * consumes and its dead-letter queue, the cleanup schedule, the secret holding provider keys, and IAM
- * scoped per function to the bucket prefixes it uses.
+ * scoped per function to the bucket prefixes it uses. For operators: X-Ray tracing on every function, the API
+ * stage's access log and throttling, failure queues for the asynchronously invoked upload and cleanup, and the
+ * alarms, topic and dashboard of {@link Monitoring} ({@link OperationsSettings} sets them).
  * Clients authenticate with API keys the app checks or with JWTs an API Gateway authorizer checks
  * ({@link ClientAuth}); provider webhooks with their per-job URL token.
  * Triggers point at each function's {@code live} alias, so SnapStart's published versions serve them.
