@@ -7,6 +7,7 @@ import app.visage.jobs.model.Job;
 import app.visage.jobs.model.Operation;
 import app.visage.jobs.model.ShownJob;
 import app.visage.jobs.usecase.CreateUpload;
+import com.fasterxml.jackson.databind.node.NullNode;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -99,7 +100,7 @@ public class JobViews {
     public Map<String, Object> page(List<ShownJob> jobs, String nextCursor) {
         Map<String, Object> page = new LinkedHashMap<>();
         page.put("data", jobs.stream().map(this::view).toList());
-        page.put("next_cursor", nextCursor);
+        page.put("next_cursor", nextCursor == null ? NullNode.instance : nextCursor); // a JSON null: the end
         return page;
     }
 
