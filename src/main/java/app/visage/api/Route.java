@@ -14,6 +14,7 @@ public enum Route {
     CREATE_UPLOAD("POST", "/v1/uploads", "submit"),
     CANCEL_JOB("POST", "/v1/jobs/{id}/cancel", "submit"),
     GET_JOB("GET", "/v1/jobs/{id}", "status"),
+    LIST_JOBS("GET", "/v1/jobs", "status"),
     PROVIDER_WEBHOOK("POST", "/v1/provider-webhooks/{provider}/{jobId}", "webhook");
 
     private final String method;

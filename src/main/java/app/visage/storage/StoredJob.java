@@ -48,10 +48,15 @@ public record StoredJob(
         @JsonProperty("tenant") String tenant,
         @JsonProperty("seed") Long seed,
         @JsonProperty("attempts") List<RunDoc> attempts,
-        @JsonProperty("fallbacks") List<String> fallbacks) {
+        @JsonProperty("fallbacks") List<String> fallbacks,
+        @JsonProperty("started_at") Instant startedAt,
+        @JsonProperty("completed_at") Instant completedAt) {
 
-    /** Version 2 added {@code seed}, {@code attempts} and {@code fallbacks} (absent when null or empty). */
-    public static final StoredFormat<StoredJob> FORMAT = new StoredFormat<>(StoredJob.class, 2);
+    /**
+     * Version 2 added {@code seed}, {@code attempts} and {@code fallbacks} (absent when null or empty); version 3
+     * {@code started_at} and {@code completed_at} (absent until the job went processing, or ended).
+     */
+    public static final StoredFormat<StoredJob> FORMAT = new StoredFormat<>(StoredJob.class, 3);
 
     public static StoredJob of(Job job) {
         return new StoredJob(
@@ -79,7 +84,9 @@ public record StoredJob(
                 job.attempts().isEmpty()
                         ? null
                         : job.attempts().stream().map(RunDoc::of).toList(),
-                job.fallbacks().isEmpty() ? null : job.fallbacks());
+                job.fallbacks().isEmpty() ? null : job.fallbacks(),
+                job.startedAt(),
+                job.completedAt());
     }
 
     public Job toDomain() {
@@ -112,6 +119,8 @@ public record StoredJob(
                                 ? null
                                 : attempts.stream().map(RunDoc::toDomain).toList())
                 .fallbacks(fallbacks)
+                .startedAt(startedAt)
+                .completedAt(completedAt)
                 .build();
     }
 

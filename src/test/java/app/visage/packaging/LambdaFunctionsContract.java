@@ -227,6 +227,19 @@ abstract class LambdaFunctionsContract {
         assertThat(body(unknown).path("error").path("code").asText()).isEqualTo("not_found");
     }
 
+    @Test
+    void statusListsTheTenantsJobsNewestFirst() {
+        String older = submittedJob();
+        String newer = submittedJob();
+        JsonNode response = call("status", sample("status-list-jobs.json"));
+        assertThat(response.path("statusCode").asInt()).isEqualTo(200);
+        JsonNode page = body(response);
+        assertThat(page.path("data")).hasSize(2);
+        assertThat(page.path("data").get(0).path("id").asText()).isEqualTo(newer);
+        assertThat(page.path("data").get(1).path("id").asText()).isEqualTo(older);
+        assertThat(page.has("next_cursor")).isTrue();
+    }
+
     /** Behind API Gateway's JWT authorizer ({@code events/status-get-job-jwt.json}) the verified claim is the tenant. */
     @Test
     void statusBehindTheJwtAuthorizerAnswersOnlyTheClaimsTenant() throws Exception {

@@ -458,6 +458,40 @@ class StoredFormatsTest {
     }
 
     @Test
+    void aVersion3JobKeepsWhenItStartedAndWhenItEnded() {
+        assertThat(JOBS.read(bytes("job-v3-api.json"), "k"))
+                .usingRecursiveComparison()
+                .isEqualTo(Job.builder()
+                        .id(JobId.of("job_q7vd2m4xk3hw5bnyc6tzrj2ela"))
+                        .status(JobStatus.SUCCEEDED)
+                        .operation(Operation.HEAD_SHOT)
+                        .provider("modelslab")
+                        .params(Map.of("prompt", "studio portrait"))
+                        .metadata(Map.of("user", "42"))
+                        .webhookTokenHash("0b6f4c2d8e1a9f7b3c5d0e2f4a6b8c1d3e5f7a9b0c2d4e6f8a1b3c5d7e9f0a2b")
+                        .input(photo("job_q7vd2m4xk3hw5bnyc6tzrj2ela"))
+                        .outputs(List.of(new StoredObject(
+                                "outputs/job_q7vd2m4xk3hw5bnyc6tzrj2ela/1.png", "image/png", 398211, 512, 512)))
+                        .createdAt(at("2026-12-04T10:02:11.125417Z"))
+                        .updatedAt(at("2026-12-04T10:02:19.874301Z"))
+                        .expiresAt(at("2026-12-05T10:02:11.125417Z"))
+                        .dispatch(new Dispatch(
+                                0, null, null, null, "17", at("2026-12-04T10:02:14.532118Z"), null, null, 0, 0, null))
+                        .tenant("acme")
+                        .startedAt(at("2026-12-04T10:02:14.532118Z"))
+                        .completedAt(at("2026-12-04T10:02:19.874301Z"))
+                        .build());
+    }
+
+    @Test
+    void aVersion2JobHasNeitherStartNorEnd() {
+        Job job = JOBS.read(bytes("job-succeeded-after-fall-back.json"), "k");
+
+        assertThat(job.startedAt()).isNull();
+        assertThat(job.completedAt()).isNull();
+    }
+
+    @Test
     void aJobRecordFromBeforeVersionsReads() {
         assertThat(tree(bytes("job-pre-version.json")).has(StoredFormat.VERSION_FIELD))
                 .isFalse();

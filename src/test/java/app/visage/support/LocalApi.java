@@ -52,7 +52,16 @@ public final class LocalApi {
         return awaitEnd(() -> given(server).header("Authorization", "Bearer " + apiKey), id);
     }
 
+    /** Polls GET /v1/jobs/{id}, as the tenant of {@code apiKey}, until the job is in one of {@code statuses}. */
+    public static JsonPath awaitStatus(LocalHttpServer server, String id, String apiKey, String... statuses) {
+        return await(() -> given(server).header("Authorization", "Bearer " + apiKey), id, Set.of(statuses));
+    }
+
     private static JsonPath awaitEnd(Supplier<RequestSpecification> api, String id) {
+        return await(api, id, ENDED);
+    }
+
+    private static JsonPath await(Supplier<RequestSpecification> api, String id, Set<String> statuses) {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         while (true) {
             JsonPath job = api.get()
@@ -61,7 +70,7 @@ public final class LocalApi {
                     .statusCode(200)
                     .extract()
                     .jsonPath();
-            if (ENDED.contains(job.getString("status")) || Instant.now().isAfter(deadline)) {
+            if (statuses.contains(job.getString("status")) || Instant.now().isAfter(deadline)) {
                 return job;
             }
             try {

@@ -36,7 +36,9 @@ public record Job(
         String tenant,
         Long seed,
         List<Attempt> attempts,
-        List<String> fallbacks) {
+        List<String> fallbacks,
+        Instant startedAt,
+        Instant completedAt) {
 
     public Job {
         params = params == null ? Map.of() : Map.copyOf(params);
@@ -87,7 +89,16 @@ public record Job(
 
     /** The same job in {@code next} state; callers check the move with {@link JobStatus#canMoveTo}. */
     public Job moveTo(JobStatus next, Instant now) {
-        return toBuilder().status(next).updatedAt(now).build();
+        return toBuilder()
+                .status(next)
+                .updatedAt(now)
+                .completedAt(ended(next, now))
+                .build();
+    }
+
+    /** When the job ended: set once, by the move to a terminal state (expiry keeps it). */
+    private Instant ended(JobStatus next, Instant now) {
+        return completedAt == null && next.isTerminal() ? now : completedAt;
     }
 
     /** Still queued, but being started: only the claimer calls the provider, with a fresh webhook token. */
@@ -109,6 +120,7 @@ public record Job(
                 .status(JobStatus.PROCESSING)
                 .dispatch(next)
                 .updatedAt(now)
+                .startedAt(startedAt != null ? startedAt : now)
                 .build();
     }
 
@@ -149,6 +161,7 @@ public record Job(
                 .result(newResult)
                 .error(null)
                 .updatedAt(now)
+                .completedAt(ended(JobStatus.SUCCEEDED, now))
                 .build();
     }
 
@@ -157,6 +170,7 @@ public record Job(
                 .status(JobStatus.FAILED)
                 .error(newError)
                 .updatedAt(now)
+                .completedAt(ended(JobStatus.FAILED, now))
                 .build();
     }
 
@@ -203,7 +217,9 @@ public record Job(
                 .tenant(tenant)
                 .seed(seed)
                 .attempts(attempts)
-                .fallbacks(fallbacks);
+                .fallbacks(fallbacks)
+                .startedAt(startedAt)
+                .completedAt(completedAt);
     }
 
     /** Builds a {@link Job}; a field left unset is null (empty for the collections, {@link Dispatch#NONE}). */
@@ -230,6 +246,8 @@ public record Job(
         private Long seed;
         private List<Attempt> attempts;
         private List<String> fallbacks;
+        private Instant startedAt;
+        private Instant completedAt;
 
         private Builder() {}
 
@@ -343,6 +361,16 @@ public record Job(
             return this;
         }
 
+        public Builder startedAt(Instant value) {
+            startedAt = value;
+            return this;
+        }
+
+        public Builder completedAt(Instant value) {
+            completedAt = value;
+            return this;
+        }
+
         public Job build() {
             return new Job(
                     id,
@@ -366,7 +394,9 @@ public record Job(
                     tenant,
                     seed,
                     attempts,
-                    fallbacks);
+                    fallbacks,
+                    startedAt,
+                    completedAt);
         }
     }
 }

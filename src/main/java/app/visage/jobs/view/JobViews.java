@@ -1,14 +1,17 @@
 package app.visage.jobs.view;
 
 import app.visage.jobs.model.Attempt;
+import app.visage.jobs.model.ClientWebhook;
 import app.visage.jobs.model.FaceRecon;
 import app.visage.jobs.model.Job;
 import app.visage.jobs.model.Operation;
 import app.visage.jobs.model.ShownJob;
 import app.visage.jobs.usecase.CreateUpload;
+import com.fasterxml.jackson.databind.node.NullNode;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,6 +24,12 @@ public class JobViews {
     public Map<String, Object> view(ShownJob shown) {
         Job job = shown.job();
         Map<String, Object> view = summary(job);
+        if (job.startedAt() != null) {
+            view.put("started_at", job.startedAt());
+        }
+        if (job.completedAt() != null) {
+            view.put("completed_at", job.completedAt());
+        }
         view.put("updated_at", job.updatedAt());
         view.put("expires_at", job.expiresAt());
         if (!job.status().isFinal() && job.dispatch().eta() != null) {
@@ -29,6 +38,9 @@ public class JobViews {
                     Math.max(
                             0,
                             Duration.between(shown.at(), job.dispatch().eta()).toSeconds()));
+        }
+        if (shown.queuePosition() != null) {
+            view.put("queue_position", shown.queuePosition());
         }
         if (job.dispatch().providerJobId() != null) {
             view.put("provider_job_id", job.dispatch().providerJobId());
@@ -54,7 +66,42 @@ public class JobViews {
             view.put("error", error);
         }
         view.put("metadata", job.metadata());
+        if (job.webhook() != null) {
+            view.put("webhook_deliveries", webhookDeliveries(job));
+        }
         return view;
+    }
+
+    /**
+     * The client webhook's delivery attempts, oldest first: {@code {at, event, status}} for an answer, {@code {at,
+     * event, error}} for none. Empty until the first attempt.
+     */
+    static List<Map<String, Object>> webhookDeliveries(Job job) {
+        ClientWebhook message = job.clientWebhook();
+        if (message == null) {
+            return List.of();
+        }
+        return message.attempts().stream()
+                .map(attempt -> {
+                    Map<String, Object> view = new LinkedHashMap<>();
+                    view.put("at", attempt.at());
+                    view.put("event", message.type());
+                    if (attempt.status() != null) {
+                        view.put("status", attempt.status());
+                    } else {
+                        view.put("error", attempt.error());
+                    }
+                    return view;
+                })
+                .toList();
+    }
+
+    /** The answer to GET /v1/jobs: a page of views, and the cursor of the next page (null at the end). */
+    public Map<String, Object> page(List<ShownJob> jobs, String nextCursor) {
+        Map<String, Object> page = new LinkedHashMap<>();
+        page.put("data", jobs.stream().map(this::view).toList());
+        page.put("next_cursor", nextCursor == null ? NullNode.instance : nextCursor); // a JSON null: the end
+        return page;
     }
 
     /** The 202 answer to POST /v1/jobs. */
