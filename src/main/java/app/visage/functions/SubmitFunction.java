@@ -7,6 +7,7 @@ import app.visage.auth.Authenticator;
 import app.visage.jobs.model.Tenant;
 import app.visage.jobs.usecase.CancelJob;
 import app.visage.jobs.usecase.CreateUpload;
+import app.visage.jobs.usecase.ReplayWebhook;
 import app.visage.jobs.usecase.SubmitJob;
 import app.visage.jobs.view.JobViews;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -14,7 +15,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.quarkus.funqy.Funq;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** API Gateway: POST /v1/jobs, POST /v1/uploads, POST /v1/jobs/{id}/cancel. */
+/** API Gateway: POST /v1/jobs, POST /v1/uploads, POST /v1/jobs/{id}/cancel, POST /v1/jobs/{id}/webhook/retry. */
 @ApplicationScoped
 public class SubmitFunction {
     private final Authenticator authenticator;
@@ -24,6 +25,7 @@ public class SubmitFunction {
     private final SubmitJob submitJob;
     private final CreateUpload createUpload;
     private final CancelJob cancelJob;
+    private final ReplayWebhook replayWebhook;
 
     public SubmitFunction(
             Authenticator authenticator,
@@ -32,7 +34,8 @@ public class SubmitFunction {
             JobViews views,
             SubmitJob submitJob,
             CreateUpload createUpload,
-            CancelJob cancelJob) {
+            CancelJob cancelJob,
+            ReplayWebhook replayWebhook) {
         this.authenticator = authenticator;
         this.idempotent = idempotent;
         this.requests = requests;
@@ -40,6 +43,7 @@ public class SubmitFunction {
         this.submitJob = submitJob;
         this.createUpload = createUpload;
         this.cancelJob = cancelJob;
+        this.replayWebhook = replayWebhook;
     }
 
     @Funq("submit")
@@ -62,6 +66,8 @@ public class SubmitFunction {
                                     views.uploadTicket(createUpload.create(requests.upload(request, tenant, id)))));
                 case CANCEL_JOB ->
                     HttpResponses.json(200, views.view(cancelJob.cancel(request.pathParameter("id"), tenant)));
+                case RETRY_WEBHOOK ->
+                    HttpResponses.json(202, views.view(replayWebhook.replay(request.pathParameter("id"), tenant)));
                 default -> HttpResponses.notServedHere(request);
             };
         });

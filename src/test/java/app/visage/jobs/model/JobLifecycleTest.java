@@ -256,35 +256,42 @@ class JobLifecycleTest {
             Job ended = endedWithWebhook();
             assertThat(JobLifecycle.deliveryDue(ended, T0)).isTrue();
             Job sending = next(JobLifecycle.claimDelivery(ended, T0));
-            assertThat(sending.clientWebhook().state()).isEqualTo("sending");
-            assertThat(sending.clientWebhook().messageId())
+            assertThat(sending.clientWebhooks().getLast().state()).isEqualTo("sending");
+            assertThat(sending.clientWebhooks().getLast().messageId())
                     .isEqualTo("msg_" + ended.id().value());
-            assertThat(sending.clientWebhook().type()).isEqualTo("job.succeeded");
+            assertThat(sending.clientWebhooks().getLast().type()).isEqualTo("job.succeeded");
             declined(JobLifecycle.claimDelivery(sending, T0));
         }
 
         @Test
         void aFailedAttemptIsRecordedAndRetriedOnScheduleWithTheSameMessage() {
             Job sending = next(JobLifecycle.claimDelivery(endedWithWebhook(), T0));
-            Job waiting = next(JobLifecycle.recordDelivery(sending, new ClientWebhook.Attempt(T0, 500, null), 0.5, T0));
-            assertThat(waiting.clientWebhook().state()).isEqualTo("waiting");
-            assertThat(waiting.clientWebhook().nextAttemptAt()).isEqualTo(T0.plusSeconds(5));
+            Job waiting = next(JobLifecycle.recordDelivery(
+                    sending, "msg_" + sending.id().value(), new ClientWebhook.Attempt(T0, 500, null), 0.5, null, T0));
+            assertThat(waiting.clientWebhooks().getLast().state()).isEqualTo("waiting");
+            assertThat(waiting.clientWebhooks().getLast().nextAttemptAt()).isEqualTo(T0.plusSeconds(5));
             assertThat(JobLifecycle.deliveryDue(waiting, T0.plusSeconds(4))).isFalse();
             Job retry = next(JobLifecycle.claimDelivery(waiting, T0.plusSeconds(5)));
-            assertThat(retry.clientWebhook().messageId())
-                    .isEqualTo(sending.clientWebhook().messageId());
+            assertThat(retry.clientWebhooks().getLast().messageId())
+                    .isEqualTo(sending.clientWebhooks().getLast().messageId());
             Job delivered = next(JobLifecycle.recordDelivery(
-                    retry, new ClientWebhook.Attempt(T0.plusSeconds(5), 204, null), 0.5, T0.plusSeconds(5)));
-            assertThat(delivered.clientWebhook().state()).isEqualTo("delivered");
-            assertThat(delivered.clientWebhook().attempts()).hasSize(2);
+                    retry,
+                    "msg_" + retry.id().value(),
+                    new ClientWebhook.Attempt(T0.plusSeconds(5), 204, null),
+                    0.5,
+                    null,
+                    T0.plusSeconds(5)));
+            assertThat(delivered.clientWebhooks().getLast().state()).isEqualTo("delivered");
+            assertThat(delivered.clientWebhooks().getLast().attempts()).hasSize(2);
             assertThat(JobLifecycle.deliveryDue(delivered, T0.plus(Duration.ofDays(2))))
                     .isFalse();
         }
 
         @Test
         void noAttemptIsRecordedWithoutAClaimedDelivery() {
-            declined(
-                    JobLifecycle.recordDelivery(endedWithWebhook(), new ClientWebhook.Attempt(T0, 200, null), 0.5, T0));
+            Job ended = endedWithWebhook();
+            declined(JobLifecycle.recordDelivery(
+                    ended, "msg_" + ended.id().value(), new ClientWebhook.Attempt(T0, 200, null), 0.5, null, T0));
         }
     }
 
