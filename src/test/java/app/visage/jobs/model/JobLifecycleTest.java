@@ -296,6 +296,113 @@ class JobLifecycleTest {
     }
 
     @Nested
+    class WebhookEvents {
+        final Instant t1 = T0.plusSeconds(1);
+
+        /** Started at its provider, with a webhook asking for {@code events}. */
+        Job started(WebhookEvent... events) {
+            Job queued = next(JobLifecycle.claimStart(
+                    job(JobStatus.QUEUED)
+                            .webhook("https://app.example/hook")
+                            .webhookEvents(java.util.Set.of(events))
+                            .build(),
+                    "hash",
+                    T0,
+                    LEASE));
+            return next(
+                    JobLifecycle.accept(queued, new JobLifecycle.Acceptance("p-1", 0, null, T0.plus(POLL), null), T0));
+        }
+
+        Job attempt(Job job, int status, Instant at) {
+            Job sending = next(JobLifecycle.claimDelivery(job, at));
+            String id = sending.clientWebhooks().stream()
+                    .filter(w -> w.state().equals("sending"))
+                    .findFirst()
+                    .orElseThrow()
+                    .messageId();
+            return next(JobLifecycle.recordDelivery(
+                    sending, id, new ClientWebhook.Attempt(at, status, null), 0.5, null, at));
+        }
+
+        @Test
+        void theStartIsOwedOnceEvenWhenTheJobRunsAgain() {
+            Job job = started(WebhookEvent.STARTED);
+            assertThat(job.clientWebhooks()).extracting(ClientWebhook::type).containsExactly("job.started");
+            assertThat(JobLifecycle.deliveryDue(job, T0)).isTrue();
+
+            Attempt run = new Attempt("modelslab", "p-1", Attempt.RUN_AGAIN, "x", "again", t1);
+            Job again = next(JobLifecycle.runAgain(job, run, t1, t1));
+            Job restarted = next(JobLifecycle.accept(
+                    next(JobLifecycle.claimStart(again, "h2", t1, LEASE)),
+                    new JobLifecycle.Acceptance("p-2", 0, null, t1.plus(POLL), null),
+                    t1));
+
+            assertThat(restarted.clientWebhooks()).hasSize(1);
+        }
+
+        @Test
+        void aCanceledJobStillOwesItsEndAfterItsStart() {
+            Job job = attempt(started(WebhookEvent.STARTED, WebhookEvent.COMPLETED), 500, T0);
+            Job canceled = next(JobLifecycle.cancel(job, t1));
+
+            assertThat(canceled.clientWebhooks())
+                    .extracting(ClientWebhook::type)
+                    .containsExactly("job.started", "job.canceled");
+            assertThat(JobLifecycle.deliveryDue(canceled, t1))
+                    .as("the start's retry is not due yet, and the end waits for it")
+                    .isFalse();
+            Job startDone = attempt(canceled, 200, T0.plusSeconds(6));
+            assertThat(JobLifecycle.deliveryDue(startDone, T0.plusSeconds(6))).isTrue();
+            Job endDone = attempt(startDone, 200, T0.plusSeconds(6));
+            assertThat(endDone.clientWebhooks())
+                    .allSatisfy(w -> assertThat(w.state()).isEqualTo("delivered"));
+        }
+
+        @Test
+        void aSuccessOwesItsOutputThenItsEndAndNothingIsOwedWithoutAWebhook() {
+            Job done = next(
+                    JobLifecycle.succeed(started(WebhookEvent.OUTPUT, WebhookEvent.COMPLETED), List.of(), null, t1));
+            assertThat(done.clientWebhooks())
+                    .extracting(ClientWebhook::type)
+                    .containsExactly("job.output", "job.succeeded");
+
+            Job silent = next(JobLifecycle.succeed(processing("p-1"), List.of(), null, t1));
+            assertThat(silent.clientWebhooks()).isEmpty();
+        }
+
+        @Test
+        void aReplayIsOneNewRoundOfTheLastEventTried() {
+            Job job = next(JobLifecycle.succeed(started(WebhookEvent.COMPLETED), List.of(), null, T0));
+            declined(JobLifecycle.replayWebhook(job, t1)); // nothing tried yet
+            Job delivered = attempt(job, 200, T0);
+
+            Job replayed = next(JobLifecycle.replayWebhook(delivered, t1));
+            ClientWebhook round = replayed.clientWebhooks().getLast();
+            assertThat(round.state()).isEqualTo("waiting");
+            assertThat(round.nextAttemptAt()).isEqualTo(t1);
+            assertThat(round.roundStart()).isEqualTo(1);
+            declined(JobLifecycle.replayWebhook(replayed, t1)); // a replay already waits
+            declined(JobLifecycle.replayWebhook(next(JobLifecycle.claimDelivery(replayed, t1)), t1)); // in flight
+        }
+
+        @Test
+        void replaysKeepOnlyTheLatestAttempts() {
+            Job job =
+                    attempt(next(JobLifecycle.succeed(started(WebhookEvent.COMPLETED), List.of(), null, T0)), 200, T0);
+            Instant at = T0;
+            for (int i = 0; i < ClientWebhook.KEPT_ATTEMPTS + 5; i++) {
+                at = at.plusSeconds(10);
+                job = attempt(next(JobLifecycle.replayWebhook(job, at)), 200, at);
+            }
+
+            ClientWebhook kept = job.clientWebhooks().getLast();
+            assertThat(kept.attempts()).hasSize(ClientWebhook.KEPT_ATTEMPTS);
+            assertThat(kept.attempts().getLast().at()).isEqualTo(at);
+            assertThat(kept.roundStart()).isEqualTo(ClientWebhook.KEPT_ATTEMPTS - 1);
+        }
+    }
+
+    @Nested
     class RunningAgainAndFallingBack {
         static final Attempt RUN_ONE =
                 new Attempt("modelslab", "p-1", Attempt.RUN_AGAIN, "PipelineError", "failed", T0);
