@@ -108,9 +108,20 @@ public final class JobLifecycle {
                 : pending(job).map(ClientWebhook::nextAttemptAt).orElse(null);
     }
 
-    /** The oldest event not done yet: the only one that may be sent, so that events arrive in order. */
+    /**
+     * The oldest event not done yet: the only one that may be sent, so that events arrive in order. None once an
+     * event was answered 410 Gone: the endpoint is gone for every later event too, until a replay reopens it.
+     */
     private static Optional<ClientWebhook> pending(Job job) {
-        return job.clientWebhooks().stream().filter(w -> !w.finished()).findFirst();
+        for (ClientWebhook webhook : job.clientWebhooks()) {
+            if (webhook.state().equals("disabled")) {
+                return Optional.empty();
+            }
+            if (!webhook.finished()) {
+                return Optional.of(webhook);
+            }
+        }
+        return Optional.empty();
     }
 
     private static Instant earliest(Instant a, Instant b) {

@@ -359,6 +359,22 @@ class JobLifecycleTest {
         }
 
         @Test
+        void goneStopsEveryLaterEventUntilAReplay() {
+            Job gone = attempt(started(WebhookEvent.STARTED, WebhookEvent.COMPLETED), 410, T0);
+            Job ended = next(JobLifecycle.fail(gone, ERROR, t1));
+
+            assertThat(JobLifecycle.deliveryDue(ended, T0.plus(Duration.ofDays(3))))
+                    .isFalse();
+            assertThat(JobLifecycle.nextWake(ended, Duration.ofHours(1))).contains(ended.expiresAt());
+
+            Job replayed = next(JobLifecycle.replayWebhook(ended, t1));
+            Job startDone = attempt(replayed, 200, t1);
+            assertThat(JobLifecycle.deliveryDue(startDone, t1))
+                    .as("the end follows the replayed start")
+                    .isTrue();
+        }
+
+        @Test
         void aSuccessOwesItsOutputThenItsEndAndNothingIsOwedWithoutAWebhook() {
             Job done = next(
                     JobLifecycle.succeed(started(WebhookEvent.OUTPUT, WebhookEvent.COMPLETED), List.of(), null, t1));
