@@ -9,6 +9,7 @@ import app.visage.jobs.model.Tenant;
 import app.visage.jobs.usecase.AwaitJob;
 import app.visage.jobs.usecase.CancelJob;
 import app.visage.jobs.usecase.CreateUpload;
+import app.visage.jobs.usecase.ReplayWebhook;
 import app.visage.jobs.usecase.SubmitJob;
 import app.visage.jobs.view.JobViews;
 import app.visage.json.Json;
@@ -19,7 +20,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** API Gateway: POST /v1/jobs, POST /v1/uploads, POST /v1/jobs/{id}/cancel. */
+/** API Gateway: POST /v1/jobs, POST /v1/uploads, POST /v1/jobs/{id}/cancel, POST /v1/jobs/{id}/webhook/retry. */
 @ApplicationScoped
 public class SubmitFunction {
     private final Authenticator authenticator;
@@ -30,6 +31,7 @@ public class SubmitFunction {
     private final CreateUpload createUpload;
     private final CancelJob cancelJob;
     private final AwaitJob awaitJob;
+    private final ReplayWebhook replayWebhook;
 
     public SubmitFunction(
             Authenticator authenticator,
@@ -39,7 +41,8 @@ public class SubmitFunction {
             SubmitJob submitJob,
             CreateUpload createUpload,
             CancelJob cancelJob,
-            AwaitJob awaitJob) {
+            AwaitJob awaitJob,
+            ReplayWebhook replayWebhook) {
         this.authenticator = authenticator;
         this.idempotent = idempotent;
         this.requests = requests;
@@ -48,6 +51,7 @@ public class SubmitFunction {
         this.createUpload = createUpload;
         this.cancelJob = cancelJob;
         this.awaitJob = awaitJob;
+        this.replayWebhook = replayWebhook;
     }
 
     @Funq("submit")
@@ -75,6 +79,8 @@ public class SubmitFunction {
                                     views.uploadTicket(createUpload.create(requests.upload(request, tenant, id)))));
                 case CANCEL_JOB ->
                     HttpResponses.json(200, views.view(cancelJob.cancel(request.pathParameter("id"), tenant)));
+                case RETRY_WEBHOOK ->
+                    HttpResponses.json(202, views.view(replayWebhook.replay(request.pathParameter("id"), tenant)));
                 default -> HttpResponses.notServedHere(request);
             };
         });

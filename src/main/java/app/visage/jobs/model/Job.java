@@ -6,8 +6,12 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The job record stored at {@code jobs/{id}.json}. Immutable: every change is a new record
@@ -32,13 +36,14 @@ public record Job(
         Instant updatedAt,
         Instant expiresAt,
         Dispatch dispatch,
-        ClientWebhook clientWebhook,
+        List<ClientWebhook> clientWebhooks,
         String tenant,
         Long seed,
         List<Attempt> attempts,
         List<String> fallbacks,
         Instant startedAt,
-        Instant completedAt) {
+        Instant completedAt,
+        Set<WebhookEvent> webhookEvents) {
 
     public Job {
         params = params == null ? Map.of() : Map.copyOf(params);
@@ -47,6 +52,18 @@ public record Job(
         dispatch = dispatch == null ? Dispatch.NONE : dispatch;
         attempts = attempts == null ? List.of() : List.copyOf(attempts);
         fallbacks = fallbacks == null ? List.of() : List.copyOf(fallbacks);
+        clientWebhooks = clientWebhooks == null ? List.of() : List.copyOf(clientWebhooks);
+        webhookEvents = webhookEvents == null || webhookEvents.isEmpty()
+                ? WebhookEvent.DEFAULT
+                : Collections.unmodifiableSet(EnumSet.copyOf(webhookEvents));
+    }
+
+    /** Every client webhook attempt kept, oldest first, with the event each carried: what the view lists. */
+    public List<ClientWebhook.Sent> webhookAttempts() {
+        return clientWebhooks.stream()
+                .flatMap(w -> w.attempts().stream().map(a -> new ClientWebhook.Sent(w.type(), w.messageId(), a)))
+                .sorted(Comparator.comparing(s -> s.attempt().at()))
+                .toList();
     }
 
     /** How many times its current provider was asked to run it again. */
@@ -124,8 +141,8 @@ public record Job(
                 .build();
     }
 
-    public Job withClientWebhook(ClientWebhook next, Instant now) {
-        return toBuilder().clientWebhook(next).updatedAt(now).build();
+    public Job withClientWebhooks(List<ClientWebhook> next, Instant now) {
+        return toBuilder().clientWebhooks(next).updatedAt(now).build();
     }
 
     public Job withSeed(Long newSeed) {
@@ -213,13 +230,14 @@ public record Job(
                 .updatedAt(updatedAt)
                 .expiresAt(expiresAt)
                 .dispatch(dispatch)
-                .clientWebhook(clientWebhook)
+                .clientWebhooks(clientWebhooks)
                 .tenant(tenant)
                 .seed(seed)
                 .attempts(attempts)
                 .fallbacks(fallbacks)
                 .startedAt(startedAt)
-                .completedAt(completedAt);
+                .completedAt(completedAt)
+                .webhookEvents(webhookEvents);
     }
 
     /** Builds a {@link Job}; a field left unset is null (empty for the collections, {@link Dispatch#NONE}). */
@@ -241,13 +259,14 @@ public record Job(
         private Instant updatedAt;
         private Instant expiresAt;
         private Dispatch dispatch;
-        private ClientWebhook clientWebhook;
+        private List<ClientWebhook> clientWebhooks;
         private String tenant;
         private Long seed;
         private List<Attempt> attempts;
         private List<String> fallbacks;
         private Instant startedAt;
         private Instant completedAt;
+        private Set<WebhookEvent> webhookEvents;
 
         private Builder() {}
 
@@ -336,8 +355,8 @@ public record Job(
             return this;
         }
 
-        public Builder clientWebhook(ClientWebhook value) {
-            clientWebhook = value;
+        public Builder clientWebhooks(List<ClientWebhook> value) {
+            clientWebhooks = value;
             return this;
         }
 
@@ -371,6 +390,11 @@ public record Job(
             return this;
         }
 
+        public Builder webhookEvents(Set<WebhookEvent> value) {
+            webhookEvents = value;
+            return this;
+        }
+
         public Job build() {
             return new Job(
                     id,
@@ -390,13 +414,14 @@ public record Job(
                     updatedAt,
                     expiresAt,
                     dispatch,
-                    clientWebhook,
+                    clientWebhooks,
                     tenant,
                     seed,
                     attempts,
                     fallbacks,
                     startedAt,
-                    completedAt);
+                    completedAt,
+                    webhookEvents);
         }
     }
 }

@@ -1,7 +1,6 @@
 package app.visage.jobs.view;
 
 import app.visage.jobs.model.Attempt;
-import app.visage.jobs.model.ClientWebhook;
 import app.visage.jobs.model.FaceRecon;
 import app.visage.jobs.model.Job;
 import app.visage.jobs.model.Operation;
@@ -77,19 +76,15 @@ public class JobViews {
      * event, error}} for none. Empty until the first attempt.
      */
     static List<Map<String, Object>> webhookDeliveries(Job job) {
-        ClientWebhook message = job.clientWebhook();
-        if (message == null) {
-            return List.of();
-        }
-        return message.attempts().stream()
-                .map(attempt -> {
+        return job.webhookAttempts().stream()
+                .map(sent -> {
                     Map<String, Object> view = new LinkedHashMap<>();
-                    view.put("at", attempt.at());
-                    view.put("event", message.type());
-                    if (attempt.status() != null) {
-                        view.put("status", attempt.status());
+                    view.put("at", sent.attempt().at());
+                    view.put("event", sent.type());
+                    if (sent.attempt().status() != null) {
+                        view.put("status", sent.attempt().status());
                     } else {
-                        view.put("error", attempt.error());
+                        view.put("error", sent.attempt().error());
                     }
                     return view;
                 })

@@ -325,13 +325,13 @@ final class Core {
         final Deque<Integer> answers = new ArrayDeque<>();
 
         @Override
-        public synchronized int send(ShownJob job, ClientWebhook message, Instant timestamp) {
+        public synchronized Answer send(ShownJob job, ClientWebhook message, Instant timestamp) {
             sent.add(message);
             Integer status = answers.poll();
             if (status != null && status < 0) {
                 throw new Undeliverable("connection refused");
             }
-            return status == null ? 200 : status;
+            return new Answer(status == null ? 200 : status, null);
         }
     }
 }
