@@ -61,21 +61,32 @@ class JobViewsTest {
     void eachDeliveryAttemptIsShownWithItsEventAndItsStatusOrError() {
         Job delivered = job().status(JobStatus.SUCCEEDED)
                 .webhook("https://app.example/hooks")
-                .clientWebhook(new ClientWebhook(
-                        "msg_x",
-                        "job.succeeded",
-                        "delivered",
-                        null,
-                        List.of(
-                                new ClientWebhook.Attempt(T0.plusSeconds(1), null, "connection refused"),
-                                new ClientWebhook.Attempt(T0.plusSeconds(6), 500, null),
-                                new ClientWebhook.Attempt(T0.plusSeconds(300), 200, null))))
+                .clientWebhooks(List.of(
+                        new ClientWebhook(
+                                "msg_x_started",
+                                "job.started",
+                                "delivered",
+                                null,
+                                List.of(
+                                        new ClientWebhook.Attempt(T0.plusSeconds(1), null, "connection refused"),
+                                        new ClientWebhook.Attempt(T0.plusSeconds(6), 200, null)),
+                                0),
+                        new ClientWebhook(
+                                "msg_x",
+                                "job.succeeded",
+                                "delivered",
+                                null,
+                                List.of(
+                                        new ClientWebhook.Attempt(T0.plusSeconds(7), 500, null),
+                                        new ClientWebhook.Attempt(T0.plusSeconds(300), 200, null)),
+                                0)))
                 .build();
 
         assertThat(view(delivered, null).get("webhook_deliveries"))
                 .isEqualTo(List.of(
-                        Map.of("at", T0.plusSeconds(1), "event", "job.succeeded", "error", "connection refused"),
-                        Map.of("at", T0.plusSeconds(6), "event", "job.succeeded", "status", 500),
+                        Map.of("at", T0.plusSeconds(1), "event", "job.started", "error", "connection refused"),
+                        Map.of("at", T0.plusSeconds(6), "event", "job.started", "status", 200),
+                        Map.of("at", T0.plusSeconds(7), "event", "job.succeeded", "status", 500),
                         Map.of("at", T0.plusSeconds(300), "event", "job.succeeded", "status", 200)));
         assertThat(view(job().webhook("https://app.example/hooks").build(), null))
                 .containsEntry("webhook_deliveries", List.of());
