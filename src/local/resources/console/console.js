@@ -176,27 +176,34 @@ function renderJob(job) {
   $('raw').textContent = JSON.stringify(job, null, 2);
 }
 
-/** Shows job `id` and polls it until it ends; a newer watch stops an older one. */
+/** Shows job `id` (from `first`, then as GET answers it) until it ends; a newer watch stops an older one. */
 async function watch(id, first) {
   const token = Symbol(id);
   watching = token;
-  if (!first || first.id !== $('job').dataset.jobId) $('outputs').replaceChildren();
-  let job = first ?? (await call('GET', `/v1/jobs/${encodeURIComponent(id)}`));
+  if (id !== $('job').dataset.jobId) $('outputs').replaceChildren();
+  // The 202 of a create is a summary without outputs: even an ended job is read once in full.
+  if (first) renderJob(first);
   while (watching === token) {
+    let job;
+    try {
+      job = await call('GET', `/v1/jobs/${encodeURIComponent(id)}`);
+    } catch (e) {
+      if (watching === token) jobError(`polling stopped: ${e.message}`);
+      return;
+    }
+    if (watching !== token) return;
     renderJob(job);
     if (ENDED.has(job.status)) {
       loadJobs();
       return;
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    try {
-      job = await call('GET', `/v1/jobs/${encodeURIComponent(id)}`);
-    } catch (e) {
-      if (watching === token) $('job-error').textContent = `polling stopped: ${e.message}`;
-      show($('job-error'), true);
-      return;
-    }
   }
+}
+
+function jobError(message) {
+  $('job-error').textContent = message;
+  show($('job-error'), true);
 }
 
 async function cancel() {
@@ -204,8 +211,7 @@ async function cancel() {
   try {
     watch(id, await call('POST', `/v1/jobs/${encodeURIComponent(id)}/cancel`));
   } catch (e) {
-    $('job-error').textContent = e.message;
-    show($('job-error'), true);
+    jobError(e.message);
   }
 }
 
@@ -238,10 +244,12 @@ async function loadJobs(cursor = null) {
     if (cursor) $('jobs').append(...rows);
     else $('jobs').replaceChildren(...rows);
     nextCursor = page.next_cursor ?? null;
-    show($('history-note'), rows.length === 0 && !cursor);
+    show($('jobs-table'), $('jobs').childElementCount > 0);
+    show($('history-note'), $('jobs').childElementCount === 0);
     $('history-note').textContent = 'No jobs yet.';
   } catch (e) {
     nextCursor = null;
+    show($('jobs-table'), false);
     $('history-note').textContent =
       e.status === 404 ? 'This server does not list jobs (GET /v1/jobs).' : `Cannot list jobs: ${e.message}`;
     show($('history-note'), true);
