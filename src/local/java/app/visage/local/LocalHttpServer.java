@@ -112,6 +112,9 @@ public class LocalHttpServer {
     private APIGatewayV2HTTPResponse dispatch(HttpExchange exchange) throws IOException {
         String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
         String path = exchange.getRequestURI().getRawPath();
+        if (LocalOpenApi.owns(method, path)) {
+            return LocalOpenApi.serve().orElseThrow(() -> new VisageException(ErrorCode.NOT_FOUND, "no such file"));
+        }
         Route.Match match =
                 Route.match(method, path).orElseThrow(() -> new VisageException(ErrorCode.NOT_FOUND, "no such route"));
         byte[] body = readBody(exchange.getRequestBody());
