@@ -117,6 +117,9 @@ public class LocalHttpServer {
         if (LocalConsole.owns(method, path)) {
             return console.serve(path).orElseThrow(() -> new VisageException(ErrorCode.NOT_FOUND, "no such file"));
         }
+        if (LocalOpenApi.owns(method, path)) {
+            return LocalOpenApi.serve().orElseThrow(() -> new VisageException(ErrorCode.NOT_FOUND, "no such file"));
+        }
         Route.Match match =
                 Route.match(method, path).orElseThrow(() -> new VisageException(ErrorCode.NOT_FOUND, "no such route"));
         byte[] body = readBody(exchange.getRequestBody());
