@@ -1,6 +1,6 @@
 // The console: a create-job form built from the OpenAPI document, the job watched live, the tenant's jobs.
 import { ApiError, apiKey, call, createJob } from './api.js';
-import { createJobForm, paramValue } from './schema.js';
+import { applicable, createJobForm, paramValue } from './schema.js';
 
 const ENDED = new Set(['succeeded', 'failed', 'canceled', 'expired']);
 const POLL_MS = 500;
@@ -55,16 +55,38 @@ function paramInput(param) {
 function buildForm(spec) {
   form = spec;
   $('operation').replaceChildren(...spec.operations.map((op) => el('option', { value: op, text: op })));
-  $('provider').replaceChildren(
-    el('option', { value: '', text: 'default' }),
-    ...spec.providers.map((p) => el('option', { value: p, text: p })),
-  );
-  show($('provider').parentElement, spec.providers.length > 0);
   $('params').append(
-    ...spec.params.map((p) => el('label', { title: p.description }, el('span', { text: p.name }), paramInput(p))),
+    ...spec.params.map((p) =>
+      el('label', { title: p.description, 'data-param': p.name }, el('span', { text: p.name }), paramInput(p)),
+    ),
   );
   show($('webhook-field'), spec.webhook);
+  $('webhook-events').replaceChildren(
+    ...spec.webhookEvents.map((e) =>
+      el('label', {}, el('input', { type: 'checkbox', value: e, checked: e === 'completed' ? '' : null }), e),
+    ),
+  );
+  show($('webhook-events'), spec.webhookEvents.length > 0);
+  $('operation').addEventListener('change', fitForm);
+  $('provider').addEventListener('change', fitForm);
+  fitForm();
   $('submit').disabled = false;
+}
+
+/** Offers the providers of the chosen operation, and the params the chosen provider takes for it. */
+function fitForm() {
+  const operation = $('operation').value;
+  const chosen = $('provider').value;
+  const { providers } = applicable(form, operation, chosen);
+  $('provider').replaceChildren(
+    el('option', { value: '', text: 'default' }),
+    ...providers.map((p) => el('option', { value: p, text: p })),
+  );
+  $('provider').value = providers.includes(chosen) ? chosen : '';
+  show($('provider').parentElement, form.providers.length > 0);
+  const { params } = applicable(form, operation, $('provider').value);
+  for (const label of $('params').querySelectorAll('[data-param]')) show(label, params.has(label.dataset.param));
+  show($('params'), params.size > 0);
 }
 
 function request() {
@@ -72,11 +94,16 @@ function request() {
   if ($('provider').value) body.provider = $('provider').value;
   const params = {};
   for (const p of form.params) {
+    if ($('params').querySelector(`[data-param="${p.name}"]`).hidden) continue;
     const value = paramValue(p, $(`param-${p.name}`));
     if (value !== undefined) params[p.name] = value;
   }
   if (Object.keys(params).length) body.params = params;
-  if (form.webhook && $('webhook').value) body.webhook = $('webhook').value;
+  if (form.webhook && $('webhook').value) {
+    body.webhook = $('webhook').value;
+    const events = [...$('webhook-events').querySelectorAll('input:checked')].map((i) => i.value);
+    if (form.webhookEvents.length && events.length) body.webhook_events_filter = events;
+  }
   return body;
 }
 

@@ -54,8 +54,8 @@ function field(name, schema, resolve) {
 
 /**
  * The create-job form: the request body of `POST /v1/jobs` (its JSON schema, or the multipart's `request`
- * part), else the component schema with `operation` and `params`. Answers `{operations, providers, params,
- * webhook}`; `providers` is empty when the request cannot name one.
+ * part), else the component schema with `operation` and `params`. `providers` is empty when the request cannot
+ * name one.
  */
 export function createJobForm(doc) {
   const resolve = resolver(doc);
@@ -70,14 +70,26 @@ export function createJobForm(doc) {
     .map((c) => flatten(c, resolve))
     .find((s) => s.properties.operation && s.properties.params);
   if (!request) throw new Error('the OpenAPI document has no create-job request with operation and params');
-  const { operation, provider, params, webhook } = request.properties;
-  const paramProps = flatten(params, resolve).properties;
+  const { operation, provider, params, webhook, webhook_events_filter: events } = request.properties;
+  const paramSchema = flatten(params, resolve);
   return {
     operations: choices(operation, resolve) ?? [],
     providers: provider ? choices(provider, resolve) ?? [] : [],
-    params: Object.entries(paramProps).map(([name, schema]) => field(name, schema, resolve)),
+    params: Object.entries(paramSchema.properties).map(([name, schema]) => field(name, schema, resolve)),
+    // provider → operation → the params it takes, where the document says (absent: every param, every pair).
+    providerParams: paramSchema['x-visage-provider-params'] ?? null,
     webhook: Boolean(webhook),
+    webhookEvents: events ? choices(resolve(events).items ?? {}, resolve) ?? [] : [],
   };
+}
+
+/** The providers that do `operation`, and the params the chosen one (else any of them) takes for it. */
+export function applicable(form, operation, provider) {
+  const map = form.providerParams;
+  if (!map) return { providers: form.providers, params: new Set(form.params.map((p) => p.name)) };
+  const providers = form.providers.filter((p) => map[p]?.[operation]);
+  const chosen = provider && providers.includes(provider) ? [provider] : providers;
+  return { providers, params: new Set(chosen.flatMap((p) => map[p][operation])) };
 }
 
 /** A param's value as the API wants it, or undefined when the field is left empty. */

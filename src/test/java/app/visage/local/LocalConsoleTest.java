@@ -6,6 +6,8 @@ import static org.hamcrest.Matchers.equalTo;
 
 import app.visage.support.LocalApi;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,9 +39,9 @@ class LocalConsoleTest {
         "/console/api.js, text/javascript; charset=utf-8, export function createJob",
         "/console/console.css, text/css; charset=utf-8, .drop",
     })
-    void servesTheConsoleFiles(String path, String contentType, String excerpt) {
+    void servesTheConsoleFiles(String path, String contentType, String excerpt) throws IOException {
         String s3Origin = "http://" + s3.endpoint().getRawAuthority();
-        LocalApi.given(server)
+        console()
                 .get(path)
                 .then()
                 .statusCode(200)
@@ -79,13 +81,19 @@ class LocalConsoleTest {
     }
 
     @Test
-    void leavesTheApiToTheApi() {
-        LocalApi.given(server).post("/").then().statusCode(404).body("error.code", equalTo("not_found"));
+    void leavesTheApiToTheApi() throws IOException {
+        console().post("/").then().statusCode(404).body("error.code", equalTo("not_found"));
+        console().get("/v1/openapi.json").then().statusCode(200).body("openapi", equalTo("3.1.0"));
         LocalApi.given(server)
                 .get("/v1/jobs/job_00000000000000000000000000")
                 .then()
                 .statusCode(404)
                 .header("content-type", equalTo("application/json"));
+    }
+
+    /** Requests to local mode's server as a browser makes them: the console is no part of the API's document. */
+    private RequestSpecification console() throws IOException {
+        return RestAssured.given().baseUri("http://127.0.0.1").port(server.start("127.0.0.1", 0));
     }
 
     /** A request with its path sent byte for byte, as no HTTP client library would (they normalize dot segments). */
