@@ -1,4 +1,4 @@
-// The console end to end in headless Chromium: a real photo becomes a head shot shown in the page.
+// The console end to end in headless Chromium: a real photo becomes a head shot shown in the page, then is measured.
 // Usage: node src/test/node/console.spec.mjs <console url> [screenshot path]
 // Exits 0 when every check passed; prints what failed otherwise.
 import assert from 'node:assert/strict';
@@ -38,6 +38,7 @@ const browser = await chromium.launch({
 const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 // Any script error or refused load (a CSP violation is reported on the console) fails the test.
 const problems = [];
+let expected = () => false;
 try {
   page.setDefaultTimeout(TIMEOUT);
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
@@ -92,17 +93,35 @@ try {
     step('GET /v1/jobs is not served here: the console says so');
     // The browser reports the listing's 404 on the console: the one error expected here.
     const listed = new URL('/v1/jobs?', base).href;
-    problems.splice(0, Infinity, ...problems.filter((p) => !(p.includes('404') && p.includes(`(${listed}`))));
+    expected = (p) => p.includes('404') && p.includes(`(${listed}`);
   } else {
     assert.equal(listing.status, 200, 'GET /v1/jobs');
     await page.waitForSelector(`#jobs tr[data-job-id="${id}"]`);
     step('the job is listed under past jobs');
   }
 
-  assert.deepEqual(problems, [], 'no script errors or refused loads');
+  assert.deepEqual(problems.filter((p) => !expected(p)), [], 'no script errors or refused loads');
   mkdirSync(dirname(screenshot), { recursive: true });
   await page.screenshot({ path: screenshot, fullPage: true });
   step(`screenshot ${screenshot}`);
+
+  // The same photo measured: face_recon on local takes no params, and its result is shown.
+  await page.selectOption('#operation', 'face_recon');
+  await page.selectOption('#provider', 'local');
+  assert.ok(await page.isHidden('#params'), 'local face_recon takes no params');
+  await page.click('#submit');
+  await page.waitForFunction((before) => {
+    const job = document.querySelector('#job');
+    return job.dataset.jobId !== before && job.dataset.status === 'succeeded' && !document.querySelector('#result-box').hidden;
+  }, id);
+  const result = JSON.parse(await page.textContent('#result'));
+  const recon = await api(`/v1/jobs/${await page.getAttribute('#job', 'data-job-id')}`);
+  assert.deepEqual(result, recon.body.result, "the result shown is the job's");
+  assert.ok(result.face.box.width > 0, 'the result has the face found');
+  const reconShot = screenshot.replace(/\.png$/, '-face-recon.png');
+  await page.screenshot({ path: reconShot, fullPage: true });
+  step(`face_recon result shown (face ${Math.round(result.face.box.width)} px wide); screenshot ${reconShot}`);
+  assert.deepEqual(problems.filter((p) => !expected(p)), [], 'no script errors or refused loads');
 } catch (e) {
   // What the page said, and how it looked, when a check failed.
   for (const p of problems) step(p);

@@ -181,6 +181,17 @@ function delivery(d) {
   );
 }
 
+/** The skin and hair colours of a face_recon result, as the colours themselves. */
+function swatches(result) {
+  return ['skin', 'hair']
+    .filter((part) => /^#[0-9a-f]{6}$/i.test(result?.[part]?.color ?? ''))
+    .map((part) => {
+      const swatch = el('span', { class: 'swatch' });
+      swatch.style.background = result[part].color; // a style property, which the CSP allows (unlike style="…")
+      return el('span', {}, part, swatch, result[part].color);
+    });
+}
+
 function renderJob(job) {
   show($('job'), true);
   $('job').dataset.jobId = job.id;
@@ -195,6 +206,7 @@ function renderJob(job) {
   const outputs = job.outputs ?? [];
   if ($('outputs').childElementCount !== outputs.length) $('outputs').replaceChildren(...outputs.map(output));
   $('result').textContent = job.result ? JSON.stringify(job.result, null, 2) : '';
+  $('swatches').replaceChildren(...swatches(job.result));
   show($('result-box'), Boolean(job.result));
   const deliveries = job.webhook_deliveries ?? [];
   $('deliveries').replaceChildren(...deliveries.map(delivery));

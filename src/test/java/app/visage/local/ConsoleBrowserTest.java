@@ -9,6 +9,8 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -30,13 +32,17 @@ class ConsoleBrowserTest {
 
     @Test
     void photoBecomesHeadShotShownInTheConsole() throws IOException, InterruptedException {
-        boolean ready = Files.isExecutable(CHROMIUM)
-                && Files.isDirectory(NODE_DIR.resolve("node_modules").resolve("playwright-core"));
-        if (!ready) {
-            System.out.println("ConsoleBrowserTest skipped: needs " + CHROMIUM + " (apt-get install chromium) and "
-                    + NODE_DIR + "/node_modules (npm install --no-save --no-package-lock in " + NODE_DIR + ")");
+        List<String> missing = new ArrayList<>();
+        if (!Files.isExecutable(CHROMIUM)) {
+            missing.add(CHROMIUM + " (apt-get install chromium)");
         }
-        assumeTrue(ready, "chromium or playwright-core not installed");
+        if (!Files.isDirectory(NODE_DIR.resolve("node_modules").resolve("playwright-core"))) {
+            missing.add("playwright-core (npm install --no-save --no-package-lock in " + NODE_DIR + ")");
+        }
+        if (!missing.isEmpty()) {
+            System.out.println("ConsoleBrowserTest skipped: no " + String.join(", no ", missing));
+        }
+        assumeTrue(missing.isEmpty(), "chromium or playwright-core not installed");
         Files.deleteIfExists(SCREENSHOT);
         Files.createDirectories(LOG.getParent());
         String url = "http://127.0.0.1:" + server.start("127.0.0.1", 0) + "/";
