@@ -251,6 +251,24 @@ class OpenApiDocumentTest {
     }
 
     @Test
+    void theCheckFindsWebhookDeliveriesTheDocumentDoesNotDescribe() {
+        String event =
+                DOC.at("/components/schemas/WebhookEvent_succeeded/examples/0").toString();
+        Map<String, List<String>> headers = Map.of(
+                "webhook-id", List.of("msg_" + JOB_ID),
+                "webhook-timestamp", List.of("1764800000"),
+                "webhook-signature", List.of("v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4= v1,bm9wZQ=="));
+        assertThat(CONTRACT.webhookProblems(headers, event)).isEmpty();
+        assertThat(CONTRACT.webhookProblems(Map.of(), event.replace("\"succeeded\"", "\"done\"")))
+                .anySatisfy(p -> assertThat(p).contains("/data/status"))
+                .anySatisfy(p -> assertThat(p).contains("webhook-signature is required"));
+        assertThat(CONTRACT.webhookProblems(headers, event.replace("job.succeeded", "job.done")))
+                .singleElement()
+                .asString()
+                .contains("job.done");
+    }
+
+    @Test
     void theFilterFailsATestWhoseAnswerIsNotDescribed() throws IOException {
         HttpServer wrong = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         wrong.createContext("/", exchange -> {
