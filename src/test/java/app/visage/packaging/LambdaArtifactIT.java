@@ -38,6 +38,8 @@ class LambdaArtifactIT {
         assertThat(entries())
                 .noneMatch(e -> e.startsWith("app/visage/local/"))
                 .noneMatch(e -> e.startsWith("console/")) // the web console (src/local/resources)
+                // The OpenAPI document is local mode's and the tests' (docs/openapi.json), not the deployment's.
+                .noneMatch(e -> e.endsWith("openapi.json"))
                 .noneMatch(e -> e.contains("s3proxy"))
                 .noneMatch(e -> e.contains("elasticmq") || e.contains("pekko"))
                 .noneMatch(e -> e.contains("jakarta.servlet"));

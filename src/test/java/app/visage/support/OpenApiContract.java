@@ -132,6 +132,43 @@ public final class OpenApiContract {
         return problems;
     }
 
+    /**
+     * What is wrong with one client webhook delivery (headers by lower-case name, the body as sent): its
+     * {@code type} must be one of the document's {@code webhooks}, the body valid against that event's schema and
+     * the Standard Webhooks headers present and valid.
+     */
+    public List<String> webhookProblems(Map<String, List<String>> headers, String body) {
+        String type;
+        try {
+            type = new ObjectMapper().readTree(body).path("type").asText();
+        } catch (IOException e) {
+            return List.of("the webhook body is not JSON");
+        }
+        String operation = "/webhooks/" + escape(type) + "/post";
+        if (document.at(operation).isMissingNode()) {
+            return List.of("webhook event \"" + type + "\" is not described in the document");
+        }
+        String schema = operation + "/requestBody/content/application~1json/schema";
+        List<String> problems = new ArrayList<>();
+        validate(schema, body).forEach(p -> problems.add("body " + p + " (schema #" + schema + ")"));
+        JsonNode parameters = document.at(operation + "/parameters");
+        for (int i = 0; i < parameters.size(); i++) {
+            String pointer = resolve(operation + "/parameters/" + i);
+            JsonNode parameter = document.at(pointer);
+            String name = parameter.path("name").asText();
+            List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
+            if (values == null || values.isEmpty()) {
+                if (parameter.path("required").asBoolean(false)) {
+                    problems.add("header " + name + " is required and missing");
+                }
+                continue;
+            }
+            validate(pointer + "/schema", TextNode.valueOf(values.get(0)).toString())
+                    .forEach(p -> problems.add("header " + name + ": " + p));
+        }
+        return problems;
+    }
+
     private List<String> headerProblems(String responsePointer, JsonNode response, Function<String, String> header) {
         List<String> problems = new ArrayList<>();
         response.path("headers").fieldNames().forEachRemaining(name -> {
