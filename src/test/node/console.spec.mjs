@@ -62,6 +62,8 @@ try {
   await page.waitForSelector('#preview:not([hidden])');
   await page.selectOption('#operation', 'head_shot');
   await page.selectOption('#provider', 'local');
+  // The document's provider params: local's head_shot takes a size, never a prompt.
+  assert.ok(await page.isHidden('[data-param="prompt"]'), 'local head_shot offers no prompt');
   await page.fill('#param-width', String(SIZE.width));
   await page.fill('#param-height', String(SIZE.height));
   step('chose grace_hopper.jpg, head_shot on local, 320×400');

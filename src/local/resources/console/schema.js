@@ -77,7 +77,7 @@ export function createJobForm(doc) {
     providers: provider ? choices(provider, resolve) ?? [] : [],
     params: Object.entries(paramSchema.properties).map(([name, schema]) => field(name, schema, resolve)),
     // provider → operation → the params it takes, where the document says (absent: every param, every pair).
-    providerParams: paramSchema['x-visage-provider-params'] ?? null,
+    providerParams: doc.components?.['x-visage-provider-params'] ?? paramSchema['x-visage-provider-params'] ?? null,
     webhook: Boolean(webhook),
     webhookEvents: events ? choices(resolve(events).items ?? {}, resolve) ?? [] : [],
   };
