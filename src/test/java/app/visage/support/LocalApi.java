@@ -16,12 +16,17 @@ import java.util.function.Supplier;
 /** Local mode's HTTP API on a free loopback port, for tests that go through real HTTP. */
 public final class LocalApi {
     private static final Set<String> ENDED = Set.of("succeeded", "failed", "canceled", "expired");
+    /** Every answer through local mode is checked against docs/openapi.json. */
+    private static final OpenApiFilter OPENAPI = new OpenApiFilter();
 
     private LocalApi() {}
 
     public static RequestSpecification given(LocalHttpServer server) {
         try {
-            return RestAssured.given().baseUri("http://127.0.0.1").port(server.start("127.0.0.1", 0));
+            return RestAssured.given()
+                    .baseUri("http://127.0.0.1")
+                    .port(server.start("127.0.0.1", 0))
+                    .filter(OPENAPI);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -21,6 +21,7 @@ import app.visage.jobs.usecase.SubmitJob;
 import app.visage.jobs.usecase.UploadCommand;
 import app.visage.json.Json;
 import app.visage.support.DueWork;
+import app.visage.support.OpenApiContract;
 import app.visage.support.TestClock;
 import app.visage.support.TestPhotos;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -138,6 +139,9 @@ class ClientWebhooksTest {
         assertThat(body.get("data").get("metadata").get("user").asText()).isEqualTo("42");
         assertThat(delivery.header("webhook-id")).isEqualTo("msg_" + job.id());
         assertThat(delivery.header("webhook-signature")).startsWith("v1,");
+        assertThat(OpenApiContract.get().webhookProblems(delivery.headers(), delivery.body()))
+                .as("the delivery is as docs/openapi.json's webhooks describe it")
+                .isEmpty();
 
         String tampered = delivery.body().replace("succeeded", "failed");
         assertThatThrownBy(() -> new Webhook(SECRET).verify(tampered, delivery.headers()))
