@@ -1,5 +1,6 @@
 package app.visage.webhooks;
 
+import app.visage.support.OpenApiContract;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -15,11 +16,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A client's webhook endpoint on loopback: keeps every delivery (headers by lower-case name, body as sent) and
- * answers each with the next scripted answer (200 when none is left).
+ * answers each with the next scripted answer (200 when none is left). Every delivery is also checked against the
+ * OpenAPI document's {@code webhooks}; {@link #close()} fails on any mismatch, so the document cannot drift.
  */
 final class Receiver implements AutoCloseable {
     private final HttpServer server;
     final List<Delivery> received = new CopyOnWriteArrayList<>();
+    private final List<String> undocumented = new CopyOnWriteArrayList<>();
     private final Deque<Reply> replies = new ArrayDeque<>();
 
     record Delivery(Map<String, List<String>> headers, String body) {
@@ -43,8 +46,10 @@ final class Receiver implements AutoCloseable {
         server.createContext("/hooks", exchange -> {
             Map<String, List<String>> headers = new TreeMap<>();
             exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
-            received.add(new Delivery(
-                    headers, new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+            Delivery delivery =
+                    new Delivery(headers, new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            undocumented.addAll(OpenApiContract.get().webhookProblems(headers, delivery.body()));
+            received.add(delivery);
             Reply reply;
             synchronized (replies) {
                 reply = replies.isEmpty() ? new Reply(200, null) : replies.poll();
@@ -75,5 +80,8 @@ final class Receiver implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        if (!undocumented.isEmpty()) {
+            throw new AssertionError("deliveries the OpenAPI document's webhooks do not describe: " + undocumented);
+        }
     }
 }
