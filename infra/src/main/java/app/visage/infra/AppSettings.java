@@ -134,6 +134,15 @@ public final class AppSettings {
         return env;
     }
 
+    /**
+     * The Parameters and Secrets extension's cache TTL: the app's {@code visage.secrets.refresh}, at most the
+     * extension's 300 s, so a re-read the app makes is not answered from an older cache.
+     */
+    public static Duration secretsCacheTtl(Map<String, String> checked) {
+        Duration refresh = Duration.parse(checked.getOrDefault("visage.secrets.refresh", "PT5M"));
+        return refresh.compareTo(Duration.ofSeconds(300)) < 0 ? refresh : Duration.ofSeconds(300);
+    }
+
     /** Days after which the bucket's lifecycle deletes inputs, uploads and outputs: the TTL in days, plus one. */
     public static int backstopDays(Map<String, String> checked) {
         Duration ttl = Duration.parse(checked.getOrDefault("visage.ttl", "PT24H"));
@@ -251,6 +260,7 @@ public final class AppSettings {
         }
         all.add(new Setting("visage.log.format", Kind.LOG_FORMAT));
         all.add(new Setting("visage.egress.fetch-timeout", Kind.DURATION));
+        all.add(new Setting("visage.secrets.refresh", Kind.DURATION));
         return List.copyOf(all);
     }
 

@@ -204,9 +204,12 @@ public class Visage extends Construct {
                         .build())
                 .build();
 
-        // The app reads the secret at start-up through this extension, on localhost (never an SDK call).
+        // The app reads the secret through this extension, on localhost (never an SDK call): at start-up, and again
+        // where keys are used once its copy is older than visage.secrets.refresh, which the extension's cache matches.
         ParamsAndSecretsOptions extensionOptions = ParamsAndSecretsOptions.builder()
                 .cacheEnabled(true)
+                .secretsManagerTtl(Duration.seconds(
+                        AppSettings.secretsCacheTtl(props.appSettings()).toSeconds()))
                 .httpPort(SECRETS_EXTENSION_PORT)
                 .logLevel(ParamsAndSecretsLogLevel.WARN)
                 .build();

@@ -125,6 +125,28 @@ class AppSettingsTest {
         assertTrue(unknown.getMessage().contains("local experiments only"), unknown.getMessage());
     }
 
+    /** The extension's cache lives as long as the app's copy, at most its 300 s. */
+    @Test
+    void theExtensionsCacheFollowsTheRefresh() {
+        for (String export : FunctionsTest.EXPORTS) {
+            Synth.Synthesized arm64 = Synth.arm64Variant();
+            assertEquals(
+                    "180",
+                    Synth.env(Json.map(arm64.resources().get(Synth.functionId(arm64, export))))
+                            .get("SECRETS_MANAGER_TTL"),
+                    export);
+            Synth.Synthesized plain = Synth.jvm();
+            assertEquals(
+                    "300",
+                    Synth.env(Json.map(plain.resources().get(Synth.functionId(plain, export))))
+                            .get("SECRETS_MANAGER_TTL"),
+                    export);
+        }
+        assertEquals(
+                java.time.Duration.ofSeconds(300),
+                AppSettings.secretsCacheTtl(Map.of("visage.secrets.refresh", "PT1H")));
+    }
+
     /** S3 counts whole days: the TTL rounded up, and a day more. */
     @Test
     void theBackstopFollowsTheTtl() {
