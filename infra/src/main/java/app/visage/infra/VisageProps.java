@@ -88,6 +88,15 @@ public record VisageProps(
                         + "' (the native artifact is built for the machine that built it: x86_64 unless built on"
                         + " arm64)");
         };
+        if (d.nativeArtifact() != null) {
+            DeploySettings.bootstrapArchitecture(d.nativeArtifact())
+                    .filter(built -> !built.equals(arch))
+                    .ifPresent(built -> {
+                        throw new IllegalArgumentException("the native artifact's bootstrap is built for " + built
+                                + ", not for context architecture " + arch + ": build the native zip on " + arch
+                                + ", or deploy with -c architecture=" + built);
+                    });
+        }
         String memory = DeploySettings.context(node, "memorySize", null);
         return builder()
                 .runtime(d.runtime())

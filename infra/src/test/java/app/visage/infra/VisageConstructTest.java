@@ -121,6 +121,36 @@ class VisageConstructTest {
         });
     }
 
+    /** A native bootstrap runs only on the architecture it was built for: synth reads its ELF header. */
+    @Test
+    void aNativeZipBuiltForX86IsRefusedOnArm64() {
+        java.nio.file.Path x86 = Synth.PLACEHOLDERS.resolve("x86-native/function.zip");
+        byte[] elf = new byte[64];
+        elf[0] = 0x7f;
+        elf[1] = 'E';
+        elf[2] = 'L';
+        elf[3] = 'F';
+        elf[18] = 0x3e; // EM_X86_64, little-endian
+        Synth.zip(x86, "bootstrap", new String(elf, java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertEquals(java.util.Optional.of("x86_64"), DeploySettings.bootstrapArchitecture(x86));
+        var e = assertThrows(
+                IllegalArgumentException.class,
+                () -> Synth.synth(Map.of(
+                        "apiKeys",
+                        Synth.API_KEYS,
+                        "runtime",
+                        "native",
+                        "nativeArtifact",
+                        x86.toString(),
+                        "architecture",
+                        "arm64")));
+        assertTrue(e.getMessage().contains("built for x86_64, not for context architecture arm64"), e.getMessage());
+        // The same zip on x86_64 synthesizes.
+        Synth.synth(Map.of("apiKeys", Synth.API_KEYS, "runtime", "native", "nativeArtifact", x86.toString()))
+                .template()
+                .resourceCountIs("AWS::Lambda::Function", 7);
+    }
+
     /**
      * Two Visages in one stack of another app, one on the app's own bucket: ids do not clash, each has its own API,
      * queues and functions, and both pass cdk-nag's packs with the repository's suppressions.
