@@ -46,12 +46,14 @@ public class LocalHttpServer {
 
     private final LocalFunctions functions;
     private final LocalConfig config;
+    private final LocalConsole console;
     private HttpServer server;
     private ExecutorService executor;
 
-    public LocalHttpServer(LocalFunctions functions, LocalConfig config) {
+    public LocalHttpServer(LocalFunctions functions, LocalConfig config, LocalConsole console) {
         this.functions = functions;
         this.config = config;
+        this.console = console;
     }
 
     /** Starts on {@code host:port} (port 0 picks a free one) unless running; answers the bound port. */
@@ -112,6 +114,12 @@ public class LocalHttpServer {
     private APIGatewayV2HTTPResponse dispatch(HttpExchange exchange) throws IOException {
         String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
         String path = exchange.getRequestURI().getRawPath();
+        if (LocalConsole.owns(method, path)) {
+            return console.serve(path).orElseThrow(() -> new VisageException(ErrorCode.NOT_FOUND, "no such file"));
+        }
+        if (LocalOpenApi.owns(method, path)) {
+            return LocalOpenApi.serve().orElseThrow(() -> new VisageException(ErrorCode.NOT_FOUND, "no such file"));
+        }
         Route.Match match =
                 Route.match(method, path).orElseThrow(() -> new VisageException(ErrorCode.NOT_FOUND, "no such route"));
         byte[] body = readBody(exchange.getRequestBody());

@@ -13,7 +13,8 @@ import org.jboss.logging.Logger;
 
 /**
  * What the bucket's lifecycle rules do in AWS, for the embedded S3, which has none: objects past any job's TTL
- * (whether or not a job still points at them), job records past their retention, due-work markers nobody sent.
+ * (whether or not a job still points at them), job records and the tenants' indexes of them past their retention,
+ * due-work markers nobody sent.
  */
 @ApplicationScoped
 public class LocalLifecycle {
@@ -38,7 +39,9 @@ public class LocalLifecycle {
         for (String prefix : BucketLayout.TRANSIENT) {
             olderThan(prefix, now.minus(config.ttl()), keys);
         }
-        olderThan(BucketLayout.JOBS, now.minus(config.recordRetention()), keys);
+        for (String prefix : BucketLayout.RETAINED) {
+            olderThan(prefix, now.minus(config.recordRetention()), keys);
+        }
         olderThan(BucketLayout.DUE, now.minus(DUE_MARKERS), keys);
         files.delete(keys);
         if (!keys.isEmpty()) {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /** The parts of an API Gateway HTTP API (v2) event that Visage reads, decoded once. */
@@ -113,6 +114,11 @@ public final class HttpRequest {
 
     public Optional<String> query(String name) {
         return Optional.ofNullable(query.get(name));
+    }
+
+    /** The names of the query string's parameters. */
+    public Set<String> queryNames() {
+        return query.keySet();
     }
 
     /** The media type without parameters, lower-cased; empty when absent. */

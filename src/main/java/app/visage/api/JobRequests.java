@@ -12,6 +12,7 @@ import app.visage.jobs.model.Operation;
 import app.visage.jobs.model.Params;
 import app.visage.jobs.model.Photo;
 import app.visage.jobs.model.Tenant;
+import app.visage.jobs.model.WebhookEvent;
 import app.visage.jobs.port.Provider;
 import app.visage.jobs.usecase.Providers;
 import app.visage.jobs.usecase.SubmitCommand;
@@ -28,6 +29,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,10 +45,24 @@ import java.util.regex.Pattern;
  */
 @ApplicationScoped
 public class JobRequests {
-    private static final Set<String> JOB_FIELDS =
-            Set.of("operation", "provider", "providers", "face_image", "params", "webhook", "metadata");
-    private static final Set<String> UPLOAD_FIELDS =
-            Set.of("operation", "provider", "providers", "content_type", "params", "webhook", "metadata");
+    private static final Set<String> JOB_FIELDS = Set.of(
+            "operation",
+            "provider",
+            "providers",
+            "face_image",
+            "params",
+            "webhook",
+            "webhook_events_filter",
+            "metadata");
+    private static final Set<String> UPLOAD_FIELDS = Set.of(
+            "operation",
+            "provider",
+            "providers",
+            "content_type",
+            "params",
+            "webhook",
+            "webhook_events_filter",
+            "metadata");
     private static final Pattern DATA_URI =
             Pattern.compile("data:([\\w.+/-]*)((?:;[\\w-]+=[\\w.-]+)*);base64,", Pattern.CASE_INSENSITIVE);
     /** A body is one JSON value: anything after it makes it malformed, not ignored. */
@@ -126,6 +142,7 @@ public class JobRequests {
         Providers.Route route = route(json, operation);
         Params params = params(json, route, operation);
         URI webhook = webhook(json);
+        Set<WebhookEvent> webhookEvents = webhookEvents(json, webhook);
         Map<String, String> metadata = metadata(json);
         byte[] bytes = attached != null
                 ? attached
@@ -142,7 +159,8 @@ public class JobRequests {
                 webhook,
                 metadata,
                 route.fallbacks(),
-                route.passedOver());
+                route.passedOver(),
+                webhookEvents);
     }
 
     public UploadCommand upload(HttpRequest request, Tenant tenant, JobId id) {
@@ -154,6 +172,7 @@ public class JobRequests {
         String contentType = text(json, "content_type");
         ImageFormat format = contentType == null ? ImageFormat.JPEG : uploadFormat(contentType);
         checkFormat(route, format, "content_type");
+        URI webhook = webhook(json);
         return new UploadCommand(
                 id,
                 tenant,
@@ -161,10 +180,11 @@ public class JobRequests {
                 route.first(),
                 params,
                 format,
-                webhook(json),
+                webhook,
                 metadata(json),
                 route.fallbacks(),
-                route.passedOver());
+                route.passedOver(),
+                webhookEvents(json, webhook));
     }
 
     /** {@code provider} (one), or {@code providers} (an order of preference), or the operation's default. */
@@ -444,6 +464,28 @@ public class JobRequests {
         } catch (IllegalArgumentException e) {
             throw new VisageException(ErrorCode.INVALID_PARAM, "webhook must be an https URL", "webhook");
         }
+    }
+
+    /** {@code webhook_events_filter}: which events the {@code webhook} hears of; null (the job's end) if absent. */
+    private static Set<WebhookEvent> webhookEvents(JsonNode json, URI webhook) {
+        JsonNode node = json.get("webhook_events_filter");
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        String field = "webhook_events_filter";
+        if (webhook == null) {
+            throw new VisageException(ErrorCode.INVALID_PARAM, field + " needs a webhook to send the events to", field);
+        }
+        String wanted = "webhook_events_filter must be a non-empty list of started, output, completed";
+        if (!node.isArray() || node.isEmpty()) {
+            throw new VisageException(ErrorCode.INVALID_PARAM, wanted, field);
+        }
+        Set<WebhookEvent> events = EnumSet.noneOf(WebhookEvent.class);
+        for (JsonNode event : node) {
+            events.add(WebhookEvent.fromWire(event.isTextual() ? event.textValue() : "")
+                    .orElseThrow(() -> new VisageException(ErrorCode.INVALID_PARAM, wanted, field)));
+        }
+        return events;
     }
 
     private static Map<String, String> metadata(JsonNode json) {

@@ -13,7 +13,9 @@ public enum Route {
     CREATE_JOB("POST", "/v1/jobs", "submit"),
     CREATE_UPLOAD("POST", "/v1/uploads", "submit"),
     CANCEL_JOB("POST", "/v1/jobs/{id}/cancel", "submit"),
+    RETRY_WEBHOOK("POST", "/v1/jobs/{id}/webhook/retry", "submit"),
     GET_JOB("GET", "/v1/jobs/{id}", "status"),
+    LIST_JOBS("GET", "/v1/jobs", "status"),
     PROVIDER_WEBHOOK("POST", "/v1/provider-webhooks/{provider}/{jobId}", "webhook");
 
     private final String method;

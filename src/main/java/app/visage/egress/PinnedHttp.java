@@ -57,11 +57,10 @@ public class PinnedHttp {
         return exchange(to, HttpMethod.GET, headers, null, maxBytes, timeout);
     }
 
-    /** A POST of {@code body}; answers the status, the answer's body unread. */
-    public int post(Destination to, Map<String, String> headers, byte[] body, Duration timeout)
+    /** A POST of {@code body}; answers the status and {@code Retry-After}, the answer's body unread. */
+    public Answer post(Destination to, Map<String, String> headers, byte[] body, Duration timeout)
             throws IOException, InterruptedException {
-        return exchange(to, HttpMethod.POST, headers, Buffer.buffer(body), 0, timeout)
-                .status();
+        return exchange(to, HttpMethod.POST, headers, Buffer.buffer(body), 0, timeout);
     }
 
     private Answer exchange(
@@ -113,7 +112,8 @@ public class PinnedHttp {
                 .toLowerCase(Locale.ROOT);
         if (response.statusCode() != 200) {
             abort(response);
-            return Future.succeededFuture(new Answer(response.statusCode(), contentType, null));
+            return Future.succeededFuture(
+                    new Answer(response.statusCode(), contentType, null, response.getHeader("retry-after")));
         }
         if (declaredLength(response) > maxBytes) {
             abort(response);
@@ -136,7 +136,7 @@ public class PinnedHttp {
                 // A body cut short is a failed exchange, to try again, not an answer to judge.
                 done.tryFail(new IOException("answer ended after " + bytes.length() + " of " + declared + " bytes"));
             } else {
-                done.tryComplete(new Answer(200, contentType, bytes.getBytes()));
+                done.tryComplete(new Answer(200, contentType, bytes.getBytes(), null));
             }
         });
         return done.future();
@@ -178,10 +178,10 @@ public class PinnedHttp {
         return InetAddress.getByAddress(address.getAddress());
     }
 
-    /** {@code body} is null when not read: not a 200, or larger than the cap. */
-    public record Answer(int status, String contentType, byte[] body) {
+    /** {@code body} is null when not read: not a 200, or larger than the cap; {@code retryAfter} as sent, if any. */
+    public record Answer(int status, String contentType, byte[] body, String retryAfter) {
         static Answer tooLarge(String contentType) {
-            return new Answer(200, contentType, null);
+            return new Answer(200, contentType, null, null);
         }
 
         public boolean tooLarge() {

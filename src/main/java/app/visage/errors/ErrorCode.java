@@ -14,6 +14,8 @@ public enum ErrorCode {
     UNAUTHORIZED(401),
     NOT_FOUND(404),
     IDEMPOTENCY_CONFLICT(409),
+    /** A webhook replay asked of a job with no webhook, or none of whose events was sent yet. */
+    WEBHOOK_NOT_SENT(409),
     RATE_LIMITED(429),
     PROVIDER_ERROR(502),
     PROVIDER_TIMEOUT(504),

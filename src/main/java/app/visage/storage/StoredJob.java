@@ -12,12 +12,17 @@ import app.visage.jobs.model.JobStatus;
 import app.visage.jobs.model.Operation;
 import app.visage.jobs.model.StoredObject;
 import app.visage.jobs.model.UploadSlot;
+import app.visage.jobs.model.WebhookEvent;
+import com.fasterxml.jackson.annotation.JsonAlias;
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.net.URI;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code jobs/{id}.json}: a {@link Job} as stored. Its JSON names are spelled out here rather than derived from
@@ -44,14 +49,28 @@ public record StoredJob(
         @JsonProperty("updated_at") Instant updatedAt,
         @JsonProperty("expires_at") Instant expiresAt,
         @JsonProperty("dispatch") DispatchDoc dispatch,
-        @JsonProperty("client_webhook") WebhookDoc clientWebhook,
+
+        @JsonProperty("client_webhooks")
+        @JsonAlias("client_webhook")
+        @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+        List<WebhookDoc> clientWebhooks,
+
         @JsonProperty("tenant") String tenant,
         @JsonProperty("seed") Long seed,
         @JsonProperty("attempts") List<RunDoc> attempts,
-        @JsonProperty("fallbacks") List<String> fallbacks) {
+        @JsonProperty("fallbacks") List<String> fallbacks,
+        @JsonProperty("started_at") Instant startedAt,
+        @JsonProperty("completed_at") Instant completedAt,
+        @JsonProperty("webhook_events_filter") List<String> webhookEvents) {
 
-    /** Version 2 added {@code seed}, {@code attempts} and {@code fallbacks} (absent when null or empty). */
-    public static final StoredFormat<StoredJob> FORMAT = new StoredFormat<>(StoredJob.class, 2);
+    /**
+     * Version 2 added {@code seed}, {@code attempts} and {@code fallbacks} (absent when null or empty). Version 3
+     * added {@code started_at} and {@code completed_at} (absent until the job went processing, or ended),
+     * {@code webhook_events_filter} (absent: {@code ["completed"]}), {@code client_webhooks} (every event's
+     * delivery, oldest first, absent when none; versions 1 and 2 had at most one, {@code client_webhook}) and each
+     * one's {@code round_start} (absent: 0).
+     */
+    public static final StoredFormat<StoredJob> FORMAT = new StoredFormat<>(StoredJob.class, 3);
 
     public static StoredJob of(Job job) {
         return new StoredJob(
@@ -73,13 +92,20 @@ public record StoredJob(
                 job.updatedAt(),
                 job.expiresAt(),
                 DispatchDoc.of(job.dispatch()),
-                WebhookDoc.of(job.clientWebhook()),
+                job.clientWebhooks().isEmpty()
+                        ? null
+                        : job.clientWebhooks().stream().map(WebhookDoc::of).toList(),
                 job.tenant(),
                 job.seed(),
                 job.attempts().isEmpty()
                         ? null
                         : job.attempts().stream().map(RunDoc::of).toList(),
-                job.fallbacks().isEmpty() ? null : job.fallbacks());
+                job.fallbacks().isEmpty() ? null : job.fallbacks(),
+                job.startedAt(),
+                job.completedAt(),
+                job.webhookEvents().equals(WebhookEvent.DEFAULT)
+                        ? null
+                        : job.webhookEvents().stream().map(WebhookEvent::wire).toList());
     }
 
     public Job toDomain() {
@@ -104,7 +130,7 @@ public record StoredJob(
                 .updatedAt(updatedAt)
                 .expiresAt(expiresAt)
                 .dispatch(dispatch == null ? null : dispatch.toDomain())
-                .clientWebhook(clientWebhook == null ? null : clientWebhook.toDomain())
+                .clientWebhooks(domainWebhooks())
                 .tenant(tenant)
                 .seed(seed)
                 .attempts(
@@ -112,7 +138,35 @@ public record StoredJob(
                                 ? null
                                 : attempts.stream().map(RunDoc::toDomain).toList())
                 .fallbacks(fallbacks)
+                .startedAt(startedAt)
+                .completedAt(completedAt)
+                .webhookEvents(domainWebhookEvents())
                 .build();
+    }
+
+    private List<ClientWebhook> domainWebhooks() {
+        if (clientWebhooks != null) {
+            return clientWebhooks.stream().map(WebhookDoc::toDomain).toList();
+        }
+        if (schemaVersion < 3 && webhook != null && domainStatus(status).isTerminal()) {
+            // Builds before version 3 queued nothing: the end of a job they ended was due from its last write.
+            return List.of(new ClientWebhook("msg_" + id, "job." + status, "waiting", updatedAt, null, 0));
+        }
+        return null;
+    }
+
+    private Set<WebhookEvent> domainWebhookEvents() {
+        if (webhookEvents == null) {
+            return null;
+        }
+        Set<WebhookEvent> events = new HashSet<>();
+        for (String event : webhookEvents) {
+            events.add(WebhookEvent.fromWire(event)
+                    .orElseThrow(() -> new UnreadableRecord(
+                            "a stored job asks for the webhook event '" + event + "', which this build does not know",
+                            null)));
+        }
+        return events;
     }
 
     /** An earlier run of the job at a provider, as each of {@code attempts}. */
@@ -257,24 +311,24 @@ public record StoredJob(
         }
     }
 
-    /** The delivery of the job's end to the client, as {@code client_webhook}. */
+    /** The delivery of one event to the client, as each of {@code client_webhooks}. */
     @RegisterForReflection
     public record WebhookDoc(
             @JsonProperty("message_id") String messageId,
             @JsonProperty("type") String type,
             @JsonProperty("state") String state,
             @JsonProperty("next_attempt_at") Instant nextAttemptAt,
-            @JsonProperty("attempts") List<AttemptDoc> attempts) {
+            @JsonProperty("attempts") List<AttemptDoc> attempts,
+            @JsonProperty("round_start") Integer roundStart) {
 
         static WebhookDoc of(ClientWebhook webhook) {
-            return webhook == null
-                    ? null
-                    : new WebhookDoc(
-                            webhook.messageId(),
-                            webhook.type(),
-                            webhook.state(),
-                            webhook.nextAttemptAt(),
-                            webhook.attempts().stream().map(AttemptDoc::of).toList());
+            return new WebhookDoc(
+                    webhook.messageId(),
+                    webhook.type(),
+                    webhook.state(),
+                    webhook.nextAttemptAt(),
+                    webhook.attempts().stream().map(AttemptDoc::of).toList(),
+                    webhook.roundStart() == 0 ? null : webhook.roundStart());
         }
 
         ClientWebhook toDomain() {
@@ -285,7 +339,8 @@ public record StoredJob(
                     nextAttemptAt,
                     attempts == null
                             ? null
-                            : attempts.stream().map(AttemptDoc::toDomain).toList());
+                            : attempts.stream().map(AttemptDoc::toDomain).toList(),
+                    roundStart == null ? 0 : roundStart);
         }
     }
 

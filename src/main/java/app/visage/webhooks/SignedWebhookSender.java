@@ -17,22 +17,26 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Client webhooks per Standard Webhooks: body {@code {type, timestamp, data: <job view>}}, headers
- * {@code webhook-id} (the message's, stable across retries), {@code webhook-timestamp} (Unix
+ * {@code webhook-id} (the message's, stable across retries and replays), {@code webhook-timestamp} (Unix
  * seconds) and {@code webhook-signature: v1,<base64 HMAC-SHA256 of id.timestamp.body>} keyed with
- * the {@code whsec_} secret. The URL passes the egress rules again at every attempt, and the
- * delivery goes to the address that passed them; no redirects.
+ * the {@code whsec_} secret; while a secret is rotated ({@code visage.webhooks.secret} lists two), one such
+ * signature per secret, space-delimited, the current (first) one first. The URL passes the egress rules again at
+ * every attempt, and the delivery goes to the address that passed them; no redirects.
  */
 @ApplicationScoped
 public class SignedWebhookSender implements ClientWebhookSender {
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** Connect and answer: Standard Webhooks suggests 15-30 s before an attempt counts as failed. */
+    static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     private final JobViews views;
     private final VisageConfig config;
@@ -47,7 +51,7 @@ public class SignedWebhookSender implements ClientWebhookSender {
     }
 
     @Override
-    public int send(ShownJob shown, ClientWebhook message, Instant timestamp) {
+    public Answer send(ShownJob shown, ClientWebhook message, Instant timestamp) {
         Destination to;
         try {
             to = policy.check(URI.create(shown.job().webhook()), "webhook");
@@ -68,9 +72,15 @@ public class SignedWebhookSender implements ClientWebhookSender {
                 "webhook-timestamp",
                 seconds,
                 "webhook-signature",
-                "v1," + sign(message.messageId() + "." + seconds + ".", body));
+                signatures(message.messageId() + "." + seconds + ".", body));
         try {
-            return http.post(to, headers, body, TIMEOUT);
+            PinnedHttp.Answer answer = http.post(to, headers, body, TIMEOUT);
+            boolean mayAskToWait = answer.status() == 429 || answer.status() == 503;
+            return new Answer(
+                    answer.status(),
+                    mayAskToWait
+                            ? RetryAfter.parse(answer.retryAfter(), timestamp).orElse(null)
+                            : null);
         } catch (IOException e) {
             throw new Undeliverable("no answer: " + e.getMessage());
         } catch (InterruptedException e) {
@@ -79,11 +89,16 @@ public class SignedWebhookSender implements ClientWebhookSender {
         }
     }
 
-    private String sign(String prefix, byte[] body) {
-        String secret = config.webhooks()
-                .secret()
-                .orElseThrow(() -> new Undeliverable("no visage.webhooks.secret is configured"));
-        byte[] key = Base64.getDecoder().decode(secret.startsWith("whsec_") ? secret.substring(6) : secret);
+    /** {@code v1,<signature>} per configured secret, space-delimited, the current secret's first. */
+    private String signatures(String prefix, byte[] body) {
+        List<String> signatures = new ArrayList<>();
+        for (byte[] key : WebhookSecrets.keys(config.webhooks().secret())) {
+            signatures.add("v1," + sign(key, prefix, body));
+        }
+        return String.join(" ", signatures);
+    }
+
+    private static String sign(byte[] key, String prefix, byte[] body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));

@@ -48,12 +48,16 @@ class S3RequestBudgetTest {
     // Every budget below is the count this test made on 2026-12-03 (the types: see S3Requests), request by request.
 
     /**
-     * The input, the record (created already claimed), the output, the record to processing and to succeeded, and
-     * the job's expiry a day off, a marker in the due-work index.
+     * The input, the job's marker in its tenant's index (+1 since GET /v1/jobs), the record (created already
+     * claimed), the output, the record to processing and to succeeded, and the job's expiry a day off, a marker in
+     * the due-work index.
      */
-    static final S3Budget SUBMIT_LOCAL_HEAD_SHOT = new S3Budget("submit of a local head shot", Map.of("PUT", 6));
-    /** The input and the record: the job waits, queued, for the worker to start it. */
-    static final S3Budget SUBMIT_PAID = new S3Budget("submit to ModelsLab", Map.of("PUT", 2));
+    static final S3Budget SUBMIT_LOCAL_HEAD_SHOT = new S3Budget("submit of a local head shot", Map.of("PUT", 7));
+    /**
+     * The input, the job's marker in its tenant's index (+1 since GET /v1/jobs) and the record: the job waits,
+     * queued, for the worker to start it.
+     */
+    static final S3Budget SUBMIT_PAID = new S3Budget("submit to ModelsLab", Map.of("PUT", 3));
     /**
      * The worker's start: the record read and claimed; a ModelsLab slot read and taken; the photo read by ModelsLab
      * through its presigned URL; the record to processing with ModelsLab's job id.
@@ -69,8 +73,10 @@ class S3RequestBudgetTest {
      */
     static final S3Budget WORKER_CONFIRM =
             new S3Budget("the worker's confirmation of ModelsLab's webhook", Map.of("PUT", 4, "GET", 2, "LIST", 1));
-    /** The record, waiting for its photo. */
-    static final S3Budget UPLOAD_TICKET = new S3Budget("upload ticket", Map.of("PUT", 1));
+    /** The job's marker in its tenant's index (+1 since GET /v1/jobs) and the record, waiting for its photo. */
+    static final S3Budget UPLOAD_TICKET = new S3Budget("upload ticket", Map.of("PUT", 2));
+    /** GET /v1/jobs?limit=2: one list of the tenant's index, and each record listed (the markers are never read). */
+    static final S3Budget LIST_JOBS = new S3Budget("a list of two jobs", Map.of("LIST", 1, "GET", 2));
     /** The photo, to the presigned URL: the client's request, not Visage's, but billed with the job. */
     static final S3Budget CLIENT_UPLOAD = new S3Budget("the client's upload to its presigned URL", Map.of("PUT", 1));
     /**
@@ -188,6 +194,21 @@ class S3RequestBudgetTest {
                 requests.during(() -> result.set(upload.upload(SampleEvents.objectCreated(key, photo.length))));
         assertThat(result.get()).extracting(UploadFunction.Started::status).containsExactly("succeeded");
         UPLOADED.check(uploaded);
+    }
+
+    @Test
+    void aListOfTwoJobs() {
+        String older = submitted(SampleEvents.read("submit-create-job.json")).getString("id");
+        String newer = submitted(SampleEvents.read("submit-create-job.json")).getString("id");
+        AtomicReference<APIGatewayV2HTTPResponse> listed = new AtomicReference<>();
+
+        List<S3Requests.Request> made = requests.during(
+                () -> listed.set(status.status(SampleEvents.apiEvent(SampleEvents.read("status-list-jobs.json")))));
+
+        assertThat(listed.get().getStatusCode()).as(listed.get().getBody()).isEqualTo(200);
+        assertThat(JsonPath.from(listed.get().getBody()).getList("data.id", String.class))
+                .containsExactly(newer, older);
+        LIST_JOBS.check(made);
     }
 
     /**

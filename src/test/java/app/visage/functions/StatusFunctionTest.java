@@ -84,6 +84,31 @@ class StatusFunctionTest {
     }
 
     @Test
+    void listsTheTenantsJobsNewestFirstFromTheSample() {
+        String older = jobOf(ExportProfiles.SAMPLE_TENANT);
+        String newer = jobOf(ExportProfiles.SAMPLE_TENANT);
+        jobOf(ExportProfiles.JWT_TENANT);
+
+        JsonPath response = SampleEvents.invoke(SampleEvents.read("status-list-jobs.json"));
+
+        assertThat(response.getInt("statusCode")).isEqualTo(200);
+        JsonPath page = JsonPath.from(SampleEvents.body(response));
+        assertThat(page.getList("data.id", String.class)).containsExactly(newer, older);
+        assertThat(page.getList("data.status", String.class)).containsOnly("queued");
+    }
+
+    @Test
+    void aListWithABadLimitIs400NamingIt() {
+        JsonPath response = SampleEvents.invoke(SampleEvents.read("status-list-jobs.json")
+                .replace("\"2\"", "\"0\"")
+                .replace("limit=2", "limit=0"));
+
+        assertThat(response.getInt("statusCode")).isEqualTo(400);
+        assertThat(JsonPath.from(SampleEvents.body(response)).getString("error.field"))
+                .isEqualTo("limit");
+    }
+
+    @Test
     void unknownJobIsNotFound() {
         JsonPath response = SampleEvents.invoke(SampleEvents.read("status-get-job.json"));
         assertThat(response.getInt("statusCode")).isEqualTo(404);

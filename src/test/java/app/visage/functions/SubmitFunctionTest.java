@@ -60,4 +60,25 @@ class SubmitFunctionTest {
         assertThat(JsonPath.from(SampleEvents.body(response)).getString("error.code"))
                 .isEqualTo("not_found");
     }
+
+    @Test
+    void aWebhookReplayOfAnUnknownJobIsNotFound() {
+        JsonPath response = SampleEvents.invoke(SampleEvents.read("submit-retry-webhook.json"));
+        assertThat(response.getInt("statusCode")).isEqualTo(404);
+        assertThat(JsonPath.from(SampleEvents.body(response)).getString("error.code"))
+                .isEqualTo("not_found");
+    }
+
+    @Test
+    void aWebhookReplayOfAJobWithoutAWebhookIsAConflict() {
+        JsonPath created = SampleEvents.invoke(SampleEvents.read("submit-create-job.json"));
+        String id = JsonPath.from(SampleEvents.body(created)).getString("id");
+
+        JsonPath response = SampleEvents.invoke(
+                SampleEvents.read("submit-retry-webhook.json").replace(SampleEvents.SAMPLE_JOB_ID, id));
+
+        assertThat(response.getInt("statusCode")).isEqualTo(409);
+        assertThat(JsonPath.from(SampleEvents.body(response)).getString("error.code"))
+                .isEqualTo("webhook_not_sent");
+    }
 }

@@ -45,14 +45,18 @@ class LocalLifecycleTest {
     }
 
     @Test
-    void jobRecordsLastTheirRetentionNotTheTtl() {
+    void jobRecordsAndTheirTenantsIndexLastTheirRetentionNotTheTtl() {
         String record = "jobs/job_retainedretainedretainedretain.json";
+        String marker = "tenants/anonymous/jobs/9221577770000000000-job_retainedretainedretainedretain.json";
         files.put(record, "{}".getBytes(StandardCharsets.UTF_8), "application/json");
+        files.put(marker, new byte[0], "application/json");
         clock.advance(Duration.ofDays(29));
         lifecycle.apply();
         assertThat(bucket.keys(record)).containsExactly(record);
+        assertThat(bucket.keys(marker)).containsExactly(marker);
         clock.advance(Duration.ofDays(2));
         lifecycle.apply();
         assertThat(bucket.keys(record)).isEmpty();
+        assertThat(bucket.keys(marker)).isEmpty();
     }
 }

@@ -440,8 +440,8 @@ class LogHygieneTest {
             assertThat(l.path("message").asText()).isEqualTo("starting job " + ids.get("modelslab") + " at modelslab");
         });
         assertThat(log)
-                .anySatisfy(l ->
-                        assertThat(l.path("message").asText()).matches("job \\S+: client webhook \\S+ answered 200"));
+                .anySatisfy(l -> assertThat(l.path("message").asText())
+                        .matches("job \\S+: client webhook \\S+ \\(job\\.\\w+\\) answered 200"));
         assertThat(log).anySatisfy(l -> {
             assertThat(l.path("level").asText()).isEqualTo("WARN");
             assertThat(l.path("message").asText()).contains("client webhook").contains("not delivered (HTTP 503)");

@@ -16,8 +16,8 @@ import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Lambda artifact as built: the six functions in, local mode and its embedded S3 and SQS out, its checksum
- * beside it, and none of the single-function scripts the Lambda extension would leave.
+ * The Lambda artifact as built: the six functions in, local mode, its console and its embedded S3 and SQS out, its
+ * checksum beside it, and none of the single-function scripts the Lambda extension would leave.
  */
 class LambdaArtifactIT {
     private static final Path TARGET = Path.of("target");
@@ -46,6 +46,9 @@ class LambdaArtifactIT {
     void leavesLocalModeOut() throws IOException {
         assertThat(entries())
                 .noneMatch(e -> e.startsWith("app/visage/local/"))
+                .noneMatch(e -> e.startsWith("console/")) // the web console (src/local/resources)
+                // The OpenAPI document is local mode's and the tests' (docs/openapi.json), not the deployment's.
+                .noneMatch(e -> e.endsWith("openapi.json"))
                 .noneMatch(e -> e.contains("s3proxy"))
                 .noneMatch(e -> e.contains("elasticmq") || e.contains("pekko"))
                 .noneMatch(e -> e.contains("jakarta.servlet"));

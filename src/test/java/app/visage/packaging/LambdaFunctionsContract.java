@@ -200,6 +200,14 @@ abstract class LambdaFunctionsContract {
         JsonNode unknown = call("submit", sample("submit-cancel-job.json"));
         assertThat(unknown.path("statusCode").asInt()).isEqualTo(404);
         assertThat(body(unknown).path("error").path("code").asText()).isEqualTo("not_found");
+
+        // Webhook replay: a job without a webhook has nothing to replay (409), an unknown one is 404.
+        JsonNode noHook = call("submit", sample("submit-retry-webhook.json").replace(SAMPLE_JOB_ID, id));
+        assertThat(noHook.path("statusCode").asInt()).isEqualTo(409);
+        assertThat(body(noHook).path("error").path("code").asText()).isEqualTo("webhook_not_sent");
+        JsonNode noJob = call("submit", sample("submit-retry-webhook.json"));
+        assertThat(noJob.path("statusCode").asInt()).isEqualTo(404);
+        assertThat(body(noJob).path("error").path("code").asText()).isEqualTo("not_found");
     }
 
     @Test
@@ -225,6 +233,19 @@ abstract class LambdaFunctionsContract {
         JsonNode unknown = call("status", sample("status-get-job.json"));
         assertThat(unknown.path("statusCode").asInt()).isEqualTo(404);
         assertThat(body(unknown).path("error").path("code").asText()).isEqualTo("not_found");
+    }
+
+    @Test
+    void statusListsTheTenantsJobsNewestFirst() {
+        String older = submittedJob();
+        String newer = submittedJob();
+        JsonNode response = call("status", sample("status-list-jobs.json"));
+        assertThat(response.path("statusCode").asInt()).isEqualTo(200);
+        JsonNode page = body(response);
+        assertThat(page.path("data")).hasSize(2);
+        assertThat(page.path("data").get(0).path("id").asText()).isEqualTo(newer);
+        assertThat(page.path("data").get(1).path("id").asText()).isEqualTo(older);
+        assertThat(page.has("next_cursor")).isTrue();
     }
 
     /** Behind API Gateway's JWT authorizer ({@code events/status-get-job-jwt.json}) the verified claim is the tenant. */

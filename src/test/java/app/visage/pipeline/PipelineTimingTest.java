@@ -220,7 +220,8 @@ class PipelineTimingTest {
                 id,
                 "the delivery recorded",
                 Duration.ofSeconds(10),
-                j -> j.clientWebhook() != null && j.clientWebhook().finished());
+                j -> !j.clientWebhooks().isEmpty()
+                        && j.clientWebhooks().getLast().finished());
 
         Delivery first = received.get(0);
         Delivery second = received.get(1);
@@ -233,7 +234,7 @@ class PipelineTimingTest {
         assertThat(retry).isBetween(Duration.ofSeconds(4), Duration.ofSeconds(15));
         assertThat(Duration.between(submitted, second.at())).isLessThan(Duration.ofMinutes(1));
         assertThat(received).hasSize(2);
-        ClientWebhook message = job.clientWebhook();
+        ClientWebhook message = job.clientWebhooks().getLast();
         assertThat(message.state()).isEqualTo("delivered");
         assertThat(message.attempts())
                 .as("the attempts' answers as recorded (a null status lost the answer: %s)", message.attempts())

@@ -15,6 +15,7 @@ import app.visage.jobs.model.JobStatus;
 import app.visage.jobs.model.Operation;
 import app.visage.jobs.model.StoredObject;
 import app.visage.jobs.model.UploadSlot;
+import app.visage.jobs.model.WebhookEvent;
 import app.visage.json.Json;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -89,6 +90,10 @@ class StoredFormatsTest {
         // Written back at this build's version, whichever it was read at (none: a record from before versions).
         ObjectNode expected = (ObjectNode) tree(bytes(fixture));
         expected.put(StoredFormat.VERSION_FIELD, kindOf(fixture).format().version());
+        if (expected.has("client_webhook")) {
+            // Version 3 keeps a delivery per event: versions 1 and 2's one is written back as a list of one.
+            expected.putArray("client_webhooks").add(expected.remove("client_webhook"));
+        }
 
         assertThat(roundTrip(kindOf(fixture), fixture)).isEqualTo(expected);
     }
@@ -339,7 +344,7 @@ class StoredFormatsTest {
                                 0,
                                 0,
                                 null))
-                        .clientWebhook(new ClientWebhook(
+                        .clientWebhooks(List.of(new ClientWebhook(
                                 "msg_job_vhj2zglznvv2fqd3yvjh4piffu",
                                 "job.succeeded",
                                 "delivered",
@@ -350,8 +355,78 @@ class StoredFormatsTest {
                                                 at("2026-12-03T16:42:59.276157099Z"),
                                                 null,
                                                 "no answer: HttpClosedException"),
-                                        new ClientWebhook.Attempt(at("2026-12-03T16:52:59.379560675Z"), 200, null))))
+                                        new ClientWebhook.Attempt(at("2026-12-03T16:52:59.379560675Z"), 200, null)),
+                                0)))
                         .build());
+    }
+
+    @Test
+    void aJobWithEveryWebhookEventAndAReplayOfItsEnd() {
+        String id = "job_m4xq7d2kzr5fvnw3ta6hjpe2bu";
+        Job job = JOBS.read(bytes("job-v3-webhooks.json"), "k");
+
+        assertThat(job.webhookEvents())
+                .containsExactly(WebhookEvent.STARTED, WebhookEvent.OUTPUT, WebhookEvent.COMPLETED);
+        assertThat(job.clientWebhooks())
+                .containsExactly(
+                        new ClientWebhook(
+                                "msg_" + id + "_started",
+                                "job.started",
+                                "delivered",
+                                null,
+                                List.of(
+                                        new ClientWebhook.Attempt(at("2026-12-04T10:05:00.700Z"), 429, null),
+                                        new ClientWebhook.Attempt(at("2026-12-04T10:05:30.700Z"), 204, null)),
+                                0),
+                        new ClientWebhook(
+                                "msg_" + id + "_output",
+                                "job.output",
+                                "delivered",
+                                null,
+                                List.of(new ClientWebhook.Attempt(at("2026-12-04T10:05:30.900Z"), 200, null)),
+                                0),
+                        new ClientWebhook(
+                                "msg_" + id,
+                                "job.succeeded",
+                                "waiting",
+                                at("2026-12-04T10:20:00.010Z"),
+                                List.of(
+                                        new ClientWebhook.Attempt(
+                                                at("2026-12-04T10:05:31.100Z"),
+                                                null,
+                                                "no answer: no complete answer within PT20S"),
+                                        new ClientWebhook.Attempt(at("2026-12-04T10:05:36.200Z"), 200, null)),
+                                2));
+        assertThat(job.webhookAttempts())
+                .extracting(ClientWebhook.Sent::type)
+                .containsExactly("job.started", "job.started", "job.output", "job.succeeded", "job.succeeded");
+    }
+
+    @Test
+    void aJobEndedByAnEarlierBuildBeforeItsWebhookWasTriedOwesItsEnd() {
+        ObjectNode unsent = (ObjectNode) tree(bytes("job-succeeded-after-fall-back.json"));
+        unsent.put("webhook", "https://app.example/visage-events");
+
+        Job job = JOBS.read(Json.write(unsent), "k");
+
+        assertThat(job.clientWebhooks())
+                .containsExactly(new ClientWebhook(
+                        "msg_job_3u7q2xw5fmbnk4ejvzr6hcyd2a",
+                        "job.succeeded",
+                        "waiting",
+                        at("2026-12-04T01:10:19.750Z"),
+                        List.of(),
+                        0));
+    }
+
+    @Test
+    void aWebhookEventThisBuildDoesNotKnowIsRefused() {
+        ObjectNode later = (ObjectNode) tree(bytes("job-v3-webhooks.json"));
+        later.putArray("webhook_events_filter").add("completed").add("logs");
+
+        assertThatThrownBy(() -> JOBS.read(Json.write(later), "k"))
+                .isInstanceOf(UnreadableRecord.class)
+                .hasMessageContaining("'logs'");
     }
 
     @Test
@@ -408,12 +483,13 @@ class StoredFormatsTest {
                         .updatedAt(at("2026-12-03T16:30:52.247405961Z"))
                         .expiresAt(at("2026-12-04T16:30:52.160083956Z"))
                         .dispatch(Dispatch.NONE)
-                        .clientWebhook(new ClientWebhook(
+                        .clientWebhooks(List.of(new ClientWebhook(
                                 "msg_job_sccizfbvqpoledualpi2aqcnco",
                                 "job.canceled",
                                 "sending",
                                 at("2026-12-03T16:31:52.247405961Z"),
-                                List.of()))
+                                List.of(),
+                                0)))
                         .build());
     }
 
@@ -446,15 +522,50 @@ class StoredFormatsTest {
                                 0,
                                 0,
                                 null))
-                        .clientWebhook(new ClientWebhook(
+                        .clientWebhooks(List.of(new ClientWebhook(
                                 "msg_job_ui6darskwfev2ad6xyivjbhggy",
                                 "job.succeeded",
                                 "waiting",
                                 at("2026-12-04T17:36:19.652027300Z"),
                                 List.of(
                                         new ClientWebhook.Attempt(at("2026-12-03T16:30:52.607019423Z"), 500, null),
-                                        new ClientWebhook.Attempt(at("2026-12-04T17:30:52.681027300Z"), 500, null))))
+                                        new ClientWebhook.Attempt(at("2026-12-04T17:30:52.681027300Z"), 500, null)),
+                                0)))
                         .build());
+    }
+
+    @Test
+    void aVersion3JobKeepsWhenItStartedAndWhenItEnded() {
+        assertThat(JOBS.read(bytes("job-v3-api.json"), "k"))
+                .usingRecursiveComparison()
+                .isEqualTo(Job.builder()
+                        .id(JobId.of("job_q7vd2m4xk3hw5bnyc6tzrj2ela"))
+                        .status(JobStatus.SUCCEEDED)
+                        .operation(Operation.HEAD_SHOT)
+                        .provider("modelslab")
+                        .params(Map.of("prompt", "studio portrait"))
+                        .metadata(Map.of("user", "42"))
+                        .webhookTokenHash("0b6f4c2d8e1a9f7b3c5d0e2f4a6b8c1d3e5f7a9b0c2d4e6f8a1b3c5d7e9f0a2b")
+                        .input(photo("job_q7vd2m4xk3hw5bnyc6tzrj2ela"))
+                        .outputs(List.of(new StoredObject(
+                                "outputs/job_q7vd2m4xk3hw5bnyc6tzrj2ela/1.png", "image/png", 398211, 512, 512)))
+                        .createdAt(at("2026-12-04T10:02:11.125417Z"))
+                        .updatedAt(at("2026-12-04T10:02:19.874301Z"))
+                        .expiresAt(at("2026-12-05T10:02:11.125417Z"))
+                        .dispatch(new Dispatch(
+                                0, null, null, null, "17", at("2026-12-04T10:02:14.532118Z"), null, null, 0, 0, null))
+                        .tenant("acme")
+                        .startedAt(at("2026-12-04T10:02:14.532118Z"))
+                        .completedAt(at("2026-12-04T10:02:19.874301Z"))
+                        .build());
+    }
+
+    @Test
+    void aVersion2JobHasNeitherStartNorEnd() {
+        Job job = JOBS.read(bytes("job-succeeded-after-fall-back.json"), "k");
+
+        assertThat(job.startedAt()).isNull();
+        assertThat(job.completedAt()).isNull();
     }
 
     @Test

@@ -16,12 +16,17 @@ import java.util.function.Supplier;
 /** Local mode's HTTP API on a free loopback port, for tests that go through real HTTP. */
 public final class LocalApi {
     private static final Set<String> ENDED = Set.of("succeeded", "failed", "canceled", "expired");
+    /** Every answer through local mode is checked against docs/openapi.json. */
+    private static final OpenApiFilter OPENAPI = new OpenApiFilter();
 
     private LocalApi() {}
 
     public static RequestSpecification given(LocalHttpServer server) {
         try {
-            return RestAssured.given().baseUri("http://127.0.0.1").port(server.start("127.0.0.1", 0));
+            return RestAssured.given()
+                    .baseUri("http://127.0.0.1")
+                    .port(server.start("127.0.0.1", 0))
+                    .filter(OPENAPI);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -52,7 +57,16 @@ public final class LocalApi {
         return awaitEnd(() -> given(server).header("Authorization", "Bearer " + apiKey), id);
     }
 
+    /** Polls GET /v1/jobs/{id}, as the tenant of {@code apiKey}, until the job is in one of {@code statuses}. */
+    public static JsonPath awaitStatus(LocalHttpServer server, String id, String apiKey, String... statuses) {
+        return await(() -> given(server).header("Authorization", "Bearer " + apiKey), id, Set.of(statuses));
+    }
+
     private static JsonPath awaitEnd(Supplier<RequestSpecification> api, String id) {
+        return await(api, id, ENDED);
+    }
+
+    private static JsonPath await(Supplier<RequestSpecification> api, String id, Set<String> statuses) {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         while (true) {
             JsonPath job = api.get()
@@ -61,7 +75,7 @@ public final class LocalApi {
                     .statusCode(200)
                     .extract()
                     .jsonPath();
-            if (ENDED.contains(job.getString("status")) || Instant.now().isAfter(deadline)) {
+            if (statuses.contains(job.getString("status")) || Instant.now().isAfter(deadline)) {
                 return job;
             }
             try {

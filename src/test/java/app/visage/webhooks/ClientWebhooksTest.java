@@ -21,29 +21,22 @@ import app.visage.jobs.usecase.SubmitJob;
 import app.visage.jobs.usecase.UploadCommand;
 import app.visage.json.Json;
 import app.visage.support.DueWork;
+import app.visage.support.OpenApiContract;
 import app.visage.support.TestClock;
 import app.visage.support.TestPhotos;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.standardwebhooks.Webhook;
 import com.standardwebhooks.exceptions.WebhookVerificationException;
-import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Base64;
-import java.util.Deque;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -81,9 +74,8 @@ class ClientWebhooksTest {
     @Inject
     TestClock clock;
 
-    private HttpServer receiver;
-    private final List<Delivery> received = new CopyOnWriteArrayList<>();
-    private final Deque<Integer> answers = new ArrayDeque<>();
+    private Receiver receiver;
+    private List<Receiver.Delivery> received;
 
     public static class WithSecret implements QuarkusTestProfile {
         @Override
@@ -92,39 +84,21 @@ class ClientWebhooksTest {
         }
     }
 
-    record Delivery(Map<String, List<String>> headers, String body) {
-        String header(String name) {
-            return headers.get(name).get(0);
-        }
-    }
-
     @BeforeEach
     void receive() throws IOException {
         dueWork.purge(); // no delivery an earlier test left may reach this test's receiver
-        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        receiver.createContext("/hooks", exchange -> {
-            Map<String, List<String>> headers = new TreeMap<>();
-            exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
-            received.add(new Delivery(
-                    headers, new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
-            Integer status;
-            synchronized (answers) {
-                status = answers.isEmpty() ? 200 : answers.poll();
-            }
-            exchange.sendResponseHeaders(status, -1);
-            exchange.close();
-        });
-        receiver.start();
+        receiver = new Receiver();
+        received = receiver.received;
     }
 
     @AfterEach
     void stop() {
-        receiver.stop(0);
+        receiver.close();
         clock.reset();
     }
 
     private URI hook() {
-        return URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/hooks");
+        return receiver.url();
     }
 
     private Job headShot() {
@@ -143,7 +117,7 @@ class ClientWebhooksTest {
     }
 
     private ClientWebhook delivery(Job job) {
-        return records.find(job.id()).orElseThrow().clientWebhook();
+        return records.find(job.id()).orElseThrow().clientWebhooks().getLast();
     }
 
     @Test
@@ -156,7 +130,7 @@ class ClientWebhooksTest {
         dueWork.run();
 
         assertThat(received).hasSize(1);
-        Delivery delivery = received.get(0);
+        Receiver.Delivery delivery = received.get(0);
         new Webhook(SECRET).verify(delivery.body(), delivery.headers());
         JsonNode body = Json.MAPPER.readTree(delivery.body());
         assertThat(body.get("type").asText()).isEqualTo("job.succeeded");
@@ -165,6 +139,9 @@ class ClientWebhooksTest {
         assertThat(body.get("data").get("metadata").get("user").asText()).isEqualTo("42");
         assertThat(delivery.header("webhook-id")).isEqualTo("msg_" + job.id());
         assertThat(delivery.header("webhook-signature")).startsWith("v1,");
+        assertThat(OpenApiContract.get().webhookProblems(delivery.headers(), delivery.body()))
+                .as("the delivery is as docs/openapi.json's webhooks describe it")
+                .isEmpty();
 
         String tampered = delivery.body().replace("succeeded", "failed");
         assertThatThrownBy(() -> new Webhook(SECRET).verify(tampered, delivery.headers()))
@@ -182,7 +159,7 @@ class ClientWebhooksTest {
 
     @Test
     void aFailedDeliveryIsRetriedOnItsScheduleWithTheSameIdUntilItArrives() throws Exception {
-        answers.add(503);
+        receiver.answer(503);
         Job job = headShot();
         dueWork.run();
         assertThat(received).hasSize(1);
@@ -199,7 +176,7 @@ class ClientWebhooksTest {
 
         assertThat(received).hasSize(2);
         assertThat(received).extracting(d -> d.header("webhook-id")).containsOnly("msg_" + job.id());
-        for (Delivery d : received) {
+        for (Receiver.Delivery d : received) {
             new Webhook(SECRET).verify(d.body(), d.headers());
         }
         ClientWebhook state = delivery(job);
@@ -210,7 +187,7 @@ class ClientWebhooksTest {
     @Test
     void anEndpointThatNeverAnswersWellIsGivenUpAfterTheLastRetry() {
         for (int i = 0; i < 8; i++) {
-            answers.add(500);
+            receiver.answer(500);
         }
         Job job = headShot();
         for (int i = 0; i < 8; i++) {
@@ -226,7 +203,7 @@ class ClientWebhooksTest {
 
     @Test
     void goneStopsTheRetries() {
-        answers.add(410);
+        receiver.answer(410);
         Job job = headShot();
 
         clock.advance(Duration.ofDays(2));

@@ -6,6 +6,7 @@ import static app.visage.jobs.model.BucketLayout.INPUTS;
 import static app.visage.jobs.model.BucketLayout.JOBS;
 import static app.visage.jobs.model.BucketLayout.OUTPUTS;
 import static app.visage.jobs.model.BucketLayout.SLOTS;
+import static app.visage.jobs.model.BucketLayout.TENANTS;
 import static app.visage.jobs.model.BucketLayout.UPLOADS;
 
 import java.util.ArrayList;
@@ -20,9 +21,9 @@ import software.amazon.awscdk.services.s3.IBucket;
  * (app.visage.jobs, app.visage.storage, app.visage.jobs.view.JobViews):
  *
  * <pre>
- * function  jobs/    slots/   inputs/          uploads/    outputs/         idempotency/  due/            ListBucket (s3:prefix)
- * submit    Get Put  Get Put  Get Put Delete   Put         Get Put Delete   Get Put       Put             jobs slots inputs outputs
- * status    Get Put  Get Put  -                -           Get Put Delete   -             Put             jobs slots outputs
+ * function  jobs/    slots/   inputs/          uploads/    outputs/         idempotency/  due/            tenants/    ListBucket (s3:prefix)
+ * submit    Get Put  Get Put  Get Put Delete   Put         Get Put Delete   Get Put       Put             Put Delete  jobs slots inputs outputs
+ * status    Get Put  Get Put  -                -           Get Put Delete   -             Put             -           jobs slots outputs tenants
  * webhook   Get Put  Get Put  -                -           Put Delete       -             Put             jobs slots outputs
  * upload    Get Put  Get Put  Get Put          Get Delete  Put Delete       -             Put             jobs slots inputs uploads
  * worker    Get Put  Get Put  Get Delete       Delete      Get Put Delete   -             Put             jobs slots inputs uploads outputs
@@ -46,6 +47,9 @@ import software.amazon.awscdk.services.s3.IBucket;
  * <li>{@code due/}: every function that sets a timer longer than the queue's 15-minute delay leaves a
  * marker; {@code cleanup} lists the due minutes, reads each marker, sends its work to the queue and
  * deletes it. It touches nothing else in the bucket: it never scans jobs.</li>
+ * <li>{@code tenants/}: each tenant's index of its jobs, an empty marker per job: {@code submit} puts it with
+ * the job's record (and deletes it if the record could not be made); {@code status} lists it for GET /v1/jobs
+ * (its keys say everything, so it reads none). The bucket's lifecycle deletes the markers with the records.</li>
  * <li>ListBucket: {@code cleanup} lists {@code due/}; the worker lists a job's objects to delete them.
  * Every function also needs it so that a missing key answers 404 NoSuchKey
  * (without it S3 answers 403): job records of unknown ids, never-created slots, an uploaded photo
@@ -75,7 +79,8 @@ public final class BucketAccess {
                                 UPLOADS, List.of(PUT),
                                 OUTPUTS, List.of(GET, PUT, DELETE),
                                 IDEMPOTENCY, List.of(GET, PUT),
-                                DUE, List.of(PUT)),
+                                DUE, List.of(PUT),
+                                TENANTS, List.of(PUT, DELETE)),
                         List.of(JOBS, SLOTS, INPUTS, OUTPUTS));
             case STATUS ->
                 new Access(
@@ -84,7 +89,7 @@ public final class BucketAccess {
                                 SLOTS, List.of(GET, PUT),
                                 OUTPUTS, List.of(GET, PUT, DELETE),
                                 DUE, List.of(PUT)),
-                        List.of(JOBS, SLOTS, OUTPUTS));
+                        List.of(JOBS, SLOTS, OUTPUTS, TENANTS));
             case WEBHOOK ->
                 new Access(
                         Map.of(

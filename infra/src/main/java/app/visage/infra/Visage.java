@@ -457,8 +457,11 @@ public class Visage extends Construct {
         for (String prefix : EXPIRING_PREFIXES) {
             rules.add(expire(prefix, AppSettings.backstopDays(appSettings)));
         }
-        // An expired job's record stays (its view says so): S3 counts the days from the record's last write.
-        rules.add(expire(BucketLayout.JOBS, recordRetentionDays));
+        // An expired job's record stays (its view says so): S3 counts the days from the record's last write. The
+        // tenants' indexes of jobs go with them: a marker is written once, with its record, so never later than it.
+        for (String prefix : BucketLayout.RETAINED) {
+            rules.add(expire(prefix, recordRetentionDays));
+        }
         rules.add(expire(BucketLayout.DUE, dueMarkerDays(appSettings)));
         rules.add(LifecycleRule.builder()
                 .id("abort-incomplete-uploads")

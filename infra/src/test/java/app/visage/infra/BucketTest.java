@@ -43,7 +43,7 @@ class BucketTest {
     @Test
     void lifecycleExpiresInputsUploadsOutputsAndIdempotencyRecordsAfterTwoDaysAndAbortsStaleMultipartUploads() {
         List<Object> rules = rules(Synth.jvm());
-        assertEquals(7, rules.size(), rules.toString());
+        assertEquals(8, rules.size(), rules.toString());
         for (String prefix : BucketLayout.TRANSIENT) {
             assertEquals(List.of(2), expiryDays(rules, prefix), prefix);
         }
@@ -70,6 +70,12 @@ class BucketTest {
     void jobRecordsAreKeptForTheRecordRetentionThirtyDaysByDefault() {
         assertEquals(List.of(30), expiryDays(rules(Synth.jvm()), BucketLayout.JOBS));
         assertEquals(List.of(90), expiryDays(rules(Synth.overridden()), BucketLayout.JOBS));
+    }
+
+    @Test
+    void theTenantsIndexesOfJobsAreKeptAsLongAsTheRecords() {
+        assertEquals(List.of(30), expiryDays(rules(Synth.jvm()), BucketLayout.TENANTS));
+        assertEquals(List.of(90), expiryDays(rules(Synth.overridden()), BucketLayout.TENANTS));
     }
 
     @Test

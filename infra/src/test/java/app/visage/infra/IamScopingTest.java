@@ -40,7 +40,9 @@ class IamScopingTest {
                             "s3:DeleteObject outputs/",
                             "s3:GetObject idempotency/",
                             "s3:PutObject idempotency/",
-                            "s3:PutObject due/"),
+                            "s3:PutObject due/",
+                            "s3:PutObject tenants/",
+                            "s3:DeleteObject tenants/"),
             "status",
                     Set.of(
                             "s3:GetObject jobs/",
@@ -92,7 +94,7 @@ class IamScopingTest {
     /** export → the prefixes a listing may name (every function lists, if only for 404s on missing keys). */
     static final Map<String, Set<String>> LIST_PREFIXES = Map.of(
             "submit", Set.of("jobs/*", "slots/*", "inputs/*", "outputs/*"),
-            "status", Set.of("jobs/*", "slots/*", "outputs/*"),
+            "status", Set.of("jobs/*", "slots/*", "outputs/*", "tenants/*"),
             "webhook", Set.of("jobs/*", "slots/*", "outputs/*"),
             "upload", Set.of("jobs/*", "slots/*", "inputs/*", "uploads/*"),
             "worker", Set.of("jobs/*", "slots/*", "inputs/*", "uploads/*", "outputs/*"),

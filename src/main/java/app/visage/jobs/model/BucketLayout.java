@@ -24,8 +24,20 @@ public final class BucketLayout {
     /** The due-work index, {@code due/{yyyyMMddHHmm}/{subject}-{kind}.json}: timers longer than the queue's delay. */
     public static final String DUE = "due/";
 
+    /**
+     * Each tenant's index of its jobs, {@code tenants/{sha256 of tenant}/jobs/{inverted microseconds}-{id}.json}:
+     * an empty marker per job, written with its record, listed newest first by GET /v1/jobs.
+     */
+    public static final String TENANTS = "tenants/";
+
     /** Every prefix Visage writes under. */
-    public static final List<String> ALL = List.of(JOBS, SLOTS, INPUTS, UPLOADS, OUTPUTS, IDEMPOTENCY, DUE);
+    public static final List<String> ALL = List.of(JOBS, SLOTS, INPUTS, UPLOADS, OUTPUTS, IDEMPOTENCY, DUE, TENANTS);
+
+    /**
+     * The prefixes kept as long as job records ({@code visage.record-retention}): the records, and the tenants'
+     * indexes of them, whose markers are written with the record and never rewritten, so they go no later.
+     */
+    public static final List<String> RETAINED = List.of(JOBS, TENANTS);
 
     /**
      * The prefixes of objects that last no longer than their job's TTL: the worker deletes a job's inputs,

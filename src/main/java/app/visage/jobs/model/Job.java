@@ -6,8 +6,12 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The job record stored at {@code jobs/{id}.json}. Immutable: every change is a new record
@@ -32,11 +36,14 @@ public record Job(
         Instant updatedAt,
         Instant expiresAt,
         Dispatch dispatch,
-        ClientWebhook clientWebhook,
+        List<ClientWebhook> clientWebhooks,
         String tenant,
         Long seed,
         List<Attempt> attempts,
-        List<String> fallbacks) {
+        List<String> fallbacks,
+        Instant startedAt,
+        Instant completedAt,
+        Set<WebhookEvent> webhookEvents) {
 
     public Job {
         params = params == null ? Map.of() : Map.copyOf(params);
@@ -45,6 +52,18 @@ public record Job(
         dispatch = dispatch == null ? Dispatch.NONE : dispatch;
         attempts = attempts == null ? List.of() : List.copyOf(attempts);
         fallbacks = fallbacks == null ? List.of() : List.copyOf(fallbacks);
+        clientWebhooks = clientWebhooks == null ? List.of() : List.copyOf(clientWebhooks);
+        webhookEvents = webhookEvents == null || webhookEvents.isEmpty()
+                ? WebhookEvent.DEFAULT
+                : Collections.unmodifiableSet(EnumSet.copyOf(webhookEvents));
+    }
+
+    /** Every client webhook attempt kept, oldest first, with the event each carried: what the view lists. */
+    public List<ClientWebhook.Sent> webhookAttempts() {
+        return clientWebhooks.stream()
+                .flatMap(w -> w.attempts().stream().map(a -> new ClientWebhook.Sent(w.type(), w.messageId(), a)))
+                .sorted(Comparator.comparing(s -> s.attempt().at()))
+                .toList();
     }
 
     /** How many times its current provider was asked to run it again. */
@@ -87,7 +106,16 @@ public record Job(
 
     /** The same job in {@code next} state; callers check the move with {@link JobStatus#canMoveTo}. */
     public Job moveTo(JobStatus next, Instant now) {
-        return toBuilder().status(next).updatedAt(now).build();
+        return toBuilder()
+                .status(next)
+                .updatedAt(now)
+                .completedAt(ended(next, now))
+                .build();
+    }
+
+    /** When the job ended: set once, by the move to a terminal state (expiry keeps it). */
+    private Instant ended(JobStatus next, Instant now) {
+        return completedAt == null && next.isTerminal() ? now : completedAt;
     }
 
     /** Still queued, but being started: only the claimer calls the provider, with a fresh webhook token. */
@@ -109,11 +137,12 @@ public record Job(
                 .status(JobStatus.PROCESSING)
                 .dispatch(next)
                 .updatedAt(now)
+                .startedAt(startedAt != null ? startedAt : now)
                 .build();
     }
 
-    public Job withClientWebhook(ClientWebhook next, Instant now) {
-        return toBuilder().clientWebhook(next).updatedAt(now).build();
+    public Job withClientWebhooks(List<ClientWebhook> next, Instant now) {
+        return toBuilder().clientWebhooks(next).updatedAt(now).build();
     }
 
     public Job withSeed(Long newSeed) {
@@ -149,6 +178,7 @@ public record Job(
                 .result(newResult)
                 .error(null)
                 .updatedAt(now)
+                .completedAt(ended(JobStatus.SUCCEEDED, now))
                 .build();
     }
 
@@ -157,6 +187,7 @@ public record Job(
                 .status(JobStatus.FAILED)
                 .error(newError)
                 .updatedAt(now)
+                .completedAt(ended(JobStatus.FAILED, now))
                 .build();
     }
 
@@ -199,11 +230,14 @@ public record Job(
                 .updatedAt(updatedAt)
                 .expiresAt(expiresAt)
                 .dispatch(dispatch)
-                .clientWebhook(clientWebhook)
+                .clientWebhooks(clientWebhooks)
                 .tenant(tenant)
                 .seed(seed)
                 .attempts(attempts)
-                .fallbacks(fallbacks);
+                .fallbacks(fallbacks)
+                .startedAt(startedAt)
+                .completedAt(completedAt)
+                .webhookEvents(webhookEvents);
     }
 
     /** Builds a {@link Job}; a field left unset is null (empty for the collections, {@link Dispatch#NONE}). */
@@ -225,11 +259,14 @@ public record Job(
         private Instant updatedAt;
         private Instant expiresAt;
         private Dispatch dispatch;
-        private ClientWebhook clientWebhook;
+        private List<ClientWebhook> clientWebhooks;
         private String tenant;
         private Long seed;
         private List<Attempt> attempts;
         private List<String> fallbacks;
+        private Instant startedAt;
+        private Instant completedAt;
+        private Set<WebhookEvent> webhookEvents;
 
         private Builder() {}
 
@@ -318,8 +355,8 @@ public record Job(
             return this;
         }
 
-        public Builder clientWebhook(ClientWebhook value) {
-            clientWebhook = value;
+        public Builder clientWebhooks(List<ClientWebhook> value) {
+            clientWebhooks = value;
             return this;
         }
 
@@ -343,6 +380,21 @@ public record Job(
             return this;
         }
 
+        public Builder startedAt(Instant value) {
+            startedAt = value;
+            return this;
+        }
+
+        public Builder completedAt(Instant value) {
+            completedAt = value;
+            return this;
+        }
+
+        public Builder webhookEvents(Set<WebhookEvent> value) {
+            webhookEvents = value;
+            return this;
+        }
+
         public Job build() {
             return new Job(
                     id,
@@ -362,11 +414,14 @@ public record Job(
                     updatedAt,
                     expiresAt,
                     dispatch,
-                    clientWebhook,
+                    clientWebhooks,
                     tenant,
                     seed,
                     attempts,
-                    fallbacks);
+                    fallbacks,
+                    startedAt,
+                    completedAt,
+                    webhookEvents);
         }
     }
 }

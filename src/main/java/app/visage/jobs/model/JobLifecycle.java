@@ -3,9 +3,11 @@ package app.visage.jobs.model;
 import app.visage.jobs.usecase.JobRecords;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -27,9 +29,42 @@ public final class JobLifecycle {
         record Declined(String why) implements Transition {}
     }
 
-    private static Transition to(Job next) {
-        return new Transition.To(next);
+    /** The next record, with the client webhook events its change of status owes queued on it. */
+    private static Transition to(Job before, Job next) {
+        return new Transition.To(before.status() == next.status() ? next : withEventsOwed(next));
     }
+
+    /**
+     * Queues the events the client asked for ({@link WebhookEvent}) that the job's new status brings: {@code
+     * job.started} the first time it goes processing, {@code job.output} then the end when it succeeds, the end
+     * when it fails or is canceled. They are sent in this order, each once the one before is done.
+     */
+    private static Job withEventsOwed(Job job) {
+        if (job.webhook() == null) {
+            return job;
+        }
+        Set<WebhookEvent> asked = job.webhookEvents();
+        List<String> types = new ArrayList<>();
+        if (job.status() == JobStatus.PROCESSING
+                && asked.contains(WebhookEvent.STARTED)
+                && job.clientWebhooks().stream().noneMatch(w -> w.type().equals(STARTED))) {
+            types.add(STARTED);
+        }
+        if (job.status() == JobStatus.SUCCEEDED && asked.contains(WebhookEvent.OUTPUT)) {
+            types.add("job.output");
+        }
+        if (job.status().isTerminal() && asked.contains(WebhookEvent.COMPLETED)) {
+            types.add("job." + job.status().wire());
+        }
+        if (types.isEmpty()) {
+            return job;
+        }
+        List<ClientWebhook> owed = new ArrayList<>(job.clientWebhooks());
+        types.forEach(type -> owed.add(ClientWebhook.owed(job.id(), type, job.updatedAt())));
+        return job.toBuilder().clientWebhooks(owed).build();
+    }
+
+    private static final String STARTED = "job.started";
 
     private static Transition declined(Job job, String why) {
         return new Transition.Declined(job.status().wire() + ": " + why);
@@ -66,16 +101,27 @@ public final class JobLifecycle {
         return Optional.ofNullable(earliest(step, nextDelivery(job)));
     }
 
-    /** When the client webhook is next due: as soon as the job ends, then on its retry schedule. */
+    /** When the client webhook is next due: its oldest event not done yet, as soon as owed, then on its schedule. */
     private static Instant nextDelivery(Job job) {
-        if (job.webhook() == null || !job.status().isFinal()) {
-            return null;
+        return job.webhook() == null
+                ? null
+                : pending(job).map(ClientWebhook::nextAttemptAt).orElse(null);
+    }
+
+    /**
+     * The oldest event not done yet: the only one that may be sent, so that events arrive in order. None once an
+     * event was answered 410 Gone: the endpoint is gone for every later event too, until a replay reopens it.
+     */
+    private static Optional<ClientWebhook> pending(Job job) {
+        for (ClientWebhook webhook : job.clientWebhooks()) {
+            if (webhook.state().equals("disabled")) {
+                return Optional.empty();
+            }
+            if (!webhook.finished()) {
+                return Optional.of(webhook);
+            }
         }
-        ClientWebhook message = job.clientWebhook();
-        if (message == null) {
-            return job.status().isTerminal() ? job.updatedAt() : null;
-        }
-        return message.finished() ? null : message.nextAttemptAt();
+        return Optional.empty();
     }
 
     private static Instant earliest(Instant a, Instant b) {
@@ -97,7 +143,7 @@ public final class JobLifecycle {
         if (!startable(job, now)) {
             return declined(job, "not startable (no photo, being started, or waiting)");
         }
-        return to(job.claimed(tokenHash, job.dispatch().claim(now.plus(lease)), now));
+        return to(job, job.claimed(tokenHash, job.dispatch().claim(now.plus(lease)), now));
     }
 
     /** Queued with its photo and not being started: whether or not a wait is set, a freed slot may start it. */
@@ -112,7 +158,7 @@ public final class JobLifecycle {
         if (!waitingForSlot(job)) {
             return declined(job, "not waiting (no photo, or being started)");
         }
-        return to(job.claimed(tokenHash, job.dispatch().claim(now.plus(lease)), now));
+        return to(job, job.claimed(tokenHash, job.dispatch().claim(now.plus(lease)), now));
     }
 
     /** Wait: a claimed start that reached no provider (no slot, busy, a transient failure) waits until {@code until}. */
@@ -120,7 +166,7 @@ public final class JobLifecycle {
         if (job.status() != JobStatus.QUEUED || !job.dispatch().claimed()) {
             return declined(job, "no start claimed");
         }
-        return to(job.withDispatch(job.dispatch().waitUntil(until, countFailure), now));
+        return to(job, job.withDispatch(job.dispatch().waitUntil(until, countFailure), now));
     }
 
     /**
@@ -133,21 +179,29 @@ public final class JobLifecycle {
             job = job.withSeed(acceptance.seed());
         }
         if (job.status() == JobStatus.QUEUED) {
-            return to(job.accepted(
-                    d.accepted(
-                                    acceptance.providerJobId(),
-                                    acceptance.slot(),
-                                    now,
-                                    acceptance.expectedAt(),
-                                    acceptance.firstPoll())
-                            .answered(acceptance.answer()),
-                    now));
+            return to(
+                    job,
+                    job.accepted(
+                            d.accepted(
+                                            acceptance.providerJobId(),
+                                            acceptance.slot(),
+                                            now,
+                                            acceptance.expectedAt(),
+                                            acceptance.firstPoll())
+                                    .answered(acceptance.answer()),
+                            now));
         }
         if (job.status() == JobStatus.PROCESSING && d.providerJobId() == null && acceptance.providerJobId() != null) {
-            return to(job.withDispatch(
-                    d.accepted(
-                            acceptance.providerJobId(), d.slot(), now, acceptance.expectedAt(), acceptance.firstPoll()),
-                    now));
+            return to(
+                    job,
+                    job.withDispatch(
+                            d.accepted(
+                                    acceptance.providerJobId(),
+                                    d.slot(),
+                                    now,
+                                    acceptance.expectedAt(),
+                                    acceptance.firstPoll()),
+                            now));
         }
         return declined(job, "already accepted");
     }
@@ -183,7 +237,7 @@ public final class JobLifecycle {
         if (job.status() != JobStatus.QUEUED || !job.dispatch().claimed()) {
             return declined(job, "no start claimed");
         }
-        return to(job.accepted(job.dispatch().accepted(null, null, now, null, null), now));
+        return to(job, job.accepted(job.dispatch().accepted(null, null, now, null, null), now));
     }
 
     // --- asking the provider ---
@@ -202,7 +256,7 @@ public final class JobLifecycle {
             return declined(job, "no poll due");
         }
         Dispatch d = job.dispatch();
-        return to(job.withDispatch(d.polled(now.plus(Dispatch.backOff(pollInterval, d.polls()))), now));
+        return to(job, job.withDispatch(d.polled(now.plus(Dispatch.backOff(pollInterval, d.polls()))), now));
     }
 
     /** The provider is still at it: its new estimate (null: unchanged), the next poll with back-off, no failures. */
@@ -211,10 +265,13 @@ public final class JobLifecycle {
             return declined(job, "not processing");
         }
         Dispatch d = job.dispatch();
-        return to(job.withDispatch(
-                d.stillRunning(
-                        eta == null ? d.eta() : now.plus(eta), now.plus(Dispatch.backOff(pollInterval, d.polls()))),
-                now));
+        return to(
+                job,
+                job.withDispatch(
+                        d.stillRunning(
+                                eta == null ? d.eta() : now.plus(eta),
+                                now.plus(Dispatch.backOff(pollInterval, d.polls()))),
+                        now));
     }
 
     /** The provider asked us to come back later: the next poll then. */
@@ -222,7 +279,7 @@ public final class JobLifecycle {
         if (job.status() != JobStatus.PROCESSING) {
             return declined(job, "not processing");
         }
-        return to(job.withDispatch(job.dispatch().polled(nextPoll), now));
+        return to(job, job.withDispatch(job.dispatch().polled(nextPoll), now));
     }
 
     /** Asking (or downloading an output) failed: one more failure, the next poll with back-off. */
@@ -231,7 +288,8 @@ public final class JobLifecycle {
             return declined(job, "not processing");
         }
         Dispatch d = job.dispatch();
-        return to(job.withDispatch(d.fetchFailed(now.plus(Dispatch.backOff(pollInterval, d.fetchFailures()))), now));
+        return to(
+                job, job.withDispatch(d.fetchFailed(now.plus(Dispatch.backOff(pollInterval, d.fetchFailures()))), now));
     }
 
     // --- ending ---
@@ -249,7 +307,7 @@ public final class JobLifecycle {
         }
         Job done =
                 job.succeeded(outputs, result, now).withDispatch(job.dispatch().answered(null), now);
-        return to(seed == null ? done : done.withSeed(seed));
+        return to(job, seed == null ? done : done.withSeed(seed));
     }
 
     // --- running again, or at the next provider ---
@@ -267,7 +325,7 @@ public final class JobLifecycle {
         if (current != null && !current.equals(ended.providerJobId())) {
             return declined(job, "that run is not the current one");
         }
-        return to(job.startedOver(job.provider(), job.fallbacks(), ended, startAt, now));
+        return to(job, job.startedOver(job.provider(), job.fallbacks(), ended, startAt, now));
     }
 
     /**
@@ -282,7 +340,7 @@ public final class JobLifecycle {
             return declined(job, "no provider left to try");
         }
         List<String> rest = job.fallbacks().subList(1, job.fallbacks().size());
-        return to(job.startedOver(job.fallbacks().getFirst(), rest, ended, now, now));
+        return to(job, job.startedOver(job.fallbacks().getFirst(), rest, ended, now, now));
     }
 
     /** Fail, from queued or processing. */
@@ -290,7 +348,7 @@ public final class JobLifecycle {
         if (!job.status().canMoveTo(JobStatus.FAILED)) {
             return declined(job, "cannot fail");
         }
-        return to(job.failed(error, now).withDispatch(job.dispatch().answered(null), now));
+        return to(job, job.failed(error, now).withDispatch(job.dispatch().answered(null), now));
     }
 
     /** Fail only if the job is still in {@code status}: the worker's verdict on what it read, void once it moved. */
@@ -306,7 +364,7 @@ public final class JobLifecycle {
         if (!job.status().canMoveTo(JobStatus.CANCELED)) {
             return declined(job, "already ended");
         }
-        return to(job.moveTo(JobStatus.CANCELED, now));
+        return to(job, job.moveTo(JobStatus.CANCELED, now));
     }
 
     /** Expire an ended job whose objects are deleted: what was measured of the face goes too. */
@@ -314,7 +372,7 @@ public final class JobLifecycle {
         if (!job.status().canMoveTo(JobStatus.EXPIRED)) {
             return declined(job, "not ended, or already expired");
         }
-        return to(job.expired(now).withDispatch(job.dispatch().answered(null), now));
+        return to(job, job.expired(now).withDispatch(job.dispatch().answered(null), now));
     }
 
     // --- the presigned upload ---
@@ -332,42 +390,67 @@ public final class JobLifecycle {
         if (!waitingForUpload(job, key)) {
             return declined(job, "not waiting for " + key);
         }
-        return to(job.withInput(input));
+        return to(job, job.withInput(input));
     }
 
     // --- the client webhook ---
 
     /**
-     * A job with a webhook whose message is due: never sent and the job ended, or its retry time has come.
-     * Retries outlast the job's TTL (the schedule spans about 42 h): an expired job's message is still retried.
+     * A job with a webhook whose oldest pending event is due: owed and not tried yet, or its retry time has come.
+     * Retries outlast the job's TTL (the schedule spans about 42 h): an expired job's events are still retried.
      */
     public static boolean deliveryDue(Job job, Instant now) {
-        if (job.webhook() == null) {
-            return false;
-        }
-        if (job.clientWebhook() == null) {
-            return job.status().isTerminal();
-        }
-        return job.status().isFinal() && job.clientWebhook().due(now);
+        return job.webhook() != null && pending(job).filter(w -> w.due(now)).isPresent();
     }
 
-    /** Claim a delivery: one attempt in flight, the same message id on every attempt. */
+    /** Claim a delivery: one attempt in flight, of the oldest pending event, with that event's message id. */
     public static Transition claimDelivery(Job job, Instant now) {
         if (!deliveryDue(job, now)) {
             return declined(job, "no delivery due");
         }
-        ClientWebhook message = job.clientWebhook() != null
-                ? job.clientWebhook()
-                : new ClientWebhook(
-                        "msg_" + job.id().value(), "job." + job.status().wire(), "waiting", job.updatedAt(), null);
-        return to(job.withClientWebhook(message.sending(now), now));
+        ClientWebhook due = pending(job).orElseThrow();
+        return to(job, job.withClientWebhooks(replace(job, due, due.sending(now)), now));
     }
 
-    /** Record a delivery attempt and what follows it (done, stopped, or the next retry with {@code jitter}). */
-    public static Transition recordDelivery(Job job, ClientWebhook.Attempt attempt, double jitter, Instant now) {
-        if (job.clientWebhook() == null) {
-            return declined(job, "no delivery claimed");
+    /**
+     * Record an attempt at the event {@code messageId} names and what follows it (done, stopped, or the next retry
+     * with {@code jitter}, not before the receiver's {@code retryAfter}, null when it gave none).
+     */
+    public static Transition recordDelivery(
+            Job job, String messageId, ClientWebhook.Attempt attempt, double jitter, Duration retryAfter, Instant now) {
+        Optional<ClientWebhook> sent = pending(job)
+                .filter(w -> w.state().equals("sending") && w.messageId().equals(messageId));
+        if (sent.isEmpty()) {
+            return declined(job, "no delivery of " + messageId + " claimed");
         }
-        return to(job.withClientWebhook(job.clientWebhook().answered(attempt, jitter), now));
+        ClientWebhook answered = sent.get().answered(attempt, jitter, retryAfter);
+        return to(job, job.withClientWebhooks(replace(job, sent.get(), answered), now));
+    }
+
+    /** The last event tried, if any: what a replay sends again. */
+    public static Optional<ClientWebhook> lastSent(Job job) {
+        return job.clientWebhooks().stream()
+                .filter(w -> !w.attempts().isEmpty())
+                .reduce((first, second) -> second);
+    }
+
+    /**
+     * Replay the last event tried as a new round (same message id, the whole schedule again), due now. Declined,
+     * changing nothing, while an attempt at it is in flight (that attempt is the replay) or a replay of it waits.
+     */
+    public static Transition replayWebhook(Job job, Instant now) {
+        Optional<ClientWebhook> last = lastSent(job);
+        if (job.webhook() == null || last.isEmpty()) {
+            return declined(job, "no client webhook sent yet");
+        }
+        if (last.get().state().equals("sending") || last.get().freshRound()) {
+            return declined(job, "its last event is being sent, or a replay of it waits");
+        }
+        return to(
+                job, job.withClientWebhooks(replace(job, last.get(), last.get().replayed(now)), now));
+    }
+
+    private static List<ClientWebhook> replace(Job job, ClientWebhook old, ClientWebhook next) {
+        return job.clientWebhooks().stream().map(w -> w == old ? next : w).toList();
     }
 }

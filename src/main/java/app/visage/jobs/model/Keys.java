@@ -5,11 +5,13 @@ import static app.visage.jobs.model.BucketLayout.IDEMPOTENCY;
 import static app.visage.jobs.model.BucketLayout.INPUTS;
 import static app.visage.jobs.model.BucketLayout.OUTPUTS;
 import static app.visage.jobs.model.BucketLayout.SLOTS;
+import static app.visage.jobs.model.BucketLayout.TENANTS;
 import static app.visage.jobs.model.BucketLayout.UPLOADS;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
 import java.util.Optional;
 
 /** The keys of one job's (and one request's) objects, under the prefixes of {@link BucketLayout}. */
@@ -68,6 +70,20 @@ public final class Keys {
     /** The due-work index's folder for the minute {@code at} falls in; folders sort as their minutes do. */
     public static String dueMinute(Instant at) {
         return DUE + MINUTE.format(at) + "/";
+    }
+
+    /**
+     * The tenant's index of jobs, {@code tenants/{sha256 hex of the tenant id}/jobs/}; the anonymous tenant (open
+     * access) is {@code tenants/anonymous/jobs/}, which no hash can be.
+     */
+    public static String tenantJobs(Tenant tenant) {
+        String owner = tenant.id() == null ? "anonymous" : HexFormat.of().formatHex(Sha256.of(tenant.id()));
+        return TENANTS + owner + "/jobs/";
+    }
+
+    /** The job's marker in its tenant's index: listed in key order, newest first. */
+    public static String indexed(Tenant tenant, IndexedJob job) {
+        return tenantJobs(tenant) + job.position() + ".json";
     }
 
     /** Every prefix that holds objects of this job. */

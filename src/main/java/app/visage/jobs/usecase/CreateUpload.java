@@ -50,6 +50,7 @@ public class CreateUpload {
                 .toBuilder()
                 .fallbacks(command.fallbacks())
                 .attempts(command.passedOver())
+                .webhookEvents(command.webhookEvents())
                 .build();
         try {
             records.create(job);

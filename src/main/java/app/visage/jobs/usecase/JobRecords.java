@@ -3,6 +3,7 @@ package app.visage.jobs.usecase;
 import app.visage.jobs.model.Job;
 import app.visage.jobs.model.JobId;
 import app.visage.jobs.model.JobLifecycle;
+import app.visage.jobs.port.JobIndex;
 import app.visage.jobs.port.JobStore;
 import app.visage.logs.LogContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,6 +37,7 @@ public class JobRecords {
     private static final int REMEMBERED = 1024;
 
     private final JobStore store;
+    private final JobIndex index;
     private final WorkSchedule schedule;
     private final Map<JobId, JobStore.Versioned> lastKnown = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
@@ -44,13 +46,31 @@ public class JobRecords {
         }
     };
 
-    public JobRecords(JobStore store, WorkSchedule schedule) {
+    public JobRecords(JobStore store, JobIndex index, WorkSchedule schedule) {
         this.store = store;
+        this.index = index;
         this.schedule = schedule;
     }
 
+    /**
+     * Creates the record, its marker in the tenant's index first: a marker whose record never came is passed over
+     * by the listing (as is one left by a retry that found the record made, its time not the record's), while a
+     * record without its marker would never be listed.
+     */
     public void create(Job job) {
-        remember(job, store.create(job));
+        index.add(job);
+        try {
+            remember(job, store.create(job));
+        } catch (JobStore.AlreadyExists e) {
+            throw e; // the marker may be the existing record's own (same job, same instant): it stays
+        } catch (RuntimeException e) {
+            try {
+                index.remove(job);
+            } catch (RuntimeException lost) {
+                e.addSuppressed(lost);
+            }
+            throw e;
+        }
         try (LogContext.Scope ignored = LogContext.job(job.id())) {
             LOG.infof("job %s created: %s at %s", job.id(), job.operation().wire(), job.provider());
         }

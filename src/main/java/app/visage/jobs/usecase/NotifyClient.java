@@ -7,14 +7,16 @@ import app.visage.jobs.port.ClientWebhookSender;
 import app.visage.logs.LogContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jboss.logging.Logger;
 
 /**
- * Tells the client a job ended, at its {@code webhook} URL: the first attempt as soon as the job
- * ends (the write that ended it woke the worker), retries on Standard Webhooks' schedule by the same wake-ups, 410 stops them, every attempt
+ * Tells the client what became of a job, at its {@code webhook} URL: each event it asked for, in order, the first
+ * attempt as soon as the event is owed (the write that queued it woke the worker), retries on Standard Webhooks'
+ * schedule by the same wake-ups (not before a receiver's {@code Retry-After}), 410 stops them, every attempt
  * recorded on the job. Each attempt is claimed on the record first, so racing triggers send it once.
  */
 @ApplicationScoped
@@ -42,27 +44,43 @@ public class NotifyClient {
         if (claimed.isEmpty()) {
             return;
         }
-        ClientWebhook message = claimed.get().clientWebhook();
+        ClientWebhook message = claimed.get().clientWebhooks().stream()
+                .filter(w -> w.state().equals("sending"))
+                .findFirst()
+                .orElseThrow();
         ClientWebhook.Attempt attempt;
+        Duration retryAfter = null;
         try {
-            attempt = new ClientWebhook.Attempt(now, sender.send(links.shown(claimed.get()), message, now), null);
+            ClientWebhookSender.Answer answer = sender.send(links.shown(claimed.get()), message, now);
+            attempt = new ClientWebhook.Attempt(now, answer.status(), null);
+            retryAfter = answer.retryAfter();
         } catch (ClientWebhookSender.Undeliverable e) {
             attempt = new ClientWebhook.Attempt(now, null, e.getMessage());
         }
         ClientWebhook.Attempt done = attempt;
+        Duration askedWait = retryAfter;
         double jitter = ThreadLocalRandom.current().nextDouble();
-        Optional<Job> after =
-                records.apply(job.id(), current -> JobLifecycle.recordDelivery(current, done, jitter, clock.instant()));
+        Optional<Job> after = records.apply(
+                job.id(),
+                current -> JobLifecycle.recordDelivery(
+                        current, message.messageId(), done, jitter, askedWait, clock.instant()));
         try (LogContext.Scope ignored = LogContext.job(job.id())) {
             // Never the URL: the client's endpoint may carry its own token.
-            String state = after.map(j -> j.clientWebhook().state()).orElse("unknown");
+            String state = after.flatMap(j -> j.clientWebhooks().stream()
+                            .filter(w -> w.messageId().equals(message.messageId()))
+                            .findFirst())
+                    .map(ClientWebhook::state)
+                    .orElse("unknown");
             if (done.status() != null && done.status() / 100 == 2) {
-                LOG.infof("job %s: client webhook %s answered %d", job.id(), message.messageId(), done.status());
+                LOG.infof(
+                        "job %s: client webhook %s (%s) answered %d",
+                        job.id(), message.messageId(), message.type(), done.status());
             } else {
                 LOG.warnf(
-                        "job %s: client webhook %s not delivered (%s), now %s",
+                        "job %s: client webhook %s (%s) not delivered (%s), now %s",
                         job.id(),
                         message.messageId(),
+                        message.type(),
                         done.status() != null ? "HTTP " + done.status() : done.error(),
                         state);
             }

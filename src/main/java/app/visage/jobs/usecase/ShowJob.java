@@ -23,13 +23,21 @@ public class ShowJob {
     private final FindJob findJob;
     private final OutputLinks links;
     private final WorkSchedule schedule;
+    private final QueuePositions positions;
     private final VisageConfig config;
     private final Clock clock;
 
-    public ShowJob(FindJob findJob, OutputLinks links, WorkSchedule schedule, VisageConfig config, Clock clock) {
+    public ShowJob(
+            FindJob findJob,
+            OutputLinks links,
+            WorkSchedule schedule,
+            QueuePositions positions,
+            VisageConfig config,
+            Clock clock) {
         this.findJob = findJob;
         this.links = links;
         this.schedule = schedule;
+        this.positions = positions;
         this.config = config;
         this.clock = clock;
     }
@@ -40,6 +48,6 @@ public class ShowJob {
         JobLifecycle.nextWake(job, config.processingDeadline())
                 .filter(at -> at.isBefore(now.minus(OVERDUE)))
                 .ifPresent(at -> schedule.send(Work.wake(job.id(), now)));
-        return links.shown(job);
+        return links.shown(job).withQueuePosition(positions.lookup().of(job));
     }
 }

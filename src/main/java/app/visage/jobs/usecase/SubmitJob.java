@@ -65,6 +65,7 @@ public class SubmitJob {
                 .toBuilder()
                 .fallbacks(command.fallbacks())
                 .attempts(command.passedOver())
+                .webhookEvents(command.webhookEvents())
                 .build();
         if (!command.provider().startsInline()) {
             // The worker starts it: creating the record wakes it (see JobRecords).

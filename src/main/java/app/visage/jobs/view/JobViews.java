@@ -6,9 +6,11 @@ import app.visage.jobs.model.Job;
 import app.visage.jobs.model.Operation;
 import app.visage.jobs.model.ShownJob;
 import app.visage.jobs.usecase.CreateUpload;
+import com.fasterxml.jackson.databind.node.NullNode;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,6 +23,12 @@ public class JobViews {
     public Map<String, Object> view(ShownJob shown) {
         Job job = shown.job();
         Map<String, Object> view = summary(job);
+        if (job.startedAt() != null) {
+            view.put("started_at", job.startedAt());
+        }
+        if (job.completedAt() != null) {
+            view.put("completed_at", job.completedAt());
+        }
         view.put("updated_at", job.updatedAt());
         view.put("expires_at", job.expiresAt());
         if (!job.status().isFinal() && job.dispatch().eta() != null) {
@@ -29,6 +37,9 @@ public class JobViews {
                     Math.max(
                             0,
                             Duration.between(shown.at(), job.dispatch().eta()).toSeconds()));
+        }
+        if (shown.queuePosition() != null) {
+            view.put("queue_position", shown.queuePosition());
         }
         if (job.dispatch().providerJobId() != null) {
             view.put("provider_job_id", job.dispatch().providerJobId());
@@ -54,7 +65,38 @@ public class JobViews {
             view.put("error", error);
         }
         view.put("metadata", job.metadata());
+        if (job.webhook() != null) {
+            view.put("webhook_deliveries", webhookDeliveries(job));
+        }
         return view;
+    }
+
+    /**
+     * The client webhook's delivery attempts, oldest first: {@code {at, event, status}} for an answer, {@code {at,
+     * event, error}} for none. Empty until the first attempt.
+     */
+    static List<Map<String, Object>> webhookDeliveries(Job job) {
+        return job.webhookAttempts().stream()
+                .map(sent -> {
+                    Map<String, Object> view = new LinkedHashMap<>();
+                    view.put("at", sent.attempt().at());
+                    view.put("event", sent.type());
+                    if (sent.attempt().status() != null) {
+                        view.put("status", sent.attempt().status());
+                    } else {
+                        view.put("error", sent.attempt().error());
+                    }
+                    return view;
+                })
+                .toList();
+    }
+
+    /** The answer to GET /v1/jobs: a page of views, and the cursor of the next page (null at the end). */
+    public Map<String, Object> page(List<ShownJob> jobs, String nextCursor) {
+        Map<String, Object> page = new LinkedHashMap<>();
+        page.put("data", jobs.stream().map(this::view).toList());
+        page.put("next_cursor", nextCursor == null ? NullNode.instance : nextCursor); // a JSON null: the end
+        return page;
     }
 
     /** The 202 answer to POST /v1/jobs. */

@@ -256,35 +256,165 @@ class JobLifecycleTest {
             Job ended = endedWithWebhook();
             assertThat(JobLifecycle.deliveryDue(ended, T0)).isTrue();
             Job sending = next(JobLifecycle.claimDelivery(ended, T0));
-            assertThat(sending.clientWebhook().state()).isEqualTo("sending");
-            assertThat(sending.clientWebhook().messageId())
+            assertThat(sending.clientWebhooks().getLast().state()).isEqualTo("sending");
+            assertThat(sending.clientWebhooks().getLast().messageId())
                     .isEqualTo("msg_" + ended.id().value());
-            assertThat(sending.clientWebhook().type()).isEqualTo("job.succeeded");
+            assertThat(sending.clientWebhooks().getLast().type()).isEqualTo("job.succeeded");
             declined(JobLifecycle.claimDelivery(sending, T0));
         }
 
         @Test
         void aFailedAttemptIsRecordedAndRetriedOnScheduleWithTheSameMessage() {
             Job sending = next(JobLifecycle.claimDelivery(endedWithWebhook(), T0));
-            Job waiting = next(JobLifecycle.recordDelivery(sending, new ClientWebhook.Attempt(T0, 500, null), 0.5, T0));
-            assertThat(waiting.clientWebhook().state()).isEqualTo("waiting");
-            assertThat(waiting.clientWebhook().nextAttemptAt()).isEqualTo(T0.plusSeconds(5));
+            Job waiting = next(JobLifecycle.recordDelivery(
+                    sending, "msg_" + sending.id().value(), new ClientWebhook.Attempt(T0, 500, null), 0.5, null, T0));
+            assertThat(waiting.clientWebhooks().getLast().state()).isEqualTo("waiting");
+            assertThat(waiting.clientWebhooks().getLast().nextAttemptAt()).isEqualTo(T0.plusSeconds(5));
             assertThat(JobLifecycle.deliveryDue(waiting, T0.plusSeconds(4))).isFalse();
             Job retry = next(JobLifecycle.claimDelivery(waiting, T0.plusSeconds(5)));
-            assertThat(retry.clientWebhook().messageId())
-                    .isEqualTo(sending.clientWebhook().messageId());
+            assertThat(retry.clientWebhooks().getLast().messageId())
+                    .isEqualTo(sending.clientWebhooks().getLast().messageId());
             Job delivered = next(JobLifecycle.recordDelivery(
-                    retry, new ClientWebhook.Attempt(T0.plusSeconds(5), 204, null), 0.5, T0.plusSeconds(5)));
-            assertThat(delivered.clientWebhook().state()).isEqualTo("delivered");
-            assertThat(delivered.clientWebhook().attempts()).hasSize(2);
+                    retry,
+                    "msg_" + retry.id().value(),
+                    new ClientWebhook.Attempt(T0.plusSeconds(5), 204, null),
+                    0.5,
+                    null,
+                    T0.plusSeconds(5)));
+            assertThat(delivered.clientWebhooks().getLast().state()).isEqualTo("delivered");
+            assertThat(delivered.clientWebhooks().getLast().attempts()).hasSize(2);
             assertThat(JobLifecycle.deliveryDue(delivered, T0.plus(Duration.ofDays(2))))
                     .isFalse();
         }
 
         @Test
         void noAttemptIsRecordedWithoutAClaimedDelivery() {
-            declined(
-                    JobLifecycle.recordDelivery(endedWithWebhook(), new ClientWebhook.Attempt(T0, 200, null), 0.5, T0));
+            Job ended = endedWithWebhook();
+            declined(JobLifecycle.recordDelivery(
+                    ended, "msg_" + ended.id().value(), new ClientWebhook.Attempt(T0, 200, null), 0.5, null, T0));
+        }
+    }
+
+    @Nested
+    class WebhookEvents {
+        final Instant t1 = T0.plusSeconds(1);
+
+        /** Started at its provider, with a webhook asking for {@code events}. */
+        Job started(WebhookEvent... events) {
+            Job queued = next(JobLifecycle.claimStart(
+                    job(JobStatus.QUEUED)
+                            .webhook("https://app.example/hook")
+                            .webhookEvents(java.util.Set.of(events))
+                            .build(),
+                    "hash",
+                    T0,
+                    LEASE));
+            return next(
+                    JobLifecycle.accept(queued, new JobLifecycle.Acceptance("p-1", 0, null, T0.plus(POLL), null), T0));
+        }
+
+        Job attempt(Job job, int status, Instant at) {
+            Job sending = next(JobLifecycle.claimDelivery(job, at));
+            String id = sending.clientWebhooks().stream()
+                    .filter(w -> w.state().equals("sending"))
+                    .findFirst()
+                    .orElseThrow()
+                    .messageId();
+            return next(JobLifecycle.recordDelivery(
+                    sending, id, new ClientWebhook.Attempt(at, status, null), 0.5, null, at));
+        }
+
+        @Test
+        void theStartIsOwedOnceEvenWhenTheJobRunsAgain() {
+            Job job = started(WebhookEvent.STARTED);
+            assertThat(job.clientWebhooks()).extracting(ClientWebhook::type).containsExactly("job.started");
+            assertThat(JobLifecycle.deliveryDue(job, T0)).isTrue();
+
+            Attempt run = new Attempt("modelslab", "p-1", Attempt.RUN_AGAIN, "x", "again", t1);
+            Job again = next(JobLifecycle.runAgain(job, run, t1, t1));
+            Job restarted = next(JobLifecycle.accept(
+                    next(JobLifecycle.claimStart(again, "h2", t1, LEASE)),
+                    new JobLifecycle.Acceptance("p-2", 0, null, t1.plus(POLL), null),
+                    t1));
+
+            assertThat(restarted.clientWebhooks()).hasSize(1);
+        }
+
+        @Test
+        void aCanceledJobStillOwesItsEndAfterItsStart() {
+            Job job = attempt(started(WebhookEvent.STARTED, WebhookEvent.COMPLETED), 500, T0);
+            Job canceled = next(JobLifecycle.cancel(job, t1));
+
+            assertThat(canceled.clientWebhooks())
+                    .extracting(ClientWebhook::type)
+                    .containsExactly("job.started", "job.canceled");
+            assertThat(JobLifecycle.deliveryDue(canceled, t1))
+                    .as("the start's retry is not due yet, and the end waits for it")
+                    .isFalse();
+            Job startDone = attempt(canceled, 200, T0.plusSeconds(6));
+            assertThat(JobLifecycle.deliveryDue(startDone, T0.plusSeconds(6))).isTrue();
+            Job endDone = attempt(startDone, 200, T0.plusSeconds(6));
+            assertThat(endDone.clientWebhooks())
+                    .allSatisfy(w -> assertThat(w.state()).isEqualTo("delivered"));
+        }
+
+        @Test
+        void goneStopsEveryLaterEventUntilAReplay() {
+            Job gone = attempt(started(WebhookEvent.STARTED, WebhookEvent.COMPLETED), 410, T0);
+            Job ended = next(JobLifecycle.fail(gone, ERROR, t1));
+
+            assertThat(JobLifecycle.deliveryDue(ended, T0.plus(Duration.ofDays(3))))
+                    .isFalse();
+            assertThat(JobLifecycle.nextWake(ended, Duration.ofHours(1))).contains(ended.expiresAt());
+
+            Job replayed = next(JobLifecycle.replayWebhook(ended, t1));
+            Job startDone = attempt(replayed, 200, t1);
+            assertThat(JobLifecycle.deliveryDue(startDone, t1))
+                    .as("the end follows the replayed start")
+                    .isTrue();
+        }
+
+        @Test
+        void aSuccessOwesItsOutputThenItsEndAndNothingIsOwedWithoutAWebhook() {
+            Job done = next(
+                    JobLifecycle.succeed(started(WebhookEvent.OUTPUT, WebhookEvent.COMPLETED), List.of(), null, t1));
+            assertThat(done.clientWebhooks())
+                    .extracting(ClientWebhook::type)
+                    .containsExactly("job.output", "job.succeeded");
+
+            Job silent = next(JobLifecycle.succeed(processing("p-1"), List.of(), null, t1));
+            assertThat(silent.clientWebhooks()).isEmpty();
+        }
+
+        @Test
+        void aReplayIsOneNewRoundOfTheLastEventTried() {
+            Job job = next(JobLifecycle.succeed(started(WebhookEvent.COMPLETED), List.of(), null, T0));
+            declined(JobLifecycle.replayWebhook(job, t1)); // nothing tried yet
+            Job delivered = attempt(job, 200, T0);
+
+            Job replayed = next(JobLifecycle.replayWebhook(delivered, t1));
+            ClientWebhook round = replayed.clientWebhooks().getLast();
+            assertThat(round.state()).isEqualTo("waiting");
+            assertThat(round.nextAttemptAt()).isEqualTo(t1);
+            assertThat(round.roundStart()).isEqualTo(1);
+            declined(JobLifecycle.replayWebhook(replayed, t1)); // a replay already waits
+            declined(JobLifecycle.replayWebhook(next(JobLifecycle.claimDelivery(replayed, t1)), t1)); // in flight
+        }
+
+        @Test
+        void replaysKeepOnlyTheLatestAttempts() {
+            Job job =
+                    attempt(next(JobLifecycle.succeed(started(WebhookEvent.COMPLETED), List.of(), null, T0)), 200, T0);
+            Instant at = T0;
+            for (int i = 0; i < ClientWebhook.KEPT_ATTEMPTS + 5; i++) {
+                at = at.plusSeconds(10);
+                job = attempt(next(JobLifecycle.replayWebhook(job, at)), 200, at);
+            }
+
+            ClientWebhook kept = job.clientWebhooks().getLast();
+            assertThat(kept.attempts()).hasSize(ClientWebhook.KEPT_ATTEMPTS);
+            assertThat(kept.attempts().getLast().at()).isEqualTo(at);
+            assertThat(kept.roundStart()).isEqualTo(ClientWebhook.KEPT_ATTEMPTS - 1);
         }
     }
 

@@ -57,7 +57,7 @@ final class Core {
     final Webhooks webhooks = new Webhooks();
     final MemoryWorkQueue queue = new MemoryWorkQueue(clock);
     final WorkSchedule schedule = new WorkSchedule(queue, bucket, config, clock);
-    final JobRecords records = new JobRecords(bucket, schedule);
+    final JobRecords records = new JobRecords(bucket, bucket, schedule);
     final ProviderSlots slots = new ProviderSlots(bucket, bucket, records, schedule, clock);
     final ImageInspector inspector = new ImageInspector();
     final Providers providers;
@@ -75,6 +75,8 @@ final class Core {
     final SubmitJob submitter;
     final CreateUpload uploads;
     final StartUploadedJob uploaded;
+    final QueuePositions positions;
+    final ListJobs lister;
 
     Core() {
         this(new ScriptedProvider(0, false));
@@ -105,6 +107,8 @@ final class Core {
         submitter = new SubmitJob(records, bucket, runner, schedule, config, clock);
         uploads = new CreateUpload(records, bucket, config, clock);
         uploaded = new StartUploadedJob(records, bucket, runner, providers, inspector, config, clock);
+        positions = new QueuePositions(providers, slots);
+        lister = new ListJobs(bucket, records, links, positions);
     }
 
     /**
@@ -321,13 +325,13 @@ final class Core {
         final Deque<Integer> answers = new ArrayDeque<>();
 
         @Override
-        public synchronized int send(ShownJob job, ClientWebhook message, Instant timestamp) {
+        public synchronized Answer send(ShownJob job, ClientWebhook message, Instant timestamp) {
             sent.add(message);
             Integer status = answers.poll();
             if (status != null && status < 0) {
                 throw new Undeliverable("connection refused");
             }
-            return status == null ? 200 : status;
+            return new Answer(status == null ? 200 : status, null);
         }
     }
 }

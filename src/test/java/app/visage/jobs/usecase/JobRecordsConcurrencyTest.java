@@ -102,19 +102,27 @@ class JobRecordsConcurrencyTest {
         Job job = processingJob();
         records.create(job);
         JobStore.Versioned created = store.find(job.id()).orElseThrow();
-        Job claimed = job.withClientWebhook(
-                new ClientWebhook("msg_" + job.id(), "job.succeeded", "waiting", Instant.now(), null)
-                        .sending(Instant.now()),
+        Job claimed = job.withClientWebhooks(
+                List.of(new ClientWebhook("msg_" + job.id(), "job.succeeded", "sending", Instant.now(), null, 0)),
                 Instant.now());
         store.replace(claimed, created.version()).orElseThrow(); // written elsewhere: this process never saw it
 
         Optional<Job> after = records.apply(
                 job.id(),
                 current -> JobLifecycle.recordDelivery(
-                        current, new ClientWebhook.Attempt(Instant.now(), 200, null), 0.5, Instant.now()));
+                        current,
+                        "msg_" + job.id(),
+                        new ClientWebhook.Attempt(Instant.now(), 200, null),
+                        0.5,
+                        null,
+                        Instant.now()));
 
         assertThat(after).isPresent();
-        assertThat(records.find(job.id()).orElseThrow().clientWebhook().attempts())
+        assertThat(records.find(job.id())
+                        .orElseThrow()
+                        .clientWebhooks()
+                        .getLast()
+                        .attempts())
                 .hasSize(1);
     }
 

@@ -80,7 +80,7 @@ class JobUseCasesTest {
             assertThat(after.dispatch().answer()).isNull();
             assertThat(core.webhooks.sent).hasSize(1);
             assertThat(core.webhooks.sent.getFirst().type()).isEqualTo("job.succeeded");
-            assertThat(core.stored(job.id()).clientWebhook().state()).isEqualTo("delivered");
+            assertThat(core.stored(job.id()).clientWebhooks().getLast().state()).isEqualTo("delivered");
         }
 
         @Test
@@ -347,7 +347,7 @@ class JobUseCasesTest {
             Job job = core.queuedJob(HOOK);
             core.runner.run(job.id());
             core.runDueWork();
-            assertThat(core.stored(job.id()).clientWebhook().state()).isEqualTo("waiting");
+            assertThat(core.stored(job.id()).clientWebhooks().getLast().state()).isEqualTo("waiting");
 
             core.clock.advance(Duration.ofSeconds(4));
             core.runDueWork();
@@ -358,7 +358,7 @@ class JobUseCasesTest {
             assertThat(core.webhooks.sent).hasSize(2);
             assertThat(core.webhooks.sent.get(0).messageId())
                     .isEqualTo(core.webhooks.sent.get(1).messageId());
-            ClientWebhook delivery = core.stored(job.id()).clientWebhook();
+            ClientWebhook delivery = core.stored(job.id()).clientWebhooks().getLast();
             assertThat(delivery.state()).isEqualTo("delivered");
             assertThat(delivery.attempts())
                     .extracting(ClientWebhook.Attempt::status)
@@ -376,7 +376,7 @@ class JobUseCasesTest {
             core.runDueWork();
 
             ClientWebhook.Attempt attempt =
-                    core.stored(job.id()).clientWebhook().attempts().getFirst();
+                    core.stored(job.id()).clientWebhooks().getLast().attempts().getFirst();
             assertThat(attempt.status()).isNull();
             assertThat(attempt.error()).contains("connection refused");
         }
@@ -391,7 +391,7 @@ class JobUseCasesTest {
             core.canceler.cancel(job.id().value(), new Tenant("acme"));
 
             assertThat(core.webhooks.sent).isEmpty();
-            assertThat(core.stored(job.id()).clientWebhook()).isNull();
+            assertThat(core.stored(job.id()).clientWebhooks()).isEmpty();
         }
     }
 

@@ -119,7 +119,7 @@ class WakeUpsTest {
         Core core = new Core(new Core.ScriptedProvider(0, false).onStart(new ProviderOutcome.Pending("p-1", null)));
         Job job = core.queuedJob(null);
         core.runDueWork();
-        ShowJob show = new ShowJob(core.finder, core.links, core.schedule, core.config, core.clock);
+        ShowJob show = new ShowJob(core.finder, core.links, core.schedule, core.positions, core.config, core.clock);
         int sent = core.queue.sent();
 
         show.show(job.id().value(), new Tenant("acme"));

@@ -1,12 +1,15 @@
 package app.visage.storage.memory;
 
 import app.visage.jobs.model.BucketLayout;
+import app.visage.jobs.model.IndexedJob;
 import app.visage.jobs.model.Job;
 import app.visage.jobs.model.JobId;
 import app.visage.jobs.model.Keys;
+import app.visage.jobs.model.Tenant;
 import app.visage.jobs.model.Work;
 import app.visage.jobs.port.DueIndex;
 import app.visage.jobs.port.FileStore;
+import app.visage.jobs.port.JobIndex;
 import app.visage.jobs.port.JobStore;
 import app.visage.jobs.port.SlotStore;
 import app.visage.messages.UnreadableMessage;
@@ -27,7 +30,7 @@ import java.util.function.Predicate;
 
 /**
  * The bucket in memory, behind the same ports as the S3 adapters (job records, files, provider slots, the due-work
- * index), with
+ * index, the tenants' job indexes), with
  * what the core relies on S3 for: an etag per object version, conditional create and replace, listing in key
  * order. For the core's fast tests only; the S3 adapters are tested against the embedded S3.
  *
@@ -35,7 +38,7 @@ import java.util.function.Predicate;
  * made, or made with its answer lost (the caller sees a failure, the object is written). Races are set up
  * by the callers' own hooks (a scripted provider's answer, a download), which act at an exact point.
  */
-public final class MemoryBucket implements JobStore, FileStore, SlotStore, DueIndex {
+public final class MemoryBucket implements JobStore, FileStore, SlotStore, DueIndex, JobIndex {
     private final Clock clock;
     private final TreeMap<String, Entry> objects = new TreeMap<>();
     private final AtomicLong versions = new AtomicLong();
@@ -153,7 +156,7 @@ public final class MemoryBucket implements JobStore, FileStore, SlotStore, DueIn
 
     /** Like S3's ListObjectsV2: {@code startAfter} and the next page's mark are keys. */
     @Override
-    public synchronized Page list(String startAfter, int max) {
+    public synchronized JobStore.Page list(String startAfter, int max) {
         count("LIST", BucketLayout.JOBS);
         List<String> keys =
                 objects.tailMap(startAfter == null ? BucketLayout.JOBS : startAfter, false).keySet().stream()
@@ -164,7 +167,7 @@ public final class MemoryBucket implements JobStore, FileStore, SlotStore, DueIn
         List<JobId> ids = page.stream()
                 .map(k -> JobId.of(k.substring(BucketLayout.JOBS.length(), k.length() - ".json".length())))
                 .toList();
-        return new Page(ids, keys.size() > max ? page.getLast() : null);
+        return new JobStore.Page(ids, keys.size() > max ? page.getLast() : null);
     }
 
     // --- FileStore ---
@@ -288,5 +291,38 @@ public final class MemoryBucket implements JobStore, FileStore, SlotStore, DueIn
     @Override
     public void remove(List<Marker> markers) {
         delete(markers.stream().map(Marker::key).toList());
+    }
+
+    // --- JobIndex: empty markers, listed as S3JobIndex lists them ---
+
+    private static String indexKey(Job job) {
+        return Keys.indexed(new Tenant(job.tenant()), IndexedJob.of(job.createdAt(), job.id()));
+    }
+
+    @Override
+    public void add(Job job) {
+        put(indexKey(job), new byte[0], "application/json");
+    }
+
+    @Override
+    public void remove(Job job) {
+        delete(List.of(indexKey(job)));
+    }
+
+    /** Like ListObjectsV2 with StartAfter: at most {@code max} keys (1,000 at most), and whether more follow. */
+    @Override
+    public synchronized JobIndex.Page page(Tenant tenant, String after, int max) {
+        String prefix = Keys.tenantJobs(tenant);
+        count("LIST", prefix);
+        List<String> keys = objects.tailMap(after == null ? prefix : prefix + after + ".json", false).keySet().stream()
+                .takeWhile(k -> k.startsWith(prefix))
+                .limit(Math.min(max, 1000) + 1L)
+                .toList();
+        int shown = Math.min(keys.size(), Math.min(max, 1000));
+        List<IndexedJob> jobs = keys.subList(0, shown).stream()
+                .map(k -> IndexedJob.parse(k.substring(prefix.length(), k.length() - ".json".length())))
+                .flatMap(Optional::stream)
+                .toList();
+        return new JobIndex.Page(jobs, keys.size() > shown);
     }
 }

@@ -1,0 +1,58 @@
+package app.visage.webhooks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import app.visage.jobs.port.ClientWebhookSender.Undeliverable;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** {@code visage.webhooks.secret} as one or two secrets, and a receiver's {@code Retry-After}, read. */
+class WebhookSecretsTest {
+    static final String ONE = "whsec_b25lIHNlY3JldCBvZiAyNCBieXRlcyEh"; // "one secret of 24 bytes!!"
+    static final String TWO = "whsec_dHdvIHNlY3JldHMgb2YgMjQgYnl0ZXMh"; // "two secrets of 24 bytes!"
+
+    @Test
+    void oneOrTwoSecretsAreReadTheFirstFirst() {
+        assertThat(WebhookSecrets.keys(Optional.of(ONE)))
+                .extracting(k -> new String(k, StandardCharsets.US_ASCII))
+                .containsExactly("one secret of 24 bytes!!");
+        assertThat(WebhookSecrets.keys(Optional.of(TWO + " , " + ONE)))
+                .extracting(k -> new String(k, StandardCharsets.US_ASCII))
+                .containsExactly("two secrets of 24 bytes!", "one secret of 24 bytes!!");
+    }
+
+    @Test
+    void aSecretListThatCannotSignIsRefusedWithoutQuotingIt() {
+        assertThatThrownBy(() -> WebhookSecrets.keys(Optional.of(ONE + "," + TWO + "," + ONE)))
+                .isInstanceOf(Undeliverable.class)
+                .hasMessageContaining("at most 2");
+        assertThatThrownBy(() -> WebhookSecrets.keys(Optional.of(ONE + ",whsec_not*base64")))
+                .isInstanceOf(Undeliverable.class)
+                .hasMessageContaining("secret 2")
+                .hasMessageNotContaining("not*base64");
+        assertThatThrownBy(() -> WebhookSecrets.keys(Optional.of(ONE + ",")))
+                .isInstanceOf(Undeliverable.class)
+                .hasMessageContaining("secret 2");
+        assertThatThrownBy(() -> WebhookSecrets.keys(Optional.of(" ")))
+                .isInstanceOf(Undeliverable.class)
+                .hasMessageContaining("no visage.webhooks.secret");
+    }
+
+    @Test
+    void retryAfterIsSecondsOrAnHttpDate() {
+        Instant now = Instant.parse("2026-12-04T10:00:00Z");
+        assertThat(RetryAfter.parse("120", now)).contains(Duration.ofSeconds(120));
+        assertThat(RetryAfter.parse(" 0 ", now)).contains(Duration.ZERO);
+        assertThat(RetryAfter.parse("Fri, 04 Dec 2026 11:30:00 GMT", now)).contains(Duration.ofMinutes(90));
+        assertThat(RetryAfter.parse("Fri, 04 Dec 2026 09:00:00 GMT", now)).contains(Duration.ZERO);
+        assertThat(RetryAfter.parse("99999999999999999999999", now).orElseThrow())
+                .isGreaterThan(Duration.ofDays(365));
+        assertThat(RetryAfter.parse("-5", now)).isEmpty();
+        assertThat(RetryAfter.parse("soon", now)).isEmpty();
+        assertThat(RetryAfter.parse(null, now)).isEmpty();
+    }
+}
