@@ -26,6 +26,26 @@ import software.amazon.awscdk.services.s3.BucketEncryption;
 /** {@link Visage} as a construct: a bucket of one's own, arm64, a custom domain, and inside another app's stack. */
 class VisageConstructTest {
 
+    /**
+     * The repository's stack holds its Visage under the id {@code Default}, which logical ids leave out: the ids
+     * are those of the stack before the construct (as its template had them), so an update replaces nothing.
+     */
+    @Test
+    void theRepositorysStackKeepsItsLogicalIds() {
+        Set<String> ids = Synth.jvm().resources().keySet();
+        assertTrue(
+                ids.containsAll(List.of(
+                        "Bucket83908E77",
+                        "SecretsA3BCC2E9",
+                        "Submit5FB37002",
+                        "Status274336EC",
+                        "WebhookB701416B",
+                        "Upload51C4D210",
+                        "Worker11F36D0F",
+                        "CleanupD4E4842E")),
+                ids.toString());
+    }
+
     @Test
     void aBucketOfOnesOwnIsUsedNotMade() {
         Synth.Synthesized s = Synth.ownBucket();
