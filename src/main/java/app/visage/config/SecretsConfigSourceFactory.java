@@ -1,20 +1,9 @@
 package app.visage.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.config.ConfigSourceContext;
 import io.smallrye.config.ConfigSourceFactory;
 import io.smallrye.config.ConfigValue;
 import io.smallrye.config.PropertiesConfigSource;
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,7 +21,6 @@ public class SecretsConfigSourceFactory implements ConfigSourceFactory {
     /** Above application.properties (250), below environment variables (300). */
     static final int ORDINAL = 270;
 
-    private static final int DEFAULT_PORT = 2773;
     private static final int ATTEMPTS = 6;
 
     @Override
@@ -41,11 +29,8 @@ public class SecretsConfigSourceFactory implements ConfigSourceFactory {
         if (arn.isEmpty()) {
             return List.of();
         }
-        int port = value(context, "visage.secrets.extension-port")
-                .map(Integer::parseInt)
-                .or(() -> Optional.ofNullable(System.getenv("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT"))
-                        .map(Integer::parseInt))
-                .orElse(DEFAULT_PORT);
+        int port = SecretsExtension.port(
+                value(context, "visage.secrets.extension-port").map(Integer::parseInt));
         return List.of(new PropertiesConfigSource(readWhenReady(arn.get(), port), "visage-secrets", ORDINAL));
     }
 
@@ -53,7 +38,7 @@ public class SecretsConfigSourceFactory implements ConfigSourceFactory {
     private static Map<String, String> readWhenReady(String arn, int port) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return read(arn, port);
+                return SecretsExtension.read(arn, port);
             } catch (IllegalStateException e) {
                 if (attempt == ATTEMPTS) {
                     throw e;
@@ -65,43 +50,6 @@ public class SecretsConfigSourceFactory implements ConfigSourceFactory {
                     throw e;
                 }
             }
-        }
-    }
-
-    private static Map<String, String> read(String arn, int port) {
-        URI uri = URI.create("http://localhost:" + port + "/secretsmanager/get?secretId="
-                + URLEncoder.encode(arn, StandardCharsets.UTF_8));
-        HttpRequest request = HttpRequest.newBuilder(uri)
-                .timeout(Duration.ofSeconds(5))
-                .header(
-                        "X-Aws-Parameters-Secrets-Token",
-                        Optional.ofNullable(System.getenv("AWS_SESSION_TOKEN")).orElse(""))
-                .GET()
-                .build();
-        try {
-            HttpResponse<String> response = HttpClient.newBuilder()
-                    .connectTimeout(Duration.ofSeconds(2))
-                    .build()
-                    .send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException(
-                        "the secret " + arn + " could not be read: HTTP " + response.statusCode());
-            }
-            JsonNode secret = new ObjectMapper()
-                    .readTree(new ObjectMapper()
-                            .readTree(response.body())
-                            .path("SecretString")
-                            .asText("{}"));
-            Map<String, String> values = new HashMap<>();
-            secret.properties().forEach(e -> values.put(e.getKey(), e.getValue().asText()));
-            return values;
-        } catch (IOException e) {
-            // Never the body: it holds the secret.
-            throw new IllegalStateException(
-                    "the secret " + arn + " could not be read: " + e.getClass().getSimpleName());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading the secret " + arn);
         }
     }
 

@@ -117,6 +117,13 @@ public interface VisageConfig {
 
         /** The Parameters and Secrets Lambda Extension's port (its own default, 2773, when empty). */
         Optional<Integer> extensionPort();
+
+        /**
+         * How old the secret's values may be where they are used ({@link Secrets}: provider keys, API key hashes
+         * the secret adds): a rotated value is in use this long after it is put, without a redeploy.
+         */
+        @WithDefault("PT5M")
+        Duration refresh();
     }
 
     Providers providers();

@@ -1,5 +1,6 @@
 package app.visage.providers;
 
+import app.visage.config.Secrets;
 import app.visage.config.VisageConfig;
 import app.visage.jobs.port.Provider;
 import java.net.URI;
@@ -14,18 +15,21 @@ import java.util.Optional;
  */
 public abstract class RemoteProvider implements Provider {
     protected final VisageConfig.Provider settings;
+    private final Secrets secrets;
 
-    protected RemoteProvider(VisageConfig.Provider settings) {
+    /** {@code secrets}: where the key is read at each use, so a rotated key is used without a redeploy. */
+    protected RemoteProvider(VisageConfig.Provider settings, Secrets secrets) {
         this.settings = settings;
+        this.secrets = secrets;
     }
 
     /** Names the setting to set, by property and by environment variable. */
     @Override
     public Optional<String> unavailable() {
-        if (settings.apiKey().filter(k -> !k.isBlank()).isPresent()) {
+        if (!apiKey().isBlank()) {
             return Optional.empty();
         }
-        String property = "visage.providers." + id() + ".api-key";
+        String property = keyProperty();
         return Optional.of("set " + property + " ("
                 + property.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_') + ")");
     }
@@ -48,7 +52,12 @@ public abstract class RemoteProvider implements Provider {
         return URI.create(url.getScheme() + "://" + url.getRawAuthority());
     }
 
+    /** The key as the secret has it now (without a secret: as configured). */
     protected String apiKey() {
-        return settings.apiKey().orElse("");
+        return (secrets == Secrets.NONE ? settings.apiKey() : secrets.current(keyProperty())).orElse("");
+    }
+
+    private String keyProperty() {
+        return "visage.providers." + id() + ".api-key";
     }
 }

@@ -31,6 +31,8 @@ class SecretsConfigSourceTest {
     static final List<String> ASKED = new CopyOnWriteArrayList<>();
     /** Like the real extension just after the function starts: not ready for the first calls. */
     static final AtomicInteger NOT_READY = new AtomicInteger(2);
+    /** Set by the rotation test: the secret as put-secret-value leaves it after fashn's key is removed. */
+    static volatile boolean fashnKeyRemoved;
 
     @Inject
     VisageConfig config;
@@ -65,7 +67,9 @@ class SecretsConfigSourceTest {
                         && exchange.getRequestHeaders().containsKey("X-aws-parameters-secrets-token");
                 byte[] body = ok
                         ? ("{\"ARN\":\"" + ARN + "\",\"Name\":\"visage-keys\",\"SecretString\":"
-                                        + "\"{\\\"visage.providers.fashn.api-key\\\":\\\"fa-secret-1\\\","
+                                        + "\"{\\\"visage.providers.fashn.api-key"
+                                        + (fashnKeyRemoved ? "-gone" : "")
+                                        + "\\\":\\\"fa-secret-1\\\","
                                         + "\\\"visage.providers.metahuman.api-key\\\":\\\"mh-secret-2\\\","
                                         + "\\\"visage.webhooks.secret\\\":\\\"whsec_c2VjcmV0LXNpZ25pbmcta2V5LTI0Ynl0ZXM=\\\"}\"}")
                                 .getBytes(StandardCharsets.UTF_8)
@@ -79,7 +83,9 @@ class SecretsConfigSourceTest {
                     "visage.secrets.arn",
                     ARN,
                     "visage.secrets.extension-port",
-                    String.valueOf(server.getAddress().getPort()));
+                    String.valueOf(server.getAddress().getPort()),
+                    "visage.secrets.refresh",
+                    "PT0.2S");
         }
 
         @Override
@@ -101,5 +107,30 @@ class SecretsConfigSourceTest {
     @Test
     void aProviderWhoseKeyIsInTheSecretIsAvailable() {
         assertThat(providers.get("fashn").unavailable()).isEmpty();
+    }
+
+    /** Through the beans the functions use: a key removed from the secret is gone a refresh later, no restart. */
+    @Test
+    void aKeyRemovedFromTheSecretIsGoneARefreshLater() throws InterruptedException {
+        assertThat(providers.get("fashn").unavailable()).isEmpty();
+        fashnKeyRemoved = true;
+        try {
+            long until = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+            while (providers.get("fashn").unavailable().isEmpty() && System.nanoTime() < until) {
+                Thread.sleep(50);
+            }
+            assertThat(providers.get("fashn").unavailable())
+                    .hasValueSatisfying(v -> assertThat(v).contains("visage.providers.fashn.api-key"));
+            assertThat(config.providers().fashn().apiKey())
+                    .as("the start-up configuration is what it was")
+                    .contains("fa-secret-1");
+        } finally {
+            fashnKeyRemoved = false;
+            // The other tests see the key again (a refresh later).
+            long until = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+            while (providers.get("fashn").unavailable().isPresent() && System.nanoTime() < until) {
+                Thread.sleep(50);
+            }
+        }
     }
 }

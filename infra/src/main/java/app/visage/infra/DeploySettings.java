@@ -153,6 +153,27 @@ public record DeploySettings(
         return path;
     }
 
+    /**
+     * The architecture the native zip's {@code bootstrap} was built for, read from its ELF header
+     * ({@code e_machine}); empty when it is not an ELF executable (a script).
+     */
+    static java.util.Optional<String> bootstrapArchitecture(Path zip) {
+        try (ZipFile file = new ZipFile(zip.toFile())) {
+            var entry = file.getEntry("bootstrap");
+            if (entry == null) {
+                return java.util.Optional.empty();
+            }
+            byte[] header = file.getInputStream(entry).readNBytes(20);
+            if (header.length < 20 || header[0] != 0x7f || header[1] != 'E' || header[2] != 'L' || header[3] != 'F') {
+                return java.util.Optional.empty();
+            }
+            int machine = (header[18] & 0xff) | (header[19] & 0xff) << 8;
+            return java.util.Optional.of(machine == 0x3e ? "x86_64" : machine == 0xb7 ? "arm64" : "machine " + machine);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the native artifact " + zip + " is not a readable zip", e);
+        }
+    }
+
     /** A provided.al2023 function runs the zip's {@code bootstrap}; without one it could never start. */
     private static void requireBootstrap(Path zip) {
         try (ZipFile file = new ZipFile(zip.toFile())) {

@@ -70,7 +70,7 @@ public final class Monitoring extends Construct {
         deadLetterAlarm = queueNotEmpty(
                 "DeadLettersAlarm",
                 deadLetters,
-                "Visage: work that failed " + VisageStack.WORK_MAX_RECEIVES
+                "Visage: work that failed " + Visage.WORK_MAX_RECEIVES
                         + " times waits in the dead-letter queue; docs/deployment.md says how to redrive it");
         asyncFailures.forEach((vf, queue) -> queueNotEmpty(
                 vf.id + "FailuresAlarm",

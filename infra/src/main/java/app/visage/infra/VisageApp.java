@@ -38,8 +38,10 @@ public final class VisageApp {
             props.outdir(outdir);
         }
         App app = new App(props.build());
-        DeploySettings settings = DeploySettings.from(app.getNode(), infraDir());
-        new VisageStack(app, settings.stackName(), settings);
+        new VisageStack(
+                app,
+                DeploySettings.context(app.getNode(), "stackName", "Visage"),
+                VisageProps.fromContext(app.getNode(), infraDir()));
         app.synth();
     }
 

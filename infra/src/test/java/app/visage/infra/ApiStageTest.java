@@ -32,7 +32,7 @@ class ApiStageTest {
         Synth.Synthesized s = Synth.jvm();
         String format = (String) Json.path(stage(s), "AccessLogSettings", "Format");
         Map<String, String> fields = fields(format);
-        assertEquals(VisageStack.ACCESS_LOG_FIELDS, fields);
+        assertEquals(Visage.ACCESS_LOG_FIELDS, fields);
         for (String field : List.of("requestId", "ip", "routeKey", "status", "responseLength", "integrationLatency")) {
             assertTrue(fields.containsKey(field), field);
         }

@@ -44,7 +44,7 @@ class CdkNagTest {
 
     private static List<String> findings(Map<String, Object> context, boolean suppressed) {
         App app = Synth.app(context);
-        VisageStack stack = new VisageStack(app, "Visage", DeploySettings.from(app.getNode(), Synth.INFRA_DIR));
+        VisageStack stack = new VisageStack(app, "Visage", VisageProps.fromContext(app.getNode(), Synth.INFRA_DIR));
         if (suppressed) {
             NagFindings.suppress(stack);
         }

@@ -21,27 +21,36 @@ final class NagFindings {
     private NagFindings() {}
 
     static void suppress(VisageStack stack) {
+        suppress(stack, stack.visage());
+    }
+
+    /** The findings of one Visage construct in this stack, and of the stack's own bucket notification handler. */
+    static void suppress(Stack stack, Visage visage) {
         for (VisageFunction vf : VisageFunction.values()) {
-            NagSuppressions.addResourceSuppressions(stack.function(vf), functionFindings(vf), true);
+            NagSuppressions.addResourceSuppressions(visage.function(vf), functionFindings(vf), true);
         }
-        suppress(
+        NagSuppressions.addResourceSuppressionsByPath(
                 stack,
-                "BucketNotificationsHandler050a0587b7544547bf325f094a3db834/Role",
+                "/" + stack.getNode().getPath() + "/BucketNotificationsHandler050a0587b7544547bf325f094a3db834/Role",
                 List.of(suppression(
                         "AwsSolutions-IAM4",
                         "the CDK's own handler that sets the bucket's notification; logging is all the managed"
                                 + " policy allows it",
-                        "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole")));
+                        "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole")),
+                true);
+        // A bucket of your own is yours to log.
+        if (visage.ownBucket() != null) {
+            suppress(
+                    visage,
+                    "Bucket",
+                    List.of(suppression(
+                            "AwsSolutions-S1",
+                            "server access logs would need a second bucket and arrive best-effort; only the functions' roles"
+                                    + " and presigned uploads the API issued (one per job, logged by submit) touch this bucket:"
+                                    + " turn on CloudTrail data events for an audit trail")));
+        }
         suppress(
-                stack,
-                "Bucket",
-                List.of(suppression(
-                        "AwsSolutions-S1",
-                        "server access logs would need a second bucket and arrive best-effort; only the functions' roles"
-                                + " and presigned uploads the API issued (one per job, logged by submit) touch this bucket:"
-                                + " turn on CloudTrail data events for an audit trail")));
-        suppress(
-                stack,
+                visage,
                 "Secrets",
                 List.of(suppression(
                         "AwsSolutions-SMG4",
@@ -50,7 +59,7 @@ final class NagFindings {
                                 + " putting a new value (infra/README.md)")));
         for (String queue : List.of("WorkDeadLetters", "UploadFailures", "CleanupFailures")) {
             suppress(
-                    stack,
+                    visage,
                     queue,
                     List.of(
                             suppression(
@@ -65,7 +74,7 @@ final class NagFindings {
         for (Route route : Route.values()) {
             String id = route.method() + route.path().replace("/", "--");
             suppress(
-                    stack,
+                    visage,
                     "Api/" + id,
                     List.of(suppression(
                             "AwsSolutions-APIG4",
@@ -77,7 +86,7 @@ final class NagFindings {
                                             + " a JWT authorizer does and this finding does not arise")));
         }
         suppress(
-                stack,
+                visage,
                 "Monitoring/AlarmTopic",
                 List.of(suppression(
                         "Serverless-SNSRedrivePolicy",
@@ -112,9 +121,16 @@ final class NagFindings {
                         .reason("object access on the bucket prefixes of BucketLayout this function's code uses"
                                 + " (BucketAccess; IamScopingTest checks each), never the whole bucket")
                         .appliesTo(List.of(RegexAppliesTo.builder()
-                                .regex("/^Resource::<Bucket[0-9A-F]{8}\\.Arn>\\/(" + BUCKET_PREFIXES + ")\\/\\*$/")
+                                .regex("/^Resource::(<[A-Za-z0-9]+\\.Arn>|arn:<AWS::Partition>:s3:::"
+                                        + "[a-z0-9.-]+)\\/(" + BUCKET_PREFIXES + ")\\/\\*$/")
                                 .build()))
                         .build(),
+                suppression(
+                        "AwsSolutions-IAM5",
+                        "with a KMS key (kmsKeyArn, VisageProps.encryptionKey): the CDK's grant to encrypt and decrypt"
+                                + " objects, on that one key; S3 asks for data keys and re-encryption under it",
+                        "Action::kms:ReEncrypt*",
+                        "Action::kms:GenerateDataKey*"),
                 suppression("AwsSolutions-L1", runtime),
                 suppression("Serverless-LambdaLatestVersion", runtime),
                 suppression("Serverless-LambdaDLQ", dlq)));
@@ -127,10 +143,10 @@ final class NagFindings {
         return findings;
     }
 
-    /** On the construct at this path under the stack and everything under it. */
-    private static void suppress(Stack stack, String path, List<NagPackSuppression> suppressions) {
+    /** On the construct at this path under the Visage construct and everything under it. */
+    private static void suppress(Visage visage, String path, List<NagPackSuppression> suppressions) {
         NagSuppressions.addResourceSuppressionsByPath(
-                stack, "/" + stack.getNode().getId() + "/" + path, suppressions, true);
+                Stack.of(visage), "/" + visage.getNode().getPath() + "/" + path, suppressions, true);
     }
 
     private static NagPackSuppression suppression(String id, String reason, String... appliesTo) {

@@ -45,6 +45,8 @@ final class Synth {
     private static Synthesized nativeVariant;
     private static Synthesized overridden;
     private static Synthesized jwt;
+    private static Synthesized ownBucket;
+    private static Synthesized arm64;
 
     /** A synthesized stack: the assertions' view and the raw template. */
     record Synthesized(Template template, Annotations annotations, Map<String, Object> json) {
@@ -82,10 +84,52 @@ final class Synth {
     /** The JVM variant with a JWT authorizer instead of API keys, and a tenant claim other than sub. */
     static final Map<String, Object> JWT = Map.of(
             "jwtIssuer", JWT_ISSUER, "jwtAudience", String.join(",", JWT_AUDIENCE), "jwtTenantClaim", "custom:tenant");
+
+    static final String BUCKET_NAME = "acme-visage-photos";
+    static final String KMS_KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    /** A bucket of one's own, encrypted with one's own KMS key. */
+    static final Map<String, Object> OWN_BUCKET =
+            Map.of("apiKeys", API_KEYS, "bucketName", BUCKET_NAME, "kmsKeyArn", KMS_KEY_ARN);
+
+    static final String DOMAIN_NAME = "visage.example.com";
+    static final String CERTIFICATE_ARN =
+            "arn:aws:acm:eu-west-1:123456789012:certificate/abcd1234-ab12-cd34-ef56-abcdef123456";
+    /** arm64, one memory size, a custom domain, and every app setting given ({@link #APP_SETTINGS}). */
+    static final Map<String, Object> ARM64 = arm64();
     /** The context of every variant the tests synthesize. */
-    static final List<Map<String, Object>> VARIANTS = List.of(JVM, NATIVE, OVERRIDDEN, JWT);
+    static final List<Map<String, Object>> VARIANTS = List.of(JVM, NATIVE, OVERRIDDEN, JWT, OWN_BUCKET, ARM64);
 
     private Synth() {}
+
+    /** A value of its kind for every setting, none the app's default; the TTL three days (a 4-day backstop). */
+    static Map<String, String> appSettings() {
+        Map<String, String> values = new java.util.LinkedHashMap<>();
+        for (AppSettings.Setting s : AppSettings.SETTINGS) {
+            values.put(
+                    s.property(),
+                    switch (s.kind()) {
+                        case DURATION -> s.property().equals("visage.ttl") ? "P3D" : "PT3M";
+                        case BYTES -> "2097152";
+                        case COUNT -> "3";
+                        case BASE_URL -> "https://emulator.example.com:8443";
+                        case ORIGINS -> "https://cdn.example.com,http://10.0.0.7:9000";
+                        case PROVIDER_LIST -> "fashn,local";
+                        case LOG_FORMAT -> "text";
+                    });
+        }
+        return values;
+    }
+
+    private static Map<String, Object> arm64() {
+        Map<String, Object> context = new HashMap<>();
+        appSettings().forEach((property, value) -> context.put(AppSettings.contextKeyOf(property), value));
+        context.put("apiKeys", API_KEYS);
+        context.put("architecture", "arm64");
+        context.put("memorySize", "2048");
+        context.put("domainName", DOMAIN_NAME);
+        context.put("certificateArn", CERTIFICATE_ARN);
+        return Map.copyOf(context);
+    }
 
     static synchronized Synthesized jvm() {
         if (jvm == null) {
@@ -115,6 +159,20 @@ final class Synth {
         return jwt;
     }
 
+    static synchronized Synthesized ownBucket() {
+        if (ownBucket == null) {
+            ownBucket = synth(OWN_BUCKET);
+        }
+        return ownBucket;
+    }
+
+    static synchronized Synthesized arm64Variant() {
+        if (arm64 == null) {
+            arm64 = synth(ARM64);
+        }
+        return arm64;
+    }
+
     /** Context values as key, value, key, value…: more than Map.of takes. */
     private static Map<String, Object> pairs(String... keysAndValues) {
         Map<String, Object> context = new HashMap<>();
@@ -136,7 +194,7 @@ final class Synth {
     /** A fresh synth with these context values (artifacts default to the placeholders). */
     static Synthesized synth(Map<String, Object> context) {
         App app = app(context);
-        VisageStack stack = new VisageStack(app, "Visage", DeploySettings.from(app.getNode(), INFRA_DIR));
+        VisageStack stack = new VisageStack(app, "Visage", VisageProps.fromContext(app.getNode(), INFRA_DIR));
         Template template = Template.fromStack(stack);
         return new Synthesized(template, Annotations.fromStack(stack), template.toJSON());
     }

@@ -1,5 +1,6 @@
 package app.visage.providers.fashn;
 
+import app.visage.config.Secrets;
 import app.visage.config.VisageConfig;
 import app.visage.errors.ErrorCode;
 import app.visage.jobs.model.Operation;
@@ -10,6 +11,7 @@ import app.visage.providers.ProviderHttp;
 import app.visage.providers.RemoteProvider;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.net.URI;
@@ -36,8 +38,14 @@ public class FashnProvider extends RemoteProvider {
     /** Built on first use (see {@link ProviderHttp#lazyClient}). */
     private final Supplier<FashnApi> api;
 
+    /** Without a secret to re-read: the configured key (tests that build the adapter themselves). */
     public FashnProvider(VisageConfig config) {
-        super(config.providers().fashn());
+        this(config, Secrets.NONE);
+    }
+
+    @Inject
+    public FashnProvider(VisageConfig config, Secrets secrets) {
+        super(config.providers().fashn(), secrets);
         this.api = ProviderHttp.lazyClient(FashnApi.class, settings);
     }
 

@@ -1,5 +1,6 @@
 package app.visage.providers.metahuman;
 
+import app.visage.config.Secrets;
 import app.visage.config.VisageConfig;
 import app.visage.errors.ErrorCode;
 import app.visage.images.ImageFormat;
@@ -11,6 +12,7 @@ import app.visage.jobs.model.ProviderOutcome;
 import app.visage.providers.ProviderHttp;
 import app.visage.providers.RemoteProvider;
 import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -47,8 +49,14 @@ public class MetaHumanProvider extends RemoteProvider {
     /** Built on first use (see {@link ProviderHttp#lazyClient}). */
     private final Supplier<MetaHumanApi> api;
 
+    /** Without a secret to re-read: the configured key (tests that build the adapter themselves). */
     public MetaHumanProvider(VisageConfig config) {
-        super(config.providers().metahuman());
+        this(config, Secrets.NONE);
+    }
+
+    @Inject
+    public MetaHumanProvider(VisageConfig config, Secrets secrets) {
+        super(config.providers().metahuman(), secrets);
         this.api = ProviderHttp.lazyClient(MetaHumanApi.class, settings);
     }
 

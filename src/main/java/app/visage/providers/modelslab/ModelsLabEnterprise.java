@@ -1,9 +1,11 @@
 package app.visage.providers.modelslab;
 
+import app.visage.config.Secrets;
 import app.visage.config.VisageConfig;
 import app.visage.jobs.model.Operation;
 import app.visage.jobs.model.Param;
 import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
@@ -54,8 +56,14 @@ public class ModelsLabEnterprise extends ModelsLabProvider {
             Param.GUIDANCE_SCALE,
             7.5); // the example's
 
+    /** Without a secret to re-read: the configured key (tests that build the adapter themselves). */
     public ModelsLabEnterprise(VisageConfig config) {
-        super(config.providers().modelslabEnterprise());
+        this(config, Secrets.NONE);
+    }
+
+    @Inject
+    public ModelsLabEnterprise(VisageConfig config, Secrets secrets) {
+        super(config.providers().modelslabEnterprise(), secrets);
     }
 
     @Override

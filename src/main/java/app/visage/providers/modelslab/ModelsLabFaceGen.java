@@ -1,9 +1,11 @@
 package app.visage.providers.modelslab;
 
+import app.visage.config.Secrets;
 import app.visage.config.VisageConfig;
 import app.visage.jobs.model.Operation;
 import app.visage.jobs.model.Param;
 import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
@@ -35,8 +37,14 @@ public class ModelsLabFaceGen extends ModelsLabProvider {
             Param.S_SCALE,
             1.0); // documented default
 
+    /** Without a secret to re-read: the configured key (tests that build the adapter themselves). */
     public ModelsLabFaceGen(VisageConfig config) {
-        super(config.providers().modelslabFaceGen());
+        this(config, Secrets.NONE);
+    }
+
+    @Inject
+    public ModelsLabFaceGen(VisageConfig config, Secrets secrets) {
+        super(config.providers().modelslabFaceGen(), secrets);
     }
 
     @Override

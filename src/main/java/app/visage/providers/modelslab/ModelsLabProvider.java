@@ -1,5 +1,6 @@
 package app.visage.providers.modelslab;
 
+import app.visage.config.Secrets;
 import app.visage.config.VisageConfig;
 import app.visage.errors.ErrorCode;
 import app.visage.errors.VisageException;
@@ -48,8 +49,8 @@ abstract class ModelsLabProvider extends RemoteProvider {
     /** Built on first use (see {@link ProviderHttp#lazyClient}). */
     private final Supplier<ModelsLabApi> api;
 
-    ModelsLabProvider(VisageConfig.Provider settings) {
-        super(settings);
+    ModelsLabProvider(VisageConfig.Provider settings, Secrets secrets) {
+        super(settings, secrets);
         this.api = ProviderHttp.lazyClient(ModelsLabApi.class, settings);
     }
 

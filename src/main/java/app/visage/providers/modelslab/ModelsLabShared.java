@@ -1,9 +1,11 @@
 package app.visage.providers.modelslab;
 
+import app.visage.config.Secrets;
 import app.visage.config.VisageConfig;
 import app.visage.jobs.model.Operation;
 import app.visage.jobs.model.Param;
 import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.core.Response;
 import java.util.HashSet;
@@ -29,8 +31,14 @@ public class ModelsLabShared extends ModelsLabProvider {
     private static final Guidance HEAD_SHOT_GUIDANCE = new Guidance(true, 1, 5);
     private static final Guidance FACE_GEN_GUIDANCE = new Guidance(false, 1, 20);
 
+    /** Without a secret to re-read: the configured key (tests that build the adapter themselves). */
     public ModelsLabShared(VisageConfig config) {
-        super(config.providers().modelslab());
+        this(config, Secrets.NONE);
+    }
+
+    @Inject
+    public ModelsLabShared(VisageConfig config, Secrets secrets) {
+        super(config.providers().modelslab(), secrets);
     }
 
     @Override
