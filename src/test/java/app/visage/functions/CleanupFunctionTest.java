@@ -70,7 +70,8 @@ class CleanupFunctionTest {
                         null,
                         Map.of(),
                         List.of(),
-                        List.of()))
+                        List.of(),
+                        null))
                 .job()
                 .id();
         // A timer further off than the queue's longest delay: it waits in the due-work index.

@@ -39,7 +39,8 @@ class StatusFunctionTest {
                         null,
                         Map.of("user", "7"),
                         List.of(),
-                        List.of()))
+                        List.of(),
+                        null))
                 .job()
                 .id()
                 .value();

@@ -53,7 +53,8 @@ class UploadFunctionTest {
                 null,
                 Map.of(),
                 List.of(),
-                List.of()));
+                List.of(),
+                null));
         String id = ticket.job().id().value();
         files.put(ticket.job().upload().key(), TestPhotos.bytes("astronaut.jpg"), "image/jpeg");
         String event = SampleEvents.read("upload-object-created.json").replace(SampleEvents.SAMPLE_JOB_ID, id);

@@ -113,7 +113,8 @@ class ClientWebhooksTest {
                 hook(),
                 Map.of("user", "42"),
                 List.of(),
-                List.of()));
+                List.of(),
+                null));
     }
 
     private ClientWebhook delivery(Job job) {
@@ -226,7 +227,8 @@ class ClientWebhooksTest {
                         hook(),
                         Map.of(),
                         List.of(),
-                        List.of()))
+                        List.of(),
+                        null))
                 .job();
         assertThat(received).isEmpty();
 

@@ -38,19 +38,4 @@ public record SubmitCommand(
         fallbacks = fallbacks == null ? List.of() : List.copyOf(fallbacks);
         passedOver = passedOver == null ? List.of() : List.copyOf(passedOver);
     }
-
-    /** Telling the client only of the job's end, if it has a {@code webhook}. */
-    public SubmitCommand(
-            JobId id,
-            Tenant tenant,
-            Operation operation,
-            Provider provider,
-            Params params,
-            Photo photo,
-            URI webhook,
-            Map<String, String> metadata,
-            List<String> fallbacks,
-            List<Attempt> passedOver) {
-        this(id, tenant, operation, provider, params, photo, webhook, metadata, fallbacks, passedOver, null);
-    }
 }

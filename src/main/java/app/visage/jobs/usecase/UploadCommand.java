@@ -35,19 +35,4 @@ public record UploadCommand(
         fallbacks = fallbacks == null ? List.of() : List.copyOf(fallbacks);
         passedOver = passedOver == null ? List.of() : List.copyOf(passedOver);
     }
-
-    /** Telling the client only of the job's end, if it has a {@code webhook}. */
-    public UploadCommand(
-            JobId id,
-            Tenant tenant,
-            Operation operation,
-            Provider provider,
-            Params params,
-            ImageFormat format,
-            URI webhook,
-            Map<String, String> metadata,
-            List<String> fallbacks,
-            List<Attempt> passedOver) {
-        this(id, tenant, operation, provider, params, format, webhook, metadata, fallbacks, passedOver, null);
-    }
 }

@@ -77,7 +77,8 @@ class CleanupTest {
                 null,
                 Map.of(),
                 List.of(),
-                List.of()));
+                List.of(),
+                null));
     }
 
     @Test
@@ -113,7 +114,8 @@ class CleanupTest {
                 null,
                 Map.of(),
                 List.of(),
-                List.of()));
+                List.of(),
+                null));
         dueWork.run();
         assertThat(records.find(ticket.job().id()).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
         clock.advance(Duration.ofMinutes(16));

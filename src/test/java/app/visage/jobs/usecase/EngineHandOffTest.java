@@ -72,7 +72,8 @@ class EngineHandOffTest {
                 null,
                 Map.of("user", "7"),
                 List.of(),
-                List.of()));
+                List.of(),
+                null));
 
         assertThat(job.status()).isEqualTo(JobStatus.QUEUED);
         assertThat(job.dispatch().claimed()).as("not started here").isFalse();

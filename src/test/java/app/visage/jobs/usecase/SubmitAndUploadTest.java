@@ -39,7 +39,8 @@ class SubmitAndUploadTest {
                 webhook,
                 Map.of(),
                 List.of(),
-                List.of()));
+                List.of(),
+                null));
     }
 
     @Test
@@ -57,7 +58,8 @@ class SubmitAndUploadTest {
                 null,
                 Map.of("user", "42"),
                 List.of(),
-                List.of()));
+                List.of(),
+                null));
 
         assertThat(job.status()).isEqualTo(JobStatus.QUEUED);
         assertThat(job.tenant()).isEqualTo("acme");
