@@ -56,8 +56,9 @@ public class TenantQuotas {
      * 429 rate_limited before anything is stored.
      */
     public <T> T admit(Tenant tenant, JobId job, Supplier<T> create) {
-        Optional<Integer> concurrent = limit(tenant, VisageConfig.TenantQuota::maxConcurrentJobs);
-        Optional<Integer> perDay = limit(tenant, VisageConfig.TenantQuota::maxJobsPerDay);
+        Optional<Integer> concurrent =
+                limit(tenant, VisageConfig.TenantQuota::maxConcurrentJobs, config.maxConcurrentJobs());
+        Optional<Integer> perDay = limit(tenant, VisageConfig.TenantQuota::maxJobsPerDay, config.maxJobsPerDay());
         if (concurrent.isEmpty() && perDay.isEmpty()) {
             return create.get();
         }
@@ -75,24 +76,12 @@ public class TenantQuotas {
         }
     }
 
-    private Optional<Integer> limit(Tenant tenant, Function<VisageConfig.TenantQuota, Optional<Integer>> which) {
-        Optional<Integer> own =
-                Optional.ofNullable(tenant.id()).map(config.tenants()::get).flatMap(which);
-        return own.isPresent() ? own : which.apply(defaults());
-    }
-
-    private VisageConfig.TenantQuota defaults() {
-        return new VisageConfig.TenantQuota() {
-            @Override
-            public Optional<Integer> maxConcurrentJobs() {
-                return config.maxConcurrentJobs();
-            }
-
-            @Override
-            public Optional<Integer> maxJobsPerDay() {
-                return config.maxJobsPerDay();
-            }
-        };
+    /** The tenant's own limit if it has one, else {@code fallback}, the default. */
+    private Optional<Integer> limit(
+            Tenant tenant, Function<VisageConfig.TenantQuota, Optional<Integer>> own, Optional<Integer> fallback) {
+        Optional<Integer> set =
+                Optional.ofNullable(tenant.id()).map(config.tenants()::get).flatMap(own);
+        return set.isPresent() ? set : fallback;
     }
 
     private int takeSlot(Tenant tenant, JobId job, int max) {
