@@ -1,6 +1,7 @@
 package app.visage.api;
 
 import app.visage.errors.ErrorCode;
+import app.visage.errors.RateLimited;
 import app.visage.errors.VisageException;
 import app.visage.json.Json;
 import app.visage.logs.LoggableException;
@@ -42,6 +43,15 @@ public final class HttpResponses {
         if (e.code() == ErrorCode.UNAUTHORIZED) {
             response.setHeaders(Map.of(
                     "content-type", "application/json", "cache-control", "no-store", "www-authenticate", "Bearer"));
+        }
+        if (e instanceof RateLimited limited) {
+            response.setHeaders(Map.of(
+                    "content-type",
+                    "application/json",
+                    "cache-control",
+                    "no-store",
+                    "retry-after",
+                    Long.toString(limited.retryAfterSeconds())));
         }
         return response;
     }

@@ -93,6 +93,30 @@ public interface VisageConfig {
         Optional<String> jwtTenantClaim();
     }
 
+    Quotas quotas();
+
+    /**
+     * Per-tenant limits on POST /v1/jobs and POST /v1/uploads, answered 429 rate_limited with Retry-After. Empty
+     * (the default): no limit, and no request to the bucket for it. A tenant's own entry under {@code tenants}
+     * overrides either limit for that tenant (the tenant as an API key or a JWT claim names it).
+     */
+    interface Quotas {
+        /** Jobs of one tenant not yet ended (queued, processing) at once. */
+        Optional<Integer> maxConcurrentJobs();
+
+        /** Jobs one tenant may create per UTC day. */
+        Optional<Integer> maxJobsPerDay();
+
+        /** Overrides by tenant id: {@code visage.quotas.tenants."<tenant>".max-concurrent-jobs}. */
+        Map<String, TenantQuota> tenants();
+    }
+
+    interface TenantQuota {
+        Optional<Integer> maxConcurrentJobs();
+
+        Optional<Integer> maxJobsPerDay();
+    }
+
     Log log();
 
     interface Log {

@@ -11,6 +11,7 @@ import app.visage.jobs.usecase.CancelJob;
 import app.visage.jobs.usecase.CreateUpload;
 import app.visage.jobs.usecase.ReplayWebhook;
 import app.visage.jobs.usecase.SubmitJob;
+import app.visage.jobs.usecase.TenantQuotas;
 import app.visage.jobs.view.JobViews;
 import app.visage.json.Json;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -32,6 +33,7 @@ public class SubmitFunction {
     private final CancelJob cancelJob;
     private final AwaitJob awaitJob;
     private final ReplayWebhook replayWebhook;
+    private final TenantQuotas quotas;
 
     public SubmitFunction(
             Authenticator authenticator,
@@ -42,7 +44,8 @@ public class SubmitFunction {
             CreateUpload createUpload,
             CancelJob cancelJob,
             AwaitJob awaitJob,
-            ReplayWebhook replayWebhook) {
+            ReplayWebhook replayWebhook,
+            TenantQuotas quotas) {
         this.authenticator = authenticator;
         this.idempotent = idempotent;
         this.requests = requests;
@@ -52,6 +55,7 @@ public class SubmitFunction {
         this.cancelJob = cancelJob;
         this.awaitJob = awaitJob;
         this.replayWebhook = replayWebhook;
+        this.quotas = quotas;
     }
 
     @Funq("submit")
@@ -65,7 +69,11 @@ public class SubmitFunction {
                             request,
                             tenant,
                             id -> HttpResponses.json(
-                                    202, views.accepted(submitJob.submit(requests.submit(request, tenant, id)))));
+                                    202,
+                                    views.accepted(quotas.admit(
+                                            tenant,
+                                            id,
+                                            () -> submitJob.submit(requests.submit(request, tenant, id))))));
                     yield PreferWait.of(request)
                             .map(seconds -> waited(accepted, tenant, seconds, arrived))
                             .orElse(accepted);
@@ -76,7 +84,10 @@ public class SubmitFunction {
                             tenant,
                             id -> HttpResponses.json(
                                     201,
-                                    views.uploadTicket(createUpload.create(requests.upload(request, tenant, id)))));
+                                    views.uploadTicket(quotas.admit(
+                                            tenant,
+                                            id,
+                                            () -> createUpload.create(requests.upload(request, tenant, id))))));
                 case CANCEL_JOB ->
                     HttpResponses.json(200, views.view(cancelJob.cancel(request.pathParameter("id"), tenant)));
                 case RETRY_WEBHOOK ->

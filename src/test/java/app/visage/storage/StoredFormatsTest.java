@@ -54,6 +54,12 @@ class StoredFormatsTest {
             new Kind<>(StoredIdempotencyRecord.FORMAT, StoredIdempotencyRecord::toDomain, StoredIdempotencyRecord::of);
     private static final Kind<StoredSlot, JobId> SLOTS =
             new Kind<>(StoredSlot.FORMAT, StoredSlot::toDomain, StoredSlot::of);
+    /** Quota documents map to the store's answers field by field: they are their own domain. */
+    private static final Kind<StoredQuotaSlot, StoredQuotaSlot> QUOTA_SLOTS =
+            new Kind<>(StoredQuotaSlot.FORMAT, Function.identity(), Function.identity());
+
+    private static final Kind<StoredQuotaDay, StoredQuotaDay> QUOTA_DAYS =
+            new Kind<>(StoredQuotaDay.FORMAT, Function.identity(), Function.identity());
 
     /** A stored format with its mapping to the domain and back. */
     private record Kind<D, T>(StoredFormat<D> format, Function<D, T> toDomain, Function<T, D> toStored) {
@@ -80,7 +86,13 @@ class StoredFormatsTest {
     private static Kind<?, ?> kindOf(String fixture) {
         return fixture.startsWith("job-")
                 ? JOBS
-                : fixture.startsWith("idempotency-") ? IDEMPOTENCY : fixture.startsWith("slot-") ? SLOTS : null;
+                : fixture.startsWith("idempotency-")
+                        ? IDEMPOTENCY
+                        : fixture.startsWith("slot-")
+                                ? SLOTS
+                                : fixture.startsWith("quota-slot-")
+                                        ? QUOTA_SLOTS
+                                        : fixture.startsWith("quota-day") ? QUOTA_DAYS : null;
     }
 
     @ParameterizedTest
@@ -634,6 +646,16 @@ class StoredFormatsTest {
         assertThat(SLOTS.read(bytes("slot-free.json"), "k")).isNull();
     }
 
+    @Test
+    void quotaSlotsHeldAndFreeAndADaysCount() {
+        StoredQuotaSlot held = QUOTA_SLOTS.read(bytes("quota-slot-held.json"), "k");
+        assertThat(held.holder()).isEqualTo(JobId.of("job_44lg356p6fefoiyvhx7ksncthc"));
+        assertThat(held.since()).isEqualTo(Instant.parse("2026-12-03T10:00:00.125Z"));
+        assertThat(QUOTA_SLOTS.read(bytes("quota-slot-free.json"), "k").holder())
+                .isNull();
+        assertThat(QUOTA_DAYS.read(bytes("quota-day.json"), "k").jobs()).isEqualTo(7);
+    }
+
     // ---- what the fixtures and the stored types must keep covering
 
     @Test
@@ -643,7 +665,7 @@ class StoredFormatsTest {
             paths(kindOf(fixture).format().type().getSimpleName(), tree(bytes(fixture)), pinned);
         }
         Set<String> stored = new TreeSet<>();
-        for (Kind<?, ?> kind : List.of(JOBS, IDEMPOTENCY, SLOTS)) {
+        for (Kind<?, ?> kind : List.of(JOBS, IDEMPOTENCY, SLOTS, QUOTA_SLOTS, QUOTA_DAYS)) {
             paths(kind.format().type().getSimpleName(), kind.format().type(), stored);
         }
 

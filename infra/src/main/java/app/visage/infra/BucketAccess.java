@@ -5,6 +5,7 @@ import static app.visage.jobs.model.BucketLayout.IDEMPOTENCY;
 import static app.visage.jobs.model.BucketLayout.INPUTS;
 import static app.visage.jobs.model.BucketLayout.JOBS;
 import static app.visage.jobs.model.BucketLayout.OUTPUTS;
+import static app.visage.jobs.model.BucketLayout.QUOTAS;
 import static app.visage.jobs.model.BucketLayout.SLOTS;
 import static app.visage.jobs.model.BucketLayout.TENANTS;
 import static app.visage.jobs.model.BucketLayout.UPLOADS;
@@ -22,6 +23,7 @@ import software.amazon.awscdk.services.s3.IBucket;
  *
  * <pre>
  * function  jobs/    slots/   inputs/          uploads/    outputs/         idempotency/  due/            tenants/    ListBucket (s3:prefix)
+ *           (and quotas/: submit Get Put)
  * submit    Get Put  Get Put  Get Put Delete   Put         Get Put Delete   Get Put       Put             Put Delete  jobs slots inputs outputs
  * status    Get Put  Get Put  -                -           Get Put Delete   -             Put             -           jobs slots outputs tenants
  * webhook   Get Put  Get Put  -                -           Put Delete       -             Put             jobs slots outputs
@@ -50,6 +52,9 @@ import software.amazon.awscdk.services.s3.IBucket;
  * <li>{@code tenants/}: each tenant's index of its jobs, an empty marker per job: {@code submit} puts it with
  * the job's record (and deletes it if the record could not be made); {@code status} lists it for GET /v1/jobs
  * (its keys say everything, so it reads none). The bucket's lifecycle deletes the markers with the records.</li>
+ * <li>{@code quotas/}: {@code submit} alone reads and conditionally writes the tenants' concurrent-job slots and
+ * daily counts ({@code visage.quotas.*}); a slot is freed by its job's end, read from the job's record, so no
+ * other function writes there. The bucket's lifecycle deletes them with the records.</li>
  * <li>ListBucket: {@code cleanup} lists {@code due/}; the worker lists a job's objects to delete them.
  * Every function also needs it so that a missing key answers 404 NoSuchKey
  * (without it S3 answers 403): job records of unknown ids, never-created slots, an uploaded photo
@@ -80,7 +85,8 @@ public final class BucketAccess {
                                 OUTPUTS, List.of(GET, PUT, DELETE),
                                 IDEMPOTENCY, List.of(GET, PUT),
                                 DUE, List.of(PUT),
-                                TENANTS, List.of(PUT, DELETE)),
+                                TENANTS, List.of(PUT, DELETE),
+                                QUOTAS, List.of(GET, PUT)),
                         List.of(JOBS, SLOTS, INPUTS, OUTPUTS));
             case STATUS ->
                 new Access(

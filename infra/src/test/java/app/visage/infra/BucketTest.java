@@ -43,7 +43,7 @@ class BucketTest {
     @Test
     void lifecycleExpiresInputsUploadsOutputsAndIdempotencyRecordsAfterTwoDaysAndAbortsStaleMultipartUploads() {
         List<Object> rules = rules(Synth.jvm());
-        assertEquals(8, rules.size(), rules.toString());
+        assertEquals(9, rules.size(), rules.toString());
         for (String prefix : BucketLayout.TRANSIENT) {
             assertEquals(List.of(2), expiryDays(rules, prefix), prefix);
         }
@@ -76,6 +76,13 @@ class BucketTest {
     void theTenantsIndexesOfJobsAreKeptAsLongAsTheRecords() {
         assertEquals(List.of(30), expiryDays(rules(Synth.jvm()), BucketLayout.TENANTS));
         assertEquals(List.of(90), expiryDays(rules(Synth.overridden()), BucketLayout.TENANTS));
+    }
+
+    /** A quota slot's job is younger than the slot's last write, so its record outlives any active job's slot. */
+    @Test
+    void theTenantsQuotaDocumentsAreKeptAsLongAsTheRecords() {
+        assertEquals(List.of(30), expiryDays(rules(Synth.jvm()), BucketLayout.QUOTAS));
+        assertEquals(List.of(90), expiryDays(rules(Synth.overridden()), BucketLayout.QUOTAS));
     }
 
     @Test

@@ -42,7 +42,10 @@ class IamScopingTest {
                             "s3:PutObject idempotency/",
                             "s3:PutObject due/",
                             "s3:PutObject tenants/",
-                            "s3:DeleteObject tenants/"),
+                            "s3:DeleteObject tenants/",
+                            // per-tenant quotas: only create requests count, and a job's end frees its slot
+                            "s3:GetObject quotas/",
+                            "s3:PutObject quotas/"),
             "status",
                     Set.of(
                             "s3:GetObject jobs/",

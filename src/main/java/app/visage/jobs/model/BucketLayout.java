@@ -30,14 +30,24 @@ public final class BucketLayout {
      */
     public static final String TENANTS = "tenants/";
 
+    /**
+     * Per-tenant quotas ({@code visage.quotas.*}), {@code quotas/{sha256 of tenant}/active/{n}.json}: the job
+     * holding each of the tenant's concurrent-job slots, and {@code quotas/{sha256 of tenant}/days/{yyyy-MM-dd}.json}:
+     * the jobs it created that UTC day.
+     */
+    public static final String QUOTAS = "quotas/";
+
     /** Every prefix Visage writes under. */
-    public static final List<String> ALL = List.of(JOBS, SLOTS, INPUTS, UPLOADS, OUTPUTS, IDEMPOTENCY, DUE, TENANTS);
+    public static final List<String> ALL =
+            List.of(JOBS, SLOTS, INPUTS, UPLOADS, OUTPUTS, IDEMPOTENCY, DUE, TENANTS, QUOTAS);
 
     /**
      * The prefixes kept as long as job records ({@code visage.record-retention}): the records, and the tenants'
-     * indexes of them, whose markers are written with the record and never rewritten, so they go no later.
+     * indexes of them, whose markers are written with the record and never rewritten, so they go no later; and
+     * the quotas, whose slot holder is a job younger than its slot's last write (a record of that age still
+     * exists, so a held slot is never deleted under an active job) and whose day counts are needed for a day.
      */
-    public static final List<String> RETAINED = List.of(JOBS, TENANTS);
+    public static final List<String> RETAINED = List.of(JOBS, TENANTS, QUOTAS);
 
     /**
      * The prefixes of objects that last no longer than their job's TTL: the worker deletes a job's inputs,

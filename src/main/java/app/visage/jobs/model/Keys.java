@@ -4,11 +4,13 @@ import static app.visage.jobs.model.BucketLayout.DUE;
 import static app.visage.jobs.model.BucketLayout.IDEMPOTENCY;
 import static app.visage.jobs.model.BucketLayout.INPUTS;
 import static app.visage.jobs.model.BucketLayout.OUTPUTS;
+import static app.visage.jobs.model.BucketLayout.QUOTAS;
 import static app.visage.jobs.model.BucketLayout.SLOTS;
 import static app.visage.jobs.model.BucketLayout.TENANTS;
 import static app.visage.jobs.model.BucketLayout.UPLOADS;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
@@ -77,8 +79,21 @@ public final class Keys {
      * access) is {@code tenants/anonymous/jobs/}, which no hash can be.
      */
     public static String tenantJobs(Tenant tenant) {
-        String owner = tenant.id() == null ? "anonymous" : HexFormat.of().formatHex(Sha256.of(tenant.id()));
-        return TENANTS + owner + "/jobs/";
+        return TENANTS + owner(tenant) + "/jobs/";
+    }
+
+    /** Slot {@code n} of the tenant's concurrent jobs ({@code visage.quotas.max-concurrent-jobs}). */
+    public static String quotaSlot(Tenant tenant, int n) {
+        return QUOTAS + owner(tenant) + "/active/" + n + ".json";
+    }
+
+    /** The count of jobs the tenant created on UTC day {@code day} ({@code visage.quotas.max-jobs-per-day}). */
+    public static String quotaDay(Tenant tenant, LocalDate day) {
+        return QUOTAS + owner(tenant) + "/days/" + day + ".json";
+    }
+
+    private static String owner(Tenant tenant) {
+        return tenant.id() == null ? "anonymous" : HexFormat.of().formatHex(Sha256.of(tenant.id()));
     }
 
     /** The job's marker in its tenant's index: listed in key order, newest first. */

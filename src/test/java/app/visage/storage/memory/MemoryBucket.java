@@ -11,6 +11,7 @@ import app.visage.jobs.port.DueIndex;
 import app.visage.jobs.port.FileStore;
 import app.visage.jobs.port.JobIndex;
 import app.visage.jobs.port.JobStore;
+import app.visage.jobs.port.QuotaStore;
 import app.visage.jobs.port.SlotStore;
 import app.visage.messages.UnreadableMessage;
 import app.visage.messages.WorkMessages;
@@ -19,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -38,7 +40,7 @@ import java.util.function.Predicate;
  * made, or made with its answer lost (the caller sees a failure, the object is written). Races are set up
  * by the callers' own hooks (a scripted provider's answer, a download), which act at an exact point.
  */
-public final class MemoryBucket implements JobStore, FileStore, SlotStore, DueIndex, JobIndex {
+public final class MemoryBucket implements JobStore, FileStore, SlotStore, DueIndex, JobIndex, QuotaStore {
     private final Clock clock;
     private final TreeMap<String, Entry> objects = new TreeMap<>();
     private final AtomicLong versions = new AtomicLong();
@@ -243,6 +245,46 @@ public final class MemoryBucket implements JobStore, FileStore, SlotStore, DueIn
     @Override
     public boolean replace(String provider, int n, JobId holder, String version) {
         return write(slotKey(provider, n), new Holder(holder), "application/json", version)
+                .isPresent();
+    }
+
+    // --- QuotaStore ---
+
+    private record QuotaHolder(JobId job, Instant since) {}
+
+    @Override
+    public Optional<Hold> readSlot(Tenant tenant, int n) {
+        return read(Keys.quotaSlot(tenant, n)).map(e -> {
+            QuotaHolder holder = (QuotaHolder) e.value();
+            return new Hold(holder.job(), holder.since(), e.etag());
+        });
+    }
+
+    @Override
+    public boolean createSlot(Tenant tenant, int n, JobId holder, Instant since) {
+        return write(Keys.quotaSlot(tenant, n), new QuotaHolder(holder, since), "application/json", null)
+                .isPresent();
+    }
+
+    @Override
+    public boolean replaceSlot(Tenant tenant, int n, JobId holder, Instant since, String version) {
+        return write(Keys.quotaSlot(tenant, n), new QuotaHolder(holder, since), "application/json", version)
+                .isPresent();
+    }
+
+    @Override
+    public Optional<Count> readDay(Tenant tenant, LocalDate day) {
+        return read(Keys.quotaDay(tenant, day)).map(e -> new Count((Integer) e.value(), e.etag()));
+    }
+
+    @Override
+    public boolean createDay(Tenant tenant, LocalDate day, int jobs) {
+        return write(Keys.quotaDay(tenant, day), jobs, "application/json", null).isPresent();
+    }
+
+    @Override
+    public boolean replaceDay(Tenant tenant, LocalDate day, int jobs, String version) {
+        return write(Keys.quotaDay(tenant, day), jobs, "application/json", version)
                 .isPresent();
     }
 
