@@ -6,6 +6,7 @@ import app.visage.api.JobRequests;
 import app.visage.api.PreferWait;
 import app.visage.auth.Authenticator;
 import app.visage.jobs.model.Tenant;
+import app.visage.jobs.port.Metrics;
 import app.visage.jobs.usecase.AwaitJob;
 import app.visage.jobs.usecase.CancelJob;
 import app.visage.jobs.usecase.CreateUpload;
@@ -32,6 +33,7 @@ public class SubmitFunction {
     private final CancelJob cancelJob;
     private final AwaitJob awaitJob;
     private final ReplayWebhook replayWebhook;
+    private final Metrics metrics;
 
     public SubmitFunction(
             Authenticator authenticator,
@@ -42,7 +44,9 @@ public class SubmitFunction {
             CreateUpload createUpload,
             CancelJob cancelJob,
             AwaitJob awaitJob,
-            ReplayWebhook replayWebhook) {
+            ReplayWebhook replayWebhook,
+            Metrics metrics) {
+        this.metrics = metrics;
         this.authenticator = authenticator;
         this.idempotent = idempotent;
         this.requests = requests;
@@ -56,6 +60,7 @@ public class SubmitFunction {
 
     @Funq("submit")
     public APIGatewayV2HTTPResponse submit(APIGatewayV2HTTPEvent event) {
+        metrics.invoked("submit");
         return HttpResponses.serve(event, request -> {
             Tenant tenant = authenticator.authenticate(request);
             return switch (request.route()) {
