@@ -26,11 +26,11 @@ public class EmfMetrics implements Metrics {
     public static final String NAMESPACE = "Visage";
 
     private static final Logger LINES = Logger.getLogger(LogLines.EMF_LOGGER);
-    /** One per process: a Lambda's first invocation after its start (or its SnapStart restore). */
-    private static final AtomicBoolean INVOKED = new AtomicBoolean();
 
     private final Consumer<String> out;
     private final Clock clock;
+    /** The bean is one per process: set by a Lambda's first invocation after its start (or SnapStart restore). */
+    private final AtomicBoolean invoked = new AtomicBoolean();
 
     @Inject
     public EmfMetrics(Clock clock) {
@@ -108,7 +108,7 @@ public class EmfMetrics implements Metrics {
 
     @Override
     public void invoked(String function) {
-        if (INVOKED.compareAndSet(false, true)) {
+        if (invoked.compareAndSet(false, true)) {
             write("ColdStart", "Count", 1, Map.of("Function", function), List.of(List.of("Function")));
         }
     }
