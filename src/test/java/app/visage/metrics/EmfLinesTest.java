@@ -194,14 +194,7 @@ class EmfLinesTest {
     }
 
     private String submit(Map<String, Object> body) {
-        return LocalApi.given(server)
-                .contentType("application/json")
-                .body(body)
-                .post("/v1/jobs")
-                .then()
-                .statusCode(202)
-                .extract()
-                .path("id");
+        return LocalApi.submit(server, body);
     }
 
     private static void awaitHook(AtomicInteger hooks) throws InterruptedException {
