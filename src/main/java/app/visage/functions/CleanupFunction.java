@@ -1,6 +1,7 @@
 package app.visage.functions;
 
 import app.visage.functions.events.ScheduledEvent;
+import app.visage.jobs.port.Metrics;
 import app.visage.jobs.usecase.SendDueWork;
 import io.quarkus.funqy.Funq;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,13 +10,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class CleanupFunction {
     private final SendDueWork sendDueWork;
+    private final Metrics metrics;
 
-    public CleanupFunction(SendDueWork sendDueWork) {
+    public CleanupFunction(SendDueWork sendDueWork, Metrics metrics) {
+        this.metrics = metrics;
         this.sendDueWork = sendDueWork;
     }
 
     @Funq("cleanup")
     public SendDueWork.Summary cleanup(ScheduledEvent event) {
+        metrics.invoked("cleanup");
         return sendDueWork.send();
     }
 }

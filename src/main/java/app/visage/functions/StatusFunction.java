@@ -4,6 +4,7 @@ import app.visage.api.HttpResponses;
 import app.visage.api.JobListQuery;
 import app.visage.auth.Authenticator;
 import app.visage.jobs.model.Tenant;
+import app.visage.jobs.port.Metrics;
 import app.visage.jobs.usecase.ListJobs;
 import app.visage.jobs.usecase.ShowJob;
 import app.visage.jobs.view.JobViews;
@@ -19,8 +20,11 @@ public class StatusFunction {
     private final ShowJob showJob;
     private final ListJobs listJobs;
     private final JobViews views;
+    private final Metrics metrics;
 
-    public StatusFunction(Authenticator authenticator, ShowJob showJob, ListJobs listJobs, JobViews views) {
+    public StatusFunction(
+            Authenticator authenticator, ShowJob showJob, ListJobs listJobs, JobViews views, Metrics metrics) {
+        this.metrics = metrics;
         this.authenticator = authenticator;
         this.showJob = showJob;
         this.listJobs = listJobs;
@@ -29,6 +33,7 @@ public class StatusFunction {
 
     @Funq("status")
     public APIGatewayV2HTTPResponse status(APIGatewayV2HTTPEvent event) {
+        metrics.invoked("status");
         return HttpResponses.serve(event, request -> {
             Tenant tenant = authenticator.authenticate(request);
             return switch (request.route()) {

@@ -6,6 +6,7 @@ import app.visage.api.JobRequests;
 import app.visage.api.PreferWait;
 import app.visage.auth.Authenticator;
 import app.visage.jobs.model.Tenant;
+import app.visage.jobs.port.Metrics;
 import app.visage.jobs.usecase.AwaitJob;
 import app.visage.jobs.usecase.CancelJob;
 import app.visage.jobs.usecase.CreateUpload;
@@ -34,6 +35,7 @@ public class SubmitFunction {
     private final AwaitJob awaitJob;
     private final ReplayWebhook replayWebhook;
     private final TenantQuotas quotas;
+    private final Metrics metrics;
 
     public SubmitFunction(
             Authenticator authenticator,
@@ -45,7 +47,9 @@ public class SubmitFunction {
             CancelJob cancelJob,
             AwaitJob awaitJob,
             ReplayWebhook replayWebhook,
-            TenantQuotas quotas) {
+            TenantQuotas quotas,
+            Metrics metrics) {
+        this.metrics = metrics;
         this.authenticator = authenticator;
         this.idempotent = idempotent;
         this.requests = requests;
@@ -60,6 +64,7 @@ public class SubmitFunction {
 
     @Funq("submit")
     public APIGatewayV2HTTPResponse submit(APIGatewayV2HTTPEvent event) {
+        metrics.invoked("submit");
         return HttpResponses.serve(event, request -> {
             Tenant tenant = authenticator.authenticate(request);
             return switch (request.route()) {

@@ -1,6 +1,7 @@
 package app.visage.functions;
 
 import app.visage.functions.events.S3EventNotification;
+import app.visage.jobs.port.Metrics;
 import app.visage.jobs.usecase.StartUploadedJob;
 import io.quarkus.funqy.Funq;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -12,13 +13,16 @@ import java.util.List;
 @ApplicationScoped
 public class UploadFunction {
     private final StartUploadedJob startUploadedJob;
+    private final Metrics metrics;
 
-    public UploadFunction(StartUploadedJob startUploadedJob) {
+    public UploadFunction(StartUploadedJob startUploadedJob, Metrics metrics) {
+        this.metrics = metrics;
         this.startUploadedJob = startUploadedJob;
     }
 
     @Funq("upload")
     public List<Started> upload(S3EventNotification event) {
+        metrics.invoked("upload");
         List<Started> started = new ArrayList<>();
         if (event == null) {
             return started;

@@ -3,6 +3,7 @@ package app.visage.functions;
 import app.visage.api.HttpResponses;
 import app.visage.api.Route;
 import app.visage.jobs.model.Job;
+import app.visage.jobs.port.Metrics;
 import app.visage.jobs.usecase.ReceiveProviderWebhook;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -14,13 +15,16 @@ import java.util.Map;
 @ApplicationScoped
 public class WebhookFunction {
     private final ReceiveProviderWebhook receiver;
+    private final Metrics metrics;
 
-    public WebhookFunction(ReceiveProviderWebhook receiver) {
+    public WebhookFunction(ReceiveProviderWebhook receiver, Metrics metrics) {
+        this.metrics = metrics;
         this.receiver = receiver;
     }
 
     @Funq("webhook")
     public APIGatewayV2HTTPResponse webhook(APIGatewayV2HTTPEvent event) {
+        metrics.invoked("webhook");
         return HttpResponses.serve(event, request -> {
             if (request.route() != Route.PROVIDER_WEBHOOK) {
                 return HttpResponses.notServedHere(request);

@@ -33,6 +33,12 @@ import org.jboss.logmanager.ExtLogRecord;
  */
 @LoggingFilter(name = "visage")
 public final class LogLines implements Filter {
+    /**
+     * Lines of this logger are CloudWatch Embedded Metric Format objects, printed as they are in either format:
+     * CloudWatch extracts metrics only from a log event that is the object itself, not one wrapped in ours.
+     */
+    public static final String EMF_LOGGER = "app.visage.metrics.emf";
+
     /** Fields every line has; MDC entries by these names are not copied over them. */
     private static final Set<String> RESERVED =
             Set.of("timestamp", "level", "logger", "message", "thread", "exception");
@@ -81,6 +87,9 @@ public final class LogLines implements Filter {
     /** The record as one line (JSON) or a few (text: the stack trace under the message). */
     String render(ExtLogRecord record) {
         String message = redactor.redact(record.getFormattedMessage());
+        if (EMF_LOGGER.equals(record.getLoggerName())) {
+            return message;
+        }
         Map<String, String> context = context(record);
         Throwable thrown = record.getThrown();
         return format == LogFormat.JSON

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  *   <li>inbound adapters: {@code functions} (the only {@code @Funq} entry points), {@code api}, {@code auth},
  *       and local mode ({@code local}, never shipped);
  *   <li>outbound adapters: {@code storage}, {@code queue} (the SQS work queue), each {@code providers.*},
- *       {@code webhooks} (the client-webhook sender);
+ *       {@code webhooks} (the client-webhook sender), {@code metrics} (EMF lines);
  *   <li>libraries any layer may use: {@code errors}, {@code json}, {@code logs}, {@code config}, {@code images}
  *       (native-safe parsers), {@code egress} (outbound HTTP under the address rules), {@code messages} (the work
  *       message, which the queue and the due-work index write and the worker reads).
@@ -40,7 +40,11 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
     static final String[] OUTBOUND = {
-        "app.visage.storage..", "app.visage.queue..", "app.visage.providers..", "app.visage.webhooks.."
+        "app.visage.storage..",
+        "app.visage.queue..",
+        "app.visage.providers..",
+        "app.visage.webhooks..",
+        "app.visage.metrics.."
     };
     static final String[] INBOUND = {
         "app.visage.functions..", "app.visage.api..", "app.visage.auth..", "app.visage.local.."
@@ -83,7 +87,7 @@ class ArchitectureTest {
             .because("use cases call the world through ports; adapters implement them");
 
     static final ArchRule OUTBOUND_ADAPTERS_STAND_ALONE = SlicesRuleDefinition.slices()
-            .matching("app.visage.(storage|queue|providers.*|webhooks)..")
+            .matching("app.visage.(storage|queue|providers.*|webhooks|metrics)..")
             .should()
             .notDependOnEachOther()
             .because("each adapter implements ports of the core, and nothing of another adapter");

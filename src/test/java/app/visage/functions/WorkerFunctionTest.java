@@ -6,6 +6,7 @@ import app.visage.functions.events.SqsEvent;
 import app.visage.jobs.model.JobId;
 import app.visage.jobs.model.Work;
 import app.visage.json.Json;
+import app.visage.logs.LogLines;
 import app.visage.messages.WorkMessages;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.test.junit.QuarkusTest;
@@ -14,12 +15,16 @@ import io.restassured.path.json.JsonPath;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /**
  * The worker through its sample SQS batch, as Lambda's event source mapping invokes it. What becomes of work that
  * reads is DoWork's, tested with it; here: the sample is the work it shows, and a message that is no work is
- * reported by its id, to come back and, in the end, land in the dead-letter queue.
+ * reported by its id, to come back and, in the end, land in the dead-letter queue (and counted, if unreadable).
  */
 @QuarkusTest
 @TestProfile(ExportProfiles.Worker.class)
@@ -47,10 +52,31 @@ class WorkerFunctionTest {
         ((ObjectNode) batch.get("Records").get(0)).put("body", "not work");
         ((ObjectNode) batch.get("Records").get(1)).put("body", newerWake());
 
-        JsonPath answer = SampleEvents.invoke(batch.toString());
+        List<String> metrics = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                metrics.add(record.getMessage());
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        Logger.getLogger(LogLines.EMF_LOGGER).addHandler(capture);
+        JsonPath answer;
+        try {
+            answer = SampleEvents.invoke(batch.toString());
+        } finally {
+            Logger.getLogger(LogLines.EMF_LOGGER).removeHandler(capture);
+        }
 
         assertThat(answer.getList("batchItemFailures.itemIdentifier", String.class))
                 .containsExactlyInAnyOrder(WAKE_ID, CONFIRM_ID);
+        // "not work" on its first receipt is counted as dead-lettered; a newer build's message is not.
+        assertThat(metrics).filteredOn(l -> l.contains("\"DeadLettered\":1")).hasSize(1);
     }
 
     @Test

@@ -141,6 +141,21 @@ class LogLinesTest {
     }
 
     @Test
+    void anEmfLineIsPrintedAsItIsInEitherFormat() {
+        String emf = "{\"_aws\":{\"Timestamp\":1,\"CloudWatchMetrics\":[{\"Namespace\":\"Visage\","
+                + "\"Dimensions\":[[]],\"Metrics\":[{\"Name\":\"DeadLettered\",\"Unit\":\"Count\"}]}]},"
+                + "\"DeadLettered\":1}";
+        for (LogLines lines : List.of(json, text)) {
+            ExtLogRecord record =
+                    new ExtLogRecord(Level.INFO, emf, ExtLogRecord.FormatStyle.NO_FORMAT, LogLinesTest.class.getName());
+            record.setLoggerName(LogLines.EMF_LOGGER);
+            assertThat(lines.render(record)).isEqualTo(emf);
+        }
+        ExtLogRecord other = record(Level.INFO, emf);
+        assertThat(json.render(other)).as("another logger's line is wrapped").startsWith("{\"timestamp\":");
+    }
+
+    @Test
     void julLevelsAreNamedLikeJBossOnes() {
         assertThat(LogLines.level(java.util.logging.Level.SEVERE)).isEqualTo("ERROR");
         assertThat(LogLines.level(java.util.logging.Level.WARNING)).isEqualTo("WARN");

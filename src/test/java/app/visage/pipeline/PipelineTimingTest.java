@@ -295,14 +295,7 @@ class PipelineTimingTest {
     private record Delivery(Instant at, Map<String, List<String>> headers, String body) {}
 
     private String submit(Map<String, Object> body) {
-        return LocalApi.given(server)
-                .contentType("application/json")
-                .body(body)
-                .post("/v1/jobs")
-                .then()
-                .statusCode(202)
-                .extract()
-                .path("id");
+        return LocalApi.submit(server, body);
     }
 
     private String submitFashn() {

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -30,6 +31,18 @@ public final class LocalApi {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** POST /v1/jobs with a JSON body, expecting 202: the new job's id. */
+    public static String submit(LocalHttpServer server, Map<String, Object> body) {
+        return given(server)
+                .contentType("application/json")
+                .body(body)
+                .post("/v1/jobs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
     }
 
     /** The bytes of a job's output {@code index}: its presigned URL fetched, or its data URI decoded. */

@@ -9,6 +9,14 @@ import java.util.Map;
 /** What a provider answered when a job was started or asked about. */
 public sealed interface ProviderOutcome {
 
+    /** The call failed on the provider's side: no answer, a fault (5xx, refused connection), or its own error. */
+    default boolean providerFault() {
+        return this instanceof Transient
+                || this instanceof Unconfirmed
+                || this instanceof Failed f && f.code() == ErrorCode.PROVIDER_ERROR
+                || this instanceof Refused r && r.code() == ErrorCode.PROVIDER_ERROR;
+    }
+
     /**
      * Done: outputs to copy into the bucket, and structured results (face reconstruction), if any; the
      * provider's id for the job when it gave one (so a download that fails can ask it again), and the seed

@@ -5,8 +5,10 @@ import app.visage.jobs.model.JobId;
 import app.visage.jobs.model.JobLifecycle;
 import app.visage.jobs.port.JobIndex;
 import app.visage.jobs.port.JobStore;
+import app.visage.jobs.port.Metrics;
 import app.visage.logs.LogContext;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +41,7 @@ public class JobRecords {
     private final JobStore store;
     private final JobIndex index;
     private final WorkSchedule schedule;
+    private final Metrics metrics;
     private final Map<JobId, JobStore.Versioned> lastKnown = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<JobId, JobStore.Versioned> eldest) {
@@ -46,10 +49,11 @@ public class JobRecords {
         }
     };
 
-    public JobRecords(JobStore store, JobIndex index, WorkSchedule schedule) {
+    public JobRecords(JobStore store, JobIndex index, WorkSchedule schedule, Metrics metrics) {
         this.store = store;
         this.index = index;
         this.schedule = schedule;
+        this.metrics = metrics;
     }
 
     /**
@@ -74,6 +78,7 @@ public class JobRecords {
         try (LogContext.Scope ignored = LogContext.job(job.id())) {
             LOG.infof("job %s created: %s at %s", job.id(), job.operation().wire(), job.provider());
         }
+        metrics.jobCreated(job);
         schedule.wake(job);
     }
 
@@ -177,10 +182,13 @@ public class JobRecords {
 
     private void afterWrite(Job before, Job after) {
         announceEnd(before, after);
+        if (before.startedAt() == null && after.startedAt() != null) {
+            metrics.jobStarted(after, Duration.between(after.createdAt(), after.startedAt()));
+        }
         schedule.afterWrite(before, after);
     }
 
-    /** Logs the write that ended the job: exactly one write does. What follows is its caller's to do. */
+    /** Logs and counts the write that ended the job: exactly one write does. What follows is its caller's to do. */
     private void announceEnd(Job before, Job after) {
         if (after.status().isTerminal() && !before.status().isTerminal()) {
             try (LogContext.Scope ignored = LogContext.job(after.id())) {
@@ -191,6 +199,7 @@ public class JobRecords {
                         after.status().wire(),
                         after.error() == null ? "" : " (" + after.error().code() + ")");
             }
+            metrics.jobEnded(after);
         }
     }
 

@@ -4,6 +4,7 @@ import app.visage.jobs.model.ClientWebhook;
 import app.visage.jobs.model.Job;
 import app.visage.jobs.model.JobLifecycle;
 import app.visage.jobs.port.ClientWebhookSender;
+import app.visage.jobs.port.Metrics;
 import app.visage.logs.LogContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -25,12 +26,15 @@ public class NotifyClient {
     private final JobRecords records;
     private final ClientWebhookSender sender;
     private final OutputLinks links;
+    private final Metrics metrics;
     private final Clock clock;
 
-    public NotifyClient(JobRecords records, ClientWebhookSender sender, OutputLinks links, Clock clock) {
+    public NotifyClient(
+            JobRecords records, ClientWebhookSender sender, OutputLinks links, Metrics metrics, Clock clock) {
         this.records = records;
         this.sender = sender;
         this.links = links;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -58,6 +62,8 @@ public class NotifyClient {
             attempt = new ClientWebhook.Attempt(now, null, e.getMessage());
         }
         ClientWebhook.Attempt done = attempt;
+        boolean delivered = done.status() != null && done.status() / 100 == 2;
+        metrics.webhookAttempt(delivered);
         Duration askedWait = retryAfter;
         double jitter = ThreadLocalRandom.current().nextDouble();
         Optional<Job> after = records.apply(
@@ -71,7 +77,7 @@ public class NotifyClient {
                             .findFirst())
                     .map(ClientWebhook::state)
                     .orElse("unknown");
-            if (done.status() != null && done.status() / 100 == 2) {
+            if (delivered) {
                 LOG.infof(
                         "job %s: client webhook %s (%s) answered %d",
                         job.id(), message.messageId(), message.type(), done.status());

@@ -5,11 +5,13 @@ import app.visage.jobs.model.Job;
 import app.visage.jobs.model.JobId;
 import app.visage.jobs.model.JobLifecycle;
 import app.visage.jobs.model.ProviderOutcome;
+import app.visage.jobs.port.Metrics;
 import app.visage.jobs.port.Provider;
 import app.visage.logs.LogContext;
 import app.visage.logs.LoggableException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -28,14 +30,21 @@ public class PollJob {
     private final Providers providers;
     private final ProviderOutcomes outcomes;
     private final VisageConfig config;
+    private final Metrics metrics;
     private final Clock clock;
 
     public PollJob(
-            JobRecords records, Providers providers, ProviderOutcomes outcomes, VisageConfig config, Clock clock) {
+            JobRecords records,
+            Providers providers,
+            ProviderOutcomes outcomes,
+            VisageConfig config,
+            Metrics metrics,
+            Clock clock) {
         this.records = records;
         this.providers = providers;
         this.outcomes = outcomes;
         this.config = config;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -65,19 +74,23 @@ public class PollJob {
     }
 
     /** A recorded answer is the provider's last word (the job only lacks its outputs); else the provider is asked. */
-    private static ProviderOutcome ask(Provider provider, Job job, String providerJobId) {
+    private ProviderOutcome ask(Provider provider, Job job, String providerJobId) {
         return job.dispatch().answer() != null
                 ? job.dispatch().answer().outcome()
                 : fetch(provider, job.id(), providerJobId);
     }
 
-    private static ProviderOutcome fetch(Provider provider, JobId id, String providerJobId) {
+    private ProviderOutcome fetch(Provider provider, JobId id, String providerJobId) {
+        long started = System.nanoTime();
+        ProviderOutcome outcome;
         try (LogContext.Scope ignored = LogContext.job(id)) {
             LOG.debugf("asking %s about job %s", provider.id(), id);
-            return provider.fetch(providerJobId);
+            outcome = provider.fetch(providerJobId);
         } catch (RuntimeException e) {
             LOG.errorf(LoggableException.of(e), "job %s: asking %s failed unexpectedly", id, provider.id());
-            return new ProviderOutcome.Transient("asking the provider failed", null);
+            outcome = new ProviderOutcome.Transient("asking the provider failed", null);
         }
+        metrics.providerCall(provider.id(), Duration.ofNanos(System.nanoTime() - started), outcome.providerFault());
+        return outcome;
     }
 }

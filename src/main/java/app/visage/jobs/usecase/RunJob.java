@@ -12,6 +12,7 @@ import app.visage.jobs.model.Photo;
 import app.visage.jobs.model.ProviderOutcome;
 import app.visage.jobs.model.WebhookToken;
 import app.visage.jobs.port.FileStore;
+import app.visage.jobs.port.Metrics;
 import app.visage.jobs.port.Provider;
 import app.visage.logs.LogContext;
 import app.visage.logs.LoggableException;
@@ -43,6 +44,7 @@ public class RunJob {
     private final ImageInspector inspector;
     private final ProviderWebhooks webhooks;
     private final VisageConfig config;
+    private final Metrics metrics;
     private final Clock clock;
 
     public RunJob(
@@ -54,6 +56,7 @@ public class RunJob {
             ImageInspector inspector,
             ProviderWebhooks webhooks,
             VisageConfig config,
+            Metrics metrics,
             Clock clock) {
         this.records = records;
         this.files = files;
@@ -63,6 +66,7 @@ public class RunJob {
         this.inspector = inspector;
         this.webhooks = webhooks;
         this.config = config;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -140,6 +144,7 @@ public class RunJob {
         }
         ProviderOutcome outcome;
         LOG.debugf("starting job %s at %s", id, provider.id());
+        long started = System.nanoTime();
         try {
             outcome = provider.start(new Provider.ProviderCall(
                     id,
@@ -157,6 +162,7 @@ public class RunJob {
             outcome = new ProviderOutcome.Failed(
                     ErrorCode.PROVIDER_ERROR, "the " + job.provider() + " provider failed", null);
         }
+        metrics.providerCall(provider.id(), Duration.ofNanos(System.nanoTime() - started), outcome.providerFault());
         try {
             return outcomes.afterStart(job, provider, slot, outcome);
         } catch (RuntimeException e) {

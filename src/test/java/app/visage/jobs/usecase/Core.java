@@ -14,8 +14,10 @@ import app.visage.jobs.model.ShownJob;
 import app.visage.jobs.model.StoredObject;
 import app.visage.jobs.model.Tenant;
 import app.visage.jobs.port.ClientWebhookSender;
+import app.visage.jobs.port.Metrics;
 import app.visage.jobs.port.OutputDownloads;
 import app.visage.jobs.port.Provider;
+import app.visage.metrics.EmfMetrics;
 import app.visage.queue.memory.MemoryWorkQueue;
 import app.visage.storage.memory.MemoryBucket;
 import io.smallrye.config.PropertiesConfigSource;
@@ -37,6 +39,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import javax.imageio.ImageIO;
@@ -57,14 +60,18 @@ final class Core {
     final Webhooks webhooks = new Webhooks();
     final MemoryWorkQueue queue = new MemoryWorkQueue(clock);
     final WorkSchedule schedule = new WorkSchedule(queue, bucket, config, clock);
-    final JobRecords records = new JobRecords(bucket, bucket, schedule);
+    /** The metrics' EMF lines, as the real adapter writes them. */
+    final List<String> metricLines = new CopyOnWriteArrayList<>();
+
+    final Metrics metrics = new EmfMetrics(metricLines::add, clock);
+    final JobRecords records = new JobRecords(bucket, bucket, schedule, metrics);
     final ProviderSlots slots = new ProviderSlots(bucket, bucket, records, schedule, clock);
     final ImageInspector inspector = new ImageInspector();
     final Providers providers;
     final CopyOutputs copier = new CopyOutputs(bucket, downloads, inspector, config);
     final ProviderOutcomes outcomes = new ProviderOutcomes(records, copier, slots, config, clock);
     final OutputLinks links = new OutputLinks(bucket, config, clock);
-    final NotifyClient notifier = new NotifyClient(records, webhooks, links, clock);
+    final NotifyClient notifier = new NotifyClient(records, webhooks, links, metrics, clock);
     final PollJob poller;
     final RunJob runner;
     final FindJob finder;
@@ -88,7 +95,7 @@ final class Core {
         List<Provider> all = new ArrayList<>(List.of(provider));
         all.addAll(List.of(others));
         providers = new Providers(all, config);
-        poller = new PollJob(records, providers, outcomes, config, clock);
+        poller = new PollJob(records, providers, outcomes, config, metrics, clock);
         runner = new RunJob(
                 records,
                 bucket,
@@ -98,6 +105,7 @@ final class Core {
                 inspector,
                 new ProviderWebhooks(config, providers),
                 config,
+                metrics,
                 clock);
         finder = new FindJob(records);
         canceler = new CancelJob(records, finder, links, providers, slots, clock);
