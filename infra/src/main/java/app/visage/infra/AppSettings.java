@@ -55,7 +55,9 @@ public final class AppSettings {
         /** Provider ids, comma-separated: an order of preference. */
         PROVIDER_LIST,
         /** {@code json} or {@code text}. */
-        LOG_FORMAT
+        LOG_FORMAT,
+        /** A tenant's limit, 0 (refuse every new job) to 1,000,000. */
+        QUOTA
     }
 
     /** One property, its context key and what its value must be. */
@@ -156,6 +158,7 @@ public final class AppSettings {
             case DURATION -> duration(value, name);
             case BYTES -> String.valueOf(whole(value, name, 1024, 1L << 30));
             case COUNT -> String.valueOf(whole(value, name, 0, 1000));
+            case QUOTA -> String.valueOf(whole(value, name, 0, 1_000_000));
             case BASE_URL -> origin(value, value, name, "an http(s) URL of scheme and host, no path");
             case ORIGINS -> {
                 List<String> origins = new ArrayList<>();
@@ -261,6 +264,8 @@ public final class AppSettings {
         all.add(new Setting("visage.log.format", Kind.LOG_FORMAT));
         all.add(new Setting("visage.egress.fetch-timeout", Kind.DURATION));
         all.add(new Setting("visage.secrets.refresh", Kind.DURATION));
+        all.add(new Setting("visage.quotas.max-concurrent-jobs", Kind.QUOTA));
+        all.add(new Setting("visage.quotas.max-jobs-per-day", Kind.QUOTA));
         return List.copyOf(all);
     }
 
@@ -283,6 +288,11 @@ public final class AppSettings {
                 "visage.providers.<id>.api-key",
                 "a provider key is a secret: it goes into the stack's secret, never the environment (SecretsTest)");
         why.put("visage.webhooks.secret", "a secret: the stack generates it in its secret");
+        for (String limit : List.of("max-concurrent-jobs", "max-jobs-per-day")) {
+            why.put(
+                    "visage.quotas.tenants.\"<tenant>\"." + limit,
+                    "keyed by tenant names the stack cannot know: put them in the stack's secret (visage.secrets.arn)");
+        }
         for (String p : List.of("visage.s3.endpoint", "visage.s3.region", "visage.s3.path-style")) {
             why.put(p, "on AWS the functions use S3's regional endpoint and the function's AWS_REGION");
         }

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class AppSettingsTest {
     private static final Path CONFIGURATION = Synth.INFRA_DIR.resolve("../docs/configuration.md");
-    private static final Pattern PROPERTY = Pattern.compile("`(visage\\.[a-z0-9.<>_-]+)`|`(\\.[a-z-]+)`");
+    private static final Pattern PROPERTY = Pattern.compile("`(visage\\.[a-z0-9.<>_\"-]+)`|`(\\.[a-z-]+)`");
 
     @Test
     void everySettingOfTheConfigurationTableIsWiredOrSaysWhyNot() throws IOException {

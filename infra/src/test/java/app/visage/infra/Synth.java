@@ -115,6 +115,7 @@ final class Synth {
                         case ORIGINS -> "https://cdn.example.com,http://10.0.0.7:9000";
                         case PROVIDER_LIST -> "fashn,local";
                         case LOG_FORMAT -> "text";
+                        case QUOTA -> "40";
                     });
         }
         return values;
