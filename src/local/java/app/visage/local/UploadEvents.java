@@ -48,7 +48,7 @@ public class UploadEvents {
                         List.of(Map.of(
                                 "eventVersion", "2.1",
                                 "eventSource", "aws:s3",
-                                "eventName", "ObjectCreated:Put",
+                                "eventName", created.eventName(),
                                 "eventTime", created.eventTime().toString(),
                                 "s3",
                                         Map.of(

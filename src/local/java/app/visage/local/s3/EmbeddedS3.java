@@ -33,9 +33,15 @@ import org.gaul.shaded.org.eclipse.jetty.server.Server;
  * <p>Beyond plain S3Proxy it adds, through {@link KeyLockingBlobStore}: atomic {@code If-Match} /
  * {@code If-None-Match} on PutObject and CompleteMultipartUpload (S3Proxy's own If-Match on these
  * backends is check-then-put), and an {@link ObjectCreated} callback after every successful
- * PutObject (presigned too), CopyObject and CompleteMultipartUpload. {@link RequestBodyFilter}
- * works around S3Proxy 4.1 leaving request bodies partly unread, which otherwise breaks the AWS
- * SDK's URL-connection client (dead keep-alive connections, 412s lost as broken pipes).
+ * PutObject (presigned too), POST Object (a browser-upload form), CopyObject and
+ * CompleteMultipartUpload. {@link RequestBodyFilter} works around S3Proxy 4.1 leaving request bodies
+ * partly unread, which otherwise breaks the AWS SDK's URL-connection client (dead keep-alive
+ * connections, 412s lost as broken pipes), and refuses a form larger than S3Proxy should hold in
+ * memory.
+ *
+ * <p>S3Proxy itself checks a form's POST policy as S3 does: the signature, the expiry, every field
+ * against a condition and the file's size against {@code content-length-range} (400
+ * EntityTooLarge).
  *
  * <p>Semantics of the file-backed stores (both backends are S3Proxy's NIO.2 stores; the in-memory
  * one is a file system in memory) that real S3 does not have:
@@ -58,14 +64,18 @@ public final class EmbeddedS3 implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(EmbeddedS3.class.getName());
 
     /**
-     * An object became readable at {@code bucket/key}. {@code eTag} has no surrounding quotes, as
-     * in S3 event notifications (null only for a key ending in {@code /}); {@code size} is in bytes.
+     * An object became readable at {@code bucket/key}. {@code eventName} is S3's for the request that
+     * wrote it ({@code ObjectCreated:Put}, {@code :Post}, {@code :Copy} or
+     * {@code :CompleteMultipartUpload}). {@code eTag} has no surrounding quotes, as in S3 event
+     * notifications (null only for a key ending in {@code /}); {@code size} is in bytes.
      */
-    public record ObjectCreated(String bucket, String key, long size, String eTag, Instant eventTime) {}
+    public record ObjectCreated(
+            String eventName, String bucket, String key, long size, String eTag, Instant eventTime) {}
 
     /**
      * A request as S3 prices it: its HTTP method, and {@code kind} {@code LIST} for a GET on the bucket
-     * itself (ListObjects), {@code COPY} for a PUT with {@code x-amz-copy-source}, else {@code OBJECT}.
+     * itself (ListObjects), {@code POST_OBJECT} for a browser-upload form POSTed to it, {@code COPY} for
+     * a PUT with {@code x-amz-copy-source}, else {@code OBJECT}.
      */
     public record Request(String method, String kind, String path) {}
 

@@ -54,6 +54,7 @@ final class KeyLockingBlobStore extends ForwardingBlobStore {
         // Failing here before reading the body is fine: RequestBodyFilter consumes it before the
         // 412 goes out, so the client gets the answer rather than a broken connection.
         return write(
+                RequestBodyFilter.isFormPost() ? "ObjectCreated:Post" : "ObjectCreated:Put",
                 request.bucket(),
                 request.key(),
                 request.ifMatch(),
@@ -65,6 +66,7 @@ final class KeyLockingBlobStore extends ForwardingBlobStore {
     public CopyObjectResponse copyBlob(CopyObjectRequest request) {
         // S3Proxy passes no destination conditions for CopyObject; the lock still orders it.
         return write(
+                "ObjectCreated:Copy",
                 request.destinationBucket(),
                 request.destinationKey(),
                 null,
@@ -76,6 +78,7 @@ final class KeyLockingBlobStore extends ForwardingBlobStore {
     public CompleteMultipartUploadResponse completeMultipartUpload(
             MultipartUpload upload, CompleteMultipartUploadRequest request) {
         return write(
+                "ObjectCreated:CompleteMultipartUpload",
                 upload.containerName(),
                 upload.blobName(),
                 request.ifMatch(),
@@ -90,7 +93,8 @@ final class KeyLockingBlobStore extends ForwardingBlobStore {
         return withKeyLock(request.bucket(), request.key(), () -> delegate().removeBlob(request));
     }
 
-    private <T> T write(String bucket, String key, String ifMatch, String ifNoneMatch, Supplier<T> put) {
+    private <T> T write(
+            String eventName, String bucket, String key, String ifMatch, String ifNoneMatch, Supplier<T> put) {
         Written<T> written = withKeyLock(bucket, key, () -> {
             if (ifMatch != null || ifNoneMatch != null) {
                 checkPreconditions(delegate().blobMetadataIfPresent(bucket, key), ifMatch, ifNoneMatch);
@@ -105,7 +109,8 @@ final class KeyLockingBlobStore extends ForwardingBlobStore {
         HeadObjectResponse head = written.head();
         if (head != null) {
             long size = head.contentLength() == null ? -1 : head.contentLength();
-            onCreated.accept(new EmbeddedS3.ObjectCreated(bucket, key, size, unquote(head.eTag()), Instant.now()));
+            onCreated.accept(
+                    new EmbeddedS3.ObjectCreated(eventName, bucket, key, size, unquote(head.eTag()), Instant.now()));
         }
         return written.result();
     }

@@ -9,6 +9,7 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -34,33 +35,92 @@ import java.util.function.Consumer;
  * also matches S3, which evaluates conditional writes on the complete upload.
  */
 final class RequestBodyFilter implements Filter {
+    /**
+     * S3Proxy holds a whole POST form in memory (the file twice, as bytes and as a string) before it
+     * checks the policy's size range, so a larger form is refused here, unread, as S3 refuses a file
+     * over the range. Far above any form Visage signs (a photo of at most 10 MB by default).
+     */
+    static final long MAX_FORM_BYTES = 64L << 20;
+
+    /** Whether this thread is handling a POST Object, so the object it writes is reported as such. */
+    private static final ThreadLocal<Boolean> FORM_POST = ThreadLocal.withInitial(() -> false);
+
     private final Consumer<EmbeddedS3.Request> observer;
 
     RequestBodyFilter(Consumer<EmbeddedS3.Request> observer) {
         this.observer = observer;
     }
 
+    static boolean isFormPost() {
+        return FORM_POST.get();
+    }
+
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         if (request instanceof HttpServletRequest http) {
-            observer.accept(describe(http));
-            chain.doFilter(new BodyRequest(http, http.getInputStream()), response);
+            EmbeddedS3.Request described = describe(http);
+            observer.accept(described);
+            boolean formPost = described.kind().equals("POST_OBJECT");
+            if (formPost && refusedForm(http, (HttpServletResponse) response)) {
+                return;
+            }
+            FORM_POST.set(formPost);
+            try {
+                chain.doFilter(new BodyRequest(http, http.getInputStream()), response);
+            } finally {
+                FORM_POST.remove();
+            }
         } else {
             chain.doFilter(request, response);
         }
     }
 
-    /** Path-style: {@code /bucket} or {@code /bucket/} alone is the bucket (a GET there lists it). */
+    /** S3's answers to a form without a length and to one too large, sent before the body is read. */
+    private static boolean refusedForm(HttpServletRequest http, HttpServletResponse response) throws IOException {
+        long length = http.getContentLengthLong();
+        if (length < 0) {
+            error(response, 411, "MissingContentLength", "You must provide the Content-Length HTTP header.");
+            return true;
+        }
+        if (length > MAX_FORM_BYTES) {
+            error(response, 400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size");
+            return true;
+        }
+        return false;
+    }
+
+    private static void error(HttpServletResponse response, int status, String code, String message)
+            throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/xml");
+        // Jetty closes the connection afterwards: the body it would otherwise have to read is left unread.
+        response.setHeader("Connection", "close");
+        response.getWriter()
+                .write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + code + "</Code><Message>" + message
+                        + "</Message></Error>");
+    }
+
+    /**
+     * Path-style: {@code /bucket} or {@code /bucket/} alone is the bucket (a GET there lists it, a
+     * POST there is a browser-upload form).
+     */
     private static EmbeddedS3.Request describe(HttpServletRequest http) {
         String path = http.getRequestURI();
         String rest = path.startsWith("/") ? path.substring(1) : path;
         int slash = rest.indexOf('/');
         boolean bucketOnly = slash < 0 || slash == rest.length() - 1;
         String method = http.getMethod();
-        String kind = method.equals("GET") && bucketOnly
-                ? "LIST"
-                : method.equals("PUT") && http.getHeader("x-amz-copy-source") != null ? "COPY" : "OBJECT";
+        String kind;
+        if (bucketOnly && method.equals("GET")) {
+            kind = "LIST";
+        } else if (bucketOnly && method.equals("POST") && http.getQueryString() == null) {
+            kind = "POST_OBJECT";
+        } else if (method.equals("PUT") && http.getHeader("x-amz-copy-source") != null) {
+            kind = "COPY";
+        } else {
+            kind = "OBJECT";
+        }
         return new EmbeddedS3.Request(method, kind, path);
     }
 

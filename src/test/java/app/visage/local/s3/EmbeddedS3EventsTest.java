@@ -44,6 +44,7 @@ class EmbeddedS3EventsTest {
                     .eTag();
 
             ObjectCreated first = S3TestSupport.next(events);
+            assertThat(first.eventName()).isEqualTo("ObjectCreated:Put");
             assertThat(first.bucket()).isEqualTo(BUCKET);
             assertThat(first.key()).isEqualTo(direct);
             assertThat(first.size()).isEqualTo(5);
@@ -68,6 +69,7 @@ class EmbeddedS3EventsTest {
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 
             ObjectCreated second = S3TestSupport.next(events);
+            assertThat(second.eventName()).isEqualTo("ObjectCreated:Put");
             assertThat(second.key()).isEqualTo(viaUrl);
             assertThat(second.size()).isEqualTo(body.length);
             // The event comes after the object is readable.
