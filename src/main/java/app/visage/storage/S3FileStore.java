@@ -8,12 +8,17 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ServiceClientConfiguration;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -92,12 +97,24 @@ public class S3FileStore implements FileStore {
                 .toString());
     }
 
+    /** Signed with the client's own credentials (the function's role on AWS), like the SDK's presigned URLs. */
     @Override
-    public URI presignPut(String key, String contentType, Duration validity) {
-        return URI.create(presigner
-                .presignPutObject(b -> b.signatureDuration(validity)
-                        .putObjectRequest(p -> p.bucket(bucket).key(key).contentType(contentType)))
-                .url()
-                .toString());
+    public UploadForm presignPost(String key, String contentType, long maxBytes, Instant signedAt, Instant expiresAt) {
+        S3ServiceClientConfiguration client = s3.serviceClientConfiguration();
+        AwsCredentialsIdentity credentials =
+                client.credentialsProvider().resolveIdentity().join();
+        String token = credentials instanceof AwsSessionCredentialsIdentity session ? session.sessionToken() : null;
+        Map<String, String> fields = new PostPolicy(bucket, key, contentType, maxBytes, signedAt, expiresAt)
+                .fields(client.region().id(), credentials.accessKeyId(), credentials.secretAccessKey(), token);
+        return new UploadForm(bucketUrl(key), fields);
+    }
+
+    /** The bucket's own URL, virtual-hosted or path-style as the client addresses it: an object's URL less its key. */
+    private URI bucketUrl(String key) {
+        String objectUrl = s3.utilities().getUrl(b -> b.bucket(bucket).key(key)).toString();
+        if (!objectUrl.endsWith("/" + key)) {
+            throw new IllegalStateException("an object URL that does not end in its key: " + objectUrl);
+        }
+        return URI.create(objectUrl.substring(0, objectUrl.length() - key.length()));
     }
 }

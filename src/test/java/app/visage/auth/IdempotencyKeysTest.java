@@ -236,6 +236,9 @@ class IdempotencyKeysTest {
         second.then().statusCode(201);
         assertThat((String) second.path("job_id")).isEqualTo(first.path("job_id"));
         assertThat((String) second.path("upload_url")).isEqualTo(first.path("upload_url"));
+        assertThat((String) second.path("upload_fields.key"))
+                .isEqualTo(first.path("upload_fields.key"))
+                .startsWith("uploads/" + first.path("job_id") + "/");
     }
 
     @Test

@@ -13,16 +13,13 @@ import app.visage.support.S3Budget;
 import app.visage.support.S3Requests;
 import app.visage.support.TestClock;
 import app.visage.support.TestPhotos;
+import app.visage.support.UploadForms;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -77,8 +74,9 @@ class S3RequestBudgetTest {
     static final S3Budget UPLOAD_TICKET = new S3Budget("upload ticket", Map.of("PUT", 2));
     /** GET /v1/jobs?limit=2: one list of the tenant's index, and each record listed (the markers are never read). */
     static final S3Budget LIST_JOBS = new S3Budget("a list of two jobs", Map.of("LIST", 1, "GET", 2));
-    /** The photo, to the presigned URL: the client's request, not Visage's, but billed with the job. */
-    static final S3Budget CLIENT_UPLOAD = new S3Budget("the client's upload to its presigned URL", Map.of("PUT", 1));
+    /** The photo, with the signed form: the client's request, not Visage's, but billed with the job (as a PUT). */
+    static final S3Budget CLIENT_UPLOAD =
+            new S3Budget("the client's upload with its signed form", Map.of("POST_OBJECT", 1));
     /**
      * The record and the uploaded photo; the photo as the input; the record with its input; the upload
      * deleted (DeleteObjects); the record claimed; the output; the record to processing and to succeeded; the
@@ -187,7 +185,7 @@ class S3RequestBudgetTest {
         String key = "uploads/" + id + "/face.jpg";
         byte[] photo = TestPhotos.bytes("astronaut.jpg");
 
-        CLIENT_UPLOAD.check(requests.during(() -> clientPut(ticket.get(), photo)));
+        CLIENT_UPLOAD.check(requests.during(() -> clientPost(ticket.get(), photo)));
 
         AtomicReference<List<UploadFunction.Started>> result = new AtomicReference<>();
         List<S3Requests.Request> uploaded =
@@ -265,20 +263,13 @@ class S3RequestBudgetTest {
         return url.substring(url.indexOf("token=") + "token=".length());
     }
 
-    private void clientPut(JsonPath ticket, byte[] photo) {
-        HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(ticket.getString("upload_url")))
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(photo));
-        ticket.getMap("upload_headers", String.class, String.class).forEach(put::header);
-        try {
-            assertThat(http.send(put.build(), HttpResponse.BodyHandlers.discarding())
-                            .statusCode())
-                    .isEqualTo(200);
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+    private void clientPost(JsonPath ticket, byte[] photo) {
+        assertThat(UploadForms.post(
+                                ticket.getString("upload_url"),
+                                ticket.getMap("upload_fields", String.class, String.class),
+                                photo)
+                        .statusCode())
+                .isEqualTo(204);
     }
 
     private static void await(String what, BooleanSupplier condition) {

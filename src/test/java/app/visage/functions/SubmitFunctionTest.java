@@ -34,13 +34,13 @@ class SubmitFunctionTest {
     }
 
     @Test
-    void uploadRequestAnswersAPresignedUrl() {
+    void uploadRequestAnswersASignedForm() {
         JsonPath response = SampleEvents.invoke(SampleEvents.read("submit-create-upload.json"));
         assertThat(response.getInt("statusCode")).isEqualTo(201);
         JsonPath body = JsonPath.from(SampleEvents.body(response));
-        assertThat(body.getString("upload_url"))
-                .contains("uploads/" + body.getString("job_id") + "/face.jpg")
-                .contains("X-Amz-Signature=");
+        assertThat(body.getString("upload_fields.key")).isEqualTo("uploads/" + body.getString("job_id") + "/face.jpg");
+        assertThat(body.getString("upload_fields.x-amz-signature")).matches("[0-9a-f]{64}");
+        assertThat(body.getString("upload_fields.policy")).isNotBlank();
         assertThat(findJob.find(body.getString("job_id")).status()).isEqualTo(JobStatus.QUEUED);
     }
 

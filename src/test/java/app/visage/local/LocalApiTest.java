@@ -12,6 +12,7 @@ import app.visage.support.Bucket;
 import app.visage.support.LocalApi;
 import app.visage.support.MetadataPhotos;
 import app.visage.support.TestPhotos;
+import app.visage.support.UploadForms;
 import com.drew.metadata.exif.ExifIFD0Directory;
 import com.drew.metadata.exif.GpsDirectory;
 import io.quarkus.test.junit.QuarkusTest;
@@ -25,6 +26,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -152,19 +154,18 @@ class LocalApiTest {
                 .post("/v1/uploads")
                 .then()
                 .statusCode(201)
-                .body("upload_headers.Content-Type", equalTo("image/jpeg"))
+                .body("upload_fields.Content-Type", equalTo("image/jpeg"))
+                .body("max_bytes", equalTo(10 * 1024 * 1024))
                 .extract()
                 .jsonPath();
         String id = ticket.getString("job_id");
         assertThat(api().get("/v1/jobs/" + id).then().statusCode(200).extract().<String>path("status"))
                 .isEqualTo("queued");
-        HttpResponse<String> put = HTTP.send(
-                HttpRequest.newBuilder(URI.create(ticket.getString("upload_url")))
-                        .header("Content-Type", "image/jpeg")
-                        .PUT(HttpRequest.BodyPublishers.ofByteArray(TestPhotos.bytes("astronaut.jpg")))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(put.statusCode()).isEqualTo(200);
+        HttpResponse<String> post = UploadForms.post(
+                ticket.getString("upload_url"),
+                ticket.getMap("upload_fields", String.class, String.class),
+                TestPhotos.bytes("astronaut.jpg"));
+        assertThat(post.statusCode()).as(post.body()).isEqualTo(204);
         JsonPath job = awaitEnd(server, id);
         assertThat(job.getString("status")).isEqualTo("succeeded");
         BufferedImage shot = download(job, 0, "image/png");
@@ -175,26 +176,48 @@ class LocalApiTest {
 
     @Test
     void aBadUploadFailsTheJobAndIsRemoved() throws Exception {
-        String uploadUrl = api().contentType("application/json")
+        JsonPath ticket = api().contentType("application/json")
                 .body(Map.of("operation", "head_shot"))
                 .post("/v1/uploads")
                 .then()
                 .statusCode(201)
                 .extract()
-                .path("upload_url");
-        String id = uploadUrl.replaceAll(".*/uploads/([^/]+)/.*", "$1");
-        HttpResponse<String> put = HTTP.send(
-                HttpRequest.newBuilder(URI.create(uploadUrl))
-                        .header("Content-Type", "image/jpeg")
-                        .PUT(HttpRequest.BodyPublishers.ofString("not a photo at all"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(put.statusCode()).isEqualTo(200);
+                .jsonPath();
+        String id = ticket.getString("job_id");
+        HttpResponse<String> post = UploadForms.post(
+                ticket.getString("upload_url"),
+                ticket.getMap("upload_fields", String.class, String.class),
+                "not a photo at all".getBytes(StandardCharsets.UTF_8));
+        assertThat(post.statusCode()).as(post.body()).isEqualTo(204);
         JsonPath job = awaitEnd(server, id);
         assertThat(job.getString("status")).isEqualTo("failed");
         assertThat(job.getString("error.code")).isEqualTo("unsupported_media_type");
         assertThat(bucket.keys("uploads/" + id + "/")).isEmpty();
         assertThat(bucket.keys("inputs/" + id + "/")).isEmpty();
+    }
+
+    /** The size limit is S3's to enforce: the form's policy, checked by the embedded S3 as by S3. */
+    @Test
+    void anUploadOverTheImageLimitIsRefusedByS3AndNothingIsStored() {
+        JsonPath ticket = api().contentType("application/json")
+                .body(Map.of("operation", "head_shot"))
+                .post("/v1/uploads")
+                .then()
+                .statusCode(201)
+                .extract()
+                .jsonPath();
+        String id = ticket.getString("job_id");
+        byte[] tooLarge = new byte[ticket.getInt("max_bytes") + 1];
+
+        HttpResponse<String> post = UploadForms.post(
+                ticket.getString("upload_url"), ticket.getMap("upload_fields", String.class, String.class), tooLarge);
+
+        assertThat(post.statusCode()).isEqualTo(400);
+        assertThat(post.body()).contains("<Code>EntityTooLarge</Code>");
+        assertThat(bucket.keys("uploads/" + id + "/")).isEmpty();
+        assertThat(api().get("/v1/jobs/" + id).then().statusCode(200).extract().<String>path("status"))
+                .as("still waiting for a photo it can take")
+                .isEqualTo("queued");
     }
 
     @Test

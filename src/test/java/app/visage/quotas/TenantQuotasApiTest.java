@@ -12,14 +12,15 @@ import app.visage.support.KeyedApi;
 import app.visage.support.LocalApi;
 import app.visage.support.ProviderEmulators;
 import app.visage.support.TestPhotos;
+import app.visage.support.UploadForms;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -102,18 +103,16 @@ class TenantQuotasApiTest {
         String replayed = ticket.get();
         assertThat(replayed).isEqualTo(first);
         admitted(GLOBEX_KEY);
-        String third = upload(GLOBEX_KEY).then().statusCode(201).extract().path("upload_url");
+        JsonPath third = upload(GLOBEX_KEY).then().statusCode(201).extract().jsonPath();
         refused(GLOBEX_KEY, "5");
 
         // A job that ends frees its slot: a refused upload fails it.
-        HttpResponse<String> put = HTTP.send(
-                HttpRequest.newBuilder(URI.create(third))
-                        .header("Content-Type", "image/jpeg")
-                        .PUT(HttpRequest.BodyPublishers.ofString("not a photo at all"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(put.statusCode()).isEqualTo(200);
-        String failed = third.replaceAll(".*/uploads/([^/]+)/.*", "$1");
+        HttpResponse<String> post = UploadForms.post(
+                third.getString("upload_url"),
+                third.getMap("upload_fields", String.class, String.class),
+                "not a photo at all".getBytes(StandardCharsets.UTF_8));
+        assertThat(post.statusCode()).isEqualTo(204);
+        String failed = third.getString("job_id");
         assertThat(LocalApi.awaitEnd(server, failed, GLOBEX_KEY).getString("status"))
                 .isEqualTo("failed");
         admitted(GLOBEX_KEY);

@@ -8,8 +8,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The requests the embedded S3 receives, by type as S3 prices them: {@code LIST} (a GET of the bucket),
- * {@code COPY} (a PUT copying an object), else the HTTP method ({@code POST} is DeleteObjects, the only POST
- * Visage makes). Only what reaches the server counts, so SDK retries count too, as S3 would bill them.
+ * {@code COPY} (a PUT copying an object), {@code POST_OBJECT} (a client's upload form, priced as a PUT), else
+ * the HTTP method ({@code POST} is DeleteObjects, the only POST Visage itself makes). Only what reaches the
+ * server counts, so SDK retries count too, as S3 would bill them.
  */
 public final class S3Requests {
     /** One request: its type and its path ({@code /bucket/key}, never the query with its signature). */

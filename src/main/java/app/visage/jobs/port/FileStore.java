@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Port: the bucket's photos and outputs (everything but job records). */
@@ -23,8 +24,14 @@ public interface FileStore {
 
     URI presignGet(String key, Duration validity);
 
-    /** A URL the client PUTs the photo to, signed for exactly this content type. */
-    URI presignPut(String key, String contentType, Duration validity);
+    /**
+     * A form the client POSTs the photo with. S3 itself refuses any other key or content type, an empty file or one
+     * over {@code maxBytes}, and any upload after {@code expiresAt}.
+     */
+    UploadForm presignPost(String key, String contentType, long maxBytes, Instant signedAt, Instant expiresAt);
 
     record ObjectInfo(String key, long size, Instant lastModified) {}
+
+    /** POST {@code multipart/form-data} to {@code url}: each field in this order, then the photo as {@code file}. */
+    record UploadForm(URI url, Map<String, String> fields) {}
 }

@@ -8,12 +8,10 @@ import app.visage.jobs.model.UploadSlot;
 import app.visage.jobs.port.FileStore;
 import app.visage.jobs.port.JobStore;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Map;
 
-/** POST /v1/uploads: a queued job waiting for its photo, and a presigned URL to PUT it to. */
+/** POST /v1/uploads: a queued job waiting for its photo, and a signed form to POST it to S3 with. */
 @ApplicationScoped
 public class CreateUpload {
     private final JobRecords records;
@@ -28,7 +26,7 @@ public class CreateUpload {
         this.clock = clock;
     }
 
-    /** A command whose job already exists (a retried idempotent request) gets a fresh URL for that job's slot. */
+    /** A command whose job already exists (a retried idempotent request) gets a fresh form for that job's slot. */
     public Ticket create(UploadCommand command) {
         JobId id = command.id();
         Instant now = clock.instant();
@@ -59,9 +57,10 @@ public class CreateUpload {
                     .orElseThrow(() -> new IllegalStateException("job " + id + " exists but cannot be read"));
             slot = job.upload();
         }
-        URI url = files.presignPut(slot.key(), slot.contentType(), config.uploadUrlTtl());
-        return new Ticket(job, url, Map.of("Content-Type", slot.contentType()), slot.expiresAt());
+        long maxBytes = config.maxImageBytes();
+        FileStore.UploadForm form = files.presignPost(slot.key(), slot.contentType(), maxBytes, now, slot.expiresAt());
+        return new Ticket(job, form, maxBytes, slot.expiresAt());
     }
 
-    public record Ticket(Job job, URI uploadUrl, Map<String, String> uploadHeaders, Instant expiresAt) {}
+    public record Ticket(Job job, FileStore.UploadForm form, long maxBytes, Instant expiresAt) {}
 }

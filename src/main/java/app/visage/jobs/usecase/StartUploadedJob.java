@@ -22,7 +22,8 @@ import org.jboss.logging.Logger;
 /**
  * A photo landed under {@code uploads/}: check it like a submitted one, move it to {@code inputs/},
  * and have the job started. S3 delivers events at least once, so a repeat finds the job no longer waiting
- * and does nothing.
+ * and only deletes what is left under the key. Whatever is refused is deleted at once, not at the lifecycle's
+ * expiry: S3 refuses a file over the form's size limit itself, this refuses what is no photo.
  */
 @ApplicationScoped
 public class StartUploadedJob {
@@ -64,6 +65,9 @@ public class StartUploadedJob {
         }
         Job waiting = job.get();
         if (!JobLifecycle.waitingForUpload(waiting, key)) {
+            // A repeated event, or a second upload with a still valid form to a job already started, cancelled or
+            // expired: the photo it needed (if any) is already in inputs/, so this copy is only a face to keep.
+            files.delete(List.of(key));
             return Optional.of(waiting);
         }
         Photo photo;

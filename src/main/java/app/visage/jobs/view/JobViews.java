@@ -110,8 +110,9 @@ public class JobViews {
     public Map<String, Object> uploadTicket(CreateUpload.Ticket ticket) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("job_id", ticket.job().id().value());
-        view.put("upload_url", ticket.uploadUrl().toString());
-        view.put("upload_headers", ticket.uploadHeaders());
+        view.put("upload_url", ticket.form().url().toString());
+        view.put("upload_fields", ticket.form().fields());
+        view.put("max_bytes", ticket.maxBytes());
         view.put("expires_at", ticket.expiresAt());
         view.put("links", Map.of("job", "/v1/jobs/" + ticket.job().id()));
         return view;

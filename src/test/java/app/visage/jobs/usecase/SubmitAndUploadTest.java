@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The two ways in, on the in-memory bucket: a photo in hand (submit), and a photo uploaded by presigned PUT. */
+/** The two ways in, on the in-memory bucket: a photo in hand (submit), and a photo uploaded with a signed form. */
 class SubmitAndUploadTest {
     static final Tenant ACME = new Tenant("acme");
 
@@ -86,11 +86,18 @@ class SubmitAndUploadTest {
         CreateUpload.Ticket ticket = ticket(core, id, ImageFormat.PNG, null);
         assertThat(ticket.expiresAt()).isEqualTo(Core.T0.plus(core.config.uploadUrlTtl()));
         String key = ticket.job().upload().key();
+        assertThat(ticket.maxBytes()).isEqualTo(core.config.maxImageBytes());
+        assertThat(ticket.form().fields())
+                .containsEntry("key", key)
+                .containsEntry("Content-Type", "image/png")
+                .containsEntry("content-length-range", "1," + core.config.maxImageBytes())
+                .containsEntry("expiration", ticket.expiresAt().toString());
         core.bucket.put(key, Core.png(), "image/png");
 
         Job attached = core.uploaded.photoArrived(key).orElseThrow();
         core.runDueWork();
-        core.bucket.put(key, Core.png(), "image/png"); // S3 delivers at least once: the same event again
+        // S3 delivers at least once: the same event again; or the form, still valid, was posted a second time.
+        core.bucket.put(key, Core.png(), "image/png");
         Job again = core.uploaded.photoArrived(key).orElseThrow();
         core.runDueWork();
 
@@ -98,6 +105,7 @@ class SubmitAndUploadTest {
         assertThat(attached.input().key()).isEqualTo("inputs/" + id + "/face.png");
         assertThat(again.status()).isEqualTo(JobStatus.PROCESSING);
         assertThat(core.provider.startCalls).hasValue(1);
+        assertThat(core.bucket.keys(key)).as("the second copy is not kept").isEmpty();
     }
 
     @Test

@@ -216,10 +216,20 @@ public final class MemoryBucket implements JobStore, FileStore, SlotStore, DueIn
                 + clock.instant().plus(validity).getEpochSecond());
     }
 
+    /** The form's terms as plain fields, for the core's tests to read; the embedded S3 tests check real forms. */
     @Override
-    public URI presignPut(String key, String contentType, Duration validity) {
-        return URI.create("memory://bucket/" + key + "?put&expires="
-                + clock.instant().plus(validity).getEpochSecond());
+    public UploadForm presignPost(String key, String contentType, long maxBytes, Instant signedAt, Instant expiresAt) {
+        return new UploadForm(
+                URI.create("memory://bucket/"),
+                Map.of(
+                        "key",
+                        key,
+                        "Content-Type",
+                        contentType,
+                        "content-length-range",
+                        "1," + maxBytes,
+                        "expiration",
+                        expiresAt.toString()));
     }
 
     // --- SlotStore ---
