@@ -35,7 +35,8 @@ import software.amazon.awscdk.services.s3.IBucket;
  * <ul>
  * <li>Get: reads, HeadObject, and the presigned GETs the function signs (input photos handed to
  * providers, output URLs in job views). Put: writes, the conditional ones of job records and
- * slots, and the presigned upload PUTs {@code submit} signs. Delete: DeleteObjects batches too.</li>
+ * slots, and the upload forms {@code submit} signs (a POST Object is a PutObject). Delete:
+ * DeleteObjects batches too.</li>
  * <li>{@code jobs/}, {@code slots/}: every function finds, creates or swaps job records; any that
  * starts a job or ends one (a poll, a webhook, an expiry) takes or frees a provider slot.</li>
  * <li>{@code outputs/}: whoever finishes a job copies its outputs and removes them again when the job

@@ -144,8 +144,9 @@ public class Visage extends Construct {
                     .versioned(false)
                     .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
                     .lifecycleRules(lifecycleRules(props.recordRetentionDays(), props.appSettings()))
+                    // Browsers POST photos with the signed upload form and GET outputs by presigned URL.
                     .cors(List.of(CorsRule.builder()
-                            .allowedMethods(List.of(HttpMethods.PUT, HttpMethods.GET))
+                            .allowedMethods(List.of(HttpMethods.POST, HttpMethods.GET))
                             .allowedOrigins(List.of("*"))
                             .allowedHeaders(List.of("*"))
                             .exposedHeaders(List.of("ETag"))

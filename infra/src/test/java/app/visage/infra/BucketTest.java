@@ -91,7 +91,7 @@ class BucketTest {
     }
 
     @Test
-    void corsLetsBrowsersPutPresignedUploadsAndGetOutputs() {
+    void corsLetsBrowsersPostUploadFormsAndGetOutputs() {
         Synth.jvm()
                 .template()
                 .hasResourceProperties(
@@ -101,7 +101,7 @@ class BucketTest {
                                 Map.of(
                                         "CorsRules",
                                         List.of(Match.objectLike(Map.of(
-                                                "AllowedMethods", List.of("PUT", "GET"),
+                                                "AllowedMethods", List.of("POST", "GET"),
                                                 "AllowedOrigins", List.of("*")))))));
     }
 
