@@ -264,12 +264,7 @@ class S3RequestBudgetTest {
     }
 
     private void clientPost(JsonPath ticket, byte[] photo) {
-        assertThat(UploadForms.post(
-                                ticket.getString("upload_url"),
-                                ticket.getMap("upload_fields", String.class, String.class),
-                                photo)
-                        .statusCode())
-                .isEqualTo(204);
+        assertThat(UploadForms.post(ticket, photo).statusCode()).isEqualTo(204);
     }
 
     private static void await(String what, BooleanSupplier condition) {

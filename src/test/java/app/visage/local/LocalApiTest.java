@@ -161,10 +161,7 @@ class LocalApiTest {
         String id = ticket.getString("job_id");
         assertThat(api().get("/v1/jobs/" + id).then().statusCode(200).extract().<String>path("status"))
                 .isEqualTo("queued");
-        HttpResponse<String> post = UploadForms.post(
-                ticket.getString("upload_url"),
-                ticket.getMap("upload_fields", String.class, String.class),
-                TestPhotos.bytes("astronaut.jpg"));
+        HttpResponse<String> post = UploadForms.post(ticket, TestPhotos.bytes("astronaut.jpg"));
         assertThat(post.statusCode()).as(post.body()).isEqualTo(204);
         JsonPath job = awaitEnd(server, id);
         assertThat(job.getString("status")).isEqualTo("succeeded");
@@ -176,18 +173,9 @@ class LocalApiTest {
 
     @Test
     void aBadUploadFailsTheJobAndIsRemoved() throws Exception {
-        JsonPath ticket = api().contentType("application/json")
-                .body(Map.of("operation", "head_shot"))
-                .post("/v1/uploads")
-                .then()
-                .statusCode(201)
-                .extract()
-                .jsonPath();
+        JsonPath ticket = headShotUpload();
         String id = ticket.getString("job_id");
-        HttpResponse<String> post = UploadForms.post(
-                ticket.getString("upload_url"),
-                ticket.getMap("upload_fields", String.class, String.class),
-                "not a photo at all".getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> post = UploadForms.post(ticket, "not a photo at all".getBytes(StandardCharsets.UTF_8));
         assertThat(post.statusCode()).as(post.body()).isEqualTo(204);
         JsonPath job = awaitEnd(server, id);
         assertThat(job.getString("status")).isEqualTo("failed");
@@ -199,18 +187,11 @@ class LocalApiTest {
     /** The size limit is S3's to enforce: the form's policy, checked by the embedded S3 as by S3. */
     @Test
     void anUploadOverTheImageLimitIsRefusedByS3AndNothingIsStored() {
-        JsonPath ticket = api().contentType("application/json")
-                .body(Map.of("operation", "head_shot"))
-                .post("/v1/uploads")
-                .then()
-                .statusCode(201)
-                .extract()
-                .jsonPath();
+        JsonPath ticket = headShotUpload();
         String id = ticket.getString("job_id");
         byte[] tooLarge = new byte[ticket.getInt("max_bytes") + 1];
 
-        HttpResponse<String> post = UploadForms.post(
-                ticket.getString("upload_url"), ticket.getMap("upload_fields", String.class, String.class), tooLarge);
+        HttpResponse<String> post = UploadForms.post(ticket, tooLarge);
 
         assertThat(post.statusCode()).isEqualTo(400);
         assertThat(post.body()).contains("<Code>EntityTooLarge</Code>");
@@ -302,15 +283,20 @@ class LocalApiTest {
         assertThat(bucket.keys("outputs/" + id + "/")).containsExactly("outputs/" + id + "/result.json");
     }
 
-    @Test
-    void cancelStopsAQueuedJobAndIsIdempotent() {
-        String id = api().contentType("application/json")
+    /** A head shot waiting for its photo: the upload ticket. */
+    private JsonPath headShotUpload() {
+        return api().contentType("application/json")
                 .body(Map.of("operation", "head_shot"))
                 .post("/v1/uploads")
                 .then()
                 .statusCode(201)
                 .extract()
-                .path("job_id");
+                .jsonPath();
+    }
+
+    @Test
+    void cancelStopsAQueuedJobAndIsIdempotent() {
+        String id = headShotUpload().getString("job_id");
         api().post("/v1/jobs/" + id + "/cancel").then().statusCode(200).body("status", equalTo("canceled"));
         api().post("/v1/jobs/" + id + "/cancel").then().statusCode(200).body("status", equalTo("canceled"));
         api().post("/v1/jobs/job_aaaaaaaaaaaaaaaaaaaaaaaaaa/cancel")

@@ -267,8 +267,7 @@ class LogHygieneTest {
         Map<String, String> form = ticket.getMap("upload_fields", String.class, String.class);
         uploadFormSecrets.add(form.get("policy"));
         uploadFormSecrets.add(form.get("x-amz-signature"));
-        assertThat(UploadForms.post(ticket.getString("upload_url"), form, TestPhotos.bytes("chelsea.jpg"))
-                        .statusCode())
+        assertThat(UploadForms.post(ticket, TestPhotos.bytes("chelsea.jpg")).statusCode())
                 .isEqualTo(204);
         ids.put("upload", ticket.getString("job_id"));
         assertThat(end(ticket.getString("job_id")).getString("status")).isIn("succeeded", "failed");

@@ -360,7 +360,7 @@ abstract class LambdaFunctionsContract {
         ticket.path("upload_fields")
                 .properties()
                 .forEach(f -> form.put(f.getKey(), f.getValue().asText()));
-        assertThat(UploadForms.post(ticket.path("upload_url").asText(), form, photo("astronaut.jpg"))
+        assertThat(UploadForms.post(URI.create(ticket.path("upload_url").asText()), form, photo("astronaut.jpg"))
                         .statusCode())
                 .isEqualTo(204);
         // The sample's second record names "face copy+1.jpg", URL-encoded; it is no job's photo.

@@ -107,10 +107,7 @@ class TenantQuotasApiTest {
         refused(GLOBEX_KEY, "5");
 
         // A job that ends frees its slot: a refused upload fails it.
-        HttpResponse<String> post = UploadForms.post(
-                third.getString("upload_url"),
-                third.getMap("upload_fields", String.class, String.class),
-                "not a photo at all".getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> post = UploadForms.post(third, "not a photo at all".getBytes(StandardCharsets.UTF_8));
         assertThat(post.statusCode()).isEqualTo(204);
         String failed = third.getString("job_id");
         assertThat(LocalApi.awaitEnd(server, failed, GLOBEX_KEY).getString("status"))

@@ -1,5 +1,6 @@
 package app.visage.support;
 
+import io.restassured.path.json.JsonPath;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -32,9 +33,12 @@ public final class UploadForms {
         }
     }
 
-    /** Posts {@code photo} with the upload ticket's {@code upload_url} and {@code upload_fields}. */
-    public static HttpResponse<String> post(String uploadUrl, Map<String, String> uploadFields, byte[] photo) {
-        return post(URI.create(uploadUrl), uploadFields, photo);
+    /** Posts {@code photo} with the form of an upload ticket, the 201 answer to {@code POST /v1/uploads}. */
+    public static HttpResponse<String> post(JsonPath ticket, byte[] photo) {
+        return post(
+                URI.create(ticket.getString("upload_url")),
+                ticket.getMap("upload_fields", String.class, String.class),
+                photo);
     }
 
     public static HttpRequest request(URI url, Map<String, String> fields, byte[] photo) {
