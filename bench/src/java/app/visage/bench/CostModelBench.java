@@ -1,6 +1,7 @@
 package app.visage.bench;
 
 import app.visage.emulators.modelslab.ModelsLabEmulator;
+import app.visage.functions.SampleEvents;
 import app.visage.local.s3.EmbeddedS3;
 import app.visage.packaging.LambdaRuntimes;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,7 +27,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -429,7 +429,7 @@ class CostModelBench {
             return;
         }
         try {
-            ObjectNode event = (ObjectNode) JSON.readTree(sample("upload-object-created.json"));
+            ObjectNode event = (ObjectNode) JSON.readTree(SampleEvents.read("upload-object-created.json"));
             ObjectNode record = (ObjectNode) event.path("Records").get(0);
             event.putArray("Records").add(record);
             record.put("eventTime", created.eventTime().toString());
@@ -449,7 +449,7 @@ class CostModelBench {
     /** An HTTP API (payload 2.0) event for {@code method path?query} with a JSON body. */
     private static String apiEvent(String method, String path, String query, String body) {
         try {
-            ObjectNode event = (ObjectNode) JSON.readTree(sample("status-get-job.json"));
+            ObjectNode event = (ObjectNode) JSON.readTree(SampleEvents.read("status-get-job.json"));
             event.remove("routeKey");
             event.remove("pathParameters");
             event.put("rawPath", path);
@@ -721,15 +721,7 @@ class CostModelBench {
         return Math.round(v * 1000.0) / 1000.0;
     }
 
-    // ---- photos and samples
-
-    private static String sample(String name) {
-        try {
-            return Files.readString(Path.of("events", name));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
+    // ---- photos
 
     private static byte[] resource(String name) throws IOException {
         try (InputStream in = CostModelBench.class.getResourceAsStream(name)) {

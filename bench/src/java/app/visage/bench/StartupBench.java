@@ -1,5 +1,6 @@
 package app.visage.bench;
 
+import app.visage.functions.SampleEvents;
 import app.visage.local.s3.EmbeddedS3;
 import app.visage.packaging.LambdaRuntimes;
 import app.visage.packaging.RuntimeApi;
@@ -115,10 +116,10 @@ class StartupBench {
         Map<String, List<double[]>> samples = new LinkedHashMap<>();
         try (EmbeddedS3 s3 = EmbeddedS3.inMemory(BUCKET, event -> {}).start()) {
             for (String export : LambdaRuntimes.EXPORTS) {
-                String event = sample(EVENTS.get(export));
+                String event = SampleEvents.read(EVENTS.get(export));
                 configs.put("lambda_" + export, () -> lambda(export, root, s3, event, work, Map.of()));
             }
-            String headShot = sample("submit-create-job.json");
+            String headShot = SampleEvents.read("submit-create-job.json");
             configs.put("lambda_submit_head_shot", () -> lambda("submit", root, s3, headShot, work, Map.of()));
             configs.put("local", () -> local(localJar, work));
             configs.put("floor_hello_jvm", () -> hello(classes, List.of()));
@@ -126,7 +127,7 @@ class StartupBench {
             configs.put("floor_ric_hello", () -> lambda("hello", helloRoot, s3, "{}", work, Map.of()));
             if (nativeTask != null) {
                 for (String export : NATIVE_EXPORTS) {
-                    String event = sample(EVENTS.get(export));
+                    String event = SampleEvents.read(EVENTS.get(export));
                     configs.put("native_" + export, () -> nativeLambda(export, nativeTask, s3, event, work));
                 }
             }
@@ -149,7 +150,9 @@ class StartupBench {
             // Where the time goes, noise-free: classes loaded by the first answer (one extra run each).
             Map<String, Object> classCounts = new LinkedHashMap<>();
             for (String export : LambdaRuntimes.EXPORTS) {
-                classCounts.put("lambda_" + export, classesLoaded(export, root, s3, sample(EVENTS.get(export)), work));
+                classCounts.put(
+                        "lambda_" + export,
+                        classesLoaded(export, root, s3, SampleEvents.read(EVENTS.get(export)), work));
             }
             classCounts.put("floor_ric_hello", classesLoaded("hello", helloRoot, s3, "{}", work));
             Map<String, Object> sizes = new LinkedHashMap<>();
@@ -184,7 +187,7 @@ class StartupBench {
         LambdaRuntimes.TaskRoot b = compare.isBlank() ? a : LambdaRuntimes.prepare(Path.of(compare), work.resolve("b"));
         Map<String, List<double[]>> runs = new LinkedHashMap<>();
         try (EmbeddedS3 s3 = EmbeddedS3.inMemory(BUCKET, event -> {}).start()) {
-            String event = sample(EVENTS.getOrDefault(export, export));
+            String event = SampleEvents.read(EVENTS.getOrDefault(export, export));
             for (int i = 0; i < Integer.getInteger("bench.startup.trace.runs", 1); i++) {
                 for (String side : ab ? List.of("A", "B") : List.of("A")) {
                     String options = side.equals("A") ? optionsA : optionsB;
@@ -560,14 +563,6 @@ class StartupBench {
             Files.write(target, in.readAllBytes());
         }
         return new LambdaRuntimes.TaskRoot(dir, artifact.runtimeLib(), artifact.jni());
-    }
-
-    private static String sample(String name) {
-        try {
-            return Files.readString(Path.of("events", name));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static int freePort() throws IOException {

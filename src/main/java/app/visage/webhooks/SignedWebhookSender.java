@@ -1,6 +1,5 @@
 package app.visage.webhooks;
 
-import app.visage.config.VisageConfig;
 import app.visage.egress.Destination;
 import app.visage.egress.EgressPolicy;
 import app.visage.egress.PinnedHttp;
@@ -39,13 +38,13 @@ public class SignedWebhookSender implements ClientWebhookSender {
     static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     private final JobViews views;
-    private final VisageConfig config;
+    private final WebhookSecrets secrets;
     private final EgressPolicy policy;
     private final PinnedHttp http;
 
-    public SignedWebhookSender(JobViews views, VisageConfig config, EgressPolicy policy, PinnedHttp http) {
+    public SignedWebhookSender(JobViews views, WebhookSecrets secrets, EgressPolicy policy, PinnedHttp http) {
         this.views = views;
-        this.config = config;
+        this.secrets = secrets;
         this.policy = policy;
         this.http = http;
     }
@@ -92,7 +91,7 @@ public class SignedWebhookSender implements ClientWebhookSender {
     /** {@code v1,<signature>} per configured secret, space-delimited, the current secret's first. */
     private String signatures(String prefix, byte[] body) {
         List<String> signatures = new ArrayList<>();
-        for (byte[] key : WebhookSecrets.keys(config.webhooks().secret())) {
+        for (byte[] key : secrets.keys()) {
             signatures.add("v1," + sign(key, prefix, body));
         }
         return String.join(" ", signatures);

@@ -21,7 +21,7 @@ import java.nio.file.Path;
  * The checked-in samples of events/, posted to the Lambda mock event server as AWS would invoke, or decoded
  * as Funqy decodes them for a test that calls the functions' beans itself.
  */
-final class SampleEvents {
+public final class SampleEvents {
     /** As Funqy's Lambda binding reads API Gateway events: unknown properties ignored, names case-insensitive. */
     private static final ObjectMapper LAMBDA = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -34,7 +34,8 @@ final class SampleEvents {
 
     private SampleEvents() {}
 
-    static String read(String name) {
+    /** The sample {@code name} of events/, as checked in. */
+    public static String read(String name) {
         try {
             return Files.readString(Path.of("events", name));
         } catch (IOException e) {

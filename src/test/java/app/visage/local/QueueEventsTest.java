@@ -3,6 +3,7 @@ package app.visage.local;
 import static app.visage.support.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import app.visage.functions.SampleEvents;
 import app.visage.functions.WorkerFunction;
 import app.visage.functions.events.SqsBatchResponse;
 import app.visage.functions.events.SqsEvent;
@@ -15,8 +16,6 @@ import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -166,7 +165,7 @@ class QueueEventsTest {
 
         SqsEvent.Record record = delivered.getFirst();
         JsonNode sample = Json.MAPPER
-                .readTree(Files.readString(Path.of("events", "worker-sqs-batch.json")))
+                .readTree(SampleEvents.read("worker-sqs-batch.json"))
                 .get("Records")
                 .get(0);
         JsonNode shaped = Json.MAPPER.valueToTree(record);

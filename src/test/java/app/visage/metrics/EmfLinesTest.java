@@ -9,7 +9,6 @@ import app.visage.local.LocalHttpServer;
 import app.visage.logs.LogLines;
 import app.visage.support.LocalApi;
 import app.visage.support.ProviderEmulators;
-import app.visage.support.TestPhotos;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
@@ -131,28 +130,13 @@ class EmfLinesTest {
         Instant start = Instant.now();
         try {
             String hook = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hooks";
-            String shot = submit(Map.of(
-                    "operation",
-                    "head_shot",
-                    "provider",
-                    "local",
-                    "face_image",
-                    TestPhotos.dataUri("astronaut.jpg", "image/jpeg"),
-                    "webhook",
-                    hook));
-            String cat = submit(Map.of(
-                    "operation", "head_shot",
-                    "provider", "local",
-                    "face_image", TestPhotos.dataUri("chelsea.jpg", "image/jpeg")));
-            String model = submit(Map.of(
-                    "operation",
+            String shot = submit(LocalApi.jobRequest("head_shot", "local", "astronaut.jpg", Map.of("webhook", hook)));
+            String cat = submit(LocalApi.jobRequest("head_shot", "local", "chelsea.jpg"));
+            String model = submit(LocalApi.jobRequest(
                     "face_to_model",
-                    "provider",
                     "fashn",
-                    "face_image",
-                    TestPhotos.dataUri("astronaut.jpg", "image/jpeg"),
-                    "params",
-                    Map.of("prompt", "standing", "aspect_ratio", "4:5")));
+                    "astronaut.jpg",
+                    Map.of("params", Map.of("prompt", "standing", "aspect_ratio", "4:5"))));
             assertThat(awaitEnd(server, shot).getString("status")).isEqualTo("succeeded");
             assertThat(awaitEnd(server, cat).getString("status")).isEqualTo("failed");
             assertThat(awaitEnd(server, model).getString("status")).isEqualTo("succeeded");

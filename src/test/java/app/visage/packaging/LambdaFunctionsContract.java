@@ -3,6 +3,7 @@ package app.visage.packaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import app.visage.functions.SampleEvents;
 import app.visage.jobs.model.Job;
 import app.visage.jobs.model.JobId;
 import app.visage.jobs.model.JobStatus;
@@ -574,11 +575,7 @@ abstract class LambdaFunctionsContract {
     }
 
     private static String sample(String name) {
-        try {
-            return Files.readString(Path.of("events", name));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return SampleEvents.read(name);
     }
 
     private static byte[] photo(String name) throws IOException {

@@ -17,7 +17,6 @@ import app.visage.pipeline.WebhookRelay.Relayed;
 import app.visage.support.Bucket;
 import app.visage.support.LocalApi;
 import app.visage.support.ProviderEmulators;
-import app.visage.support.TestPhotos;
 import com.standardwebhooks.Webhook;
 import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.junit.QuarkusTest;
@@ -91,15 +90,11 @@ class PipelineTimingTest {
         modelslab.processingTime(Duration.ofSeconds(2)); // the emulator answers eta 2 (seconds, rounded up)
         modelslab.nextSubmit(ModelsLabEmulator.Script.dropWebhook());
         Instant submitted = Instant.now();
-        String id = submit(Map.of(
-                "operation",
+        String id = submit(LocalApi.jobRequest(
                 "head_shot",
-                "provider",
                 "modelslab",
-                "face_image",
-                TestPhotos.dataUri("astronaut.jpg", "image/jpeg"),
-                "params",
-                Map.of("prompt", "studio portrait", "width", 384, "height", 512)));
+                "astronaut.jpg",
+                Map.of("params", Map.of("prompt", "studio portrait", "width", 384, "height", 512))));
 
         Job done = awaitRecord(
                 id, "the job's end", Duration.ofSeconds(30), j -> j.status().isTerminal());
@@ -205,15 +200,7 @@ class PipelineTimingTest {
         String hook = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hooks";
 
         Instant submitted = Instant.now();
-        String id = submit(Map.of(
-                "operation",
-                "head_shot",
-                "provider",
-                "local",
-                "face_image",
-                TestPhotos.dataUri("astronaut.jpg", "image/jpeg"),
-                "webhook",
-                hook));
+        String id = submit(LocalApi.jobRequest("head_shot", "local", "astronaut.jpg", Map.of("webhook", hook)));
 
         awaitInstant("two deliveries", Duration.ofSeconds(60), () -> received.size() >= 2);
         Job job = awaitRecord(
@@ -301,15 +288,7 @@ class PipelineTimingTest {
     private String submitFashn() {
         Map<String, Object> params =
                 new HashMap<>(Map.of("prompt", "standing, casual clothes", "output_format", "png"));
-        return submit(Map.of(
-                "operation",
-                "face_to_model",
-                "provider",
-                "fashn",
-                "face_image",
-                TestPhotos.dataUri("astronaut.jpg", "image/jpeg"),
-                "params",
-                params));
+        return submit(LocalApi.jobRequest("face_to_model", "fashn", "astronaut.jpg", Map.of("params", params)));
     }
 
     /** Queued with its photo, tried and found no slot: waiting in line until a slot frees, or its back-stop. */

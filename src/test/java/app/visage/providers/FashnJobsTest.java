@@ -68,22 +68,12 @@ class FashnJobsTest {
     }
 
     private String submit(Map<String, Object> params) {
-        return LocalApi.given(server)
-                .contentType("application/json")
-                .body(Map.of(
-                        "operation",
-                        "face_to_model",
-                        "provider",
-                        "fashn",
-                        "face_image",
-                        TestPhotos.dataUri("astronaut.jpg", "image/jpeg"),
-                        "params",
-                        params))
-                .post("/v1/jobs")
-                .then()
-                .statusCode(202)
-                .extract()
-                .path("id");
+        return LocalApi.submit(server, fashnJob("astronaut.jpg", params));
+    }
+
+    /** A face_to_model job of the JPEG test photo {@code photo} for fashn. */
+    private static Map<String, Object> fashnJob(String photo, Map<String, Object> params) {
+        return LocalApi.jobRequest("face_to_model", "fashn", photo, Map.of("params", params));
     }
 
     private static Map<String, Object> portrait() {
@@ -385,15 +375,7 @@ class FashnJobsTest {
             params.put(name, value);
             LocalApi.given(server)
                     .contentType("application/json")
-                    .body(Map.of(
-                            "operation",
-                            "face_to_model",
-                            "provider",
-                            "fashn",
-                            "face_image",
-                            TestPhotos.dataUri("astronaut.jpg", "image/jpeg"),
-                            "params",
-                            params))
+                    .body(fashnJob("astronaut.jpg", params))
                     .post("/v1/jobs")
                     .then()
                     .statusCode(400)
@@ -406,22 +388,7 @@ class FashnJobsTest {
     @Test
     void thePhotoFashnGetsHasNoGpsButIsShownTheSameWay() {
         byte[] photo = TestPhotos.bytes("grace_hopper_exif6.jpg"); // EXIF: Orientation 6 and a GPS position
-        String id = LocalApi.given(server)
-                .contentType("application/json")
-                .body(Map.of(
-                        "operation",
-                        "face_to_model",
-                        "provider",
-                        "fashn",
-                        "face_image",
-                        TestPhotos.dataUri("grace_hopper_exif6.jpg", "image/jpeg"),
-                        "params",
-                        portrait()))
-                .post("/v1/jobs")
-                .then()
-                .statusCode(202)
-                .extract()
-                .path("id");
+        String id = LocalApi.submit(server, fashnJob("grace_hopper_exif6.jpg", portrait()));
 
         JsonPath job = awaitEnd(server, id);
 

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -43,6 +44,21 @@ public final class LocalApi {
                 .statusCode(202)
                 .extract()
                 .path("id");
+    }
+
+    /** A POST /v1/jobs body: {@code operation} by {@code provider} of the JPEG test photo {@code photo}. */
+    public static Map<String, Object> jobRequest(String operation, String provider, String photo) {
+        return jobRequest(operation, provider, photo, Map.of());
+    }
+
+    /** The same with {@code more} fields (a webhook, params). */
+    public static Map<String, Object> jobRequest(String operation, String provider, String photo, Map<String, ?> more) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("operation", operation);
+        body.put("provider", provider);
+        body.put("face_image", TestPhotos.dataUri(photo, "image/jpeg"));
+        body.putAll(more);
+        return body;
     }
 
     /** The bytes of a job's output {@code index}: its presigned URL fetched, or its data URI decoded. */

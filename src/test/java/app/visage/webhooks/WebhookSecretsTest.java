@@ -4,42 +4,66 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import app.visage.jobs.port.ClientWebhookSender.Undeliverable;
+import app.visage.support.StandaloneConfig;
+import io.quarkus.runtime.Startup;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** {@code visage.webhooks.secret} as one or two secrets, and a receiver's {@code Retry-After}, read. */
+/**
+ * {@code visage.webhooks.secret} as one or two secrets, read once at start-up (a malformed one stops it), and a
+ * receiver's {@code Retry-After}, read.
+ */
 class WebhookSecretsTest {
     static final String ONE = "whsec_b25lIHNlY3JldCBvZiAyNCBieXRlcyEh"; // "one secret of 24 bytes!!"
     static final String TWO = "whsec_dHdvIHNlY3JldHMgb2YgMjQgYnl0ZXMh"; // "two secrets of 24 bytes!"
 
     @Test
     void oneOrTwoSecretsAreReadTheFirstFirst() {
-        assertThat(WebhookSecrets.keys(Optional.of(ONE)))
+        assertThat(secrets(ONE).keys())
                 .extracting(k -> new String(k, StandardCharsets.US_ASCII))
                 .containsExactly("one secret of 24 bytes!!");
-        assertThat(WebhookSecrets.keys(Optional.of(TWO + " , " + ONE)))
+        assertThat(secrets(TWO + " , " + ONE).keys())
                 .extracting(k -> new String(k, StandardCharsets.US_ASCII))
                 .containsExactly("two secrets of 24 bytes!", "one secret of 24 bytes!!");
     }
 
     @Test
-    void aSecretListThatCannotSignIsRefusedWithoutQuotingIt() {
-        assertThatThrownBy(() -> WebhookSecrets.keys(Optional.of(ONE + "," + TWO + "," + ONE)))
-                .isInstanceOf(Undeliverable.class)
-                .hasMessageContaining("at most 2");
-        assertThatThrownBy(() -> WebhookSecrets.keys(Optional.of(ONE + ",whsec_not*base64")))
-                .isInstanceOf(Undeliverable.class)
+    void aSecretListThatCannotSignFailsTheStartWithoutQuotingIt() {
+        assertThatThrownBy(() -> secrets(ONE + "," + TWO + "," + ONE))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("at most 2")
+                .hasMessageNotContaining(ONE);
+        assertThatThrownBy(() -> secrets(ONE + ",whsec_not*base64"))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("secret 2")
-                .hasMessageNotContaining("not*base64");
-        assertThatThrownBy(() -> WebhookSecrets.keys(Optional.of(ONE + ",")))
-                .isInstanceOf(Undeliverable.class)
+                .hasMessageNotContaining("not*base64")
+                .hasMessageNotContaining(ONE);
+        assertThatThrownBy(() -> secrets(ONE + ","))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("secret 2");
-        assertThatThrownBy(() -> WebhookSecrets.keys(Optional.of(" ")))
-                .isInstanceOf(Undeliverable.class)
-                .hasMessageContaining("no visage.webhooks.secret");
+    }
+
+    @Test
+    void noSecretStartsAndFailsEachDelivery() {
+        for (WebhookSecrets none : List.of(secrets(" "), new WebhookSecrets(StandaloneConfig.visage(Map.of())))) {
+            assertThatThrownBy(none::keys)
+                    .isInstanceOf(Undeliverable.class)
+                    .hasMessage("no visage.webhooks.secret is configured");
+        }
+    }
+
+    @Test
+    void theSecretIsReadAtStartUp() {
+        assertThat(WebhookSecrets.class).hasAnnotation(Startup.class);
+    }
+
+    /** The bean as start-up builds it, from the real configuration mapping. */
+    private static WebhookSecrets secrets(String configured) {
+        return new WebhookSecrets(StandaloneConfig.visage(Map.of("visage.webhooks.secret", configured)));
     }
 
     @Test

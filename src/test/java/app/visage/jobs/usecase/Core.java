@@ -156,25 +156,34 @@ final class Core {
     /** The same, to be tried at {@code fallbacks} in turn if the scripted provider refuses it. */
     Job queuedJob(String webhook, List<String> fallbacks) {
         JobId id = JobId.random();
-        StoredObject input = new StoredObject(Keys.input(id, "png"), "image/png", 10, 4, 4);
-        bucket.put(input.key(), png(), "image/png");
-        Job job = Job.queued(
-                        id,
-                        new Tenant("acme"),
-                        Operation.HEAD_SHOT,
-                        provider.id(),
-                        Params.fromStored(Map.of()),
-                        Map.of(),
-                        webhook == null ? null : URI.create(webhook),
-                        input,
-                        null,
-                        clock.instant(),
-                        config.ttl())
-                .toBuilder()
+        bucket.put(Keys.input(id, "png"), png(), "image/png");
+        Job job = queued(id, new Tenant("acme"), Operation.HEAD_SHOT, provider.id(), webhook).toBuilder()
                 .fallbacks(fallbacks)
                 .build();
         records.create(job);
         return job;
+    }
+
+    /** A queued job recorded at the clock's time, with no webhook; its input is named but not stored. */
+    Job recordedJob(JobId id, Tenant tenant, Operation operation, String provider) {
+        Job job = queued(id, tenant, operation, provider, null);
+        records.create(job);
+        return job;
+    }
+
+    private Job queued(JobId id, Tenant tenant, Operation operation, String provider, String webhook) {
+        return Job.queued(
+                id,
+                tenant,
+                operation,
+                provider,
+                Params.fromStored(Map.of()),
+                Map.of(),
+                webhook == null ? null : URI.create(webhook),
+                new StoredObject(Keys.input(id, "png"), "image/png", 10, 4, 4),
+                null,
+                clock.instant(),
+                config.ttl());
     }
 
     Job stored(JobId id) {

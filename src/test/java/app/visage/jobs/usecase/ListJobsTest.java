@@ -9,9 +9,7 @@ import app.visage.jobs.model.JobLifecycle;
 import app.visage.jobs.model.JobStatus;
 import app.visage.jobs.model.Keys;
 import app.visage.jobs.model.Operation;
-import app.visage.jobs.model.Params;
 import app.visage.jobs.model.ShownJob;
-import app.visage.jobs.model.StoredObject;
 import app.visage.jobs.model.Tenant;
 import app.visage.storage.memory.MemoryBucket;
 import java.time.Duration;
@@ -30,21 +28,7 @@ class ListJobsTest {
 
     private Job job(Tenant tenant, Operation operation, String provider) {
         core.clock.advance(Duration.ofMillis(1500));
-        JobId id = JobId.random();
-        Job job = Job.queued(
-                id,
-                tenant,
-                operation,
-                provider,
-                Params.fromStored(Map.of()),
-                Map.of(),
-                null,
-                new StoredObject(Keys.input(id, "png"), "image/png", 10, 4, 4),
-                null,
-                core.clock.instant(),
-                core.config.ttl());
-        core.records.create(job);
-        return job;
+        return core.recordedJob(JobId.random(), tenant, operation, provider);
     }
 
     private List<Job> jobs(Tenant tenant, int n) {

@@ -11,8 +11,6 @@ import app.visage.jobs.model.Job;
 import app.visage.jobs.model.JobId;
 import app.visage.jobs.model.Keys;
 import app.visage.jobs.model.Operation;
-import app.visage.jobs.model.Params;
-import app.visage.jobs.model.StoredObject;
 import app.visage.jobs.model.Tenant;
 import app.visage.jobs.port.QuotaStore;
 import java.time.Duration;
@@ -40,20 +38,7 @@ class TenantQuotasTest {
     }
 
     private Job created(JobId id, Tenant tenant) {
-        Job job = Job.queued(
-                id,
-                tenant,
-                Operation.HEAD_SHOT,
-                core.provider.id(),
-                Params.fromStored(Map.of()),
-                Map.of(),
-                null,
-                new StoredObject(Keys.input(id, "png"), "image/png", 10, 4, 4),
-                null,
-                core.clock.instant(),
-                core.config.ttl());
-        core.records.create(job);
-        return job;
+        return core.recordedJob(id, tenant, Operation.HEAD_SHOT, core.provider.id());
     }
 
     private RateLimited refused(TenantQuotas quotas, Tenant tenant) {
