@@ -3,14 +3,18 @@ package app.visage.webhooks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import app.visage.config.Secrets;
 import app.visage.jobs.port.ClientWebhookSender.Undeliverable;
+import app.visage.support.SecretsExtensionServer;
 import app.visage.support.StandaloneConfig;
+import app.visage.support.TestClock;
 import io.quarkus.runtime.Startup;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,7 +53,8 @@ class WebhookSecretsTest {
 
     @Test
     void noSecretStartsAndFailsEachDelivery() {
-        for (WebhookSecrets none : List.of(secrets(" "), new WebhookSecrets(StandaloneConfig.visage(Map.of())))) {
+        for (WebhookSecrets none :
+                List.of(secrets(" "), new WebhookSecrets(StandaloneConfig.visage(Map.of()), Secrets.NONE))) {
             assertThatThrownBy(none::keys)
                     .isInstanceOf(Undeliverable.class)
                     .hasMessage("no visage.webhooks.secret is configured");
@@ -63,7 +68,39 @@ class WebhookSecretsTest {
 
     /** The bean as start-up builds it, from the real configuration mapping. */
     private static WebhookSecrets secrets(String configured) {
-        return new WebhookSecrets(StandaloneConfig.visage(Map.of("visage.webhooks.secret", configured)));
+        return new WebhookSecrets(StandaloneConfig.visage(Map.of("visage.webhooks.secret", configured)), Secrets.NONE);
+    }
+
+    /** Held in the deployment's secret, a rotation is read again after the refresh period, without a redeploy. */
+    @Test
+    void aRotationInTheSecretIsUsedWithoutARedeployAndABadOneKeepsTheKeysBefore() {
+        Duration refresh = Duration.ofMinutes(5);
+        TestClock clock = new TestClock();
+        try (SecretsExtensionServer extension = new SecretsExtensionServer()) {
+            extension.put(Map.of("visage.webhooks.secret", ONE));
+            Secrets deployed = new Secrets(
+                    Optional.of(SecretsExtensionServer.ARN), extension.port(), refresh, clock, property -> null);
+            WebhookSecrets webhooks =
+                    new WebhookSecrets(StandaloneConfig.visage(Map.of("visage.webhooks.secret", ONE)), deployed);
+            assertThat(webhooks.keys()).extracting(String::new).containsExactly("one secret of 24 bytes!!");
+
+            extension.put(Map.of("visage.webhooks.secret", TWO + "," + ONE));
+            clock.advance(refresh);
+            assertThat(webhooks.keys())
+                    .extracting(String::new)
+                    .containsExactly("two secrets of 24 bytes!", "one secret of 24 bytes!!");
+
+            extension.put(Map.of("visage.webhooks.secret", TWO + ",whsec_not*base64"));
+            clock.advance(refresh);
+            assertThat(webhooks.keys())
+                    .as("a malformed rotation keeps what was read before")
+                    .extracting(String::new)
+                    .containsExactly("two secrets of 24 bytes!", "one secret of 24 bytes!!");
+
+            extension.put(Map.of("visage.webhooks.secret", TWO));
+            clock.advance(refresh);
+            assertThat(webhooks.keys()).extracting(String::new).containsExactly("two secrets of 24 bytes!");
+        }
     }
 
     @Test
