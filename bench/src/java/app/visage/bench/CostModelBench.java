@@ -4,6 +4,9 @@ import app.visage.emulators.modelslab.ModelsLabEmulator;
 import app.visage.functions.SampleEvents;
 import app.visage.local.s3.EmbeddedS3;
 import app.visage.packaging.LambdaRuntimes;
+import app.visage.support.UploadForms;
+import app.visage.support.WorkQueues;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -23,9 +26,6 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,14 +65,17 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * posted, i.e. Lambda's billed Duration less its rounding). A few jobs warm the JVMs up; the next
  * ones are measured. A job:
  * <ul>
- *   <li>paid: {@code submit} (JSON, data-URI photo, provider modelslab) → {@code status} while
- *       processing → the provider's webhook ({@code webhook}: fetch, copy the output) →
- *       {@code status} succeeded;
- *   <li>local 12 MP: {@code submit} an upload ticket → the client's PUT to the presigned URL → the
- *       bucket's object-created event ({@code upload}: decode, detect, frame, encode, store) →
- *       {@code status} succeeded. (A 12 MP photo cannot go through submit: a data URI of it is
- *       larger than Lambda's 6 MB request payload.)
+ *   <li>paid: {@code submit} (JSON, data-URI photo, provider modelslab) → {@code worker} (starts it
+ *       at ModelsLab) → {@code status} while processing → the provider's webhook ({@code webhook}) →
+ *       {@code worker} (fetch, copy the output) → {@code status} succeeded;
+ *   <li>local 12 MP: {@code submit} an upload ticket → the client's POST of the signed form to the
+ *       bucket → the bucket's object-created event ({@code upload}: decode, detect, frame, encode,
+ *       store) → {@code worker} (the wake-ups the job sent) → {@code status} succeeded. (A 12 MP photo
+ *       cannot go through submit: a data URI of it is larger than Lambda's 6 MB request payload.)
  * </ul>
+ * The work queue is an embedded SQS; after each step the bench hands the worker every visible message, one
+ * an invocation (the deployment's batch size), as the event source mapping would. Delayed messages (back-stop
+ * polls) are not waited for.
  * Cold starts come from section 3's file (init and first invocation per function); the SnapStart
  * and native rows are estimates, each with its source in the notes. Runs last (it reads the other
  * sections' files): {@code @Order} under the bench profile's class orderer.
@@ -92,6 +95,9 @@ class CostModelBench {
     static final double S3_TIER2 = 0.0004 / 1000;
     /** S3 Standard storage: $0.023 per GB-month (first 50 TB); a month taken as 730 hours. */
     static final double S3_GB_MONTH = 0.023;
+
+    /** The functions a job invokes. */
+    private static final List<String> FUNCTIONS = List.of("submit", "status", "webhook", "upload", "worker");
 
     private static final int[] MEMORY_MB = {512, 1024};
     private static final int WARMUP_JOBS = Integer.getInteger("bench.cost.warmup", 2);
@@ -114,11 +120,8 @@ class CostModelBench {
     private final List<String> lastPollS3 = new CopyOnWriteArrayList<>();
 
     private final AtomicInteger apiRequests = new AtomicInteger();
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
     private EmbeddedS3 s3;
+    private WorkQueues queue;
     /** The bench's own client of the embedded S3, for reading what a job stored (after its requests are counted). */
     private S3Client bucket;
 
@@ -146,6 +149,7 @@ class CostModelBench {
                     .credentialsProvider(StaticCredentialsProvider.create(
                             AwsBasicCredentials.create(s3.accessKey(), s3.secretKey())))
                     .build();
+            queue = WorkQueues.start(Duration.ofSeconds(30), 5);
             gateway.createContext("/", this::providerWebhook);
             gateway.start();
             String publicUrl = "http://127.0.0.1:" + gateway.getAddress().getPort();
@@ -157,8 +161,12 @@ class CostModelBench {
                     "VISAGE_PROVIDERS_MODELSLAB_OUTPUT_ORIGINS",
                     modelslab.cdnUrl().toString(),
                     "VISAGE_PROVIDERS_MODELSLAB_API_KEY",
-                    KEY);
-            for (String export : List.of("submit", "status", "webhook", "upload")) {
+                    KEY,
+                    "VISAGE_QUEUE_URL",
+                    queue.workUrl(),
+                    "VISAGE_QUEUE_ENDPOINT",
+                    queue.endpoint().toString());
+            for (String export : FUNCTIONS) {
                 children.put(
                         export, LambdaRuntimes.Child.start(export, root, s3, work.resolve(export + ".log"), 1024, env));
             }
@@ -171,6 +179,7 @@ class CostModelBench {
             figures.put("photo_12mp", dimensions(twelve) + ", " + twelve.length + " bytes");
             for (Job job : List.of(paid, local)) {
                 figures.put(job.name + "_invocation_ms", job.durations);
+                figures.put(job.name + "_invocations_per_job", job.calls);
                 figures.put(job.name + "_s3_requests_per_job", job.s3);
                 figures.put(job.name + "_api_requests_per_job", job.api);
                 figures.put(job.name + "_stored_bytes", job.storedBytes);
@@ -185,6 +194,9 @@ class CostModelBench {
             }
             if (s3 != null) {
                 s3.close();
+            }
+            if (queue != null) {
+                queue.close();
             }
             LambdaRuntimes.deleteRecursively(work.resolve("task"));
         }
@@ -282,8 +294,8 @@ class CostModelBench {
     }
 
     /**
-     * A paid-provider head shot: submit, a status poll while processing, the provider's webhook, a
-     * final status poll. Answers the job id.
+     * A paid-provider head shot: submit, the worker's start, a status poll while processing, the provider's
+     * webhook, the worker's confirmation, a final status poll. Answers the job id.
      */
     private String paidJob(byte[] photo) {
         String body = "{\"operation\":\"head_shot\",\"provider\":\"modelslab\",\"face_image\":\"data:image/jpeg;base64,"
@@ -292,13 +304,18 @@ class CostModelBench {
         int webhooks = count("webhook");
         JsonNode accepted = client("submit", "POST", "/v1/jobs", body);
         String id = accepted.path("id").asText();
+        deliverWork();
         client("status", "GET", "/v1/jobs/" + id, null);
         awaitInvocations("webhook", webhooks + 1);
+        deliverWork();
         finalPoll(id);
         return id;
     }
 
-    /** A local 12 MP head shot: an upload ticket, the client's PUT, the upload function, a final status poll. */
+    /**
+     * A local 12 MP head shot: an upload ticket, the client's form POST, the upload function, the worker on the
+     * wake-ups sent, a final status poll.
+     */
     private String localJob(byte[] photo) {
         int uploads = count("upload");
         JsonNode ticket = client(
@@ -307,26 +324,14 @@ class CostModelBench {
                 "/v1/uploads",
                 "{\"operation\":\"head_shot\",\"content_type\":\"image/jpeg\",\"params\":{\"width\":512,\"height\":512}}");
         String id = ticket.path("job_id").asText();
-        try {
-            HttpRequest.Builder put = HttpRequest.newBuilder(
-                            URI.create(ticket.path("upload_url").asText()))
-                    .timeout(ANSWER)
-                    .PUT(HttpRequest.BodyPublishers.ofByteArray(photo));
-            ticket.path("upload_headers")
-                    .fields()
-                    .forEachRemaining(h -> put.header(h.getKey(), h.getValue().asText()));
-            int code = http.send(put.build(), HttpResponse.BodyHandlers.discarding())
-                    .statusCode();
-            if (code != 200) {
-                throw new AssertionError("upload PUT answered " + code);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
+        Map<String, String> fields = JSON.convertValue(ticket.path("upload_fields"), new TypeReference<>() {});
+        int code = UploadForms.post(ticket.path("upload_url").asText(), fields, photo)
+                .statusCode();
+        if (code != 204) {
+            throw new AssertionError("the upload form's POST answered " + code);
         }
         awaitInvocations("upload", uploads + 1);
+        deliverWork();
         finalPoll(id);
         return id;
     }
@@ -342,6 +347,21 @@ class CostModelBench {
         }
         lastPollS3.clear();
         lastPollS3.addAll(s3Requests.subList(before, s3Requests.size()));
+    }
+
+    /**
+     * The event source mapping: the work queue's visible messages to the worker, one an invocation, until none is
+     * left; each must be done (none in {@code batchItemFailures}).
+     */
+    private void deliverWork() {
+        for (List<WorkQueues.Received> work = queue.drain(); !work.isEmpty(); work = queue.drain()) {
+            for (WorkQueues.Received message : work) {
+                JsonNode answer = invoke("worker", WorkQueues.lambdaEvent(List.of(message)));
+                if (!answer.path("batchItemFailures").isEmpty()) {
+                    throw new AssertionError("the worker failed message " + message.messageId() + ": " + answer);
+                }
+            }
+        }
     }
 
     /** Invocations of {@code function} answered so far (all jobs; {@link #invocations} is per job). */
@@ -510,7 +530,7 @@ class CostModelBench {
         Map<String, Object> s3figures = startup == null ? Map.of() : (Map<String, Object>) startup.get("figures");
         Map<String, Object> inputs = new LinkedHashMap<>();
         Map<String, double[]> cold = new LinkedHashMap<>(); // function -> {init, first invocation, first answer}
-        for (String fn : List.of("submit", "status", "webhook", "upload")) {
+        for (String fn : FUNCTIONS) {
             double init = median(s3figures.get("lambda_" + fn + "_init_ms"));
             double first = median(s3figures.get("lambda_" + fn + "_first_invocation_ms"));
             double answer = median(s3figures.get("lambda_" + fn + "_first_answer_ms"));
@@ -568,7 +588,7 @@ class CostModelBench {
             int api = ((Number) figures.get(name + "_api_requests_per_job")).intValue();
             long stored = ((Number) figures.get(name + "_stored_bytes")).longValue();
             // Invocations per job as measured, with status polls normalised to the assumed STATUS_POLLS.
-            Map<String, Integer> calls = callsPerJob(name);
+            Map<String, Integer> calls = callsPerJob(name, figures);
             double warmMs = 0;
             int requests = 0;
             for (var e : calls.entrySet()) {
@@ -598,7 +618,8 @@ class CostModelBench {
                 // as this artifact's first invocation after init (the S3 client is built in init).
                 snapCold += e.getValue() * Math.max(0, c[1] - warm);
                 // Native: submit, status and webhook are the native bootstrap, its whole cold first answer billed
-                // (measured in section 3, else the JVM's scaled by the cited benchmark); upload stays on the JVM.
+                // (measured in section 3, else the JVM's scaled by the cited benchmark); upload and worker stay on the
+                // JVM.
                 if (!Double.isFinite(c[3]) && nativeMeasured) {
                     nativeCold += e.getValue() * (c[0] + Math.max(0, c[1] - warm));
                 } else {
@@ -666,7 +687,9 @@ class CostModelBench {
         notes.add("Status polls are normalised to " + STATUS_POLLS + " per job (client behaviour, assumed); S3 and "
                 + "API requests are counted, not assumed: every request at the embedded S3 by kind (PUT/POST/COPY/LIST "
                 + "tier 1, GET/HEAD tier 2, DELETE free), every API call and provider webhook. Storage: the job's "
-                + "objects for 24 h (cleanup deletes them after the TTL).");
+                + "objects for 24 h (cleanup deletes them after the TTL). Worker invocations are the ones the "
+                + "job's queued work made while it ran (delayed back-stops not waited for); SQS requests and the "
+                + "cleanup are not priced here: section 8's model counts them.");
         notes.add("Cold: 'all cold' is the worst case (every invocation of the job a cold start); real traffic "
                 + "lies between all warm and all cold. JVM: init billed (Lambda bills the init phase since "
                 + "August 2025) plus the slower first invocation, from section 3. SnapStart (Java): restore not "
@@ -674,8 +697,8 @@ class CostModelBench {
                 + "(the S3 client is built in init, so it is in the snapshot); not measured (no SnapStart here). "
                 + (nativeMeasured
                         ? "Native: submit, status and webhook billed their native bootstrap's cold first answer as "
-                                + "measured in section 3 (a stand-in GraalVM, docs/native.md), upload its JVM cold start "
-                                + "(it stays on the JVM in the native deployment); warm durations taken as the JVM's. "
+                                + "measured in section 3 (a stand-in GraalVM, docs/native.md), upload and worker their JVM cold "
+                                + "start (they stay on the JVM in the native deployment); warm durations taken as the JVM's. "
                         : "Native: an estimate, not measured (GRAALVM_HOME unset): section 3's cold first answer x "
                                 + NATIVE_COLD_FACTOR + ", the ratio of Quarkus 3.34 native (425 ms) to JVM (3320 ms) "
                                 + "cold-start p50 at 1024 MB in k-i-soft's public Lambda benchmark (k-i-soft.ch, "
@@ -688,11 +711,11 @@ class CostModelBench {
     static final double NATIVE_COLD_FACTOR = 0.128;
 
     /** Each function's invocations per job: as run, with status polls set to {@link #STATUS_POLLS}. */
-    private static Map<String, Integer> callsPerJob(String name) {
-        Map<String, Integer> calls = new LinkedHashMap<>();
-        calls.put("submit", 1);
+    @SuppressWarnings("unchecked")
+    private static Map<String, Integer> callsPerJob(String name, Map<String, Object> figures) {
+        Map<String, Integer> calls =
+                new LinkedHashMap<>((Map<String, Integer>) figures.get(name + "_invocations_per_job"));
         calls.put("status", STATUS_POLLS);
-        calls.put(name.equals("paid") ? "webhook" : "upload", 1);
         return calls;
     }
 

@@ -475,7 +475,7 @@ abstract class LambdaFunctionsContract {
                 .filter(m -> m.body().contains(old.value()) || m.body().contains(abandoned.value()))
                 .toList();
         assertThat(sent).hasSize(2);
-        JsonNode answer = call("worker", sqsEvent(sent));
+        JsonNode answer = call("worker", WorkQueues.lambdaEvent(sent));
         assertThat(answer.path("batchItemFailures")).isEmpty();
 
         assertThat(record(old.value()).path("status").asText()).isEqualTo("expired");
@@ -483,26 +483,6 @@ abstract class LambdaFunctionsContract {
         JsonNode failed = record(abandoned.value());
         assertThat(failed.path("status").asText()).isEqualTo("failed");
         assertThat(failed.path("error").path("code").asText()).isEqualTo("expired");
-    }
-
-    /** The sample SQS batch of events/, its records replaced by {@code messages}. */
-    private static String sqsEvent(List<WorkQueues.Received> messages) {
-        try {
-            ObjectNode batch = (ObjectNode) Json.MAPPER.readTree(sample("worker-sqs-batch.json"));
-            ObjectNode template = (ObjectNode) batch.get("Records").get(0);
-            var records = batch.putArray("Records");
-            for (WorkQueues.Received m : messages) {
-                ObjectNode record = template.deepCopy();
-                record.put("messageId", m.messageId());
-                record.put("body", m.body());
-                ((ObjectNode) record.get("attributes"))
-                        .put("ApproximateReceiveCount", String.valueOf(m.receiveCount()));
-                records.add(record);
-            }
-            return batch.toString();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     // ---- fixtures made through the functions themselves
@@ -527,7 +507,8 @@ abstract class LambdaFunctionsContract {
         List<WorkQueues.Received> work =
                 queue.drain().stream().filter(m -> m.body().contains(id)).toList();
         assertThat(work).as("the work message submit sent for " + id).isNotEmpty();
-        assertThat(call("worker", sqsEvent(work)).path("batchItemFailures")).isEmpty();
+        assertThat(call("worker", WorkQueues.lambdaEvent(work)).path("batchItemFailures"))
+                .isEmpty();
         return record(id);
     }
 

@@ -1,8 +1,14 @@
 package app.visage.support;
 
+import app.visage.json.Json;
 import app.visage.local.LocalSqs;
 import app.visage.local.sqs.EmbeddedSqs;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,6 +118,30 @@ public final class WorkQueues implements AutoCloseable {
         if (owned != null) {
             owned.close();
             sqs.close();
+        }
+    }
+
+    /**
+     * {@code messages} as the event source mapping hands them to the {@code worker} function: the sample SQS batch of
+     * {@code events/}, its records replaced by them.
+     */
+    public static String lambdaEvent(List<Received> messages) {
+        try {
+            ObjectNode batch = (ObjectNode) Json.MAPPER.readTree(
+                    Path.of("events", "worker-sqs-batch.json").toFile());
+            ObjectNode template = (ObjectNode) batch.get("Records").get(0);
+            ArrayNode records = batch.putArray("Records");
+            for (Received m : messages) {
+                ObjectNode record = template.deepCopy();
+                record.put("messageId", m.messageId());
+                record.put("body", m.body());
+                ((ObjectNode) record.get("attributes"))
+                        .put("ApproximateReceiveCount", String.valueOf(m.receiveCount()));
+                records.add(record);
+            }
+            return batch.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
