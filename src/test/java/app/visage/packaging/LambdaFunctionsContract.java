@@ -28,11 +28,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -523,6 +525,15 @@ abstract class LambdaFunctionsContract {
         assertThat(ticket.path("upload_fields").path("Content-Type").asText()).isEqualTo("image/jpeg");
         assertThat(ticket.path("upload_fields").path("x-amz-signature").asText())
                 .matches("[0-9a-f]{64}");
+        // The signed policy (Jackson and javax.crypto, in the native image too) names the key and caps the size.
+        JsonNode policy = parse(new String(
+                Base64.getDecoder()
+                        .decode(ticket.path("upload_fields").path("policy").asText()),
+                StandardCharsets.UTF_8));
+        assertThat(policy.path("conditions").toString())
+                .contains("{\"key\":\"uploads/" + id + "/face.jpg\"}")
+                .contains("[\"content-length-range\",1,"
+                        + ticket.path("max_bytes").asLong() + "]");
         return ticket;
     }
 
