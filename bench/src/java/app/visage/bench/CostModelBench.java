@@ -325,7 +325,7 @@ class CostModelBench {
                 "{\"operation\":\"head_shot\",\"content_type\":\"image/jpeg\",\"params\":{\"width\":512,\"height\":512}}");
         String id = ticket.path("job_id").asText();
         Map<String, String> fields = JSON.convertValue(ticket.path("upload_fields"), new TypeReference<>() {});
-        int code = UploadForms.post(ticket.path("upload_url").asText(), fields, photo)
+        int code = UploadForms.post(URI.create(ticket.path("upload_url").asText()), fields, photo)
                 .statusCode();
         if (code != 204) {
             throw new AssertionError("the upload form's POST answered " + code);
