@@ -992,7 +992,7 @@ class PipelineBench {
                 .map(id -> byJob.getOrDefault(id, 0.0))
                 .toList();
         double nextInLine = byJob.getOrDefault("modelslab", 0.0) / paid.size();
-        int downloads = Providers.modelslabProxy.exchanges("/generations/").size();
+        int downloads = Providers.cdnProxy.exchanges("/generations/").size();
         double heldPerPaidJob = (double) downloads * DOWNLOAD.toMillis() / paid.size();
         double paidMean =
                 paidMs.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN) + nextInLine;
