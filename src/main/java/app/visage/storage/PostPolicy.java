@@ -1,7 +1,6 @@
 package app.visage.storage;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import app.visage.json.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -27,7 +26,6 @@ import javax.crypto.spec.SecretKeySpec;
 public record PostPolicy(
         String bucket, String key, String contentType, long maxBytes, Instant signedAt, Instant expiresAt) {
     static final String ALGORITHM = "AWS4-HMAC-SHA256";
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter AMZ_DATE =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter EXPIRATION =
@@ -58,25 +56,21 @@ public record PostPolicy(
         if (sessionToken != null) {
             fields.put("x-amz-security-token", sessionToken);
         }
-        String policy = Base64.getEncoder().encodeToString(document(fields).getBytes(StandardCharsets.UTF_8));
+        String policy = Base64.getEncoder().encodeToString(document(fields));
         fields.put("policy", policy);
         fields.put("x-amz-signature", signature(policy, secretKey, day, region));
         return fields;
     }
 
     /** The policy: this bucket, exactly these fields, 1 to {@code maxBytes} bytes, until {@code expiresAt}. */
-    private String document(Map<String, String> fields) {
+    private byte[] document(Map<String, String> fields) {
         ObjectNode root = JsonNodeFactory.instance.objectNode();
         root.put("expiration", EXPIRATION.format(expiresAt));
         ArrayNode conditions = root.putArray("conditions");
         conditions.addObject().put("bucket", bucket);
         fields.forEach((name, value) -> conditions.addObject().put(name, value));
         conditions.addArray().add("content-length-range").add(1).add(maxBytes);
-        try {
-            return JSON.writeValueAsString(root);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return Json.write(root);
     }
 
     /** SigV4 for a POST: the string to sign is the Base64 policy itself, the key the usual derived one. */
