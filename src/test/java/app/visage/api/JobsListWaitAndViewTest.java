@@ -9,7 +9,6 @@ import app.visage.local.LocalHttpServer;
 import app.visage.support.KeyedApi;
 import app.visage.support.LocalApi;
 import app.visage.support.ProviderEmulators;
-import app.visage.support.TestPhotos;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
@@ -55,25 +54,11 @@ class JobsListWaitAndViewTest {
         if (!provider.equals("local")) {
             params.put("prompt", "studio portrait");
         }
-        return Map.of(
-                "operation",
-                "head_shot",
-                "provider",
-                provider,
-                "face_image",
-                TestPhotos.dataUri("astronaut.jpg", "image/jpeg"),
-                "params",
-                params);
+        return LocalApi.jobRequest("head_shot", provider, "astronaut.jpg", Map.of("params", params));
     }
 
     private String submit(String key, String provider) {
-        return as(key).contentType("application/json")
-                .body(headShot(provider))
-                .post("/v1/jobs")
-                .then()
-                .statusCode(202)
-                .extract()
-                .path("id");
+        return LocalApi.submit(as(key), headShot(provider));
     }
 
     private JsonPath list(String key, Map<String, ?> query) {

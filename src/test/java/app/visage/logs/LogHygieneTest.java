@@ -163,13 +163,7 @@ class LogHygieneTest {
     }
 
     private String submit(Map<String, Object> body) {
-        return api().contentType("application/json")
-                .body(body)
-                .post("/v1/jobs")
-                .then()
-                .statusCode(202)
-                .extract()
-                .path("id");
+        return LocalApi.submit(api(), body);
     }
 
     /** Polls the job to its end, keeping every presigned URL it hands out and the bytes behind the first. */

@@ -36,8 +36,12 @@ public final class LocalApi {
 
     /** POST /v1/jobs with a JSON body, expecting 202: the new job's id. */
     public static String submit(LocalHttpServer server, Map<String, Object> body) {
-        return given(server)
-                .contentType("application/json")
+        return submit(given(server), body);
+    }
+
+    /** The same through {@code api}: {@link #given} with a tenant's key, say. */
+    public static String submit(RequestSpecification api, Map<String, Object> body) {
+        return api.contentType("application/json")
                 .body(body)
                 .post("/v1/jobs")
                 .then()
